@@ -1,0 +1,78 @@
+// bingads-budgets: the budget client, over SOAP or REST, returning one domain model.
+#pragma once
+
+#include <bingads/errors.h>
+#include <bingads/model.h>
+#include <bingads/transport.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bingads {
+
+enum class Protocol { kSoap, kRest };
+enum class Environment { kProduction, kSandbox };
+
+/// "soap"/"rest" and "production"/"sandbox"; nullopt for anything else.
+std::optional<Protocol> ParseProtocol(std::string_view text);
+std::optional<Environment> ParseEnvironment(std::string_view text);
+const char* ToString(Protocol protocol);
+
+/// Base URL of an environment, e.g. https://campaign.api.bingads.microsoft.com
+std::string DefaultBaseUrl(Environment environment);
+/// Path of the SOAP service below the base URL.
+inline constexpr std::string_view kSoapServicePath =
+    "/Api/Advertiser/CampaignManagement/v13/CampaignManagementService.svc";
+/// Prefix of the REST resources below the base URL.
+inline constexpr std::string_view kRestPrefix = "/CampaignManagement/v13";
+
+/// Request credentials. The access token is an OAuth access token (sent as the SOAP
+/// AuthenticationToken header, or as "Authorization: Bearer ..." over REST).
+struct Credentials {
+  std::string developer_token;
+  std::string access_token;
+  std::string customer_id;
+  std::string account_id;  ///< CustomerAccountId: the account whose budgets are read.
+};
+
+/// Everything a client needs. Defaults: REST, production, libcurl with TransportOptions defaults.
+struct ClientOptions {
+  Protocol protocol = Protocol::kRest;
+  Environment environment = Environment::kProduction;
+  /// Base URL overriding the environment's (e.g. an emulator at http://127.0.0.1:PORT). The SOAP
+  /// service path or the REST paths are appended to it.
+  std::string endpoint;
+  Credentials credentials;
+  TransportOptions transport_options;
+  /// A transport of your own (tests, custom stacks); null means MakeCurlTransport.
+  std::shared_ptr<HttpTransport> transport;
+  /// Receives one line per exchange and its headers and bodies (capped), secrets redacted.
+  std::function<void(std::string_view)> log;
+  std::size_t log_body_limit = 4096;  ///< Bytes of each body shown in the log.
+};
+
+/// A Campaign Management budget client. Calls on one client are serialised; use one client per
+/// thread for parallel calls.
+class BudgetClient {
+ public:
+  explicit BudgetClient(ClientOptions options);
+  ~BudgetClient();
+  BudgetClient(BudgetClient&&) noexcept;
+  BudgetClient& operator=(BudgetClient&&) noexcept;
+
+  /// GetBudgetsByIds. An empty list asks for every budget of the account. Throws ApiFault for a
+  /// fault, Error for transport failures or an undecodable response; partial errors are data.
+  GetBudgetsByIdsResult GetBudgetsByIds(const std::vector<std::int64_t>& budget_ids = {});
+
+  const ClientOptions& Options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bingads

@@ -1,0 +1,77 @@
+// bingads-budgets: the errors a call can end with. Partial errors are data, not exceptions.
+#pragma once
+
+#include <bingads/model.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bingads {
+
+/// What kind of failure an Error is; the CLI maps these to exit codes.
+enum class ErrorKind {
+  kUsage,              ///< The caller's input was refused before any call.
+  kTransport,          ///< No usable HTTP response (connection, TLS, DNS...).
+  kTimeout,            ///< A connect timeout or the call deadline expired.
+  kMalformedResponse,  ///< A response arrived but is neither the expected document nor a fault.
+  kApiFault,           ///< The service answered with a fault.
+  kAuthentication,     ///< A fault saying the credentials were refused (e.g. 105, 106, 109).
+};
+
+/// Base of every error thrown by the library. what() is one line naming the cause.
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, const std::string& message, int http_status = 0);
+  ErrorKind Kind() const { return kind_; }
+  /// HTTP status of the response, 0 when there was none.
+  int HttpStatus() const { return http_status_; }
+
+ private:
+  ErrorKind kind_;
+  int http_status_;
+};
+
+/// AdApiError, an entry of AdApiFaultDetail.Errors (note the singular "Detail").
+struct AdApiError {
+  std::int32_t Code = 0;
+  std::optional<std::string> Detail;
+  std::optional<std::string> ErrorCode;
+  std::optional<std::string> Message;
+  bool operator==(const AdApiError&) const = default;
+};
+
+/// OperationError, an entry of ApiFaultDetail.OperationErrors.
+struct OperationError {
+  std::int32_t Code = 0;
+  std::optional<std::string> Details;
+  std::optional<std::string> ErrorCode;
+  std::optional<std::string> Message;
+  bool operator==(const OperationError&) const = default;
+};
+
+/// A decoded fault, whichever protocol carried it.
+struct FaultDetail {
+  /// "AdApiFaultDetail", "ApiFaultDetail", or the name of an undeclared detail kept as RawDetail.
+  std::string Type;
+  std::string TrackingId;
+  std::vector<AdApiError> Errors;               ///< AdApiFaultDetail
+  std::vector<PartialError> BatchErrors;        ///< ApiFaultDetail
+  std::vector<OperationError> OperationErrors;  ///< ApiFaultDetail
+  std::string FaultString;                      ///< SOAP faultstring, when there is one.
+  std::string RawDetail;                        ///< Text of a detail that is none of the above.
+};
+
+/// The service answered with a fault. what() names every code, ErrorCode and the TrackingId.
+class ApiFault : public Error {
+ public:
+  ApiFault(FaultDetail detail, int http_status);
+  const FaultDetail& Detail() const { return detail_; }
+
+ private:
+  FaultDetail detail_;
+};
+
+}  // namespace bingads

@@ -1,0 +1,20 @@
+// bingads-budgets: domain results written in the REST JSON shapes of the v13 API.
+#pragma once
+
+#include <bingads/errors.h>
+#include <bingads/model.h>
+
+#include <string>
+
+namespace bingads {
+
+/// {"TrackingId":"...","Budgets":[{...}|null,...],"PartialErrors":[...]}: ids as JSON strings,
+/// Amount a JSON number with its exact digits, every property present (null when unset).
+/// TrackingId is left out when `with_tracking_id` is false (the service's own body shape).
+std::string ToJson(const GetBudgetsByIdsResult& result, bool with_tracking_id = true);
+
+/// A fault in the REST shape: {"TrackingId","Type","Errors"} for AdApiFaultDetail,
+/// {"TrackingId","Type","BatchErrors","OperationErrors"} otherwise.
+std::string ToJson(const FaultDetail& fault);
+
+}  // namespace bingads

@@ -1,0 +1,57 @@
+// bingads-budgets: the one HTTP seam that carries both protocols.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace bingads {
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+/// An HTTP request as the protocol layers build it.
+struct HttpRequest {
+  std::string Method;  ///< "POST", "PUT", "DELETE"...
+  std::string Url;
+  HttpHeaders Headers;
+  std::string Body;
+};
+
+/// An HTTP response. Any status counts as a response; the protocol layer decides what it means.
+struct HttpResponse {
+  int Status = 0;
+  HttpHeaders Headers;
+  std::string Body;
+  /// First header of that name, compared case-insensitively.
+  std::optional<std::string> Header(std::string_view name) const;
+};
+
+/// Moves bytes. Implementations throw bingads::Error (kTransport or kTimeout) when no response
+/// arrived. A transport is used by one call at a time (the client serialises its calls).
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  virtual HttpResponse Send(const HttpRequest& request) = 0;
+};
+
+/// Settings of the libcurl transport. All waits are finite by default.
+struct TransportOptions {
+  std::chrono::milliseconds connect_timeout{10'000};   ///< TCP + TLS connect; default 10 s.
+  std::chrono::milliseconds request_timeout{120'000};  ///< Whole call; default 120 s.
+  bool verify_tls = true;                              ///< Peer and host verification.
+  std::string ca_file;                                 ///< Extra CA bundle (PEM); empty = system.
+  std::string ca_path;                                 ///< CA directory; empty = system.
+  /// Proxy URL; empty means libcurl's standard environment variables (https_proxy, no_proxy...).
+  std::string proxy;
+  std::string user_agent;  ///< Empty means "bingads-budgets/<version>".
+};
+
+/// The default transport: libcurl, one handle kept alive so connections are reused across calls.
+std::shared_ptr<HttpTransport> MakeCurlTransport(const TransportOptions& options);
+
+}  // namespace bingads

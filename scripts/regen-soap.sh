@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Regenerates generated/ from wsdl/ with the exact gSOAP flags. Never edit generated/ by hand.
+#   scripts/regen-soap.sh           rewrite generated/
+#   scripts/regen-soap.sh --check   regenerate into a temporary folder and fail if generated/ differs
+#
+# wsdl2h  -k  no SOAP-ENV:mustUnderstand on the request headers (the service's documented requests
+#             carry none); -t our typemap; -o the interface header.
+# soapcpp2 -1 SOAP 1.1 envelope (the service's only binding is BasicHttpBinding)
+#          -C client side only   -x no sample XML   -L no soapClientLib   -w no .wsdl/.xsd copies
+#          -d output folder      -I gSOAP's import folder
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+check=0
+[ "${1:-}" = "--check" ] && check=1
+for tool in wsdl2h soapcpp2; do
+  command -v "$tool" >/dev/null || { echo "regen-soap: $tool not found (Debian package gsoap)" >&2; exit 2; }
+done
+import=/usr/share/gsoap/import
+[ -d "$import" ] || { echo "regen-soap: $import missing (Debian package gsoap)" >&2; exit 2; }
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+cd "$out"
+cp "$root/wsdl/CampaignManagementService.budgets.wsdl" "$root/wsdl/typemap.dat" .
+wsdl2h -k -t typemap.dat -o bingads_budgets.h CampaignManagementService.budgets.wsdl >wsdl2h.log 2>&1 \
+  || { cat wsdl2h.log >&2; exit 1; }
+mkdir gen
+cp bingads_budgets.h gen/
+soapcpp2 -1 -C -x -L -w -d gen -I"$import" bingads_budgets.h >soapcpp2.log 2>&1 \
+  || { cat soapcpp2.log >&2; exit 1; }
+# soapcpp2 stamps the generation time into SOAP_SOURCE_STAMP; drop the time so output is reproducible.
+sed -i -E 's/(SOAP_SOURCE_STAMP\("@\(#\) [A-Za-z]+\.cpp ver [0-9.]+) [0-9-]+ [0-9:]+ GMT/\1/' gen/*.cpp
+
+if [ "$check" = 1 ]; then
+  if diff -r "$root/generated" gen >diff.txt; then
+    echo "regen-soap: generated/ is up to date"
+  else
+    echo "regen-soap: generated/ differs from what wsdl/ produces; run scripts/regen-soap.sh and commit" >&2
+    head -40 diff.txt >&2
+    exit 1
+  fi
+else
+  rm -rf "$root/generated"
+  mkdir -p "$root/generated"
+  cp gen/* "$root/generated/"
+  echo "regen-soap: wrote $(ls "$root/generated" | wc -l) files to generated/"
+fi

@@ -1,0 +1,126 @@
+#include <bingads/decimal.h>
+
+#include <cctype>
+#include <stdexcept>
+#include <string>
+
+namespace bingads {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Canonical text from sign, integer digits and fraction digits (all validated).
+std::string MakeCanonical(bool negative, std::string_view int_digits,
+                          std::string_view frac_digits) {
+  while (!int_digits.empty() && int_digits.front() == '0') int_digits.remove_prefix(1);
+  while (!frac_digits.empty() && frac_digits.back() == '0') frac_digits.remove_suffix(1);
+  std::string out;
+  if (int_digits.empty() && frac_digits.empty()) return "0";
+  if (negative) out += '-';
+  if (int_digits.empty()) {
+    out += '0';
+  } else {
+    out.append(int_digits);
+  }
+  if (!frac_digits.empty()) {
+    out += '.';
+    out.append(frac_digits);
+  }
+  return out;
+}
+
+std::string_view TrimXmlSpace(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+Decimal::Decimal() : text_("0"), canonical_("0") {}
+Decimal::Decimal(std::string text, std::string canonical)
+    : text_(std::move(text)), canonical_(std::move(canonical)) {
+  // JSON forbids '+', a leading '.', a trailing '.' and leading zeros such as "007".
+  const std::string_view t = text_;
+  const std::string_view digits = t.substr(!t.empty() && t.front() == '-' ? 1 : 0);
+  json_text_ok_ = !digits.empty() && IsDigit(digits.front()) && IsDigit(t.back()) &&
+                  !(digits.size() > 1 && digits[0] == '0' && digits[1] != '.');
+}
+
+std::optional<Decimal> Decimal::Parse(std::string_view text) {
+  const std::string_view s = TrimXmlSpace(text);
+  std::size_t i = 0;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+  const std::size_t int_begin = i;
+  while (i < s.size() && IsDigit(s[i])) ++i;
+  const std::string_view int_digits = s.substr(int_begin, i - int_begin);
+  std::string_view frac_digits;
+  if (i < s.size() && s[i] == '.') {
+    const std::size_t frac_begin = ++i;
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    frac_digits = s.substr(frac_begin, i - frac_begin);
+  }
+  if (i != s.size() || (int_digits.empty() && frac_digits.empty())) return std::nullopt;
+  return Decimal(std::string(s), MakeCanonical(negative, int_digits, frac_digits));
+}
+
+std::optional<Decimal> Decimal::FromJsonNumber(std::string_view s) {
+  // JSON: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+  std::size_t i = 0;
+  bool negative = false;
+  if (i < s.size() && s[i] == '-') {
+    negative = true;
+    ++i;
+  }
+  const std::size_t int_begin = i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+  } else {
+    while (i < s.size() && IsDigit(s[i])) ++i;
+  }
+  if (i == int_begin) return std::nullopt;
+  std::string digits(s.substr(int_begin, i - int_begin));
+  long point = static_cast<long>(digits.size());  // position of the decimal point in digits
+  if (i < s.size() && s[i] == '.') {
+    const std::size_t frac_begin = ++i;
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    if (i == frac_begin) return std::nullopt;
+    digits.append(s.substr(frac_begin, i - frac_begin));
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool exp_negative = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) exp_negative = s[i++] == '-';
+    const std::size_t exp_begin = i;
+    long exponent = 0;
+    while (i < s.size() && IsDigit(s[i])) {
+      exponent = exponent * 10 + (s[i] - '0');
+      if (exponent > 1000) return std::nullopt;
+      ++i;
+    }
+    if (i == exp_begin) return std::nullopt;
+    point += exp_negative ? -exponent : exponent;
+  }
+  if (i != s.size()) return std::nullopt;
+  if (point < 0) {
+    digits.insert(0, static_cast<std::size_t>(-point), '0');
+    point = 0;
+  } else if (point > static_cast<long>(digits.size())) {
+    digits.append(static_cast<std::size_t>(point) - digits.size(), '0');
+  }
+  const std::string_view all(digits);
+  const auto split = static_cast<std::size_t>(point);
+  std::string canonical = MakeCanonical(negative, all.substr(0, split), all.substr(split));
+  if (s.find_first_of("eE") == std::string_view::npos) return Decimal(std::string(s), canonical);
+  return Decimal(canonical, canonical);
+}
+
+Decimal Decimal::FromString(std::string_view text) {
+  auto parsed = Parse(text);
+  if (!parsed) throw std::invalid_argument("not a decimal number: '" + std::string(text) + "'");
+  return *parsed;
+}
+
+}  // namespace bingads

@@ -1,0 +1,131 @@
+#include <curl/curl.h>
+
+#include <mutex>
+#include <string>
+
+#include "internal.h"
+
+namespace bingads {
+
+std::optional<std::string> HttpResponse::Header(std::string_view name) const {
+  for (const auto& [key, value] : Headers) {
+    if (key.size() != name.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < key.size() && same; ++i) {
+      same = std::tolower(static_cast<unsigned char>(key[i])) ==
+             std::tolower(static_cast<unsigned char>(name[i]));
+    }
+    if (same) return value;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::once_flag g_curl_init;
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* response = static_cast<HttpResponse*>(user);
+  std::string_view line(data, size * count);
+  if (line.rfind("HTTP/", 0) == 0) {
+    response->Headers.clear();  // a new response (after 100-continue or a redirect)
+    return size * count;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return size * count;
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' '))
+      s.remove_suffix(1);
+    return s;
+  };
+  response->Headers.emplace_back(std::string(trim(line.substr(0, colon))),
+                                 std::string(trim(line.substr(colon + 1))));
+  return size * count;
+}
+
+class CurlTransport final : public HttpTransport {
+ public:
+  explicit CurlTransport(TransportOptions options) : options_(std::move(options)) {
+    std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    curl_ = curl_easy_init();
+    if (curl_ == nullptr) throw Error(ErrorKind::kTransport, "libcurl: curl_easy_init failed");
+  }
+  ~CurlTransport() override { curl_easy_cleanup(curl_); }
+  CurlTransport(const CurlTransport&) = delete;
+  CurlTransport& operator=(const CurlTransport&) = delete;
+
+  HttpResponse Send(const HttpRequest& request) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Reset per-request options but keep the handle, so its connection cache is reused.
+    curl_easy_reset(curl_);
+    HttpResponse response;
+    char error_buffer[CURL_ERROR_SIZE] = {0};
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(curl_, CURLOPT_URL, request.Url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(options_.request_timeout.count()));
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+    if (!options_.ca_file.empty())
+      curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.ca_path.empty())
+      curl_easy_setopt(curl_, CURLOPT_CAPATH, options_.ca_path.c_str());
+    if (!options_.proxy.empty()) curl_easy_setopt(curl_, CURLOPT_PROXY, options_.proxy.c_str());
+    const std::string agent = options_.user_agent.empty()
+                                  ? std::string("bingads-budgets/") + BINGADS_VERSION
+                                  : options_.user_agent;
+    curl_easy_setopt(curl_, CURLOPT_USERAGENT, agent.c_str());
+    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.Method.c_str());
+    if (request.Method != "GET") {
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, request.Body.data());
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.Body.size()));
+    }
+    curl_slist* headers = nullptr;
+    for (const auto& [name, value] : request.Headers) {
+      headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    }
+    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, OnBody);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response.Body);
+    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, OnHeader);
+    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
+
+    const CURLcode rc = curl_easy_perform(curl_);
+    curl_slist_free_all(headers);
+    if (rc != CURLE_OK) {
+      std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
+      const bool timeout = rc == CURLE_OPERATION_TIMEDOUT;
+      throw Error(timeout ? ErrorKind::kTimeout : ErrorKind::kTransport,
+                  std::string(timeout ? "timeout: " : "transport error: ") + detail + " (" +
+                      request.Method + " " + request.Url + ")");
+    }
+    long status = 0;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+    response.Status = static_cast<int>(status);
+    return response;
+  }
+
+ private:
+  TransportOptions options_;
+  CURL* curl_ = nullptr;
+  std::mutex mutex_;
+};
+
+}  // namespace
+
+std::shared_ptr<HttpTransport> MakeCurlTransport(const TransportOptions& options) {
+  return std::make_shared<CurlTransport>(options);
+}
+
+}  // namespace bingads

@@ -1,0 +1,65 @@
+#include "internal.h"
+
+#include <charconv>
+#include <cstdio>
+#include <limits>
+
+namespace bingads::internal {
+namespace {
+
+std::string_view TrimSpace(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> ParseInt64(std::string_view text) {
+  const std::string_view s = TrimSpace(text);
+  if (s.empty() || s.front() == '+') return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::int32_t> ParseInt32(std::string_view text) {
+  auto value = ParseInt64(text);
+  if (!value || *value < std::numeric_limits<std::int32_t>::min() ||
+      *value > std::numeric_limits<std::int32_t>::max())
+    return std::nullopt;
+  return static_cast<std::int32_t>(*value);
+}
+
+std::string Excerpt(std::string_view body, std::size_t max) {
+  std::string out;
+  for (std::size_t i = 0; i < body.size() && out.size() < max; ++i) {
+    const auto c = static_cast<unsigned char>(body[i]);
+    if (c == '\n' || c == '\r' || c == '\t') {
+      if (out.empty() || out.back() != ' ') out += ' ';
+    } else if (c < 0x20 || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (out.size() >= max && body.size() > max) out += "...";
+  return out;
+}
+
+void ThrowMalformed(std::string_view protocol, const HttpResponse& response,
+                    const std::string& problem) {
+  std::string message = std::string(protocol) + " response could not be read: " + problem +
+                        " (HTTP " + std::to_string(response.Status) + ", " +
+                        std::to_string(response.Body.size()) + " bytes";
+  if (auto type = response.Header("Content-Type")) message += ", " + *type;
+  message += ")";
+  if (!response.Body.empty()) message += "; body starts: " + Excerpt(response.Body);
+  throw Error(ErrorKind::kMalformedResponse, message, response.Status);
+}
+
+}  // namespace bingads::internal

@@ -1,0 +1,51 @@
+// Internal helpers shared by the protocol codecs and the client. Not installed.
+#pragma once
+
+#include <bingads/client.h>
+#include <bingads/errors.h>
+#include <bingads/transport.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bingads::internal {
+
+/// Strict decimal integer text (optional '-', digits, surrounding XML whitespace allowed).
+std::optional<std::int64_t> ParseInt64(std::string_view text);
+std::optional<std::int32_t> ParseInt32(std::string_view text);
+
+/// A printable one-line excerpt of a body for error messages (control bytes escaped, capped).
+std::string Excerpt(std::string_view body, std::size_t max = 160);
+
+/// Throws Error(kMalformedResponse) naming the protocol, the problem, the status and an excerpt.
+[[noreturn]] void ThrowMalformed(std::string_view protocol, const HttpResponse& response,
+                                 const std::string& problem);
+
+/// Redacts secrets in header values and in XML, JSON and form bodies.
+std::string RedactHeader(std::string_view name, std::string_view value);
+std::string RedactBody(std::string_view body);
+
+/// Where and as whom a call goes.
+struct CallTarget {
+  std::string base_url;  ///< Without a trailing slash.
+  Credentials credentials;
+};
+
+/// One protocol's encoder and decoder. Not thread-safe; the client serialises its use.
+class Codec {
+ public:
+  virtual ~Codec() = default;
+  virtual HttpRequest EncodeGetBudgetsByIds(const CallTarget& target,
+                                            const std::vector<std::int64_t>& ids) = 0;
+  /// Decodes a response; throws ApiFault for a fault, Error for anything undecodable.
+  virtual GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) = 0;
+};
+
+std::unique_ptr<Codec> MakeSoapCodec();
+std::unique_ptr<Codec> MakeRestCodec();
+
+}  // namespace bingads::internal

@@ -1,0 +1,256 @@
+// SOAP 1.1 codec: gSOAP stubs generated from wsdl/ serialise and parse envelopes in memory; the
+// bytes travel over the shared HTTP transport. gSOAP types never leave this file.
+#include <cstring>
+#include <sstream>
+#include <string>
+
+#include "internal.h"
+#include "soapH.h"
+
+extern SOAP_NMAC struct Namespace namespaces[];
+
+namespace bingads::internal {
+namespace {
+
+constexpr const char* kProtocol = "SOAP";
+
+std::optional<std::string> Opt(const std::string* p) {
+  return p != nullptr ? std::optional<std::string>(*p) : std::nullopt;
+}
+
+// Frees everything gSOAP allocated for one call when the scope ends.
+class CallScope {
+ public:
+  explicit CallScope(struct soap* soap) : soap_(soap) {}
+  ~CallScope() {
+    soap_->is = nullptr;
+    soap_->os = nullptr;
+    soap_->header = nullptr;
+    soap_destroy(soap_);
+    soap_end(soap_);
+  }
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+ private:
+  struct soap* soap_;
+};
+
+std::string GsoapMessage(struct soap* soap) {
+  char buffer[512] = {0};
+  soap_sprint_fault(soap, buffer, sizeof buffer);
+  std::string text(buffer);
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+BatchError ToBatchError(const cm__BatchError& in) {
+  BatchError out;
+  out.Code = in.Code != nullptr ? *in.Code : 0;
+  out.Details = Opt(in.Details);
+  out.ErrorCode = Opt(in.ErrorCode);
+  out.FieldPath = Opt(in.FieldPath);
+  if (in.ForwardCompatibilityMap != nullptr) {
+    for (const scg__KeyValuePairOfstringstring* kv :
+         in.ForwardCompatibilityMap->KeyValuePairOfstringstring) {
+      if (kv != nullptr) out.ForwardCompatibilityMap.push_back({Opt(kv->key), Opt(kv->value)});
+    }
+  }
+  out.Index = in.Index != nullptr ? *in.Index : 0;
+  out.Message = Opt(in.Message);
+  out.Type = Opt(in.Type);
+  return out;
+}
+
+std::vector<PartialError> ToPartialErrors(const cm__ArrayOfBatchError* in) {
+  std::vector<PartialError> out;
+  if (in == nullptr) return out;
+  for (const cm__BatchError* item : in->BatchError) {
+    if (item == nullptr) continue;  // a nil BatchError carries nothing to report
+    if (item->soap_type() == SOAP_TYPE_cm__EditorialError) {
+      const auto& e = static_cast<const cm__EditorialError&>(*item);
+      EditorialError ed;
+      static_cast<BatchError&>(ed) = ToBatchError(e);
+      ed.Appealable = e.Appealable != nullptr ? std::optional<bool>(*e.Appealable) : std::nullopt;
+      ed.DisapprovedText = Opt(e.DisapprovedText);
+      ed.Location = Opt(e.Location);
+      ed.PublisherCountry = Opt(e.PublisherCountry);
+      ed.ReasonCode = e.ReasonCode != nullptr ? *e.ReasonCode : 0;
+      out.emplace_back(std::move(ed));
+    } else {
+      out.emplace_back(ToBatchError(*item));
+    }
+  }
+  return out;
+}
+
+Budget ToBudget(const cm__Budget& in, std::size_t position, const HttpResponse& response) {
+  Budget out;
+  if (in.Amount != nullptr) {
+    out.Amount = Decimal::Parse(*in.Amount);
+    if (!out.Amount) {
+      ThrowMalformed(kProtocol, response,
+                     "Budgets[" + std::to_string(position) + "].Amount is not an xs:decimal: '" +
+                         Excerpt(*in.Amount, 60) + "'");
+    }
+  }
+  if (in.AssociationCount != nullptr) out.AssociationCount = *in.AssociationCount;
+  out.BudgetType = Opt(in.BudgetType);
+  if (in.Id != nullptr) out.Id = static_cast<std::int64_t>(*in.Id);
+  out.Name = Opt(in.Name);
+  return out;
+}
+
+class SoapCodec final : public Codec {
+ public:
+  SoapCodec() : soap_(soap_new1(SOAP_C_UTFSTRING)) {
+    if (soap_ == nullptr) throw Error(ErrorKind::kTransport, "gSOAP: out of memory");
+    soap_set_namespaces(soap_, namespaces);
+  }
+  ~SoapCodec() override {
+    soap_destroy(soap_);
+    soap_end(soap_);
+    soap_free(soap_);
+  }
+  SoapCodec(const SoapCodec&) = delete;
+  SoapCodec& operator=(const SoapCodec&) = delete;
+
+  HttpRequest EncodeGetBudgetsByIds(const CallTarget& target,
+                                    const std::vector<std::int64_t>& ids) override {
+    CallScope scope(soap_);
+    _cm__GetBudgetsByIdsRequest request;
+    if (!ids.empty()) {
+      request.BudgetIds = soap_new_arr__ArrayOflong(soap_);
+      request.BudgetIds->long_.assign(ids.begin(), ids.end());
+    }
+    std::ostringstream body;
+    BeginSend(target, body);
+    if (soap_send___cm__GetBudgetsByIds(soap_, "", "GetBudgetsByIds", &request) != SOAP_OK) {
+      throw Error(ErrorKind::kUsage, "SOAP request could not be encoded: " + GsoapMessage(soap_));
+    }
+    return MakeRequest(target, "GetBudgetsByIds", body.str());
+  }
+
+  GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) override {
+    CallScope scope(soap_);
+    std::istringstream body(response.Body);
+    soap_->is = &body;
+    _cm__GetBudgetsByIdsResponse decoded;
+    CheckReceived(soap_recv___cm__GetBudgetsByIds(soap_, decoded), response);
+
+    GetBudgetsByIdsResult result;
+    result.TrackingId = TrackingId();
+    if (decoded.Budgets != nullptr) {
+      result.Budgets.reserve(decoded.Budgets->Budget.size());
+      for (const cm__Budget* budget : decoded.Budgets->Budget) {
+        if (budget == nullptr) {
+          result.Budgets.emplace_back();
+        } else {
+          result.Budgets.emplace_back(ToBudget(*budget, result.Budgets.size(), response));
+        }
+      }
+    }
+    result.PartialErrors = ToPartialErrors(decoded.PartialErrors);
+    return result;
+  }
+
+ private:
+  void BeginSend(const CallTarget& target, std::ostringstream& body) {
+    header_values_[0] = target.credentials.access_token;
+    header_values_[1] = target.credentials.account_id;
+    header_values_[2] = target.credentials.customer_id;
+    header_values_[3] = target.credentials.developer_token;
+    soap_->header = soap_new_SOAP_ENV__Header(soap_);
+    soap_->header->cm__AuthenticationToken = &header_values_[0];
+    soap_->header->cm__CustomerAccountId = &header_values_[1];
+    soap_->header->cm__CustomerId = &header_values_[2];
+    soap_->header->cm__DeveloperToken = &header_values_[3];
+    soap_->os = &body;
+  }
+
+  HttpRequest MakeRequest(const CallTarget& target, const char* action, std::string body) const {
+    HttpRequest request;
+    request.Method = "POST";
+    request.Url = target.base_url + std::string(kSoapServicePath);
+    request.Headers = {{"Content-Type", "text/xml; charset=utf-8"},
+                       {"SOAPAction", std::string("\"") + action + "\""}};
+    request.Body = std::move(body);
+    return request;
+  }
+
+  std::string TrackingId() const {
+    if (soap_->header != nullptr && soap_->header->cm__TrackingId != nullptr) {
+      return *soap_->header->cm__TrackingId;
+    }
+    return {};
+  }
+
+  // Turns a gSOAP receive status into success, an ApiFault or a malformed-response error.
+  void CheckReceived(int rc, const HttpResponse& response) {
+    if (rc == SOAP_FAULT) ThrowFault(response);
+    if (rc != SOAP_OK) {
+      ThrowMalformed(kProtocol, response,
+                     response.Body.empty()
+                         ? std::string("empty body")
+                         : "not a SOAP response of this operation (" + GsoapMessage(soap_) + ")");
+    }
+    if (response.Status < 200 || response.Status > 299) {
+      ThrowMalformed(kProtocol, response, "a response document with a non-success HTTP status");
+    }
+  }
+
+  [[noreturn]] void ThrowFault(const HttpResponse& response) {
+    FaultDetail detail;
+    const SOAP_ENV__Fault* fault = soap_->fault;
+    if (fault != nullptr && fault->faultstring != nullptr) detail.FaultString = fault->faultstring;
+    const SOAP_ENV__Detail* d = fault != nullptr ? fault->detail : nullptr;
+    if (d != nullptr && d->adapi__AdApiFaultDetail_ != nullptr) {
+      const auto& f = *d->adapi__AdApiFaultDetail_;
+      detail.Type = "AdApiFaultDetail";
+      if (f.TrackingId != nullptr) detail.TrackingId = *f.TrackingId;
+      if (f.Errors != nullptr) {
+        for (const adapi__AdApiError* e : f.Errors->AdApiError) {
+          if (e == nullptr) continue;
+          detail.Errors.push_back({e->Code != nullptr ? *e->Code : 0, Opt(e->Detail),
+                                   Opt(e->ErrorCode), Opt(e->Message)});
+        }
+      }
+    } else if (d != nullptr && d->cm__ApiFaultDetail_ != nullptr) {
+      const auto& f = *d->cm__ApiFaultDetail_;
+      detail.Type = "ApiFaultDetail";
+      if (f.TrackingId != nullptr) detail.TrackingId = *f.TrackingId;
+      detail.BatchErrors = ToPartialErrors(f.BatchErrors);
+      if (f.OperationErrors != nullptr) {
+        for (const cm__OperationError* e : f.OperationErrors->OperationError) {
+          if (e == nullptr) continue;
+          detail.OperationErrors.push_back({e->Code != nullptr ? *e->Code : 0, Opt(e->Details),
+                                            Opt(e->ErrorCode), Opt(e->Message)});
+        }
+      }
+    } else if (d != nullptr && d->__any != nullptr) {
+      detail.RawDetail = d->__any;
+      const char* open = std::strchr(d->__any, '<');
+      if (open != nullptr) {
+        const std::size_t len = std::strcspn(open + 1, " />\t\r\n");
+        std::string name(open + 1, len);
+        const auto colon = name.find(':');
+        detail.Type = colon == std::string::npos ? name : name.substr(colon + 1);
+      }
+    }
+    if (detail.TrackingId.empty()) detail.TrackingId = TrackingId();
+    if (detail.TrackingId.empty()) detail.TrackingId = response.Header("TrackingId").value_or("");
+    throw ApiFault(std::move(detail), response.Status);
+  }
+
+  struct soap* soap_;
+  std::string header_values_[4];
+};
+
+}  // namespace
+
+std::unique_ptr<Codec> MakeSoapCodec() { return std::make_unique<SoapCodec>(); }
+
+}  // namespace bingads::internal

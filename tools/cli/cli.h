@@ -1,0 +1,28 @@
+// bingads-budgets command-line tool, as a function so tests can run it in-process.
+#pragma once
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace bingads::cli {
+
+/// Exit statuses (documented in the README).
+enum ExitCode : int {
+  kExitOk = 0,              ///< The call completed (with or without partial errors).
+  kExitUsage = 2,           ///< Bad options or input; nothing was sent.
+  kExitApiFault = 3,        ///< The service answered with a fault.
+  kExitAuthentication = 4,  ///< The service refused the credentials.
+  kExitTransport = 5,       ///< No usable response: network, TLS, timeout, malformed body.
+};
+
+/// Looks up an environment variable; returns nullptr when unset.
+using EnvLookup = std::function<const char*(const char*)>;
+
+/// Runs the CLI with `args` (without the program name). JSON goes to `out`, one-line errors and
+/// --verbose logs to `err`.
+int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
+        std::ostream& err);
+
+}  // namespace bingads::cli

@@ -1,0 +1,28 @@
+// bingads-emulator: the two wire fronts over BudgetService.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "service.h"
+
+namespace bingads::emulator {
+
+/// An HTTP reply to send.
+struct Reply {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::string tracking_id;  ///< Also sent as the TrackingId HTTP header.
+};
+
+/// SOAP 1.1 (WCF BasicHttpBinding style): parses with pugixml, writes WCF-shaped envelopes.
+Reply HandleSoap(BudgetService& service, std::string_view content_type,
+                 std::string_view soap_action, const std::string& body);
+
+/// REST JSON with RapidJSON. `header` returns a request header's value or "".
+Reply HandleRest(BudgetService& service, std::string_view method, std::string_view path,
+                 const std::function<std::string(const char*)>& header, const std::string& body);
+
+}  // namespace bingads::emulator

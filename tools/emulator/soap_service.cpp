@@ -1,0 +1,359 @@
+// The emulator's SOAP front: pugixml in both directions (independent of the client's gSOAP codec).
+#include <charconv>
+#include <pugixml.hpp>
+#include <sstream>
+
+#include "fronts.h"
+
+namespace bingads::emulator {
+namespace {
+
+constexpr const char* kSoapEnv = "http://schemas.xmlsoap.org/soap/envelope/";
+constexpr const char* kSoap12Env = "http://www.w3.org/2003/05/soap-envelope";
+constexpr const char* kXsi = "http://www.w3.org/2001/XMLSchema-instance";
+constexpr const char* kCm = "https://bingads.microsoft.com/CampaignManagement/v13";
+constexpr const char* kAdapi = "https://adapi.microsoft.com";
+constexpr const char* kArrays = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
+constexpr const char* kGeneric =
+    "http://schemas.datacontract.org/2004/07/System.Collections.Generic";
+
+// A request the emulator refuses, with the SOAP faultcode to use.
+struct BadRequest {
+  std::string faultcode;
+  std::string message;
+};
+
+std::string_view LocalName(const pugi::xml_node& node) {
+  std::string_view name = node.name();
+  const auto colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+// Resolves the namespace URI of a qualified name by walking the in-scope xmlns declarations.
+std::string NamespaceOf(pugi::xml_node node, std::string_view qname) {
+  const auto colon = qname.find(':');
+  const std::string attr = colon == std::string_view::npos
+                               ? std::string("xmlns")
+                               : "xmlns:" + std::string(qname.substr(0, colon));
+  for (; node; node = node.parent()) {
+    if (auto a = node.attribute(attr.c_str())) return a.value();
+  }
+  return "";
+}
+
+std::string NamespaceOf(const pugi::xml_node& node) { return NamespaceOf(node, node.name()); }
+
+bool Is(const pugi::xml_node& node, const char* ns, std::string_view local) {
+  return node.type() == pugi::node_element && LocalName(node) == local && NamespaceOf(node) == ns;
+}
+
+// xsi:nil="true" with whatever prefix the sender bound to the XSI namespace.
+bool IsNil(const pugi::xml_node& node) {
+  for (auto a : node.attributes()) {
+    std::string_view name = a.name();
+    const auto colon = name.find(':');
+    if (colon == std::string_view::npos || name.substr(colon + 1) != "nil") continue;
+    if (NamespaceOf(node, name) == kXsi) {
+      std::string_view v = a.value();
+      return v == "true" || v == "1";
+    }
+  }
+  return false;
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\n' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::vector<std::int64_t> ReadLongs(const pugi::xml_node& list, const char* list_name) {
+  std::vector<std::int64_t> ids;
+  for (auto child : list.children()) {
+    if (child.type() != pugi::node_element) continue;
+    if (!Is(child, kArrays, "long")) {
+      throw BadRequest{"s:Client", std::string(list_name) + " may hold only <long> items in " +
+                                       kArrays + "; got <" + child.name() + "> in '" +
+                                       NamespaceOf(child) + "'"};
+    }
+    const std::string text = Trim(child.text().get());
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      throw BadRequest{"s:Client", std::string(list_name) + " item " + std::to_string(ids.size()) +
+                                       " is not an xs:long: '" + text.substr(0, 40) + "'"};
+    }
+    ids.push_back(value);
+  }
+  return ids;
+}
+
+// ---- writing ------------------------------------------------------------------------------------
+
+void Text(pugi::xml_node parent, const char* name, const std::optional<std::string>& value) {
+  auto e = parent.append_child(name);
+  if (value) {
+    e.text().set(value->c_str());
+  } else {
+    e.append_attribute("i:nil") = "true";
+  }
+}
+
+void Int(pugi::xml_node parent, const char* name, std::int64_t value) {
+  parent.append_child(name).text().set(std::to_string(value).c_str());
+}
+
+void WriteBudget(pugi::xml_node parent, const std::optional<Budget>& budget) {
+  auto node = parent.append_child("Budget");
+  if (!budget) {
+    node.append_attribute("i:nil") = "true";
+    return;
+  }
+  Text(node, "Amount", budget->Amount ? std::optional(budget->Amount->Text()) : std::nullopt);
+  Text(node, "AssociationCount",
+       budget->AssociationCount ? std::optional(std::to_string(*budget->AssociationCount))
+                                : std::nullopt);
+  Text(node, "BudgetType", budget->BudgetType);
+  Text(node, "Id", budget->Id ? std::optional(std::to_string(*budget->Id)) : std::nullopt);
+  Text(node, "Name", budget->Name);
+}
+
+void WriteBatchErrors(pugi::xml_node list, const std::vector<PartialError>& errors) {
+  for (const PartialError& pe : errors) {
+    const BatchError& e = BaseOf(pe);
+    auto node = list.append_child("BatchError");
+    const auto* editorial = std::get_if<EditorialError>(&pe);
+    if (editorial != nullptr) node.append_attribute("i:type") = "EditorialError";
+    Int(node, "Code", e.Code);
+    Text(node, "Details", e.Details);
+    Text(node, "ErrorCode", e.ErrorCode);
+    Text(node, "FieldPath", e.FieldPath);
+    auto map = node.append_child("ForwardCompatibilityMap");
+    map.append_attribute("xmlns:a") = kGeneric;
+    for (const auto& kv : e.ForwardCompatibilityMap) {
+      auto pair = map.append_child("a:KeyValuePairOfstringstring");
+      Text(pair, "a:key", kv.Key);
+      Text(pair, "a:value", kv.Value);
+    }
+    Int(node, "Index", e.Index);
+    Text(node, "Message", e.Message);
+    Text(node, "Type", e.Type);
+    if (editorial != nullptr) {
+      Text(node, "Appealable",
+           editorial->Appealable
+               ? std::optional<std::string>(*editorial->Appealable ? "true" : "false")
+               : std::nullopt);
+      Text(node, "DisapprovedText", editorial->DisapprovedText);
+      Text(node, "Location", editorial->Location);
+      Text(node, "PublisherCountry", editorial->PublisherCountry);
+      Int(node, "ReasonCode", editorial->ReasonCode);
+    }
+  }
+}
+
+std::string Serialize(const pugi::xml_document& doc) {
+  std::ostringstream out;
+  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
+  return out.str();
+}
+
+// <s:Envelope><s:Header><h:TrackingId/></s:Header><s:Body/></s:Envelope>; returns the Body.
+pugi::xml_node Envelope(pugi::xml_document& doc, const std::string& tracking_id) {
+  auto env = doc.append_child("s:Envelope");
+  env.append_attribute("xmlns:s") = kSoapEnv;
+  if (!tracking_id.empty()) {
+    auto id = env.append_child("s:Header").append_child("h:TrackingId");
+    id.append_attribute("xmlns:h") = kCm;
+    id.text().set(tracking_id.c_str());
+  }
+  return env.append_child("s:Body");
+}
+
+Reply FaultReply(const std::string& faultcode, const std::string& faultstring,
+                 const FaultDetail* detail, const std::string& tracking_id) {
+  pugi::xml_document doc;
+  auto fault = Envelope(doc, "").append_child("s:Fault");
+  auto code = fault.append_child("faultcode");
+  if (faultcode.rfind("a:", 0) == 0) {
+    code.append_attribute("xmlns:a") = "http://schemas.microsoft.com/ws/2005/05/addressing/none";
+  }
+  code.text().set(faultcode.c_str());
+  auto fs = fault.append_child("faultstring");
+  fs.append_attribute("xml:lang") = "en-US";
+  fs.text().set(faultstring.c_str());
+  if (detail != nullptr) {
+    auto d = fault.append_child("detail");
+    if (detail->Type == "AdApiFaultDetail") {
+      auto f = d.append_child("AdApiFaultDetail");
+      f.append_attribute("xmlns") = kAdapi;
+      f.append_attribute("xmlns:i") = kXsi;
+      Text(f, "TrackingId", detail->TrackingId);
+      auto errors = f.append_child("Errors");
+      for (const auto& e : detail->Errors) {
+        auto n = errors.append_child("AdApiError");
+        Int(n, "Code", e.Code);
+        Text(n, "Detail", e.Detail);
+        Text(n, "ErrorCode", e.ErrorCode);
+        Text(n, "Message", e.Message);
+      }
+    } else {
+      auto f = d.append_child("ApiFaultDetail");
+      f.append_attribute("xmlns") = kCm;
+      f.append_attribute("xmlns:i") = kXsi;
+      auto id = f.append_child("TrackingId");
+      id.append_attribute("xmlns") = kAdapi;
+      id.text().set(detail->TrackingId.c_str());
+      WriteBatchErrors(f.append_child("BatchErrors"), detail->BatchErrors);
+      auto ops = f.append_child("OperationErrors");
+      for (const auto& e : detail->OperationErrors) {
+        auto n = ops.append_child("OperationError");
+        Int(n, "Code", e.Code);
+        Text(n, "Details", e.Details);
+        Text(n, "ErrorCode", e.ErrorCode);
+        Text(n, "Message", e.Message);
+      }
+    }
+  }
+  return {500, "text/xml; charset=utf-8", Serialize(doc), tracking_id};
+}
+
+Reply ServiceFault(const Fault& fault) {
+  return FaultReply("s:Server",
+                    "Invalid client data. Check the SOAP fault details for more information. "
+                    "TrackingId: " +
+                        fault.detail.TrackingId + ".",
+                    &fault.detail, fault.detail.TrackingId);
+}
+
+// ---- operations ---------------------------------------------------------------------------------
+
+Reply GetBudgetsByIds(BudgetService& service, const RequestContext& context,
+                      const pugi::xml_node& request, const std::string& tracking_id) {
+  std::optional<std::vector<std::int64_t>> ids;
+  for (auto child : request.children()) {
+    if (child.type() != pugi::node_element) continue;
+    if (!Is(child, kCm, "BudgetIds")) {
+      throw BadRequest{"s:Client", std::string("unexpected element <") + child.name() +
+                                       "> in GetBudgetsByIdsRequest"};
+    }
+    if (!IsNil(child)) ids = ReadLongs(child, "BudgetIds");
+  }
+  auto outcome = service.GetBudgetsByIds(context, ids, tracking_id);
+  if (auto* fault = std::get_if<Fault>(&outcome)) return ServiceFault(*fault);
+  const auto& result = std::get<GetBudgetsByIdsResult>(outcome);
+
+  pugi::xml_document doc;
+  auto response = Envelope(doc, tracking_id).append_child("GetBudgetsByIdsResponse");
+  response.append_attribute("xmlns") = kCm;
+  auto budgets = response.append_child("Budgets");
+  budgets.append_attribute("xmlns:i") = kXsi;
+  for (const auto& b : result.Budgets) WriteBudget(budgets, b);
+  auto errors = response.append_child("PartialErrors");
+  errors.append_attribute("xmlns:i") = kXsi;
+  WriteBatchErrors(errors, result.PartialErrors);
+  return {200, "text/xml; charset=utf-8", Serialize(doc), tracking_id};
+}
+
+}  // namespace
+
+Reply HandleSoap(BudgetService& service, std::string_view content_type,
+                 std::string_view soap_action, const std::string& body) {
+  const std::string tracking_id = BudgetService::NewTrackingId();
+  try {
+    if (content_type.find("text/xml") == std::string_view::npos) {
+      // WCF's BasicHttpBinding answers SOAP 1.2 or non-XML content types this way.
+      return {415, "text/plain; charset=utf-8",
+              "Cannot process the message because the content type '" + std::string(content_type) +
+                  "' was not the expected type 'text/xml; charset=utf-8'.",
+              tracking_id};
+    }
+    pugi::xml_document doc;
+    const auto parsed =
+        doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
+    if (!parsed) {
+      throw BadRequest{"s:Client", std::string("the request is not well-formed XML: ") +
+                                       parsed.description() + " at offset " +
+                                       std::to_string(parsed.offset)};
+    }
+    const auto env = doc.document_element();
+    if (LocalName(env) != "Envelope")
+      throw BadRequest{"s:Client", "the root element is not a SOAP Envelope"};
+    const std::string env_ns = NamespaceOf(env);
+    if (env_ns == kSoap12Env)
+      throw BadRequest{"s:VersionMismatch", "SOAP 1.2 envelopes are not accepted; use SOAP 1.1"};
+    if (env_ns != kSoapEnv)
+      throw BadRequest{"s:VersionMismatch", "unknown envelope namespace '" + env_ns + "'"};
+
+    RequestContext context;
+    pugi::xml_node body_node;
+    for (auto part : env.children()) {
+      if (part.type() != pugi::node_element) continue;
+      if (Is(part, kSoapEnv, "Header")) {
+        for (auto h : part.children()) {
+          if (h.type() != pugi::node_element) continue;
+          const std::string_view name = LocalName(h);
+          const bool ours = NamespaceOf(h) == kCm;
+          std::string* slot = nullptr;
+          if (ours && name == "AuthenticationToken") slot = &context.authentication_token;
+          if (ours && name == "DeveloperToken") slot = &context.developer_token;
+          if (ours && name == "CustomerId") slot = &context.customer_id;
+          if (ours && name == "CustomerAccountId") slot = &context.account_id;
+          if (slot != nullptr) {
+            *slot = IsNil(h) ? "" : Trim(h.text().get());
+            continue;
+          }
+          // Headers of the v13 contract we do not use are understood; anything else marked
+          // mustUnderstand is refused as SOAP 1.1 requires.
+          const bool known = ours && (name == "ApplicationToken" || name == "UserName" ||
+                                      name == "Password" || name == "Action");
+          bool must = false;
+          for (auto a : h.attributes()) {
+            std::string_view an = a.name();
+            const auto colon = an.find(':');
+            if (colon != std::string_view::npos && an.substr(colon + 1) == "mustUnderstand" &&
+                NamespaceOf(h, an) == kSoapEnv) {
+              must = std::string_view(a.value()) == "1" || std::string_view(a.value()) == "true";
+            }
+          }
+          if (must && !known) {
+            throw BadRequest{"s:MustUnderstand", std::string("header <") + h.name() + "> in '" +
+                                                     NamespaceOf(h) + "' was not understood"};
+          }
+        }
+      } else if (Is(part, kSoapEnv, "Body")) {
+        body_node = part;
+      }
+    }
+    if (!body_node) throw BadRequest{"s:Client", "the envelope has no Body"};
+    pugi::xml_node request = body_node.find_child(
+        [](const pugi::xml_node& n) { return n.type() == pugi::node_element; });
+    if (!request) throw BadRequest{"s:Client", "the Body is empty"};
+
+    std::string action(soap_action);
+    if (action.size() >= 2 && action.front() == '"' && action.back() == '"')
+      action = action.substr(1, action.size() - 2);
+    const std::string expected = std::string(LocalName(request));
+    if (NamespaceOf(request) != kCm) {
+      throw BadRequest{"s:Client",
+                       "body element <" + expected + "> is not in the namespace " + kCm};
+    }
+    if (expected == "GetBudgetsByIdsRequest") {
+      if (action != "GetBudgetsByIds") {
+        throw BadRequest{
+            "a:ActionNotSupported",
+            "SOAPAction '" + action + "' does not match body element <" + expected + ">"};
+      }
+      return GetBudgetsByIds(service, context, request, tracking_id);
+    }
+    throw BadRequest{"a:ActionNotSupported", "operation '" + action + "' (body <" + expected +
+                                                 ">) is not supported by this emulator"};
+  } catch (const BadRequest& bad) {
+    return FaultReply(bad.faultcode, bad.message, nullptr, tracking_id);
+  }
+}
+
+}  // namespace bingads::emulator
