@@ -29,7 +29,9 @@ cp bingads_budgets.h gen/
 soapcpp2 -1 -C -x -L -w -d gen -I"$import" bingads_budgets.h >soapcpp2.log 2>&1 \
   || { cat soapcpp2.log >&2; exit 1; }
 # soapcpp2 stamps the generation time into SOAP_SOURCE_STAMP; drop the time so output is reproducible.
+# wsdl2h writes the time into the interface header's banner the same way.
 sed -i -E 's/(SOAP_SOURCE_STAMP\("@\(#\) [A-Za-z]+\.cpp ver [0-9.]+) [0-9-]+ [0-9:]+ GMT/\1/' gen/*.cpp
+sed -i -E '1,5{/^   [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT$/d}' gen/bingads_budgets.h
 
 if [ "$check" = 1 ]; then
   if diff -r "$root/generated" gen >diff.txt; then

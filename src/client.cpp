@@ -67,7 +67,8 @@ struct BudgetClient::Impl {
         const auto ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
         Log("< HTTP " + std::to_string(response.Status) + " in " + std::to_string(ms.count()) +
-            " ms, " + std::to_string(response.Body.size()) + " bytes");
+            " ms, " + std::to_string(response.Body.size()) + " bytes, " +
+            (response.NewConnections > 0 ? "new connection" : "reused connection"));
         for (const auto& [name, value] : response.Headers) {
           Log("< " + name + ": " + internal::RedactHeader(name, value));
         }

@@ -113,6 +113,9 @@ class CurlTransport final : public HttpTransport {
     long status = 0;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
     response.Status = static_cast<int>(status);
+    long connects = 0;
+    curl_easy_getinfo(curl_, CURLINFO_NUM_CONNECTS, &connects);
+    response.NewConnections = static_cast<int>(connects);
     return response;
   }
 

@@ -27,6 +27,8 @@ struct HttpResponse {
   int Status = 0;
   HttpHeaders Headers;
   std::string Body;
+  /// Connections the transport opened for this exchange; 0 means an open one was reused.
+  int NewConnections = 0;
   /// First header of that name, compared case-insensitively.
   std::optional<std::string> Header(std::string_view name) const;
 };

@@ -139,7 +139,7 @@ class SoapCodec final : public Codec {
     std::istringstream body(response.Body);
     soap_->is = &body;
     _cm__GetBudgetsByIdsResponse decoded;
-    CheckReceived(soap_recv___cm__GetBudgetsByIds(soap_, decoded), response);
+    Receive(decoded, "cm:GetBudgetsByIdsResponse", response);
 
     GetBudgetsByIdsResult result;
     result.TrackingId = TrackingId();
@@ -188,14 +188,38 @@ class SoapCodec final : public Codec {
     return {};
   }
 
-  // Turns a gSOAP receive status into success, an ApiFault or a malformed-response error.
-  void CheckReceived(int rc, const HttpResponse& response) {
+  // Reads the envelope in soap_->is into `decoded`, like the generated soap_recv_ functions, but
+  // insists on the response element: gSOAP's own receive accepts an empty Body (or a SOAP 1.2
+  // envelope) as an empty success, which would be a silent wrong answer. Throws ApiFault for a
+  // fault and Error for anything else that is not this operation's SOAP 1.1 response.
+  template <typename Response>
+  void Receive(Response& decoded, const char* tag, const HttpResponse& response) {
+    decoded.soap_default(soap_);
+    int rc = SOAP_OK;
+    bool present = false;
+    bool in_body = false;
+    if (soap_begin_recv(soap_) || soap_envelope_begin_in(soap_) || soap_recv_header(soap_) ||
+        soap_body_begin_in(soap_)) {
+      rc = soap_closesock(soap_);
+    } else if (decoded.soap_in(soap_, tag, nullptr) == nullptr) {
+      in_body = soap_->error == SOAP_TAG_MISMATCH || soap_->error == SOAP_NO_TAG;
+      rc = soap_recv_fault(soap_, 0);
+    } else {
+      present = true;
+      if (soap_body_end_in(soap_) || soap_envelope_end_in(soap_) || soap_end_recv(soap_)) {
+        rc = soap_closesock(soap_);
+      }
+    }
+    if (response.Body.empty()) ThrowMalformed(kProtocol, response, "empty body");
+    if (rc == SOAP_OK && soap_->version != 1) {
+      ThrowMalformed(kProtocol, response, "a SOAP 1.2 envelope; the service speaks SOAP 1.1");
+    }
     if (rc == SOAP_FAULT) ThrowFault(response);
+    if (!present && (rc == SOAP_OK || in_body)) {
+      ThrowMalformed(kProtocol, response, std::string("the Body holds no <") + (tag + 3) + ">");
+    }
     if (rc != SOAP_OK) {
-      ThrowMalformed(kProtocol, response,
-                     response.Body.empty()
-                         ? std::string("empty body")
-                         : "not a SOAP response of this operation (" + GsoapMessage(soap_) + ")");
+      ThrowMalformed(kProtocol, response, "not a SOAP response (" + GsoapMessage(soap_) + ")");
     }
     if (response.Status < 200 || response.Status > 299) {
       ThrowMalformed(kProtocol, response, "a response document with a non-success HTTP status");

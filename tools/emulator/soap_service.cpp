@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "fronts.h"
+#include "xml_names.h"
 
 namespace bingads::emulator {
 namespace {
@@ -22,30 +23,6 @@ struct BadRequest {
   std::string faultcode;
   std::string message;
 };
-
-std::string_view LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  const auto colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-// Resolves the namespace URI of a qualified name by walking the in-scope xmlns declarations.
-std::string NamespaceOf(pugi::xml_node node, std::string_view qname) {
-  const auto colon = qname.find(':');
-  const std::string attr = colon == std::string_view::npos
-                               ? std::string("xmlns")
-                               : "xmlns:" + std::string(qname.substr(0, colon));
-  for (; node; node = node.parent()) {
-    if (auto a = node.attribute(attr.c_str())) return a.value();
-  }
-  return "";
-}
-
-std::string NamespaceOf(const pugi::xml_node& node) { return NamespaceOf(node, node.name()); }
-
-bool Is(const pugi::xml_node& node, const char* ns, std::string_view local) {
-  return node.type() == pugi::node_element && LocalName(node) == local && NamespaceOf(node) == ns;
-}
 
 // xsi:nil="true" with whatever prefix the sender bound to the XSI namespace.
 bool IsNil(const pugi::xml_node& node) {

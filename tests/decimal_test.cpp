@@ -1,0 +1,53 @@
+#include <bingads/decimal.h>
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+
+using bingads::Decimal;
+
+TEST_CASE("decimal: xs:decimal text is kept verbatim and compared by value") {
+  const auto d = Decimal::Parse(" 0012345678901234567.8900 \n");
+  REQUIRE(d.has_value());
+  CHECK(d->Text() == "0012345678901234567.8900");
+  CHECK(d->Canonical() == "12345678901234567.89");
+  CHECK(*d == Decimal::FromString("12345678901234567.89"));
+  CHECK(Decimal::FromString("50.00") == Decimal::FromString("50"));
+  CHECK_FALSE(Decimal::FromString("50.01") == Decimal::FromString("50"));
+  CHECK(Decimal::FromString("-0.0").Canonical() == "0");
+  CHECK(Decimal::FromString("+.5").Canonical() == "0.5");
+  CHECK(Decimal::FromString("-7.").Canonical() == "-7");
+  // 2^53 + 1 and 0.1 + 0.2 style values that a double would round.
+  CHECK(Decimal::FromString("9007199254740993").Canonical() == "9007199254740993");
+  CHECK(Decimal::FromString("0.30000000000000000001").Canonical() == "0.30000000000000000001");
+}
+
+TEST_CASE("decimal: anything that is not xs:decimal is refused") {
+  for (const char* bad : {"", " ", "1e5", "1E-2", "NaN", "INF", "0x10", "1,5", "1.2.3", "--1", "+",
+                          ".", "1 2", "12abc", "\xef\xbc\x91"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(Decimal::Parse(bad).has_value());
+  }
+  CHECK_THROWS_WITH_AS(Decimal::FromString("12abc"), "not a decimal number: '12abc'",
+                       std::invalid_argument);
+}
+
+TEST_CASE("decimal: JSON numbers, exponents included, convert exactly") {
+  CHECK(Decimal::FromJsonNumber("1234567890123456.789")->Text() == "1234567890123456.789");
+  CHECK(Decimal::FromJsonNumber("1.5E2")->Text() == "150");
+  CHECK(Decimal::FromJsonNumber("-25e-4")->Text() == "-0.0025");
+  CHECK(Decimal::FromJsonNumber("0.10")->Text() == "0.10");
+  CHECK(Decimal::FromJsonNumber("1e0")->Text() == "1");
+  for (const char* bad : {"01", "+1", ".5", "1.", "1e", "1e+", "--1", "1e1001", "", "-"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(Decimal::FromJsonNumber(bad).has_value());
+  }
+}
+
+TEST_CASE("decimal: JsonText is valid JSON even when the xs:decimal text is not") {
+  CHECK(Decimal::FromString("0.50").JsonText() == "0.50");
+  CHECK(Decimal::FromString("+1.25").JsonText() == "1.25");
+  CHECK(Decimal::FromString(".5").JsonText() == "0.5");
+  CHECK(Decimal::FromString("007").JsonText() == "7");
+  CHECK(Decimal::FromString("5.").JsonText() == "5");
+  CHECK(Decimal::FromString("-0.75").JsonText() == "-0.75");
+}

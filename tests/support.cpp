@@ -1,0 +1,85 @@
+#include "support.h"
+
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace testing {
+
+void FakeTransport::Push(int status, std::string body, bingads::HttpHeaders headers) {
+  bingads::HttpResponse response;
+  response.Status = status;
+  response.Body = std::move(body);
+  response.Headers = std::move(headers);
+  responses_.push_back(std::move(response));
+}
+
+bingads::HttpResponse FakeTransport::Send(const bingads::HttpRequest& request) {
+  requests.push_back(request);
+  REQUIRE_MESSAGE(!responses_.empty(), "FakeTransport: no canned response left");
+  bingads::HttpResponse response = std::move(responses_.front());
+  responses_.pop_front();
+  return response;
+}
+
+std::string Fixture(const std::string& relative) {
+  const std::string path = std::string(BINGADS_FIXTURES) + "/" + relative;
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "missing fixture " << path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::optional<std::filesystem::path> ReferenceDir() {
+  const auto dir = std::filesystem::path(BINGADS_SOURCE_DIR) / ".." / "shared" / "reference";
+  if (std::filesystem::exists(dir / "PROTOCOL-FACTS.md")) return std::filesystem::canonical(dir);
+  return std::nullopt;
+}
+
+bingads::Credentials TestCredentials() {
+  return {"DEV-TOKEN-123", "ACCESS-TOKEN-456", "1234567", "7654321"};
+}
+
+bingads::ClientOptions FakeOptions(bingads::Protocol protocol,
+                                   std::shared_ptr<bingads::HttpTransport> transport) {
+  bingads::ClientOptions options;
+  options.protocol = protocol;
+  options.endpoint = "https://campaign.api.example.test";
+  options.credentials = TestCredentials();
+  options.transport = std::move(transport);
+  return options;
+}
+
+int UnusedPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+Emulator::Emulator() { port_ = server_.Start("127.0.0.1", 0); }
+Emulator::~Emulator() { server_.Stop(); }
+
+bingads::ClientOptions Emulator::Options(bingads::Protocol protocol) const {
+  bingads::ClientOptions options;
+  options.protocol = protocol;
+  options.endpoint = BaseUrl();
+  options.credentials = TestCredentials();
+  options.transport_options.request_timeout = std::chrono::seconds(20);
+  return options;
+}
+
+}  // namespace testing

@@ -1,0 +1,195 @@
+// What goes on the wire: the SOAP 1.1 and REST requests, and our WSDL against the official one.
+#include <bingads/client.h>
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include <fstream>
+#include <pugixml.hpp>
+
+#include "official_wsdl.h"
+#include "support.h"
+#include "xml_names.h"
+
+using namespace bingads;
+using bingads::emulator::Is;
+using bingads::emulator::NamespaceOf;
+
+namespace {
+
+constexpr const char* kSoapEnv = "http://schemas.xmlsoap.org/soap/envelope/";
+constexpr const char* kCm = "https://bingads.microsoft.com/CampaignManagement/v13";
+constexpr const char* kArrays = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
+
+const std::string kEmptySoapResponse =
+    R"(<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>)"
+    R"(<GetBudgetsByIdsResponse xmlns="https://bingads.microsoft.com/CampaignManagement/v13"/>)"
+    R"(</s:Body></s:Envelope>)";
+
+HttpRequest SentRequest(Protocol protocol, const std::vector<std::int64_t>& ids) {
+  auto transport = std::make_shared<testing::FakeTransport>();
+  transport->Push(200, protocol == Protocol::kSoap ? kEmptySoapResponse : std::string("{}"));
+  BudgetClient client(testing::FakeOptions(protocol, transport));
+  client.GetBudgetsByIds(ids);
+  REQUIRE(transport->requests.size() == 1);
+  return transport->requests.front();
+}
+
+std::optional<std::string> HeaderOf(const HttpRequest& r, const std::string& name) {
+  for (const auto& [k, v] : r.Headers) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("wire: SOAP 1.1 request for GetBudgetsByIds") {
+  const HttpRequest r = SentRequest(Protocol::kSoap, {9223372036854775806, 1, 42});
+  CHECK(r.Method == "POST");
+  CHECK(r.Url ==
+        "https://campaign.api.example.test/Api/Advertiser/CampaignManagement/v13/"
+        "CampaignManagementService.svc");
+  CHECK(HeaderOf(r, "Content-Type") == "text/xml; charset=utf-8");
+  CHECK(HeaderOf(r, "SOAPAction") == "\"GetBudgetsByIds\"");
+
+  pugi::xml_document doc;
+  REQUIRE(doc.load_string(r.Body.c_str()));
+  const auto env = doc.document_element();
+  REQUIRE(Is(env, kSoapEnv, "Envelope"));  // SOAP 1.1, not 1.2
+  pugi::xml_node header, body;
+  for (auto c : env.children()) {
+    if (Is(c, kSoapEnv, "Header")) header = c;
+    if (Is(c, kSoapEnv, "Body")) body = c;
+  }
+  REQUIRE(header);
+  REQUIRE(body);
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (auto h : header.children()) {
+    if (h.type() != pugi::node_element) continue;
+    CHECK(NamespaceOf(h) == kCm);
+    CHECK_FALSE(h.attribute("SOAP-ENV:mustUnderstand"));
+    headers.emplace_back(std::string(bingads::emulator::LocalName(h)), h.text().get());
+  }
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"AuthenticationToken", "ACCESS-TOKEN-456"},  // raw token, no "Bearer"
+      {"CustomerAccountId", "7654321"},
+      {"CustomerId", "1234567"},
+      {"DeveloperToken", "DEV-TOKEN-123"}};
+  CHECK(headers == expected);
+
+  const auto request = body.first_child();
+  REQUIRE(Is(request, kCm, "GetBudgetsByIdsRequest"));
+  const auto ids = request.first_child();
+  REQUIRE(Is(ids, kCm, "BudgetIds"));
+  std::vector<std::string> values;
+  for (auto item : ids.children()) {
+    CHECK(Is(item, kArrays, "long"));
+    values.emplace_back(item.text().get());
+  }
+  CHECK(values == std::vector<std::string>{"9223372036854775806", "1", "42"});
+}
+
+TEST_CASE("wire: SOAP request without ids leaves BudgetIds out (all budgets)") {
+  const HttpRequest r = SentRequest(Protocol::kSoap, {});
+  pugi::xml_document doc;
+  REQUIRE(doc.load_string(r.Body.c_str()));
+  CHECK(r.Body.find("GetBudgetsByIdsRequest") != std::string::npos);
+  CHECK(r.Body.find("BudgetIds") == std::string::npos);
+}
+
+TEST_CASE("wire: REST request for GetBudgetsByIds") {
+  const HttpRequest r = SentRequest(Protocol::kRest, {9223372036854775806, 7});
+  CHECK(r.Method == "POST");
+  CHECK(r.Url == "https://campaign.api.example.test/CampaignManagement/v13/Budgets/QueryByIds");
+  CHECK(HeaderOf(r, "Authorization") == "Bearer ACCESS-TOKEN-456");
+  CHECK(HeaderOf(r, "DeveloperToken") == "DEV-TOKEN-123");
+  CHECK(HeaderOf(r, "CustomerId") == "1234567");
+  CHECK(HeaderOf(r, "CustomerAccountId") == "7654321");
+  CHECK(HeaderOf(r, "Content-Type") == "application/json");
+  rapidjson::Document doc;
+  doc.Parse(r.Body.c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  REQUIRE(doc["BudgetIds"].IsArray());
+  REQUIRE(doc["BudgetIds"].Size() == 2);
+  CHECK(std::string(doc["BudgetIds"][0].GetString()) == "9223372036854775806");  // a string
+  CHECK(std::string(doc["BudgetIds"][1].GetString()) == "7");
+  CHECK(SentRequest(Protocol::kRest, {}).Body == R"({"BudgetIds":null})");
+}
+
+TEST_CASE("wire: endpoint and environment choose the base URL") {
+  auto transport = std::make_shared<testing::FakeTransport>();
+  transport->Push(200, "{}");
+  auto options = testing::FakeOptions(Protocol::kRest, transport);
+  options.endpoint.clear();
+  options.environment = Environment::kSandbox;
+  BudgetClient(options).GetBudgetsByIds({1});
+  CHECK(transport->requests.at(0).Url ==
+        "https://campaign.api.sandbox.bingads.microsoft.com/CampaignManagement/v13/Budgets/"
+        "QueryByIds");
+  transport->Push(200, "{}");
+  options.endpoint = "http://127.0.0.1:9/base///";
+  BudgetClient(options).GetBudgetsByIds({1});
+  CHECK(transport->requests.at(1).Url ==
+        "http://127.0.0.1:9/base/CampaignManagement/v13/Budgets/QueryByIds");
+}
+
+TEST_CASE("wire: our WSDL matches the official WSDL wherever it declares something") {
+  const auto official = testing::OfficialWsdl();
+  if (!official) {
+    MESSAGE("skipped: ../shared/reference/wsdl is not present beside the project");
+    return;
+  }
+  const auto problems = testing::CompareWithOfficial(
+      std::filesystem::path(BINGADS_SOURCE_DIR) / "wsdl" / "CampaignManagementService.budgets.wsdl",
+      *official);
+  for (const auto& p : problems) FAIL_CHECK(p);
+  CHECK(problems.empty());
+}
+
+TEST_CASE("wire: the SOAP request validates against the official WSDL's schemas") {
+  const auto official = testing::OfficialWsdl();
+  if (!official || !testing::HaveXmllint()) {
+    MESSAGE("skipped: needs ../shared/reference/wsdl and xmllint (package libxml2-utils)");
+    return;
+  }
+  const HttpRequest r = SentRequest(Protocol::kSoap, {9223372036854775806, 1});
+  CHECK(testing::ValidateEnvelopeAgainstOfficial(r.Body, *official) == "");
+  // The validator is not blind: a long in the wrong namespace is refused.
+  std::string wrong = r.Body;
+  const auto at = wrong.find("xmlns:arr=\"");
+  REQUIRE(at != std::string::npos);
+  wrong.replace(at, 11, "xmlns:arr=\"urn:wrong:");
+  CHECK(testing::ValidateEnvelopeAgainstOfficial(wrong, *official) != "");
+}
+
+TEST_CASE("wire: the WSDL comparison notices a changed type, order or soapAction") {
+  const auto official = testing::OfficialWsdl();
+  if (!official) {
+    MESSAGE("skipped: ../shared/reference/wsdl is not present beside the project");
+    return;
+  }
+  std::ifstream in(std::filesystem::path(BINGADS_SOURCE_DIR) / "wsdl" /
+                   "CampaignManagementService.budgets.wsdl");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto replace = [&text](const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  };
+  replace(R"(name="AssociationCount" nillable="true" type="xs:int")",
+          R"(name="AssociationCount" nillable="true" type="xs:long")");
+  replace(R"(soapAction="GetBudgetsByIds")", R"(soapAction="urn:GetBudgetsByIds")");
+  replace(R"(<xs:element minOccurs="0" name="Code" type="xs:int"/>
+          <xs:element minOccurs="0" name="Details")",
+          R"(<xs:element minOccurs="0" name="Details")");
+  const auto path = std::filesystem::temp_directory_path() / "bingads-mutated.wsdl";
+  std::ofstream(path) << text;
+  const auto problems = testing::CompareWithOfficial(path, *official);
+  std::filesystem::remove(path);
+  std::string all;
+  for (const auto& p : problems) all += p + "\n";
+  CHECK(all.find("Budget differs") != std::string::npos);
+  CHECK(all.find("BatchError differs") != std::string::npos);
+  CHECK(all.find("GetBudgetsByIds: soapAction = urn:GetBudgetsByIds is not official") !=
+        std::string::npos);
+}
