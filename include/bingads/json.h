@@ -8,10 +8,15 @@
 
 namespace bingads {
 
+/// How ToJson writes.
+struct JsonStyle {
+  bool with_tracking_id = true;  ///< false: the service's own body shape, without TrackingId.
+  bool pretty = false;           ///< Indented, one property per line.
+};
+
 /// {"TrackingId":"...","Budgets":[{...}|null,...],"PartialErrors":[...]}: ids as JSON strings,
 /// Amount a JSON number with its exact digits, every property present (null when unset).
-/// TrackingId is left out when `with_tracking_id` is false (the service's own body shape).
-std::string ToJson(const GetBudgetsByIdsResult& result, bool with_tracking_id = true);
+std::string ToJson(const GetBudgetsByIdsResult& result, const JsonStyle& style = {});
 
 /// A fault in the REST shape: {"TrackingId","Type","Errors"} for AdApiFaultDetail,
 /// {"TrackingId","Type","BatchErrors","OperationErrors"} otherwise.

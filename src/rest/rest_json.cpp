@@ -1,13 +1,13 @@
 // Writes domain values in the REST JSON shapes (used by the CLI's output and the emulator).
 #include <bingads/json.h>
+#include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 namespace bingads {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
+template <typename Writer>
 void String(Writer& w, const char* key, const std::optional<std::string>& value) {
   w.Key(key);
   if (value) {
@@ -17,11 +17,13 @@ void String(Writer& w, const char* key, const std::optional<std::string>& value)
   }
 }
 
+template <typename Writer>
 void Int(Writer& w, const char* key, std::int64_t value) {
   w.Key(key);
   w.Int64(value);
 }
 
+template <typename Writer>
 void WriteBudget(Writer& w, const std::optional<Budget>& budget) {
   if (!budget) {
     w.Null();
@@ -47,6 +49,7 @@ void WriteBudget(Writer& w, const std::optional<Budget>& budget) {
   w.EndObject();
 }
 
+template <typename Writer>
 void WriteCodes(Writer& w, std::int32_t code, const char* detail_key,
                 const std::optional<std::string>& detail,
                 const std::optional<std::string>& error_code,
@@ -59,6 +62,7 @@ void WriteCodes(Writer& w, std::int32_t code, const char* detail_key,
   w.EndObject();
 }
 
+template <typename Writer>
 void WritePartialErrors(Writer& w, const char* key, const std::vector<PartialError>& errors) {
   w.Key(key);
   w.StartArray();
@@ -98,11 +102,8 @@ void WritePartialErrors(Writer& w, const char* key, const std::vector<PartialErr
   w.EndArray();
 }
 
-}  // namespace
-
-std::string ToJson(const GetBudgetsByIdsResult& result, bool with_tracking_id) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
+template <typename Writer>
+void WriteResult(Writer& w, const GetBudgetsByIdsResult& result, bool with_tracking_id) {
   w.StartObject();
   if (with_tracking_id) String(w, "TrackingId", result.TrackingId);
   w.Key("Budgets");
@@ -111,12 +112,26 @@ std::string ToJson(const GetBudgetsByIdsResult& result, bool with_tracking_id) {
   w.EndArray();
   WritePartialErrors(w, "PartialErrors", result.PartialErrors);
   w.EndObject();
+}
+
+}  // namespace
+
+std::string ToJson(const GetBudgetsByIdsResult& result, const JsonStyle& style) {
+  rapidjson::StringBuffer buffer;
+  if (style.pretty) {
+    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+    w.SetIndent(' ', 2);
+    WriteResult(w, result, style.with_tracking_id);
+  } else {
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    WriteResult(w, result, style.with_tracking_id);
+  }
   return {buffer.GetString(), buffer.GetSize()};
 }
 
 std::string ToJson(const FaultDetail& d) {
   rapidjson::StringBuffer buffer;
-  Writer w(buffer);
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
   String(w, "TrackingId", d.TrackingId);
   String(w, "Type", d.Type);

@@ -22,6 +22,7 @@ constexpr const char* kUsage =
     "  --account-id N                       default $BINGADS_ACCOUNT_ID\n"
     "  --timeout SECONDS                    whole-call deadline, default 120\n"
     "  --verbose                            log each exchange to stderr (secrets redacted)\n"
+    "  --pretty                             indent the JSON output\n"
     "commands:\n"
     "  get [--ids ID,...]                   GetBudgetsByIds; no --ids: every budget of the "
     "account\n";
@@ -92,6 +93,7 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream
     std::string command;
     std::optional<std::vector<std::int64_t>> ids;
     bool verbose = false;
+    JsonStyle style;
     for (std::size_t i = 0; i < args.size(); ++i) {
       const std::string& arg = args[i];
       auto value = [&]() -> const std::string& {
@@ -133,6 +135,8 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream
         options.transport_options.request_timeout = std::chrono::seconds(seconds);
       } else if (arg == "--verbose") {
         verbose = true;
+      } else if (arg == "--pretty") {
+        style.pretty = true;
       } else if (arg == "--ids") {
         if (command != "get") throw UsageError{"--ids belongs after the get command"};
         ids = ParseIds(value());
@@ -162,7 +166,7 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream
     BudgetClient client(std::move(options));
     const GetBudgetsByIdsResult result =
         client.GetBudgetsByIds(ids.value_or(std::vector<std::int64_t>{}));
-    out << ToJson(result) << '\n';
+    out << ToJson(result, style) << '\n';
     return kExitOk;
   } catch (const UsageError& e) {
     err << "bingads-budgets: " << e.message << "\n" << kUsage;

@@ -72,7 +72,9 @@ Reply HandleRest(BudgetService& service, std::string_view method, std::string_vi
     if (method == "POST" && path == "/CampaignManagement/v13/Budgets/QueryByIds") {
       auto outcome = service.GetBudgetsByIds(context, ReadIds(doc, "BudgetIds"), tracking_id);
       if (auto* fault = std::get_if<Fault>(&outcome)) return FaultReply(*fault);
-      return {200, kJson, ToJson(std::get<GetBudgetsByIdsResult>(outcome), false), tracking_id};
+      return {200, kJson,
+              ToJson(std::get<GetBudgetsByIdsResult>(outcome), {.with_tracking_id = false}),
+              tracking_id};
     }
     Fault fault = BudgetService::RequestFault(
         tracking_id, 0, "NotFound",

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages bingads-budgets needs, and only those that are missing.
+# Runs apt-get as root, or through sudo when run as another user.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config ca-certificates
+  gsoap libgsoap-dev            # wsdl2h/soapcpp2 and the gSOAP runtime
+  libcurl4-openssl-dev          # the one HTTP transport
+  libpugixml-dev rapidjson-dev  # emulator XML, JSON on both sides
+  libcpp-httplib-dev            # the emulator's HTTP server
+  doctest-dev                   # tests
+  libxml2-utils                 # xmllint: tests validate requests against the official WSDL
+  clang-format                  # tests check the formatting of hand-written code
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+sudo=()
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo; missing: ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+echo "install-deps: installing ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
