@@ -31,7 +31,7 @@ int main() {
       const bingads::BatchError& e = bingads::BaseOf(error);
       std::cout << "item " << e.Index << ": " << e.Code << " " << e.ErrorCode.value_or("") << "\n";
     }
-    std::cout << "TrackingId " << result.TrackingId << "\n";
+    for (const auto& id : result.TrackingIds) std::cout << "TrackingId " << id << "\n";
   } catch (const bingads::Error& e) {
     std::cerr << e.what() << "\n";  // names codes and the TrackingId
     return 1;

@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <mutex>
+#include <span>
 #include <string>
+#include <type_traits>
 
 #include "internal.h"
 
@@ -81,6 +83,57 @@ struct BudgetClient::Impl {
     }
   }
 
+  // Runs an operation over `items` in calls of at most kMaxItemsPerCall and stitches the results.
+  // `call` encodes, exchanges and decodes one chunk; `slots` is the result's positional list (a
+  // member pointer), or nullptr for operations without one. An empty list is sent as one call.
+  template <typename Result, typename Item, typename Call, typename Slots>
+  Result Batched(const std::vector<Item>& items, Call call, Slots slots) {
+    std::lock_guard<std::mutex> lock(mutex);
+    const std::span<const Item> all(items);
+    const std::size_t size = all.size();
+    const std::size_t step = BudgetClient::kMaxItemsPerCall;
+    Result total;
+    std::size_t offset = 0;
+    do {
+      const auto chunk = all.subspan(offset, std::min(step, size - offset));
+      Result part;
+      try {
+        part = call(chunk);
+      } catch (const Error& e) {
+        if (offset == 0) throw;
+        throw BatchInterrupted<Result>(std::move(total), offset, size, std::current_exception(), e);
+      }
+      if constexpr (!std::is_same_v<Slots, std::nullptr_t>) {
+        auto& list = part.*slots;
+        // One slot per item: an absent or empty list means none came back for this chunk.
+        if (!chunk.empty() && list.empty()) list.resize(chunk.size());
+        if (!chunk.empty() && list.size() != chunk.size()) {
+          throw Error(
+              ErrorKind::kMalformedResponse,
+              "the service returned " + std::to_string(list.size()) + " slots for " +
+                  std::to_string(chunk.size()) + " items, so positions cannot be trusted" +
+                  (part.TrackingIds.empty() ? "" : " (TrackingId " + part.TrackingIds[0] + ")"));
+        }
+        auto& out = total.*slots;
+        out.insert(out.end(), std::make_move_iterator(list.begin()),
+                   std::make_move_iterator(list.end()));
+      }
+      for (PartialError& error : part.PartialErrors) {
+        BatchError& base = BaseOf(error);
+        // Index is the position within this call; an index outside it is left as the service sent
+        // it.
+        if (base.Index >= 0 && static_cast<std::size_t>(base.Index) < chunk.size()) {
+          base.Index += static_cast<std::int32_t>(offset);
+        }
+        total.PartialErrors.push_back(std::move(error));
+      }
+      total.TrackingIds.insert(total.TrackingIds.end(), part.TrackingIds.begin(),
+                               part.TrackingIds.end());
+      offset += chunk.size();
+    } while (offset < size);
+    return total;
+  }
+
   ClientOptions options;
   internal::CallTarget target;
   std::unique_ptr<internal::Codec> codec;
@@ -97,10 +150,59 @@ BudgetClient& BudgetClient::operator=(BudgetClient&&) noexcept = default;
 const ClientOptions& BudgetClient::Options() const { return impl_->options; }
 
 GetBudgetsByIdsResult BudgetClient::GetBudgetsByIds(const std::vector<std::int64_t>& budget_ids) {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  const HttpRequest request = impl_->codec->EncodeGetBudgetsByIds(impl_->target, budget_ids);
-  const HttpResponse response = impl_->Exchange(request, "GetBudgetsByIds");
-  return impl_->codec->DecodeGetBudgetsByIds(response);
+  Impl& i = *impl_;
+  return i.Batched<GetBudgetsByIdsResult>(
+      budget_ids,
+      [&i](internal::Ids ids) {
+        return i.codec->DecodeGetBudgetsByIds(
+            i.Exchange(i.codec->EncodeGetBudgetsByIds(i.target, ids), "GetBudgetsByIds"));
+      },
+      &GetBudgetsByIdsResult::Budgets);
+}
+
+AddBudgetsResult BudgetClient::AddBudgets(const std::vector<Budget>& budgets) {
+  Impl& i = *impl_;
+  return i.Batched<AddBudgetsResult>(
+      budgets,
+      [&i](internal::Budgets chunk) {
+        return i.codec->DecodeAddBudgets(
+            i.Exchange(i.codec->EncodeAddBudgets(i.target, chunk), "AddBudgets"));
+      },
+      &AddBudgetsResult::BudgetIds);
+}
+
+UpdateBudgetsResult BudgetClient::UpdateBudgets(const std::vector<Budget>& budgets) {
+  Impl& i = *impl_;
+  return i.Batched<UpdateBudgetsResult>(
+      budgets,
+      [&i](internal::Budgets chunk) {
+        return i.codec->DecodeUpdateBudgets(
+            i.Exchange(i.codec->EncodeUpdateBudgets(i.target, chunk), "UpdateBudgets"));
+      },
+      nullptr);
+}
+
+DeleteBudgetsResult BudgetClient::DeleteBudgets(const std::vector<std::int64_t>& budget_ids) {
+  Impl& i = *impl_;
+  return i.Batched<DeleteBudgetsResult>(
+      budget_ids,
+      [&i](internal::Ids ids) {
+        return i.codec->DecodeDeleteBudgets(
+            i.Exchange(i.codec->EncodeDeleteBudgets(i.target, ids), "DeleteBudgets"));
+      },
+      nullptr);
+}
+
+GetCampaignIdsByBudgetIdsResult BudgetClient::GetCampaignIdsByBudgetIds(
+    const std::vector<std::int64_t>& budget_ids) {
+  Impl& i = *impl_;
+  return i.Batched<GetCampaignIdsByBudgetIdsResult>(
+      budget_ids,
+      [&i](internal::Ids ids) {
+        return i.codec->DecodeGetCampaignIdsByBudgetIds(i.Exchange(
+            i.codec->EncodeGetCampaignIdsByBudgetIds(i.target, ids), "GetCampaignIdsByBudgetIds"));
+      },
+      &GetCampaignIdsByBudgetIdsResult::CampaignIdCollection);
 }
 
 }  // namespace bingads

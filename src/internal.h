@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,14 +36,26 @@ struct CallTarget {
   Credentials credentials;
 };
 
-/// One protocol's encoder and decoder. Not thread-safe; the client serialises its use.
+using Ids = std::span<const std::int64_t>;
+using Budgets = std::span<const Budget>;
+
+/// One protocol's encoders and decoders, one pair per operation. Decoders throw ApiFault for a
+/// fault and Error for anything undecodable, and set TrackingIds to the response's one id. Not
+/// thread-safe; the client serialises its use.
 class Codec {
  public:
   virtual ~Codec() = default;
-  virtual HttpRequest EncodeGetBudgetsByIds(const CallTarget& target,
-                                            const std::vector<std::int64_t>& ids) = 0;
-  /// Decodes a response; throws ApiFault for a fault, Error for anything undecodable.
+  virtual HttpRequest EncodeGetBudgetsByIds(const CallTarget& target, Ids ids) = 0;
   virtual GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) = 0;
+  virtual HttpRequest EncodeAddBudgets(const CallTarget& target, Budgets budgets) = 0;
+  virtual AddBudgetsResult DecodeAddBudgets(const HttpResponse& response) = 0;
+  virtual HttpRequest EncodeUpdateBudgets(const CallTarget& target, Budgets budgets) = 0;
+  virtual UpdateBudgetsResult DecodeUpdateBudgets(const HttpResponse& response) = 0;
+  virtual HttpRequest EncodeDeleteBudgets(const CallTarget& target, Ids ids) = 0;
+  virtual DeleteBudgetsResult DecodeDeleteBudgets(const HttpResponse& response) = 0;
+  virtual HttpRequest EncodeGetCampaignIdsByBudgetIds(const CallTarget& target, Ids ids) = 0;
+  virtual GetCampaignIdsByBudgetIdsResult DecodeGetCampaignIdsByBudgetIds(
+      const HttpResponse& response) = 0;
 };
 
 std::unique_ptr<Codec> MakeSoapCodec();

@@ -11,4 +11,8 @@ const BatchError& BaseOf(const PartialError& error) {
   return std::visit([](const auto& e) -> const BatchError& { return e; }, error);
 }
 
+BatchError& BaseOf(PartialError& error) {
+  return std::visit([](auto& e) -> BatchError& { return e; }, error);
+}
+
 }  // namespace bingads

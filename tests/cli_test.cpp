@@ -18,11 +18,15 @@ struct Run {
   std::string out, err;
 };
 
-Run Cli(std::vector<std::string> args,
-        std::map<std::string, std::string> env = {{"BINGADS_DEVELOPER_TOKEN", "DEV-TOKEN-123"},
-                                                  {"BINGADS_ACCESS_TOKEN", "ACCESS-TOKEN-456"},
-                                                  {"BINGADS_CUSTOMER_ID", "1234567"},
-                                                  {"BINGADS_ACCOUNT_ID", "7654321"}}) {
+const std::map<std::string, std::string> kTestEnv = {{"BINGADS_DEVELOPER_TOKEN", "DEV-TOKEN-123"},
+                                                     {"BINGADS_ACCESS_TOKEN", "ACCESS-TOKEN-456"},
+                                                     {"BINGADS_CUSTOMER_ID", "1234567"},
+                                                     {"BINGADS_ACCOUNT_ID", "7654321"}};
+
+// Runs the CLI in-process with `input` as standard input.
+Run CliWithInput(const std::vector<std::string>& args, const std::string& input,
+                 const std::map<std::string, std::string>& env = kTestEnv) {
+  std::istringstream in(input);
   std::ostringstream out, err;
   Run r;
   r.status = bingads::cli::Run(
@@ -31,10 +35,15 @@ Run Cli(std::vector<std::string> args,
         auto it = env.find(name);
         return it == env.end() ? nullptr : it->second.c_str();
       },
-      out, err);
+      in, out, err);
   r.out = out.str();
   r.err = err.str();
   return r;
+}
+
+Run Cli(const std::vector<std::string>& args,
+        const std::map<std::string, std::string>& env = kTestEnv) {
+  return CliWithInput(args, "", env);
 }
 
 std::string WithoutTrackingId(const std::string& json) {
@@ -100,11 +109,10 @@ TEST_CASE("cli: bad input is a usage error before any call") {
 
 TEST_CASE("cli: exit statuses tell faults, authentication and transport apart") {
   testing::Emulator emulator;
-  std::string many;
-  for (int i = 0; i < 101; ++i) many += (i ? "," : "") + std::to_string(i + 1);
-  const Run fault = Cli({"--endpoint", emulator.BaseUrl(), "get", "--ids", many});
+  const Run fault = Cli({"--endpoint", emulator.BaseUrl(), "add", "--file",
+                         testing::FixturePath("cli/empty_budgets.json")});
   CHECK(fault.status == bingads::cli::kExitApiFault);
-  CHECK(fault.err.find("4913 CampaignServiceBudgetBatchLimitExceeded") != std::string::npos);
+  CHECK(fault.err.find("4901 CampaignServiceBudgetsNullOrEmpty") != std::string::npos);
   CHECK(fault.err.find("TrackingId: ") != std::string::npos);
 
   const Run auth =

@@ -43,14 +43,14 @@ TEST_CASE("contract: GetBudgetsByIds gives identical domain results over SOAP an
     CHECK(soap.PartialErrors[i].index() == rest.PartialErrors[i].index());
     CHECK(soap.PartialErrors[i] == rest.PartialErrors[i]);
   }
-  CHECK(soap.TrackingId == rest.TrackingId);
+  CHECK(soap.TrackingIds == rest.TrackingIds);
 }
 
 TEST_CASE("contract: positions, exact amounts and 64-bit ids survive both decoders") {
   for (Protocol protocol : {Protocol::kSoap, Protocol::kRest}) {
     CAPTURE(ToString(protocol));
     const auto r = protocol == Protocol::kSoap ? Soap() : Rest();
-    CHECK(r.TrackingId == "6f3c0a7e-2b1d-4c8e-9a51-0d2e4f6b8c10");
+    CHECK(r.TrackingIds == std::vector<std::string>{"6f3c0a7e-2b1d-4c8e-9a51-0d2e4f6b8c10"});
     REQUIRE(r.Budgets.size() == 6);
     CHECK_FALSE(r.Budgets[1].has_value());
     CHECK_FALSE(r.Budgets[4].has_value());
@@ -129,7 +129,7 @@ TEST_CASE("contract: partial errors keep their subtype, fields and order") {
   }
 }
 
-TEST_CASE("contract: empty and nil lists decode alike on both protocols") {
+TEST_CASE("contract: a nil or empty Budgets list gives one empty slot per requested id") {
   const std::string soap_body =
       R"(<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>)"
       R"(<GetBudgetsByIdsResponse xmlns="https://bingads.microsoft.com/CampaignManagement/v13">)"
@@ -139,10 +139,11 @@ TEST_CASE("contract: empty and nil lists decode alike on both protocols") {
   const auto soap = Decode(Protocol::kSoap, soap_body);
   const auto rest = Decode(Protocol::kRest, R"({"Budgets":null,"PartialErrors":[]})");
   const auto rest_missing = Decode(Protocol::kRest, R"({})");
-  CHECK(soap.Budgets.empty());
+  const std::vector<std::optional<Budget>> six_empty(6);
+  CHECK(soap.Budgets == six_empty);
   CHECK(soap.PartialErrors.empty());
-  CHECK(soap.TrackingId.empty());
-  CHECK(rest.Budgets.empty());
+  CHECK(soap.TrackingIds == std::vector<std::string>{""});  // one call, no TrackingId header
+  CHECK(rest.Budgets == six_empty);
   CHECK(rest.PartialErrors.empty());
-  CHECK(rest_missing.Budgets.empty());
+  CHECK(rest_missing.Budgets == six_empty);
 }

@@ -37,9 +37,9 @@ TEST_CASE("emulator: both protocols return the same budgets, empty slots and par
   REQUIRE(soap.Budgets.size() == 4);
   CHECK(soap.Budgets == rest.Budgets);
   CHECK(soap.PartialErrors == rest.PartialErrors);
-  CHECK(soap.TrackingId.size() == 36);
-  CHECK(rest.TrackingId.size() == 36);
-  CHECK(soap.TrackingId != rest.TrackingId);
+  CHECK(soap.TrackingIds.at(0).size() == 36);
+  CHECK(rest.TrackingIds.at(0).size() == 36);
+  CHECK(soap.TrackingIds != rest.TrackingIds);
 
   CHECK(soap.Budgets[0]->Id == testing::kDemoId + 1);
   CHECK(soap.Budgets[0]->Amount->Text() == "1234567890123456.789");
@@ -65,25 +65,30 @@ TEST_CASE("emulator: no ids returns every budget, in the same order on both prot
   CHECK(soap.PartialErrors.empty());
 }
 
-TEST_CASE("emulator: more than 100 ids is the batch-limit fault on both protocols") {
+TEST_CASE("emulator: a call with more than 100 ids is the batch-limit fault on both protocols") {
   testing::Emulator emulator;
-  std::vector<std::int64_t> ids(101, testing::kDemoId);
-  for (Protocol protocol : {Protocol::kSoap, Protocol::kRest}) {
-    CAPTURE(ToString(protocol));
-    try {
-      BudgetClient(emulator.Options(protocol)).GetBudgetsByIds(ids);
-      FAIL("expected a fault");
-    } catch (const ApiFault& f) {
-      CHECK(f.Kind() == ErrorKind::kApiFault);
-      CHECK(f.HttpStatus() == (protocol == Protocol::kSoap ? 500 : 400));
-      REQUIRE(f.Detail().OperationErrors.size() == 1);
-      CHECK(f.Detail().OperationErrors[0].Code == 4913);
-      CHECK(f.Detail().TrackingId.size() == 36);
-    }
+  std::string soap_ids, rest_ids;
+  for (int i = 0; i < 101; ++i) {
+    soap_ids += "<a:long>" + std::to_string(testing::kDemoId) + "</a:long>";
+    rest_ids += (i ? ",\"" : "\"") + std::to_string(testing::kDemoId) + "\"";
   }
-  // Exactly 100 is fine.
-  ids.pop_back();
-  CHECK(BudgetClient(emulator.Options(Protocol::kSoap)).GetBudgetsByIds(ids).Budgets.size() == 100);
+  const HttpResponse soap = Raw(
+      emulator, kSoapPath,
+      {{"Content-Type", "text/xml; charset=utf-8"}, {"SOAPAction", "\"GetBudgetsByIds\""}},
+      Envelope(
+          kAuthHeaders,
+          R"(<GetBudgetsByIdsRequest xmlns="https://bingads.microsoft.com/CampaignManagement/v13"><BudgetIds xmlns:a="http://schemas.microsoft.com/2003/10/Serialization/Arrays">)" +
+              soap_ids + "</BudgetIds></GetBudgetsByIdsRequest>"));
+  CHECK(soap.Status == 500);
+  CHECK(soap.Body.find("<Code>4913</Code>") != std::string::npos);
+  CHECK(soap.Body.find("CampaignServiceBudgetBatchLimitExceeded") != std::string::npos);
+  const HttpResponse rest = Raw(emulator, "/CampaignManagement/v13/Budgets/QueryByIds",
+                                {{"Authorization", "Bearer t"},
+                                 {"DeveloperToken", "d"},
+                                 {"Content-Type", "application/json"}},
+                                R"({"BudgetIds":[)" + rest_ids + "]}");
+  CHECK(rest.Status == 400);
+  CHECK(rest.Body.find(R"("Code":4913)") != std::string::npos);
 }
 
 TEST_CASE("emulator: missing credentials give 105 InvalidCredentials on both protocols") {

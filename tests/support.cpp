@@ -27,8 +27,12 @@ bingads::HttpResponse FakeTransport::Send(const bingads::HttpRequest& request) {
   return response;
 }
 
+std::string FixturePath(const std::string& relative) {
+  return std::string(BINGADS_FIXTURES) + "/" + relative;
+}
+
 std::string Fixture(const std::string& relative) {
-  const std::string path = std::string(BINGADS_FIXTURES) + "/" + relative;
+  const std::string path = FixturePath(relative);
   std::ifstream in(path, std::ios::binary);
   REQUIRE_MESSAGE(in.good(), "missing fixture " << path);
   std::ostringstream text;

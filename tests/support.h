@@ -29,6 +29,8 @@ class FakeTransport : public bingads::HttpTransport {
 
 /// Contents of tests/fixtures/<relative>; fails the test when missing.
 std::string Fixture(const std::string& relative);
+/// Path of tests/fixtures/<relative>.
+std::string FixturePath(const std::string& relative);
 
 /// ../shared/reference beside the project, if present.
 std::optional<std::filesystem::path> ReferenceDir();

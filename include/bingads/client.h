@@ -57,6 +57,14 @@ struct ClientOptions {
 
 /// A Campaign Management budget client. Calls on one client are serialised; use one client per
 /// thread for parallel calls.
+///
+/// Every operation takes any number of items. Past kMaxItemsPerCall it sends calls of at most that
+/// many, in order, and stitches the results: positions refer to the caller's list, each partial
+/// error's Index is remapped to the caller's position, and every call's TrackingId is kept. When a
+/// later call fails, BatchInterrupted<Result> carries what the earlier calls returned.
+///
+/// Errors: ApiFault for a fault, Error for transport failures or an undecodable response; partial
+/// errors are data.
 class BudgetClient {
  public:
   explicit BudgetClient(ClientOptions options);
@@ -64,9 +72,26 @@ class BudgetClient {
   BudgetClient(BudgetClient&&) noexcept;
   BudgetClient& operator=(BudgetClient&&) noexcept;
 
-  /// GetBudgetsByIds. An empty list asks for every budget of the account. Throws ApiFault for a
-  /// fault, Error for transport failures or an undecodable response; partial errors are data.
+  /// The service's limit of items per call.
+  static constexpr std::size_t kMaxItemsPerCall = 100;
+
+  /// GetBudgetsByIds. An empty list asks for every budget of the account (one call).
   GetBudgetsByIdsResult GetBudgetsByIds(const std::vector<std::int64_t>& budget_ids = {});
+
+  /// AddBudgets. Id and AssociationCount are read-only and never sent; Name, Amount and BudgetType
+  /// are required by the service.
+  AddBudgetsResult AddBudgets(const std::vector<Budget>& budgets);
+
+  /// UpdateBudgets. Id is required; of the other fields only those set are sent, so the service
+  /// leaves the unset ones unchanged. AssociationCount is never sent.
+  UpdateBudgetsResult UpdateBudgets(const std::vector<Budget>& budgets);
+
+  /// DeleteBudgets. The service refuses to delete a budget that campaigns still share.
+  DeleteBudgetsResult DeleteBudgets(const std::vector<std::int64_t>& budget_ids);
+
+  /// GetCampaignIdsByBudgetIds: for each budget id, the campaigns that share it.
+  GetCampaignIdsByBudgetIdsResult GetCampaignIdsByBudgetIds(
+      const std::vector<std::int64_t>& budget_ids);
 
   const ClientOptions& Options() const;
 

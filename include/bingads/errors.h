@@ -4,6 +4,7 @@
 #include <bingads/model.h>
 
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -72,6 +73,35 @@ class ApiFault : public Error {
 
  private:
   FaultDetail detail_;
+};
+
+/// A batch the client split into calls of at most 100 items failed part-way: the calls before the
+/// failing one did their work (for writes: budgets were added, updated or deleted). Result() holds
+/// what those calls returned, positions referring to the caller's list and covering exactly the
+/// first CompletedItems() items; Cause() rethrows the failing call's own error. Kind(),
+/// HttpStatus() and what() follow that error, what() adding which call failed.
+template <typename R>
+class BatchInterrupted : public Error {
+ public:
+  BatchInterrupted(R partial, std::size_t completed_items, std::size_t total_items,
+                   std::exception_ptr cause, const Error& error)
+      : Error(error.Kind(),
+              std::string(error.what()) + " [batch interrupted: items " +
+                  std::to_string(completed_items) + " to " + std::to_string(total_items - 1) +
+                  " were not processed; items 0 to " + std::to_string(completed_items - 1) +
+                  " were, and their results are kept]",
+              error.HttpStatus()),
+        partial_(std::move(partial)),
+        completed_(completed_items),
+        cause_(std::move(cause)) {}
+  const R& Result() const { return partial_; }
+  std::size_t CompletedItems() const { return completed_; }
+  [[noreturn]] void RethrowCause() const { std::rethrow_exception(cause_); }
+
+ private:
+  R partial_;
+  std::size_t completed_;
+  std::exception_ptr cause_;
 };
 
 }  // namespace bingads

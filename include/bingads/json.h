@@ -5,18 +5,33 @@
 #include <bingads/model.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace bingads {
 
 /// How ToJson writes.
 struct JsonStyle {
-  bool with_tracking_id = true;  ///< false: the service's own body shape, without TrackingId.
-  bool pretty = false;           ///< Indented, one property per line.
+  /// Adds "TrackingId":"..." first, or "TrackingIds":[...] when the work took several calls.
+  /// false: the service's own body shape.
+  bool with_tracking_id = true;
+  bool pretty = false;  ///< Indented, one property per line.
 };
 
-/// {"TrackingId":"...","Budgets":[{...}|null,...],"PartialErrors":[...]}: ids as JSON strings,
-/// Amount a JSON number with its exact digits, every property present (null when unset).
+/// Each result in its operation's REST response shape: ids as JSON strings, Amount a JSON number
+/// with its exact digits, every property present (null when unset), e.g.
+/// {"TrackingId":"...","Budgets":[{...}|null,...],"PartialErrors":[...]}.
 std::string ToJson(const GetBudgetsByIdsResult& result, const JsonStyle& style = {});
+std::string ToJson(const AddBudgetsResult& result, const JsonStyle& style = {});
+std::string ToJson(const UpdateBudgetsResult& result, const JsonStyle& style = {});
+std::string ToJson(const DeleteBudgetsResult& result, const JsonStyle& style = {});
+std::string ToJson(const GetCampaignIdsByBudgetIdsResult& result, const JsonStyle& style = {});
+
+/// Reads budgets in the REST request shape {"Budgets":[{...},...]}. Amount must be a JSON number
+/// (its digits are kept exactly), Id a string or an integer, BudgetType a known BudgetLimitType;
+/// null means unset. Anything else (not JSON, other members, wrong types, null entries) throws
+/// Error(kUsage) naming the JSON path.
+std::vector<Budget> BudgetsFromJson(std::string_view json);
 
 /// A fault in the REST shape: {"TrackingId","Type","Errors"} for AdApiFaultDetail,
 /// {"TrackingId","Type","BatchErrors","OperationErrors"} otherwise.

@@ -66,13 +66,40 @@ using PartialError = std::variant<BatchError, EditorialError>;
 
 /// The BatchError fields of either alternative.
 const BatchError& BaseOf(const PartialError& error);
+BatchError& BaseOf(PartialError& error);
 
-/// Result of GetBudgetsByIds: one slot per requested id (empty where the service returned null),
-/// or every budget of the account when no ids were given.
-struct GetBudgetsByIdsResult {
-  std::vector<std::optional<Budget>> Budgets;
+/// What every operation returns besides its own list: the partial errors, whose Index refers to
+/// the caller's list, and the TrackingId of every call that did the work (one per call of at most
+/// 100 items; support asks for them).
+struct BatchResult {
   std::vector<PartialError> PartialErrors;
-  std::string TrackingId;  ///< From the SOAP TrackingId header or the REST TrackingId HTTP header.
+  std::vector<std::string> TrackingIds;
+};
+
+/// GetBudgetsByIds: one slot per requested id, empty where the service returned null; or every
+/// budget of the account when no ids were given.
+struct GetBudgetsByIdsResult : BatchResult {
+  std::vector<std::optional<Budget>> Budgets;
+};
+
+/// AddBudgets: the new ids, one slot per budget given, empty where that budget was not added.
+struct AddBudgetsResult : BatchResult {
+  std::vector<std::optional<std::int64_t>> BudgetIds;
+};
+
+/// UpdateBudgets and DeleteBudgets report only partial errors.
+struct UpdateBudgetsResult : BatchResult {};
+struct DeleteBudgetsResult : BatchResult {};
+
+/// The campaigns sharing one budget. Ids items are nillable on the wire.
+struct IdCollection {
+  std::vector<std::optional<std::int64_t>> Ids;
+  bool operator==(const IdCollection&) const = default;
+};
+
+/// GetCampaignIdsByBudgetIds: one slot per requested budget id, empty where it was not found.
+struct GetCampaignIdsByBudgetIdsResult : BatchResult {
+  std::vector<std::optional<IdCollection>> CampaignIdCollection;
 };
 
 }  // namespace bingads

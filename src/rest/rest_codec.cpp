@@ -93,6 +93,28 @@ class Reader {
     return v;
   }
 
+  // An array of ids (strings or numbers) whose items may be null; null or absent gives [].
+  std::vector<std::optional<std::int64_t>> NullableIds(const Value& object, const char* name,
+                                                       const std::string& path) const {
+    std::vector<std::optional<std::int64_t>> out;
+    const Value* list = Array(object, name, path);
+    if (list == nullptr) return out;
+    out.reserve(list->Size());
+    for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+      const Value& item = (*list)[i];
+      const std::string where = path + "." + name + "[" + std::to_string(i) + "]";
+      if (item.IsNull()) {
+        out.emplace_back();
+        continue;
+      }
+      if (!item.IsString()) Fail(where, "expected a 64-bit integer or null");
+      auto id = ParseInt64(std::string_view(item.GetString(), item.GetStringLength()));
+      if (!id) Fail(where, "not a 64-bit integer: '" + Excerpt(item.GetString(), 40) + "'");
+      out.push_back(id);
+    }
+    return out;
+  }
+
   Budget ReadBudget(const Value& v, const std::string& path) const {
     if (!v.IsObject()) Fail(path, "expected a Budget object or null");
     Budget b;
@@ -207,36 +229,73 @@ bool LooksLikeFault(const Value& root) {
                                root.HasMember("OperationErrors") || root.HasMember("TrackingId"))));
 }
 
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void WriteString(JsonWriter& w, const std::string& value) {
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+// {"BudgetIds":["id",...]} with ids as JSON strings; an empty list is sent as null.
+std::string IdsBody(Ids ids) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("BudgetIds");
+  if (ids.empty()) {
+    w.Null();
+  } else {
+    w.StartArray();
+    for (std::int64_t id : ids) WriteString(w, std::to_string(id));
+    w.EndArray();
+  }
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+// {"Budgets":[...]} with only the fields the caller set; AssociationCount never, Id on update only.
+std::string BudgetsBody(Budgets budgets, bool with_id) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("Budgets");
+  w.StartArray();
+  for (const Budget& b : budgets) {
+    w.StartObject();
+    if (b.Amount) {
+      w.Key("Amount");
+      const std::string& text = b.Amount->JsonText();
+      w.RawValue(text.data(), text.size(), rapidjson::kNumberType);
+    }
+    if (b.BudgetType) {
+      w.Key("BudgetType");
+      WriteString(w, *b.BudgetType);
+    }
+    if (with_id && b.Id) {
+      w.Key("Id");
+      WriteString(w, std::to_string(*b.Id));
+    }
+    if (b.Name) {
+      w.Key("Name");
+      WriteString(w, *b.Name);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
 class RestCodec final : public Codec {
  public:
-  HttpRequest EncodeGetBudgetsByIds(const CallTarget& target,
-                                    const std::vector<std::int64_t>& ids) override {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    writer.StartObject();
-    writer.Key("BudgetIds");
-    if (ids.empty()) {
-      writer.Null();  // nil: every budget of the account
-    } else {
-      writer.StartArray();
-      for (std::int64_t id : ids) {
-        const std::string text = std::to_string(id);
-        writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-      }
-      writer.EndArray();
-    }
-    writer.EndObject();
-    return MakeRequest(target, "POST", "/Budgets/QueryByIds",
-                       std::string(buffer.GetString(), buffer.GetSize()));
+  HttpRequest EncodeGetBudgetsByIds(const CallTarget& target, Ids ids) override {
+    return MakeRequest(target, "POST", "/Budgets/QueryByIds", IdsBody(ids));
   }
 
   GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) override {
     rapidjson::Document doc;
-    const Value& root = Parse(response, doc);
     Reader reader(response);
-    GetBudgetsByIdsResult result;
-    result.TrackingId = response.Header("TrackingId").value_or("");
-    if (const Value* budgets = reader.Array(root, "Budgets", "$")) {
+    auto result = Common<GetBudgetsByIdsResult>(response, doc, reader);
+    if (const Value* budgets = reader.Array(doc, "Budgets", "$")) {
       result.Budgets.reserve(budgets->Size());
       for (rapidjson::SizeType i = 0; i < budgets->Size(); ++i) {
         const Value& item = (*budgets)[i];
@@ -248,11 +307,80 @@ class RestCodec final : public Codec {
         }
       }
     }
-    result.PartialErrors = reader.ReadPartialErrors(root, "PartialErrors", "$");
+    return result;
+  }
+
+  HttpRequest EncodeAddBudgets(const CallTarget& target, Budgets budgets) override {
+    return MakeRequest(target, "POST", "/Budgets", BudgetsBody(budgets, false));
+  }
+
+  AddBudgetsResult DecodeAddBudgets(const HttpResponse& response) override {
+    rapidjson::Document doc;
+    Reader reader(response);
+    auto result = Common<AddBudgetsResult>(response, doc, reader);
+    result.BudgetIds = reader.NullableIds(doc, "BudgetIds", "$");
+    return result;
+  }
+
+  HttpRequest EncodeUpdateBudgets(const CallTarget& target, Budgets budgets) override {
+    return MakeRequest(target, "PUT", "/Budgets", BudgetsBody(budgets, true));
+  }
+
+  UpdateBudgetsResult DecodeUpdateBudgets(const HttpResponse& response) override {
+    rapidjson::Document doc;
+    Reader reader(response);
+    return Common<UpdateBudgetsResult>(response, doc, reader);
+  }
+
+  HttpRequest EncodeDeleteBudgets(const CallTarget& target, Ids ids) override {
+    return MakeRequest(target, "DELETE", "/Budgets", IdsBody(ids));
+  }
+
+  DeleteBudgetsResult DecodeDeleteBudgets(const HttpResponse& response) override {
+    rapidjson::Document doc;
+    Reader reader(response);
+    return Common<DeleteBudgetsResult>(response, doc, reader);
+  }
+
+  HttpRequest EncodeGetCampaignIdsByBudgetIds(const CallTarget& target, Ids ids) override {
+    return MakeRequest(target, "POST", "/CampaignIds/QueryByBudgetIds", IdsBody(ids));
+  }
+
+  GetCampaignIdsByBudgetIdsResult DecodeGetCampaignIdsByBudgetIds(
+      const HttpResponse& response) override {
+    rapidjson::Document doc;
+    Reader reader(response);
+    auto result = Common<GetCampaignIdsByBudgetIdsResult>(response, doc, reader);
+    if (const Value* list = reader.Array(doc, "CampaignIdCollection", "$")) {
+      for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+        const Value& item = (*list)[i];
+        const std::string path = "$.CampaignIdCollection[" + std::to_string(i) + "]";
+        if (item.IsNull()) {
+          result.CampaignIdCollection.emplace_back();
+        } else if (!item.IsObject()) {
+          reader.Fail(path, "expected an IdCollection object or null");
+        } else {
+          result.CampaignIdCollection.push_back(
+              IdCollection{reader.NullableIds(item, "Ids", path)});
+        }
+      }
+    }
     return result;
   }
 
  private:
+  // Parses the body (faults throw) and reads what every response has: PartialErrors and the
+  // TrackingId header.
+  template <typename Result>
+  static Result Common(const HttpResponse& response, rapidjson::Document& doc,
+                       const Reader& reader) {
+    Parse(response, doc);
+    Result result;
+    result.PartialErrors = reader.ReadPartialErrors(doc, "PartialErrors", "$");
+    result.TrackingIds.push_back(response.Header("TrackingId").value_or(""));
+    return result;
+  }
+
   static HttpRequest MakeRequest(const CallTarget& target, const char* method, const char* path,
                                  std::string body) {
     HttpRequest request;
@@ -268,27 +396,21 @@ class RestCodec final : public Codec {
     return request;
   }
 
-  // Parses the body; throws ApiFault for a fault and Error for anything that is not the expected
-  // JSON object. Returns the root object of a success response.
-  static const Value& Parse(const HttpResponse& response, rapidjson::Document& doc) {
+  // Parses the body; throws ApiFault for a fault and Error for anything that is not a JSON object.
+  static void Parse(const HttpResponse& response, rapidjson::Document& doc) {
     const bool success = response.Status >= 200 && response.Status <= 299;
     if (response.Body.empty()) ThrowMalformed(kProtocol, response, "empty body");
     doc.Parse<kParseFlags>(response.Body.data(), response.Body.size());
     if (doc.HasParseError()) {
-      const std::size_t offset = doc.GetErrorOffset();
       // Anything but whitespace after the document is an error too (root not singular).
       ThrowMalformed(kProtocol, response,
                      std::string("not JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
-                         " at offset " + std::to_string(offset));
+                         " at offset " + std::to_string(doc.GetErrorOffset()));
     }
     if (!doc.IsObject()) ThrowMalformed(kProtocol, response, "expected a JSON object");
-    if (LooksLikeFault(doc) || !success) {
-      if (!LooksLikeFault(doc)) {
-        ThrowMalformed(kProtocol, response, "a non-success HTTP status without a fault body");
-      }
-      throw ApiFault(Reader(response).ReadFault(doc), response.Status);
-    }
-    return doc;
+    if (LooksLikeFault(doc)) throw ApiFault(Reader(response).ReadFault(doc), response.Status);
+    if (!success)
+      ThrowMalformed(kProtocol, response, "a non-success HTTP status without a fault body");
   }
 };
 

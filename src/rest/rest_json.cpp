@@ -1,8 +1,12 @@
 // Writes domain values in the REST JSON shapes (used by the CLI's output and the emulator).
 #include <bingads/json.h>
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <charconv>
 
 namespace bingads {
 namespace {
@@ -103,20 +107,74 @@ void WritePartialErrors(Writer& w, const char* key, const std::vector<PartialErr
 }
 
 template <typename Writer>
-void WriteResult(Writer& w, const GetBudgetsByIdsResult& result, bool with_tracking_id) {
-  w.StartObject();
-  if (with_tracking_id) String(w, "TrackingId", result.TrackingId);
+void WriteNullableIds(Writer& w, const std::vector<std::optional<std::int64_t>>& ids) {
+  w.StartArray();
+  for (const auto& id : ids) {
+    if (id) {
+      const std::string text = std::to_string(*id);
+      w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    } else {
+      w.Null();
+    }
+  }
+  w.EndArray();
+}
+
+template <typename Writer>
+void WritePayload(Writer& w, const GetBudgetsByIdsResult& result) {
   w.Key("Budgets");
   w.StartArray();
   for (const auto& b : result.Budgets) WriteBudget(w, b);
   w.EndArray();
+}
+
+template <typename Writer>
+void WritePayload(Writer& w, const AddBudgetsResult& result) {
+  w.Key("BudgetIds");
+  WriteNullableIds(w, result.BudgetIds);
+}
+
+template <typename Writer>
+void WritePayload(Writer&, const BatchResult&) {}
+
+template <typename Writer>
+void WritePayload(Writer& w, const GetCampaignIdsByBudgetIdsResult& result) {
+  w.Key("CampaignIdCollection");
+  w.StartArray();
+  for (const auto& collection : result.CampaignIdCollection) {
+    if (!collection) {
+      w.Null();
+      continue;
+    }
+    w.StartObject();
+    w.Key("Ids");
+    WriteNullableIds(w, collection->Ids);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+template <typename Writer, typename Result>
+void WriteResult(Writer& w, const Result& result, bool with_tracking_id) {
+  w.StartObject();
+  if (with_tracking_id) {
+    if (result.TrackingIds.size() == 1) {
+      String(w, "TrackingId", std::optional(result.TrackingIds.front()));
+    } else {
+      w.Key("TrackingIds");
+      w.StartArray();
+      for (const auto& id : result.TrackingIds)
+        w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+      w.EndArray();
+    }
+  }
+  WritePayload(w, result);
   WritePartialErrors(w, "PartialErrors", result.PartialErrors);
   w.EndObject();
 }
 
-}  // namespace
-
-std::string ToJson(const GetBudgetsByIdsResult& result, const JsonStyle& style) {
+template <typename Result>
+std::string Write(const Result& result, const JsonStyle& style) {
   rapidjson::StringBuffer buffer;
   if (style.pretty) {
     rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
@@ -127,6 +185,92 @@ std::string ToJson(const GetBudgetsByIdsResult& result, const JsonStyle& style) 
     WriteResult(w, result, style.with_tracking_id);
   }
   return {buffer.GetString(), buffer.GetSize()};
+}
+
+[[noreturn]] void Refuse(const std::string& path, const std::string& problem) {
+  throw Error(ErrorKind::kUsage, "budgets JSON: " + path + ": " + problem);
+}
+
+}  // namespace
+
+std::string ToJson(const GetBudgetsByIdsResult& r, const JsonStyle& s) { return Write(r, s); }
+std::string ToJson(const AddBudgetsResult& r, const JsonStyle& s) { return Write(r, s); }
+std::string ToJson(const UpdateBudgetsResult& r, const JsonStyle& s) { return Write(r, s); }
+std::string ToJson(const DeleteBudgetsResult& r, const JsonStyle& s) { return Write(r, s); }
+std::string ToJson(const GetCampaignIdsByBudgetIdsResult& r, const JsonStyle& s) {
+  return Write(r, s);
+}
+
+std::vector<Budget> BudgetsFromJson(std::string_view json) {
+  // Parsed twice: once to see real JSON types (a quoted amount is refused), once with numbers
+  // kept as text so that Amount and Id keep every digit.
+  rapidjson::Document typed;
+  typed.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  if (typed.HasParseError()) {
+    Refuse("$", std::string("not JSON: ") + rapidjson::GetParseError_En(typed.GetParseError()) +
+                    " at offset " + std::to_string(typed.GetErrorOffset()));
+  }
+  rapidjson::Document text;
+  text.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag>(
+      json.data(), json.size());
+  if (!typed.IsObject()) Refuse("$", "expected an object {\"Budgets\":[...]}");
+  for (auto it = typed.MemberBegin(); it != typed.MemberEnd(); ++it) {
+    if (std::string_view(it->name.GetString()) != "Budgets") {
+      Refuse("$." + std::string(it->name.GetString()), "unknown member (expected only Budgets)");
+    }
+  }
+  if (!typed.HasMember("Budgets") || !typed["Budgets"].IsArray())
+    Refuse("$.Budgets", "expected an array");
+  const auto& items = typed["Budgets"];
+  const auto& texts = text["Budgets"];
+  std::vector<Budget> budgets;
+  budgets.reserve(items.Size());
+  for (rapidjson::SizeType i = 0; i < items.Size(); ++i) {
+    const std::string path = "$.Budgets[" + std::to_string(i) + "]";
+    const auto& item = items[i];
+    if (!item.IsObject()) Refuse(path, "expected a Budget object");
+    Budget b;
+    for (auto m = item.MemberBegin(); m != item.MemberEnd(); ++m) {
+      const std::string name(m->name.GetString(), m->name.GetStringLength());
+      const std::string where = path + "." + name;
+      const auto& v = m->value;
+      const auto& raw = texts[i][m->name];
+      if (v.IsNull()) continue;
+      if (name == "Amount") {
+        if (!v.IsNumber()) Refuse(where, "expected a JSON number");
+        b.Amount =
+            Decimal::FromJsonNumber(std::string_view(raw.GetString(), raw.GetStringLength()));
+        if (!b.Amount) Refuse(where, "not a decimal number: " + std::string(raw.GetString()));
+      } else if (name == "AssociationCount") {
+        if (!v.IsInt()) Refuse(where, "expected a 32-bit integer");
+        b.AssociationCount = v.GetInt();
+      } else if (name == "BudgetType") {
+        if (!v.IsString()) Refuse(where, "expected a string");
+        if (!budget_type::IsKnown(v.GetString())) {
+          Refuse(where,
+                 "unknown BudgetType '" + std::string(v.GetString()) +
+                     "' (DailyBudgetAccelerated, DailyBudgetStandard or LifetimeBudgetStandard)");
+        }
+        b.BudgetType = v.GetString();
+      } else if (name == "Id") {
+        const std::string_view digits(raw.GetString(), raw.GetStringLength());
+        std::int64_t id = 0;
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+        if (!(v.IsString() || v.IsNumber()) || digits.empty() || ec != std::errc() ||
+            end != digits.data() + digits.size() || id <= 0) {
+          Refuse(where, "expected a positive 64-bit id, as a string or an integer");
+        }
+        b.Id = id;
+      } else if (name == "Name") {
+        if (!v.IsString()) Refuse(where, "expected a string");
+        b.Name = std::string(v.GetString(), v.GetStringLength());
+      } else {
+        Refuse(where, "unknown member (Budget has Amount, AssociationCount, BudgetType, Id, Name)");
+      }
+    }
+    budgets.push_back(std::move(b));
+  }
+  return budgets;
 }
 
 std::string ToJson(const FaultDetail& d) {

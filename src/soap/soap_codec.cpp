@@ -118,31 +118,20 @@ class SoapCodec final : public Codec {
   SoapCodec(const SoapCodec&) = delete;
   SoapCodec& operator=(const SoapCodec&) = delete;
 
-  HttpRequest EncodeGetBudgetsByIds(const CallTarget& target,
-                                    const std::vector<std::int64_t>& ids) override {
+  HttpRequest EncodeGetBudgetsByIds(const CallTarget& target, Ids ids) override {
     CallScope scope(soap_);
     _cm__GetBudgetsByIdsRequest request;
-    if (!ids.empty()) {
-      request.BudgetIds = soap_new_arr__ArrayOflong(soap_);
-      request.BudgetIds->long_.assign(ids.begin(), ids.end());
-    }
-    std::ostringstream body;
-    BeginSend(target, body);
-    if (soap_send___cm__GetBudgetsByIds(soap_, "", "GetBudgetsByIds", &request) != SOAP_OK) {
-      throw Error(ErrorKind::kUsage, "SOAP request could not be encoded: " + GsoapMessage(soap_));
-    }
-    return MakeRequest(target, "GetBudgetsByIds", body.str());
+    request.BudgetIds = IdList(ids);
+    return Send(target, "GetBudgetsByIds", [&] {
+      return soap_send___cm__GetBudgetsByIds(soap_, "", "GetBudgetsByIds", &request);
+    });
   }
 
   GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) override {
     CallScope scope(soap_);
-    std::istringstream body(response.Body);
-    soap_->is = &body;
     _cm__GetBudgetsByIdsResponse decoded;
-    Receive(decoded, "cm:GetBudgetsByIdsResponse", response);
-
-    GetBudgetsByIdsResult result;
-    result.TrackingId = TrackingId();
+    GetBudgetsByIdsResult result =
+        Receive<GetBudgetsByIdsResult>(decoded, "cm:GetBudgetsByIdsResponse", response);
     if (decoded.Budgets != nullptr) {
       result.Budgets.reserve(decoded.Budgets->Budget.size());
       for (const cm__Budget* budget : decoded.Budgets->Budget) {
@@ -153,11 +142,137 @@ class SoapCodec final : public Codec {
         }
       }
     }
-    result.PartialErrors = ToPartialErrors(decoded.PartialErrors);
+    return result;
+  }
+
+  HttpRequest EncodeAddBudgets(const CallTarget& target, Budgets budgets) override {
+    CallScope scope(soap_);
+    _cm__AddBudgetsRequest request;
+    request.Budgets = BudgetList(budgets, /*with_id=*/false);
+    return Send(target, "AddBudgets",
+                [&] { return soap_send___cm__AddBudgets(soap_, "", "AddBudgets", &request); });
+  }
+
+  AddBudgetsResult DecodeAddBudgets(const HttpResponse& response) override {
+    CallScope scope(soap_);
+    _cm__AddBudgetsResponse decoded;
+    AddBudgetsResult result = Receive<AddBudgetsResult>(decoded, "cm:AddBudgetsResponse", response);
+    result.BudgetIds = NullableIds(decoded.BudgetIds);
+    return result;
+  }
+
+  HttpRequest EncodeUpdateBudgets(const CallTarget& target, Budgets budgets) override {
+    CallScope scope(soap_);
+    _cm__UpdateBudgetsRequest request;
+    request.Budgets = BudgetList(budgets, /*with_id=*/true);
+    return Send(target, "UpdateBudgets", [&] {
+      return soap_send___cm__UpdateBudgets(soap_, "", "UpdateBudgets", &request);
+    });
+  }
+
+  UpdateBudgetsResult DecodeUpdateBudgets(const HttpResponse& response) override {
+    CallScope scope(soap_);
+    _cm__UpdateBudgetsResponse decoded;
+    return Receive<UpdateBudgetsResult>(decoded, "cm:UpdateBudgetsResponse", response);
+  }
+
+  HttpRequest EncodeDeleteBudgets(const CallTarget& target, Ids ids) override {
+    CallScope scope(soap_);
+    _cm__DeleteBudgetsRequest request;
+    request.BudgetIds = IdList(ids);
+    return Send(target, "DeleteBudgets", [&] {
+      return soap_send___cm__DeleteBudgets(soap_, "", "DeleteBudgets", &request);
+    });
+  }
+
+  DeleteBudgetsResult DecodeDeleteBudgets(const HttpResponse& response) override {
+    CallScope scope(soap_);
+    _cm__DeleteBudgetsResponse decoded;
+    return Receive<DeleteBudgetsResult>(decoded, "cm:DeleteBudgetsResponse", response);
+  }
+
+  HttpRequest EncodeGetCampaignIdsByBudgetIds(const CallTarget& target, Ids ids) override {
+    CallScope scope(soap_);
+    _cm__GetCampaignIdsByBudgetIdsRequest request;
+    request.BudgetIds = IdList(ids);
+    return Send(target, "GetCampaignIdsByBudgetIds", [&] {
+      return soap_send___cm__GetCampaignIdsByBudgetIds(soap_, "", "GetCampaignIdsByBudgetIds",
+                                                       &request);
+    });
+  }
+
+  GetCampaignIdsByBudgetIdsResult DecodeGetCampaignIdsByBudgetIds(
+      const HttpResponse& response) override {
+    CallScope scope(soap_);
+    _cm__GetCampaignIdsByBudgetIdsResponse decoded;
+    auto result = Receive<GetCampaignIdsByBudgetIdsResult>(
+        decoded, "cm:GetCampaignIdsByBudgetIdsResponse", response);
+    if (decoded.CampaignIdCollection != nullptr) {
+      for (const cm__IdCollection* collection : decoded.CampaignIdCollection->IdCollection) {
+        if (collection == nullptr) {
+          result.CampaignIdCollection.emplace_back();
+        } else {
+          result.CampaignIdCollection.push_back(IdCollection{NullableIds(collection->Ids)});
+        }
+      }
+    }
     return result;
   }
 
  private:
+  arr__ArrayOflong* IdList(Ids ids) {
+    if (ids.empty()) return nullptr;  // nil: for GetBudgetsByIds, every budget
+    auto* list = soap_new_arr__ArrayOflong(soap_);
+    list->long_.assign(ids.begin(), ids.end());
+    return list;
+  }
+
+  // Only the fields the caller set go out; AssociationCount (read-only) never, Id only on update.
+  cm__ArrayOfBudget* BudgetList(Budgets budgets, bool with_id) {
+    auto* list = soap_new_cm__ArrayOfBudget(soap_);
+    for (const Budget& b : budgets) {
+      auto* out = soap_new_cm__Budget(soap_);
+      if (b.Amount) out->Amount = NewString(b.Amount->Text());
+      if (b.BudgetType) out->BudgetType = NewString(*b.BudgetType);
+      if (with_id && b.Id) {
+        out->Id = soap_new_LONG64(soap_);
+        *out->Id = static_cast<LONG64>(*b.Id);
+      }
+      if (b.Name) out->Name = NewString(*b.Name);
+      list->Budget.push_back(out);
+    }
+    return list;
+  }
+
+  std::string* NewString(const std::string& value) {
+    std::string* p = soap_new_std__string(soap_);
+    *p = value;
+    return p;
+  }
+
+  static std::vector<std::optional<std::int64_t>> NullableIds(
+      const sys__ArrayOfNullableOflong* in) {
+    std::vector<std::optional<std::int64_t>> out;
+    if (in == nullptr) return out;
+    out.reserve(in->long_.size());
+    for (const LONG64* id : in->long_) {
+      out.push_back(id != nullptr ? std::optional<std::int64_t>(*id) : std::nullopt);
+    }
+    return out;
+  }
+
+  // Serialises one request envelope with `send` and wraps it as an HTTP request.
+  template <typename SendFn>
+  HttpRequest Send(const CallTarget& target, const char* action, SendFn send) {
+    std::ostringstream body;
+    BeginSend(target, body);
+    if (send() != SOAP_OK) {
+      throw Error(ErrorKind::kUsage, std::string("SOAP request ") + action +
+                                         " could not be encoded: " + GsoapMessage(soap_));
+    }
+    return MakeRequest(target, action, body.str());
+  }
+
   void BeginSend(const CallTarget& target, std::ostringstream& body) {
     header_values_[0] = target.credentials.access_token;
     header_values_[1] = target.credentials.account_id;
@@ -188,12 +303,14 @@ class SoapCodec final : public Codec {
     return {};
   }
 
-  // Reads the envelope in soap_->is into `decoded`, like the generated soap_recv_ functions, but
-  // insists on the response element: gSOAP's own receive accepts an empty Body (or a SOAP 1.2
-  // envelope) as an empty success, which would be a silent wrong answer. Throws ApiFault for a
-  // fault and Error for anything else that is not this operation's SOAP 1.1 response.
-  template <typename Response>
-  void Receive(Response& decoded, const char* tag, const HttpResponse& response) {
+  // Reads the envelope in the response body into `decoded`, like the generated soap_recv_
+  // functions, but insists on the response element: gSOAP's own receive accepts an empty Body (or a
+  // SOAP 1.2 envelope) as an empty success, which would be a silent wrong answer. Throws ApiFault
+  // for a fault and Error for anything else that is not this operation's SOAP 1.1 response.
+  template <typename Result, typename Response>
+  Result Receive(Response& decoded, const char* tag, const HttpResponse& response) {
+    std::istringstream body(response.Body);
+    soap_->is = &body;
     decoded.soap_default(soap_);
     int rc = SOAP_OK;
     bool present = false;
@@ -224,6 +341,10 @@ class SoapCodec final : public Codec {
     if (response.Status < 200 || response.Status > 299) {
       ThrowMalformed(kProtocol, response, "a response document with a non-success HTTP status");
     }
+    Result result;
+    result.PartialErrors = ToPartialErrors(decoded.PartialErrors);
+    result.TrackingIds.push_back(TrackingId());
+    return result;
   }
 
   [[noreturn]] void ThrowFault(const HttpResponse& response) {

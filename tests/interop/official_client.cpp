@@ -27,14 +27,16 @@ int main(int argc, char** argv) {
 
   _ns1__GetBudgetsByIdsRequest request;
   request.BudgetIds = soap_new_arr__ArrayOflong(soap);
-  for (int i = 2; i < argc; ++i) request.BudgetIds->long_.push_back(std::strtoll(argv[i], nullptr, 10));
+  for (int i = 2; i < argc; ++i)
+    request.BudgetIds->long_.push_back(std::strtoll(argv[i], nullptr, 10));
   _ns1__GetBudgetsByIdsResponse response;
   if (soap_call___ns1__GetBudgetsByIds(soap, argv[1], nullptr, &request, response) != SOAP_OK) {
     soap_print_fault(soap, stderr);
     return 1;
   }
   std::size_t slot = 0;
-  for (const ns1__Budget* b : response.Budgets ? response.Budgets->Budget : std::vector<ns1__Budget*>{}) {
+  for (const ns1__Budget* b :
+       response.Budgets ? response.Budgets->Budget : std::vector<ns1__Budget*>{}) {
     if (b == nullptr) {
       std::printf("slot %zu: nil\n", slot++);
       continue;

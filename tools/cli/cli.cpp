@@ -3,7 +3,11 @@
 #include <bingads/client.h>
 #include <bingads/json.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 
@@ -11,7 +15,7 @@ namespace bingads::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: bingads-budgets [options] get [--ids ID,ID,...]\n"
+    "usage: bingads-budgets [options] COMMAND [command options]\n"
     "options:\n"
     "  --protocol soap|rest                 default rest\n"
     "  --environment production|sandbox     default production\n"
@@ -62,6 +66,31 @@ std::vector<std::int64_t> ParseIds(std::string_view list) {
   return ids;
 }
 
+// Reads a budgets file ("-" is standard input) before any call; every problem is a usage error.
+std::vector<Budget> ReadBudgetsFile(const std::string& file, std::istream& in, bool update) {
+  std::string text;
+  if (file == "-") {
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream stream(file, std::ios::binary);
+    if (!stream) throw UsageError{"--file: cannot read '" + file + "': " + std::strerror(errno)};
+    text.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
+    if (stream.bad()) throw UsageError{"--file: error while reading '" + file + "'"};
+  }
+  std::vector<Budget> budgets;
+  try {
+    budgets = BudgetsFromJson(text);
+  } catch (const Error& e) {
+    throw UsageError{"--file " + file + ": " + e.what()};
+  }
+  for (std::size_t i = 0; i < budgets.size(); ++i) {
+    const std::string where = "--file " + file + ": $.Budgets[" + std::to_string(i) + "]";
+    if (update && !budgets[i].Id) throw UsageError{where + ": Id is required for update"};
+    if (!update && budgets[i].Id) throw UsageError{where + ": Id is read-only on add"};
+  }
+  return budgets;
+}
+
 int ExitFor(const Error& e) {
   switch (e.Kind()) {
     case ErrorKind::kUsage:
@@ -77,8 +106,8 @@ int ExitFor(const Error& e) {
 
 }  // namespace
 
-int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
-        std::ostream& err) {
+int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream& in,
+        std::ostream& out, std::ostream& err) {
   try {
     ClientOptions options;
     auto from_env = [&env](const char* name) {
@@ -92,6 +121,7 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream
 
     std::string command;
     std::optional<std::vector<std::int64_t>> ids;
+    std::optional<std::string> file;
     bool verbose = false;
     JsonStyle style;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -138,18 +168,35 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream
       } else if (arg == "--pretty") {
         style.pretty = true;
       } else if (arg == "--ids") {
-        if (command != "get") throw UsageError{"--ids belongs after the get command"};
+        if (command != "get" && command != "delete" && command != "campaigns") {
+          throw UsageError{"--ids belongs after the get, delete or campaigns command"};
+        }
         ids = ParseIds(value());
+      } else if (arg == "--file") {
+        if (command != "add" && command != "update") {
+          throw UsageError{"--file belongs after the add or update command"};
+        }
+        file = value();
       } else if (!arg.empty() && arg[0] == '-') {
         throw UsageError{"unknown option " + arg};
       } else if (command.empty()) {
         command = arg;
-        if (command != "get") throw UsageError{"unknown command '" + command + "'"};
+        if (command != "get" && command != "add" && command != "update" && command != "delete" &&
+            command != "campaigns") {
+          throw UsageError{"unknown command '" + command + "'"};
+        }
       } else {
         throw UsageError{"unexpected argument '" + arg + "'"};
       }
     }
     if (command.empty()) throw UsageError{"no command given"};
+    if ((command == "delete" || command == "campaigns") && !ids) {
+      throw UsageError{command + " needs --ids"};
+    }
+    if ((command == "add" || command == "update") && !file)
+      throw UsageError{command + " needs --file"};
+    std::vector<Budget> budgets;
+    if (file) budgets = ReadBudgetsFile(*file, in, command == "update");
     const struct {
       const std::string& value;
       const char* name;
@@ -164,10 +211,24 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream
     if (verbose) options.log = [&err](std::string_view line) { err << line << '\n'; };
 
     BudgetClient client(std::move(options));
-    const GetBudgetsByIdsResult result =
-        client.GetBudgetsByIds(ids.value_or(std::vector<std::int64_t>{}));
-    out << ToJson(result, style) << '\n';
-    return kExitOk;
+    const std::vector<std::int64_t> id_list = ids.value_or(std::vector<std::int64_t>{});
+    // A split batch interrupted part-way still prints what the completed calls returned.
+    auto run = [&](auto call) {
+      using Result = decltype(call());
+      try {
+        out << ToJson(call(), style) << '\n';
+        return static_cast<int>(kExitOk);
+      } catch (const BatchInterrupted<Result>& e) {
+        out << ToJson(e.Result(), style) << '\n';
+        err << "bingads-budgets: " << e.what() << '\n';
+        return ExitFor(e);
+      }
+    };
+    if (command == "get") return run([&] { return client.GetBudgetsByIds(id_list); });
+    if (command == "add") return run([&] { return client.AddBudgets(budgets); });
+    if (command == "update") return run([&] { return client.UpdateBudgets(budgets); });
+    if (command == "delete") return run([&] { return client.DeleteBudgets(id_list); });
+    return run([&] { return client.GetCampaignIdsByBudgetIds(id_list); });
   } catch (const UsageError& e) {
     err << "bingads-budgets: " << e.message << "\n" << kUsage;
     return kExitUsage;

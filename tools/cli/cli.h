@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <istream>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,9 +21,9 @@ enum ExitCode : int {
 /// Looks up an environment variable; returns nullptr when unset.
 using EnvLookup = std::function<const char*(const char*)>;
 
-/// Runs the CLI with `args` (without the program name). JSON goes to `out`, one-line errors and
-/// --verbose logs to `err`.
-int Run(const std::vector<std::string>& args, const EnvLookup& env, std::ostream& out,
-        std::ostream& err);
+/// Runs the CLI with `args` (without the program name). `--file -` reads `in`; JSON goes to
+/// `out`, one-line errors and --verbose logs to `err`.
+int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream& in,
+        std::ostream& out, std::ostream& err);
 
 }  // namespace bingads::cli

@@ -7,5 +7,5 @@
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   return bingads::cli::Run(
-      args, [](const char* name) { return std::getenv(name); }, std::cout, std::cerr);
+      args, [](const char* name) { return std::getenv(name); }, std::cin, std::cout, std::cerr);
 }

@@ -1,6 +1,8 @@
 // bingads-emulator: the two wire fronts over BudgetService.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <functional>
 #include <string>
 #include <string_view>
@@ -16,6 +18,10 @@ struct Reply {
   std::string body;
   std::string tracking_id;  ///< Also sent as the TrackingId HTTP header.
 };
+
+/// Reads {"Budgets":[...]} from a DOM parsed with kParseNumbersAsStringsFlag: amounts and ids keep
+/// their digits; Id may be a string or a number. Throws std::invalid_argument naming the JSON path.
+BudgetList ReadBudgetsJson(const rapidjson::Value& root);
 
 /// SOAP 1.1 (WCF BasicHttpBinding style): parses with pugixml, writes WCF-shaped envelopes.
 Reply HandleSoap(BudgetService& service, std::string_view content_type,

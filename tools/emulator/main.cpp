@@ -1,8 +1,10 @@
 // bingads-emulator: a local Campaign Management budget service speaking SOAP 1.1 and REST.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "server.h"
@@ -12,9 +14,14 @@ namespace {
 
 int Usage(const char* message) {
   std::cerr << "bingads-emulator: " << message << "\n"
-            << "usage: bingads-emulator [--port N] [--host 127.0.0.1]\n"
-            << "  --port N     TCP port; 0 (the default) picks a free one\n"
-            << "  --host ADDR  address to bind; default 127.0.0.1 (loopback only)\n";
+            << "usage: bingads-emulator [--port N] [--host 127.0.0.1] [--state FILE]\n"
+            << "                        [--disapproved-terms TERM,TERM,...]\n"
+            << "  --port N                 TCP port; 0 (the default) picks a free one\n"
+            << "  --host ADDR              address to bind; default 127.0.0.1 (loopback only)\n"
+            << "  --state FILE             keep the store in FILE across restarts (written\n"
+            << "                           atomically after every change); default: memory only\n"
+            << "  --disapproved-terms LIST budget names containing one of these fail editorial\n"
+            << "                           review; default casino,miracle cure; \"\" for none\n";
   return 2;
 }
 
@@ -23,6 +30,7 @@ int Usage(const char* message) {
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   int port = 0;
+  bingads::emulator::ServiceOptions service_options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if ((arg == "--port" || arg == "--host") && i + 1 >= argc)
@@ -36,6 +44,18 @@ int main(int argc, char** argv) {
       port = static_cast<int>(parsed);
     } else if (arg == "--host") {
       host = argv[++i];
+    } else if (arg == "--state") {
+      service_options.state_file = argv[++i];
+      if (service_options.state_file.empty()) return Usage("--state needs a file name");
+    } else if (arg == "--disapproved-terms") {
+      service_options.disapproved_terms.clear();
+      std::string list = argv[++i];
+      for (std::size_t start = 0; start <= list.size();) {
+        const auto comma = std::min(list.find(',', start), list.size());
+        if (comma > start)
+          service_options.disapproved_terms.push_back(list.substr(start, comma - start));
+        start = comma + 1;
+      }
     } else if (arg == "--help" || arg == "-h") {
       Usage("help");
       return 0;
@@ -51,8 +71,14 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  bingads::emulator::BudgetService service;
-  bingads::emulator::Server server(service);
+  std::unique_ptr<bingads::emulator::BudgetService> service;
+  try {
+    service = std::make_unique<bingads::emulator::BudgetService>(service_options);
+  } catch (const std::exception& e) {
+    std::cerr << "bingads-emulator: " << e.what() << "\n";
+    return 1;
+  }
+  bingads::emulator::Server server(*service);
   int bound = 0;
   try {
     bound = server.Start(host, port);

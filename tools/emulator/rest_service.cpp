@@ -1,9 +1,9 @@
 // The emulator's REST front: RapidJSON in both directions.
 #include <bingads/json.h>
-#include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
 #include <charconv>
+#include <stdexcept>
 
 #include "fronts.h"
 
@@ -12,33 +12,41 @@ namespace {
 
 constexpr const char* kJson = "application/json; charset=utf-8";
 
-struct BadRequest {
-  std::string message;
-};
-
 Reply FaultReply(const Fault& fault) {
   return {fault.rest_status, kJson, ToJson(fault.detail), fault.detail.TrackingId};
 }
 
+[[noreturn]] void Refuse(const std::string& message) { throw std::invalid_argument(message); }
+
+std::int64_t ReadId(const rapidjson::Value& item, const std::string& where) {
+  if (!item.IsString()) Refuse(where + " must be an id (a string or an integer)");
+  const std::string_view text(item.GetString(), item.GetStringLength());
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    Refuse(where + " is not a 64-bit integer: '" + std::string(text.substr(0, 40)) + "'");
+  }
+  return value;
+}
+
 // {"BudgetIds": null | [ "id" | id, ... ]}; absent means null.
-std::optional<std::vector<std::int64_t>> ReadIds(const rapidjson::Value& root, const char* name) {
+IdList ReadIds(const rapidjson::Value& root, const char* name) {
   auto it = root.FindMember(name);
   if (it == root.MemberEnd() || it->value.IsNull()) return std::nullopt;
-  if (!it->value.IsArray()) throw BadRequest{std::string(name) + " must be an array of ids"};
+  if (!it->value.IsArray()) Refuse(std::string(name) + " must be an array of ids");
   std::vector<std::int64_t> ids;
   for (const auto& item : it->value.GetArray()) {
-    const std::string where = std::string(name) + "[" + std::to_string(ids.size()) + "]";
-    if (!item.IsString()) throw BadRequest{where + " must be an id (a string or an integer)"};
-    const std::string_view text(item.GetString(), item.GetStringLength());
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-      throw BadRequest{where + " is not a 64-bit integer: '" + std::string(text.substr(0, 40)) +
-                       "'"};
-    }
-    ids.push_back(value);
+    ids.push_back(ReadId(item, std::string(name) + "[" + std::to_string(ids.size()) + "]"));
   }
   return ids;
+}
+
+std::optional<std::string> Text(const rapidjson::Value& budget, const char* name,
+                                const std::string& path) {
+  auto it = budget.FindMember(name);
+  if (it == budget.MemberEnd() || it->value.IsNull()) return std::nullopt;
+  if (!it->value.IsString()) Refuse(path + "." + name + " has the wrong type");
+  return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
 RequestContext ContextFrom(const std::function<std::string(const char*)>& header) {
@@ -52,7 +60,52 @@ RequestContext ContextFrom(const std::function<std::string(const char*)>& header
   return context;
 }
 
+template <typename Result>
+Reply Respond(const Outcome<Result>& outcome, const std::string& tracking_id) {
+  if (const auto* fault = std::get_if<Fault>(&outcome)) return FaultReply(*fault);
+  return {200, kJson, ToJson(std::get<Result>(outcome), {.with_tracking_id = false}), tracking_id};
+}
+
 }  // namespace
+
+BudgetList ReadBudgetsJson(const rapidjson::Value& root) {
+  auto it = root.FindMember("Budgets");
+  if (it == root.MemberEnd() || it->value.IsNull()) return std::nullopt;
+  if (!it->value.IsArray()) Refuse("Budgets must be an array");
+  std::vector<std::optional<Budget>> budgets;
+  for (const auto& item : it->value.GetArray()) {
+    const std::string path = "Budgets[" + std::to_string(budgets.size()) + "]";
+    if (item.IsNull()) {
+      budgets.emplace_back();
+      continue;
+    }
+    if (!item.IsObject()) Refuse(path + " must be a Budget object or null");
+    Budget b;
+    if (auto amount = Text(item, "Amount", path)) {
+      b.Amount = Decimal::FromJsonNumber(*amount);
+      if (!b.Amount)
+        Refuse(path + ".Amount is not a decimal number: '" + amount->substr(0, 40) + "'");
+    }
+    if (auto count = Text(item, "AssociationCount", path)) {
+      std::int32_t value = 0;
+      const auto [end, ec] = std::from_chars(count->data(), count->data() + count->size(), value);
+      if (ec != std::errc() || end != count->data() + count->size())
+        Refuse(path + ".AssociationCount is not an int");
+      b.AssociationCount = value;
+    }
+    if (auto type = Text(item, "BudgetType", path)) {
+      if (!budget_type::IsKnown(*type))
+        Refuse(path + ".BudgetType '" + *type + "' is not a BudgetLimitType");
+      b.BudgetType = type;
+    }
+    if (auto id = item.FindMember("Id"); id != item.MemberEnd() && !id->value.IsNull()) {
+      b.Id = ReadId(id->value, path + ".Id");
+    }
+    b.Name = Text(item, "Name", path);
+    budgets.emplace_back(std::move(b));
+  }
+  return budgets;
+}
 
 Reply HandleRest(BudgetService& service, std::string_view method, std::string_view path,
                  const std::function<std::string(const char*)>& header, const std::string& body) {
@@ -62,27 +115,41 @@ Reply HandleRest(BudgetService& service, std::string_view method, std::string_vi
     doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag>(
         body.data(), body.size());
     if (doc.HasParseError()) {
-      throw BadRequest{std::string("the request body is not JSON: ") +
-                       rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
-                       std::to_string(doc.GetErrorOffset())};
+      Refuse(std::string("the request body is not JSON: ") +
+             rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +
+             std::to_string(doc.GetErrorOffset()));
     }
-    if (!doc.IsObject()) throw BadRequest{"the request body must be a JSON object"};
+    if (!doc.IsObject()) Refuse("the request body must be a JSON object");
     const RequestContext context = ContextFrom(header);
+    const std::string route = std::string(method) + " " + std::string(path);
+    constexpr std::string_view prefix = "/CampaignManagement/v13";
 
-    if (method == "POST" && path == "/CampaignManagement/v13/Budgets/QueryByIds") {
-      auto outcome = service.GetBudgetsByIds(context, ReadIds(doc, "BudgetIds"), tracking_id);
-      if (auto* fault = std::get_if<Fault>(&outcome)) return FaultReply(*fault);
-      return {200, kJson,
-              ToJson(std::get<GetBudgetsByIdsResult>(outcome), {.with_tracking_id = false}),
-              tracking_id};
+    if (route == "POST " + std::string(prefix) + "/Budgets/QueryByIds") {
+      return Respond(service.GetBudgetsByIds(context, ReadIds(doc, "BudgetIds"), tracking_id),
+                     tracking_id);
     }
-    Fault fault = BudgetService::RequestFault(
-        tracking_id, 0, "NotFound",
-        "no operation at " + std::string(method) + " " + std::string(path));
+    if (route == "POST " + std::string(prefix) + "/Budgets") {
+      return Respond(service.AddBudgets(context, ReadBudgetsJson(doc), tracking_id), tracking_id);
+    }
+    if (route == "PUT " + std::string(prefix) + "/Budgets") {
+      return Respond(service.UpdateBudgets(context, ReadBudgetsJson(doc), tracking_id),
+                     tracking_id);
+    }
+    if (route == "DELETE " + std::string(prefix) + "/Budgets") {
+      return Respond(service.DeleteBudgets(context, ReadIds(doc, "BudgetIds"), tracking_id),
+                     tracking_id);
+    }
+    if (route == "POST " + std::string(prefix) + "/CampaignIds/QueryByBudgetIds") {
+      return Respond(
+          service.GetCampaignIdsByBudgetIds(context, ReadIds(doc, "BudgetIds"), tracking_id),
+          tracking_id);
+    }
+    Fault fault =
+        BudgetService::RequestFault(tracking_id, 0, "NotFound", "no operation at " + route);
     fault.rest_status = 404;
     return FaultReply(fault);
-  } catch (const BadRequest& bad) {
-    return FaultReply(BudgetService::RequestFault(tracking_id, 100, "InvalidRequest", bad.message));
+  } catch (const std::invalid_argument& bad) {
+    return FaultReply(BudgetService::RequestFault(tracking_id, 100, "InvalidRequest", bad.what()));
   }
 }
 

@@ -1,37 +1,91 @@
 #include "service.h"
 
+#include <bingads/json.h>
+#include <fcntl.h>
+#include <rapidjson/document.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <random>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "fronts.h"
 
 namespace bingads::emulator {
 namespace {
 
 // Demo ids start above 2^53 so that any client passing ids through a double shows it at once.
 constexpr std::int64_t kFirstDemoId = 9007199254740993;
+constexpr std::int64_t kFirstCampaignId = 700000000001;
 
-Budget Demo(std::int64_t id, const char* name, const char* amount, const char* type, int count) {
+Budget Demo(std::int64_t id, const char* name, const char* amount, const char* type) {
   Budget b;
   b.Id = id;
   b.Name = name;
   b.Amount = Decimal::FromString(amount);
   b.BudgetType = type;
-  b.AssociationCount = count;
   return b;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::size_t CodePoints(std::string_view utf8) {
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+BatchError Item(std::int32_t code, const char* error_code, const char* message, std::size_t index,
+                const char* field = nullptr) {
+  BatchError e;
+  e.Code = code;
+  e.ErrorCode = error_code;
+  e.Message = message;
+  e.Index = static_cast<std::int32_t>(index);
+  e.Type = "BatchError";
+  if (field != nullptr) e.FieldPath = field;
+  return e;
+}
+
+bool Positive(const Decimal& amount) {
+  return amount.Canonical() != "0" && amount.Canonical().front() != '-';
 }
 
 }  // namespace
 
-BudgetService::BudgetService() {
+BudgetService::BudgetService(ServiceOptions options) : options_(std::move(options)) {
+  for (auto& term : options_.disapproved_terms) term = Lower(term);
+  if (!options_.state_file.empty() && std::filesystem::exists(options_.state_file)) {
+    Load();
+    return;
+  }
   const Budget demo[] = {
-      Demo(kFirstDemoId, "Everyday search", "25.5", budget_type::kDailyBudgetStandard, 2),
+      Demo(kFirstDemoId, "Everyday search", "25.5", budget_type::kDailyBudgetStandard),
       Demo(kFirstDemoId + 1, "Brand \xe2\x80\x94 M\xc3\xbcnchen & <Caf\xc3\xa9> \"quoted\"",
-           "1234567890123456.789", budget_type::kDailyBudgetStandard, 0),
+           "1234567890123456.789", budget_type::kDailyBudgetStandard),
       Demo(kFirstDemoId + 2, "Accelerated holiday push", "500",
-           budget_type::kDailyBudgetAccelerated, 1),
+           budget_type::kDailyBudgetAccelerated),
       Demo(kFirstDemoId + 3, "Lifetime launch \xe6\x97\xa5\xe6\x9c\xac", "10000.05",
-           budget_type::kLifetimeBudgetStandard, 0),
-      Demo(kFirstDemoId + 4, "Pennies", "0.01", budget_type::kDailyBudgetStandard, 0),
+           budget_type::kLifetimeBudgetStandard),
+      Demo(kFirstDemoId + 4, "Pennies", "0.01", budget_type::kDailyBudgetStandard),
   };
   for (const Budget& b : demo) budgets_.emplace(*b.Id, b);
+  // Two campaigns share the first budget, one the third.
+  campaigns_ = {{kFirstCampaignId, kFirstDemoId},
+                {kFirstCampaignId + 1, kFirstDemoId},
+                {kFirstCampaignId + 2, kFirstDemoId + 2}};
+  next_id_ = kFirstDemoId + 5;
+  Save();
 }
 
 std::string BudgetService::NewTrackingId() {
@@ -58,52 +112,360 @@ Fault BudgetService::RequestFault(const std::string& tracking_id, std::int32_t c
 
 std::optional<Fault> BudgetService::Authenticate(const RequestContext& context,
                                                  const std::string& tracking_id) const {
-  if (!context.authentication_token.empty() && !context.developer_token.empty())
+  if (!context.authentication_token.empty() && !context.developer_token.empty()) {
     return std::nullopt;
+  }
   Fault fault;
   fault.detail.Type = "AdApiFaultDetail";
   fault.detail.TrackingId = tracking_id;
   fault.detail.Errors.push_back(
       {105, std::nullopt, std::string("InvalidCredentials"),
-       std::string("Authentication failed. Either supplied credentials are invalid or the account "
-                   "is inactive.")});
+       std::string("Authentication failed. Either supplied credentials are invalid or the "
+                   "account is inactive.")});
   fault.rest_status = 401;
   return fault;
 }
 
-Outcome<GetBudgetsByIdsResult> BudgetService::GetBudgetsByIds(
-    const RequestContext& context, const std::optional<std::vector<std::int64_t>>& ids,
-    const std::string& tracking_id) {
-  if (auto fault = Authenticate(context, tracking_id)) return *fault;
-  if (ids && ids->size() > kMaxIdsPerCall) {
-    return RequestFault(tracking_id, 4913, "CampaignServiceBudgetBatchLimitExceeded",
-                        "The budget list exceeds the maximum batch size of " +
-                            std::to_string(kMaxIdsPerCall) + " (got " +
-                            std::to_string(ids->size()) + ").");
+namespace {
+
+// The checks every list-taking operation shares: credentials, then the list's presence and size.
+template <typename List>
+std::optional<Fault> CheckList(const List& list, bool empty_allowed,
+                               const std::string& tracking_id) {
+  if (!empty_allowed && (!list || list->empty())) {
+    return BudgetService::RequestFault(tracking_id, 4901, "CampaignServiceBudgetsNullOrEmpty",
+                                       "The budget list is null or empty.");
   }
+  if (list && list->size() > kMaxItemsPerCall) {
+    return BudgetService::RequestFault(tracking_id, 4913, "CampaignServiceBudgetBatchLimitExceeded",
+                                       "The budget list exceeds the maximum batch size of " +
+                                           std::to_string(kMaxItemsPerCall) + " (got " +
+                                           std::to_string(list->size()) + ").");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Budget BudgetService::WithAssociationCount(const Budget& stored) const {
+  Budget b = stored;
+  b.AssociationCount = static_cast<std::int32_t>(std::count_if(
+      campaigns_.begin(), campaigns_.end(), [&](const auto& c) { return c.second == *stored.Id; }));
+  return b;
+}
+
+std::optional<std::int64_t> BudgetService::NameOwner(const std::string& name) const {
+  const std::string wanted = Lower(name);
+  for (const auto& [id, b] : budgets_) {
+    if (b.Name && Lower(*b.Name) == wanted) return id;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> BudgetService::DisapprovedTerm(const std::string& name) const {
+  const std::string lowered = Lower(name);
+  for (const auto& term : options_.disapproved_terms) {
+    if (!term.empty() && lowered.find(term) != std::string::npos) return term;
+  }
+  return std::nullopt;
+}
+
+Outcome<GetBudgetsByIdsResult> BudgetService::GetBudgetsByIds(const RequestContext& context,
+                                                              const IdList& ids,
+                                                              const std::string& tracking_id) {
+  if (auto fault = Authenticate(context, tracking_id)) return *fault;
+  if (auto fault = CheckList(ids, true, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
   GetBudgetsByIdsResult result;
-  result.TrackingId = tracking_id;
+  result.TrackingIds = {tracking_id};
   if (!ids || ids->empty()) {
-    for (const auto& [id, budget] : budgets_) result.Budgets.emplace_back(budget);
+    for (const auto& [id, budget] : budgets_)
+      result.Budgets.emplace_back(WithAssociationCount(budget));
     return result;
   }
   for (std::size_t i = 0; i < ids->size(); ++i) {
     auto it = budgets_.find((*ids)[i]);
     if (it != budgets_.end()) {
-      result.Budgets.emplace_back(it->second);
-      continue;
+      result.Budgets.emplace_back(WithAssociationCount(it->second));
+    } else {
+      result.Budgets.emplace_back();
+      result.PartialErrors.emplace_back(
+          Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i));
     }
-    result.Budgets.emplace_back();
-    BatchError error;
-    error.Code = 4916;
-    error.ErrorCode = "CampaignServiceBudgetIdInvalid";
-    error.Message = "The budget id is invalid.";
-    error.Index = static_cast<std::int32_t>(i);
-    error.Type = "BatchError";
-    result.PartialErrors.emplace_back(std::move(error));
   }
   return result;
+}
+
+Outcome<AddBudgetsResult> BudgetService::AddBudgets(const RequestContext& context,
+                                                    const BudgetList& budgets,
+                                                    const std::string& tracking_id) {
+  if (auto fault = Authenticate(context, tracking_id)) return *fault;
+  if (auto fault = CheckList(budgets, false, tracking_id)) return *fault;
+  std::lock_guard<std::mutex> lock(mutex_);
+  AddBudgetsResult result;
+  result.TrackingIds = {tracking_id};
+  bool changed = false;
+  for (std::size_t i = 0; i < budgets->size(); ++i) {
+    const auto& in = (*budgets)[i];
+    std::optional<PartialError> error;
+    if (!in) {
+      error = Item(4902, "CampaignServiceBudgetIsNull", "The budget is null.", i);
+    } else if (in->Id) {
+      error = Item(4903, "CampaignServiceBudgetIdShouldBeNullOnAdd",
+                   "The budget id must be null on add.", i, "Id");
+    } else if (!in->Name || in->Name->find_first_not_of(" \t\r\n") == std::string::npos) {
+      error =
+          Item(4904, "CampaignServiceBudgetNameMissing", "The budget name is missing.", i, "Name");
+    } else if (CodePoints(*in->Name) > kMaxNameLength) {
+      error =
+          Item(4905, "CampaignServiceBudgetNameTooLong", "The budget name is too long.", i, "Name");
+    } else if (!in->BudgetType) {
+      error = Item(4908, "CampaignServiceBudgetTypeCannotBeNullOnAdd",
+                   "The budget type cannot be null on add.", i, "BudgetType");
+    } else if (!in->Amount) {
+      error = Item(4910, "CampaignServiceBudgetAmountMissing", "The budget amount is missing.", i,
+                   "Amount");
+    } else if (!Positive(*in->Amount)) {
+      error = Item(4912, "CampaignServiceBudgetAmountIsBelowLimit",
+                   "The budget amount is below the minimum.", i, "Amount");
+    } else if (NameOwner(*in->Name)) {
+      error = Item(4907, "CampaignServiceDuplicateBudgetName",
+                   "The budget name already exists in the account.", i, "Name");
+    } else if (budgets_.size() >= kMaxBudgetsPerAccount) {
+      error = Item(4914, "CampaignServiceBudgetEntityLimitExceeded",
+                   "The number of budgets for the account has been exceeded.", i);
+    } else if (auto term = DisapprovedTerm(*in->Name)) {
+      EditorialError e;
+      static_cast<BatchError&>(e) =
+          Item(1042, "CampaignServiceEditorialValidationError",
+               "The specified entity did not pass editorial validation.", i, "Name");
+      e.Type = "EditorialError";
+      e.Appealable = true;
+      e.DisapprovedText = *term;
+      e.Location = "Name";
+      e.PublisherCountry = "US";
+      e.ReasonCode = 17;
+      error = std::move(e);
+    }
+    if (error) {
+      result.BudgetIds.emplace_back();
+      result.PartialErrors.push_back(std::move(*error));
+      continue;
+    }
+    Budget stored;
+    stored.Id = next_id_++;
+    stored.Name = in->Name;
+    stored.Amount = Decimal::FromString(in->Amount->Canonical());
+    stored.BudgetType = in->BudgetType;
+    budgets_.emplace(*stored.Id, stored);
+    result.BudgetIds.emplace_back(*stored.Id);
+    changed = true;
+  }
+  if (changed) Save();
+  return result;
+}
+
+Outcome<UpdateBudgetsResult> BudgetService::UpdateBudgets(const RequestContext& context,
+                                                          const BudgetList& budgets,
+                                                          const std::string& tracking_id) {
+  if (auto fault = Authenticate(context, tracking_id)) return *fault;
+  if (auto fault = CheckList(budgets, false, tracking_id)) return *fault;
+  std::lock_guard<std::mutex> lock(mutex_);
+  UpdateBudgetsResult result;
+  result.TrackingIds = {tracking_id};
+  std::set<std::int64_t> seen;
+  bool changed = false;
+  for (std::size_t i = 0; i < budgets->size(); ++i) {
+    const auto& in = (*budgets)[i];
+    std::optional<PartialError> error;
+    auto stored = in && in->Id ? budgets_.find(*in->Id) : budgets_.end();
+    if (!in) {
+      error = Item(4902, "CampaignServiceBudgetIsNull", "The budget is null.", i);
+    } else if (!in->Id || stored == budgets_.end()) {
+      error = Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i, "Id");
+    } else if (!seen.insert(*in->Id).second) {
+      error = Item(4915, "CampaignServiceDuplicateBudgetId",
+                   "The budget list contains duplicate budget ids.", i, "Id");
+    } else if (in->Name && in->Name->find_first_not_of(" \t\r\n") == std::string::npos) {
+      error =
+          Item(4904, "CampaignServiceBudgetNameMissing", "The budget name is missing.", i, "Name");
+    } else if (in->Name && CodePoints(*in->Name) > kMaxNameLength) {
+      error =
+          Item(4905, "CampaignServiceBudgetNameTooLong", "The budget name is too long.", i, "Name");
+    } else if (in->Amount && !Positive(*in->Amount)) {
+      error = Item(4912, "CampaignServiceBudgetAmountIsBelowLimit",
+                   "The budget amount is below the minimum.", i, "Amount");
+    } else if (auto owner = in->Name ? NameOwner(*in->Name) : std::nullopt;
+               owner && *owner != *in->Id) {
+      error = Item(4907, "CampaignServiceDuplicateBudgetName",
+                   "The budget name already exists in the account.", i, "Name");
+    } else if (auto term = in->Name ? DisapprovedTerm(*in->Name) : std::nullopt) {
+      EditorialError e;
+      static_cast<BatchError&>(e) =
+          Item(1042, "CampaignServiceEditorialValidationError",
+               "The specified entity did not pass editorial validation.", i, "Name");
+      e.Type = "EditorialError";
+      e.Appealable = true;
+      e.DisapprovedText = *term;
+      e.Location = "Name";
+      e.PublisherCountry = "US";
+      e.ReasonCode = 17;
+      error = std::move(e);
+    }
+    if (error) {
+      result.PartialErrors.push_back(std::move(*error));
+      continue;
+    }
+    Budget& b = stored->second;
+    if (in->Name) b.Name = in->Name;
+    if (in->Amount) b.Amount = Decimal::FromString(in->Amount->Canonical());
+    if (in->BudgetType) b.BudgetType = in->BudgetType;
+    changed = true;
+  }
+  if (changed) Save();
+  return result;
+}
+
+Outcome<DeleteBudgetsResult> BudgetService::DeleteBudgets(const RequestContext& context,
+                                                          const IdList& ids,
+                                                          const std::string& tracking_id) {
+  if (auto fault = Authenticate(context, tracking_id)) return *fault;
+  if (auto fault = CheckList(ids, false, tracking_id)) return *fault;
+  std::lock_guard<std::mutex> lock(mutex_);
+  DeleteBudgetsResult result;
+  result.TrackingIds = {tracking_id};
+  std::set<std::int64_t> seen;
+  bool changed = false;
+  for (std::size_t i = 0; i < ids->size(); ++i) {
+    const std::int64_t id = (*ids)[i];
+    if (!seen.insert(id).second) {
+      result.PartialErrors.emplace_back(Item(4915, "CampaignServiceDuplicateBudgetId",
+                                             "The budget list contains duplicate budget ids.", i));
+    } else if (budgets_.find(id) == budgets_.end()) {
+      result.PartialErrors.emplace_back(
+          Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i));
+    } else if (WithAssociationCount(budgets_.at(id)).AssociationCount > 0) {
+      result.PartialErrors.emplace_back(Item(
+          4918, "CampaignServiceBudgetIsSharedWithCampaigns",
+          "The budget is shared with at least one campaign, therefore it can't be deleted.", i));
+    } else {
+      budgets_.erase(id);
+      changed = true;
+    }
+  }
+  if (changed) Save();
+  return result;
+}
+
+Outcome<GetCampaignIdsByBudgetIdsResult> BudgetService::GetCampaignIdsByBudgetIds(
+    const RequestContext& context, const IdList& ids, const std::string& tracking_id) {
+  if (auto fault = Authenticate(context, tracking_id)) return *fault;
+  if (auto fault = CheckList(ids, false, tracking_id)) return *fault;
+  std::lock_guard<std::mutex> lock(mutex_);
+  GetCampaignIdsByBudgetIdsResult result;
+  result.TrackingIds = {tracking_id};
+  for (std::size_t i = 0; i < ids->size(); ++i) {
+    const std::int64_t id = (*ids)[i];
+    if (budgets_.find(id) == budgets_.end()) {
+      result.CampaignIdCollection.emplace_back();
+      result.PartialErrors.emplace_back(
+          Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i));
+      continue;
+    }
+    IdCollection collection;
+    for (const auto& [campaign, budget] : campaigns_) {
+      if (budget == id) collection.Ids.emplace_back(campaign);
+    }
+    result.CampaignIdCollection.emplace_back(std::move(collection));
+  }
+  return result;
+}
+
+// ---- state file ---------------------------------------------------------------------------------
+// {"NextId":"...","Budgets":[REST-shaped budgets],"Campaigns":[{"Id":"...","BudgetId":"..."}]}
+
+void BudgetService::Save() const {
+  if (options_.state_file.empty()) return;
+  GetBudgetsByIdsResult all;
+  for (const auto& [id, b] : budgets_) all.Budgets.emplace_back(b);
+  std::string body = ToJson(all, {.with_tracking_id = false});
+  std::ostringstream extra;
+  extra << "{\"NextId\":\"" << next_id_ << "\",\"Campaigns\":[";
+  bool first = true;
+  for (const auto& [campaign, budget] : campaigns_) {
+    extra << (first ? "" : ",") << "{\"Id\":\"" << campaign << "\",\"BudgetId\":\"" << budget
+          << "\"}";
+    first = false;
+  }
+  extra << "],";
+  body = extra.str() + body.substr(1);  // splice into the Budgets object
+
+  // Write a temporary file, flush it to disk, then rename it over the old one: a reader (or a
+  // crash) sees either the old state or the new one, never half of either.
+  const std::filesystem::path target(options_.state_file);
+  const std::filesystem::path temporary = target.string() + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + temporary.string());
+  const char* data = body.data();
+  std::size_t left = body.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, data, left);
+    if (n <= 0) {
+      ::close(fd);
+      throw std::runtime_error("cannot write " + temporary.string());
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0)
+    throw std::runtime_error("cannot flush " + temporary.string());
+  std::filesystem::rename(temporary, target);
+  const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
+void BudgetService::Load() {
+  std::ifstream in(options_.state_file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto fail = [this](const std::string& why) {
+    throw std::runtime_error("cannot read state file " + options_.state_file + ": " + why +
+                             " (the file is left as it is)");
+  };
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(text.data(), text.size());
+  if (doc.HasParseError() || !doc.IsObject()) fail("not a JSON object");
+  auto id_of = [&](const rapidjson::Value& v, const char* what) {
+    if (!v.IsString()) fail(std::string(what) + " is not an id");
+    std::int64_t id = 0;
+    const std::string_view s(v.GetString(), v.GetStringLength());
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size())
+      fail(std::string(what) + " is not an id");
+    return id;
+  };
+  if (!doc.HasMember("NextId") || !doc.HasMember("Campaigns") || !doc["Campaigns"].IsArray() ||
+      !doc.HasMember("Budgets")) {
+    fail("NextId, Budgets or Campaigns missing");
+  }
+  next_id_ = id_of(doc["NextId"], "NextId");
+  for (const auto& c : doc["Campaigns"].GetArray()) {
+    if (!c.IsObject() || !c.HasMember("Id") || !c.HasMember("BudgetId"))
+      fail("a campaign is malformed");
+    campaigns_[id_of(c["Id"], "campaign Id")] = id_of(c["BudgetId"], "campaign BudgetId");
+  }
+  try {
+    const BudgetList budgets = ReadBudgetsJson(doc);
+    for (const auto& b : budgets.value_or(std::vector<std::optional<Budget>>{})) {
+      if (!b || !b->Id) fail("a budget has no Id");
+      budgets_[*b->Id] = *b;
+    }
+  } catch (const std::invalid_argument& e) {
+    fail(e.what());
+  }
 }
 
 }  // namespace bingads::emulator

@@ -33,12 +33,27 @@ template <typename T>
 using Outcome = std::variant<T, Fault>;
 
 /// Limits the documentation states.
-inline constexpr std::size_t kMaxIdsPerCall = 100;
+inline constexpr std::size_t kMaxItemsPerCall = 100;
+inline constexpr std::size_t kMaxBudgetsPerAccount = 11000;
+inline constexpr std::size_t kMaxNameLength = 255;
+
+/// A list in a request: nullopt when nil or absent; items may be nil.
+using IdList = std::optional<std::vector<std::int64_t>>;
+using BudgetList = std::optional<std::vector<std::optional<Budget>>>;
+
+struct ServiceOptions {
+  /// Budget names containing one of these (case-insensitively) fail editorial review.
+  std::vector<std::string> disapproved_terms = {"casino", "miracle cure"};
+  /// When set, the store is loaded from this file at start (if it exists) and written back,
+  /// atomically, after every change.
+  std::string state_file;
+};
 
 class BudgetService {
  public:
-  /// Starts with the demo budgets.
-  BudgetService();
+  /// Starts from options.state_file when it exists, else with the demo budgets and campaigns.
+  /// Throws std::runtime_error when the state file cannot be read (it is never overwritten then).
+  explicit BudgetService(ServiceOptions options = {});
 
   /// A new GUID-shaped tracking id.
   static std::string NewTrackingId();
@@ -47,17 +62,32 @@ class BudgetService {
   static Fault RequestFault(const std::string& tracking_id, std::int32_t code,
                             const std::string& error_code, const std::string& message);
 
-  /// GetBudgetsByIds; nullopt or empty ids means every budget of the account.
-  Outcome<GetBudgetsByIdsResult> GetBudgetsByIds(
-      const RequestContext& context, const std::optional<std::vector<std::int64_t>>& ids,
-      const std::string& tracking_id);
+  Outcome<GetBudgetsByIdsResult> GetBudgetsByIds(const RequestContext& context, const IdList& ids,
+                                                 const std::string& tracking_id);
+  Outcome<AddBudgetsResult> AddBudgets(const RequestContext& context, const BudgetList& budgets,
+                                       const std::string& tracking_id);
+  Outcome<UpdateBudgetsResult> UpdateBudgets(const RequestContext& context,
+                                             const BudgetList& budgets,
+                                             const std::string& tracking_id);
+  Outcome<DeleteBudgetsResult> DeleteBudgets(const RequestContext& context, const IdList& ids,
+                                             const std::string& tracking_id);
+  Outcome<GetCampaignIdsByBudgetIdsResult> GetCampaignIdsByBudgetIds(
+      const RequestContext& context, const IdList& ids, const std::string& tracking_id);
 
  private:
   std::optional<Fault> Authenticate(const RequestContext& context,
                                     const std::string& tracking_id) const;
+  Budget WithAssociationCount(const Budget& stored) const;
+  std::optional<std::int64_t> NameOwner(const std::string& name) const;
+  std::optional<std::string> DisapprovedTerm(const std::string& name) const;
+  void Save() const;
+  void Load();
 
-  std::mutex mutex_;
-  std::map<std::int64_t, Budget> budgets_;
+  ServiceOptions options_;
+  mutable std::mutex mutex_;
+  std::map<std::int64_t, Budget> budgets_;          // AssociationCount is derived, not stored
+  std::map<std::int64_t, std::int64_t> campaigns_;  // campaign id -> budget id
+  std::int64_t next_id_ = 0;
 };
 
 }  // namespace bingads::emulator

@@ -208,31 +208,166 @@ Reply ServiceFault(const Fault& fault) {
 
 // ---- operations ---------------------------------------------------------------------------------
 
-Reply GetBudgetsByIds(BudgetService& service, const RequestContext& context,
-                      const pugi::xml_node& request, const std::string& tracking_id) {
-  std::optional<std::vector<std::int64_t>> ids;
+constexpr const char* kSystem = "http://schemas.datacontract.org/2004/07/System";
+
+// The single optional child of a request wrapper, e.g. BudgetIds; unknown children are refused.
+pugi::xml_node OnlyChild(const pugi::xml_node& request, const char* name) {
+  pugi::xml_node found;
   for (auto child : request.children()) {
     if (child.type() != pugi::node_element) continue;
-    if (!Is(child, kCm, "BudgetIds")) {
-      throw BadRequest{"s:Client", std::string("unexpected element <") + child.name() +
-                                       "> in GetBudgetsByIdsRequest"};
+    if (!Is(child, kCm, name) || found) {
+      throw BadRequest{"s:Client", std::string("unexpected element <") + child.name() + "> in " +
+                                       std::string(LocalName(request))};
     }
-    if (!IsNil(child)) ids = ReadLongs(child, "BudgetIds");
+    found = child;
   }
-  auto outcome = service.GetBudgetsByIds(context, ids, tracking_id);
-  if (auto* fault = std::get_if<Fault>(&outcome)) return ServiceFault(*fault);
-  const auto& result = std::get<GetBudgetsByIdsResult>(outcome);
+  return found;
+}
 
+IdList ReadIdList(const pugi::xml_node& request) {
+  const auto list = OnlyChild(request, "BudgetIds");
+  if (!list || IsNil(list)) return std::nullopt;
+  return ReadLongs(list, "BudgetIds");
+}
+
+// Budget fields must come in schema order; each may be nil.
+Budget ReadBudget(const pugi::xml_node& node, std::size_t index) {
+  static const char* const kOrder[] = {"Amount", "AssociationCount", "BudgetType", "Id", "Name"};
+  Budget b;
+  std::size_t next = 0;
+  const std::string where = "Budgets[" + std::to_string(index) + "]";
+  for (auto field : node.children()) {
+    if (field.type() != pugi::node_element) continue;
+    const std::string_view name = LocalName(field);
+    std::size_t position = next;
+    while (position < std::size(kOrder) && name != kOrder[position]) ++position;
+    if (position == std::size(kOrder) || NamespaceOf(field) != kCm) {
+      throw BadRequest{"s:Client", where + ": unexpected or out-of-order element <" +
+                                       std::string(field.name()) + ">"};
+    }
+    next = position + 1;
+    if (IsNil(field)) continue;
+    const std::string text = field.text().get();
+    const std::string value = Trim(text);
+    auto bad = [&](const char* what) {
+      return BadRequest{"s:Client", where + "." + std::string(name) + " is not " + what + ": '" +
+                                        value.substr(0, 40) + "'"};
+    };
+    if (name == "Amount") {
+      b.Amount = Decimal::Parse(value);
+      if (!b.Amount) throw bad("an xs:decimal");
+    } else if (name == "AssociationCount") {
+      std::int32_t count = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), count);
+      if (value.empty() || ec != std::errc() || end != value.data() + value.size())
+        throw bad("an xs:int");
+      b.AssociationCount = count;
+    } else if (name == "BudgetType") {
+      if (!budget_type::IsKnown(value)) throw bad("a BudgetLimitType");
+      b.BudgetType = value;
+    } else if (name == "Id") {
+      std::int64_t id = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
+      if (value.empty() || ec != std::errc() || end != value.data() + value.size())
+        throw bad("an xs:long");
+      b.Id = id;
+    } else {
+      b.Name = text;  // xs:string keeps its whitespace
+    }
+  }
+  return b;
+}
+
+BudgetList ReadBudgetList(const pugi::xml_node& request) {
+  const auto list = OnlyChild(request, "Budgets");
+  if (!list || IsNil(list)) return std::nullopt;
+  std::vector<std::optional<Budget>> budgets;
+  for (auto item : list.children()) {
+    if (item.type() != pugi::node_element) continue;
+    if (!Is(item, kCm, "Budget")) {
+      throw BadRequest{"s:Client", std::string("Budgets may hold only <Budget> items; got <") +
+                                       item.name() + ">"};
+    }
+    if (IsNil(item)) {
+      budgets.emplace_back();
+    } else {
+      budgets.emplace_back(ReadBudget(item, budgets.size()));
+    }
+  }
+  return budgets;
+}
+
+void WriteNullableIds(pugi::xml_node list, const std::vector<std::optional<std::int64_t>>& ids) {
+  list.append_attribute("xmlns:a") = kSystem;
+  for (const auto& id : ids) {
+    auto item = list.append_child("a:long");
+    if (id) {
+      item.text().set(std::to_string(*id).c_str());
+    } else {
+      item.append_attribute("i:nil") = "true";
+    }
+  }
+}
+
+// <OpResponse xmlns=cm> with its payload written by `payload`, then PartialErrors.
+template <typename Result, typename Payload>
+Reply Respond(const Outcome<Result>& outcome, const char* response_name,
+              const std::string& tracking_id, Payload payload) {
+  if (const auto* fault = std::get_if<Fault>(&outcome)) return ServiceFault(*fault);
+  const Result& result = std::get<Result>(outcome);
   pugi::xml_document doc;
-  auto response = Envelope(doc, tracking_id).append_child("GetBudgetsByIdsResponse");
+  auto response = Envelope(doc, tracking_id).append_child(response_name);
   response.append_attribute("xmlns") = kCm;
-  auto budgets = response.append_child("Budgets");
-  budgets.append_attribute("xmlns:i") = kXsi;
-  for (const auto& b : result.Budgets) WriteBudget(budgets, b);
+  payload(response, result);
   auto errors = response.append_child("PartialErrors");
   errors.append_attribute("xmlns:i") = kXsi;
   WriteBatchErrors(errors, result.PartialErrors);
   return {200, "text/xml; charset=utf-8", Serialize(doc), tracking_id};
+}
+
+Reply Dispatch(BudgetService& service, const std::string& operation, const RequestContext& context,
+               const pugi::xml_node& request, const std::string& tracking_id) {
+  auto nothing = [](pugi::xml_node, const BatchResult&) {};
+  if (operation == "GetBudgetsByIds") {
+    return Respond(service.GetBudgetsByIds(context, ReadIdList(request), tracking_id),
+                   "GetBudgetsByIdsResponse", tracking_id,
+                   [](pugi::xml_node response, const GetBudgetsByIdsResult& r) {
+                     auto budgets = response.append_child("Budgets");
+                     budgets.append_attribute("xmlns:i") = kXsi;
+                     for (const auto& b : r.Budgets) WriteBudget(budgets, b);
+                   });
+  }
+  if (operation == "AddBudgets") {
+    return Respond(service.AddBudgets(context, ReadBudgetList(request), tracking_id),
+                   "AddBudgetsResponse", tracking_id,
+                   [](pugi::xml_node response, const AddBudgetsResult& r) {
+                     auto ids = response.append_child("BudgetIds");
+                     ids.append_attribute("xmlns:i") = kXsi;
+                     WriteNullableIds(ids, r.BudgetIds);
+                   });
+  }
+  if (operation == "UpdateBudgets") {
+    return Respond(service.UpdateBudgets(context, ReadBudgetList(request), tracking_id),
+                   "UpdateBudgetsResponse", tracking_id, nothing);
+  }
+  if (operation == "DeleteBudgets") {
+    return Respond(service.DeleteBudgets(context, ReadIdList(request), tracking_id),
+                   "DeleteBudgetsResponse", tracking_id, nothing);
+  }
+  return Respond(service.GetCampaignIdsByBudgetIds(context, ReadIdList(request), tracking_id),
+                 "GetCampaignIdsByBudgetIdsResponse", tracking_id,
+                 [](pugi::xml_node response, const GetCampaignIdsByBudgetIdsResult& r) {
+                   auto list = response.append_child("CampaignIdCollection");
+                   list.append_attribute("xmlns:i") = kXsi;
+                   for (const auto& collection : r.CampaignIdCollection) {
+                     auto item = list.append_child("IdCollection");
+                     if (!collection) {
+                       item.append_attribute("i:nil") = "true";
+                     } else {
+                       WriteNullableIds(item.append_child("Ids"), collection->Ids);
+                     }
+                   }
+                 });
 }
 
 }  // namespace
@@ -318,13 +453,16 @@ Reply HandleSoap(BudgetService& service, std::string_view content_type,
       throw BadRequest{"s:Client",
                        "body element <" + expected + "> is not in the namespace " + kCm};
     }
-    if (expected == "GetBudgetsByIdsRequest") {
-      if (action != "GetBudgetsByIds") {
+    static const std::string kOperations[] = {"AddBudgets", "UpdateBudgets", "DeleteBudgets",
+                                              "GetBudgetsByIds", "GetCampaignIdsByBudgetIds"};
+    for (const std::string& operation : kOperations) {
+      if (expected != operation + "Request") continue;
+      if (action != operation) {
         throw BadRequest{
             "a:ActionNotSupported",
             "SOAPAction '" + action + "' does not match body element <" + expected + ">"};
       }
-      return GetBudgetsByIds(service, context, request, tracking_id);
+      return Dispatch(service, operation, context, request, tracking_id);
     }
     throw BadRequest{"a:ActionNotSupported", "operation '" + action + "' (body <" + expected +
                                                  ">) is not supported by this emulator"};
