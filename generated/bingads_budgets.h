@@ -229,7 +229,7 @@ class scg__KeyValuePairOfstringstring;
 class scg__ArrayOfKeyValuePairOfstringstring;
 
 /// Imported complexType "http://schemas.datacontract.org/2004/07/System":ArrayOfNullableOflong from typemap "typemap.dat".
-class sys__ArrayOfNullableOflong { public: std::vector<LONG64*> long_ 0; struct soap *soap; };
+class sys__ArrayOfNullableOflong { public: std::vector<LONG64*> long_ 0; std::vector<LONG64*> arr__long 0; struct soap *soap; };
 
 class adapi__ApplicationFault;
 

@@ -2401,6 +2401,7 @@ void sys__ArrayOfNullableOflong::soap_default(struct soap *soap)
 {
 	this->soap = soap;
 	soap_default_std__vectorTemplateOfPointerToLONG64(soap, &this->sys__ArrayOfNullableOflong::long_);
+	soap_default_std__vectorTemplateOfPointerToLONG64(soap, &this->sys__ArrayOfNullableOflong::arr__long);
 }
 
 void sys__ArrayOfNullableOflong::soap_serialize(struct soap *soap) const
@@ -2408,6 +2409,7 @@ void sys__ArrayOfNullableOflong::soap_serialize(struct soap *soap) const
 	(void)soap; /* appease -Wall -Werror */
 #ifndef WITH_NOIDREF
 	soap_serialize_std__vectorTemplateOfPointerToLONG64(soap, &this->sys__ArrayOfNullableOflong::long_);
+	soap_serialize_std__vectorTemplateOfPointerToLONG64(soap, &this->sys__ArrayOfNullableOflong::arr__long);
 #endif
 }
 
@@ -2422,6 +2424,8 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_out_sys__ArrayOfNullableOflong(struct soap *soap,
 	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_sys__ArrayOfNullableOflong), type))
 		return soap->error;
 	if (soap_out_std__vectorTemplateOfPointerToLONG64(soap, "sys:long", -1, &a->sys__ArrayOfNullableOflong::long_, ""))
+		return soap->error;
+	if (soap_out_std__vectorTemplateOfPointerToLONG64(soap, "arr:long", -1, &a->sys__ArrayOfNullableOflong::arr__long, ""))
 		return soap->error;
 	return soap_element_end_out(soap, tag);
 }
@@ -2452,6 +2456,10 @@ SOAP_FMAC3 sys__ArrayOfNullableOflong * SOAP_FMAC4 soap_in_sys__ArrayOfNullableO
 		{	soap->error = SOAP_TAG_MISMATCH;
 			if (soap->error == SOAP_TAG_MISMATCH)
 			{	if (soap_in_std__vectorTemplateOfPointerToLONG64(soap, "sys:long", &a->sys__ArrayOfNullableOflong::long_, "xsd:long"))
+					continue;
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_std__vectorTemplateOfPointerToLONG64(soap, "arr:long", &a->sys__ArrayOfNullableOflong::arr__long, "xsd:long"))
 					continue;
 			}
 			if (soap->error == SOAP_TAG_MISMATCH)

@@ -832,12 +832,14 @@ inline sys__ArrayOfNullableOflong * soap_new_req_sys__ArrayOfNullableOflong(
 
 inline sys__ArrayOfNullableOflong * soap_new_set_sys__ArrayOfNullableOflong(
 	struct soap *soap,
-	const std::vector<LONG64 *> & long_)
+	const std::vector<LONG64 *> & long_,
+	const std::vector<LONG64 *> & arr__long)
 {
 	sys__ArrayOfNullableOflong *_p = ::soap_new_sys__ArrayOfNullableOflong(soap);
 	if (_p)
 	{	_p->soap_default(soap);
 		_p->sys__ArrayOfNullableOflong::long_ = long_;
+		_p->sys__ArrayOfNullableOflong::arr__long = arr__long;
 	}
 	return _p;
 }

@@ -81,6 +81,8 @@ class SOAP_CMAC sys__ArrayOfNullableOflong {
       public:
         /// Optional element 'sys:long' of XML schema type 'xsd:long'
         std::vector<LONG64 *> long_;
+        /// Optional element 'arr:long' of XML schema type 'xsd:long'
+        std::vector<LONG64 *> arr__long;
         /// Context that manages this object
         struct soap *soap;
       public:
@@ -102,7 +104,7 @@ class SOAP_CMAC sys__ArrayOfNullableOflong {
         virtual sys__ArrayOfNullableOflong *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(sys__ArrayOfNullableOflong); }
       public:
         /// Constructor with default initializations
-        sys__ArrayOfNullableOflong() : long_(), soap() { }
+        sys__ArrayOfNullableOflong() : long_(), arr__long(), soap() { }
         /// Destructor
         virtual ~sys__ArrayOfNullableOflong() { }
         /// Friend allocator used by soap_new_sys__ArrayOfNullableOflong(struct soap*, int)

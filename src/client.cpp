@@ -1,5 +1,6 @@
 #include <bingads/client.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <span>
@@ -83,6 +84,17 @@ struct BudgetClient::Impl {
     }
   }
 
+  // True when every position 0..count-1 has at least one partial error.
+  static bool Explained(const std::vector<PartialError>& errors, std::size_t count) {
+    std::vector<bool> seen(count, false);
+    for (const PartialError& e : errors) {
+      const std::int32_t index = BaseOf(e).Index;
+      if (index >= 0 && static_cast<std::size_t>(index) < count)
+        seen[static_cast<std::size_t>(index)] = true;
+    }
+    return std::all_of(seen.begin(), seen.end(), [](bool b) { return b; });
+  }
+
   // Runs an operation over `items` in calls of at most kMaxItemsPerCall and stitches the results.
   // `call` encodes, exchanges and decodes one chunk; `slots` is the result's positional list (a
   // member pointer), or nullptr for operations without one. An empty list is sent as one call.
@@ -105,8 +117,12 @@ struct BudgetClient::Impl {
       }
       if constexpr (!std::is_same_v<Slots, std::nullptr_t>) {
         auto& list = part.*slots;
-        // One slot per item: an absent or empty list means none came back for this chunk.
-        if (!chunk.empty() && list.empty()) list.resize(chunk.size());
+        // One slot per item. A missing or empty list stands for "none of them" only when a partial
+        // error explains every position; otherwise something was lost on the way (e.g. items in
+        // an unexpected namespace) and pretending nothing happened would be a silent wrong answer.
+        if (!chunk.empty() && list.empty() && Explained(part.PartialErrors, chunk.size())) {
+          list.resize(chunk.size());
+        }
         if (!chunk.empty() && list.size() != chunk.size()) {
           throw Error(
               ErrorKind::kMalformedResponse,

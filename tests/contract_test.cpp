@@ -129,21 +129,30 @@ TEST_CASE("contract: partial errors keep their subtype, fields and order") {
   }
 }
 
-TEST_CASE("contract: a nil or empty Budgets list gives one empty slot per requested id") {
-  const std::string soap_body =
+TEST_CASE(
+    "contract: a nil or empty Budgets list is one empty slot per id only when errors say why") {
+  const std::string soap_nil =
       R"(<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>)"
       R"(<GetBudgetsByIdsResponse xmlns="https://bingads.microsoft.com/CampaignManagement/v13">)"
       R"(<Budgets i:nil="true" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"/>)"
       R"(<PartialErrors xmlns:i="http://www.w3.org/2001/XMLSchema-instance"/>)"
       R"(</GetBudgetsByIdsResponse></s:Body></s:Envelope>)";
-  const auto soap = Decode(Protocol::kSoap, soap_body);
-  const auto rest = Decode(Protocol::kRest, R"({"Budgets":null,"PartialErrors":[]})");
-  const auto rest_missing = Decode(Protocol::kRest, R"({})");
-  const std::vector<std::optional<Budget>> six_empty(6);
-  CHECK(soap.Budgets == six_empty);
-  CHECK(soap.PartialErrors.empty());
-  CHECK(soap.TrackingIds == std::vector<std::string>{""});  // one call, no TrackingId header
-  CHECK(rest.Budgets == six_empty);
-  CHECK(rest.PartialErrors.empty());
-  CHECK(rest_missing.Budgets == six_empty);
+  for (const auto& [protocol, body] :
+       {std::pair{Protocol::kSoap, soap_nil},
+        std::pair{Protocol::kRest, std::string(R"({"Budgets":null,"PartialErrors":[]})")},
+        std::pair{Protocol::kRest, std::string("{}")}}) {
+    CAPTURE(body);
+    CHECK_THROWS_WITH_AS(Decode(protocol, body),
+                         doctest::Contains("the service returned 0 slots for 6 items"), Error);
+  }
+  std::string errors;
+  for (int i = 0; i < 6; ++i) {
+    errors += std::string(i ? "," : "") +
+              R"({"Code":4916,"ErrorCode":"CampaignServiceBudgetIdInvalid","Index":)" +
+              std::to_string(i) + "}";
+  }
+  const auto explained =
+      Decode(Protocol::kRest, R"({"Budgets":[],"PartialErrors":[)" + errors + "]}");
+  CHECK(explained.Budgets == std::vector<std::optional<Budget>>(6));
+  CHECK(explained.PartialErrors.size() == 6);
 }

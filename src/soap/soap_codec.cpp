@@ -157,7 +157,7 @@ class SoapCodec final : public Codec {
     CallScope scope(soap_);
     _cm__AddBudgetsResponse decoded;
     AddBudgetsResult result = Receive<AddBudgetsResult>(decoded, "cm:AddBudgetsResponse", response);
-    result.BudgetIds = NullableIds(decoded.BudgetIds);
+    result.BudgetIds = NullableIds(decoded.BudgetIds, response);
     return result;
   }
 
@@ -212,7 +212,8 @@ class SoapCodec final : public Codec {
         if (collection == nullptr) {
           result.CampaignIdCollection.emplace_back();
         } else {
-          result.CampaignIdCollection.push_back(IdCollection{NullableIds(collection->Ids)});
+          result.CampaignIdCollection.push_back(
+              IdCollection{NullableIds(collection->Ids, response)});
         }
       }
     }
@@ -250,12 +251,18 @@ class SoapCodec final : public Codec {
     return p;
   }
 
-  static std::vector<std::optional<std::int64_t>> NullableIds(
-      const sys__ArrayOfNullableOflong* in) {
+  // Items in the WSDL's System namespace, or in the Arrays namespace the documentation shows;
+  // a list mixing both cannot be put in order and is refused.
+  static std::vector<std::optional<std::int64_t>> NullableIds(const sys__ArrayOfNullableOflong* in,
+                                                              const HttpResponse& response) {
     std::vector<std::optional<std::int64_t>> out;
     if (in == nullptr) return out;
-    out.reserve(in->long_.size());
-    for (const LONG64* id : in->long_) {
+    if (!in->long_.empty() && !in->arr__long.empty()) {
+      ThrowMalformed(kProtocol, response, "an id list mixes <long> items of two namespaces");
+    }
+    const auto& items = in->long_.empty() ? in->arr__long : in->long_;
+    out.reserve(items.size());
+    for (const LONG64* id : items) {
       out.push_back(id != nullptr ? std::optional<std::int64_t>(*id) : std::nullopt);
     }
     return out;
