@@ -192,3 +192,92 @@ TEST_CASE("cli: the executables run as real processes") {
   }
   CHECK(exited);
 }
+
+TEST_CASE("cli: add, update from stdin, campaigns and delete against the emulator") {
+  testing::Emulator emulator;
+  const std::string base = emulator.BaseUrl();
+  const std::string file = testing::FixturePath("cli/add_budgets.json");
+  const Run add = Cli({"--protocol", "soap", "--endpoint", base, "add", "--file", file});
+  CHECK(add.status == 0);
+  std::smatch m;
+  REQUIRE(std::regex_search(add.out, m, std::regex(R"re("BudgetIds":\["([0-9]+)",null\])re")));
+  const std::string id = m[1];
+  CHECK(add.out.find(R"("Code":4907)") != std::string::npos);  // the second is a duplicate name
+  CHECK(std::regex_search(add.out, std::regex(R"(^\{"TrackingId":"[0-9a-f-]{36}","BudgetIds":)")));
+
+  const Run update = CliWithInput({"--verbose", "--endpoint", base, "update", "--file", "-"},
+                                  R"({"Budgets":[{"Id":")" + id + R"(","Amount":0.10}]})");
+  CHECK(update.status == 0);
+  CHECK(WithoutTrackingId(update.out) == "{\"TrackingId\":\"\",\"PartialErrors\":[]}\n");
+  CHECK(update.err.find(R"({"Budgets":[{"Amount":0.10,"Id":")") !=
+        std::string::npos);  // sent as written
+
+  const Run get = Cli({"--protocol", "soap", "--endpoint", base, "get", "--ids", id});
+  CHECK(get.out.find(R"("Amount":0.1,)") != std::string::npos);  // the emulator stores values
+  CHECK(get.out.find("Caf\xc3\xa9 \\\"Zur Post\\\" & <Bar>") != std::string::npos);
+
+  const Run campaigns =
+      Cli({"--endpoint", base, "campaigns", "--ids", std::to_string(testing::kDemoId) + ",5"});
+  CHECK(campaigns.status == 0);
+  CHECK(campaigns.out.find(
+            R"("CampaignIdCollection":[{"Ids":["700000000001","700000000002"]},null])") !=
+        std::string::npos);
+
+  const Run del = Cli({"--endpoint", base, "delete", "--ids", id + "," + id});
+  CHECK(del.status == 0);
+  CHECK(del.out.find(R"("Code":4915)") != std::string::npos);  // the repeated id
+  const Run gone = Cli({"--endpoint", base, "get", "--ids", id});
+  CHECK(gone.out.find(R"("Budgets":[null])") != std::string::npos);
+}
+
+TEST_CASE("cli: work over 100 items lists every TrackingId") {
+  testing::Emulator emulator;
+  std::string budgets;
+  for (int i = 0; i < 150; ++i) {
+    budgets += std::string(i ? "," : "") + R"({"Name":"cli bulk )" + std::to_string(i) +
+               R"(","Amount":1.5,"BudgetType":"DailyBudgetStandard"})";
+  }
+  const Run add = CliWithInput({"--endpoint", emulator.BaseUrl(), "add", "--file", "-"},
+                               R"({"Budgets":[)" + budgets + "]}");
+  CHECK(add.status == 0);
+  CHECK(std::regex_search(
+      add.out, std::regex(R"(^\{"TrackingIds":\["[0-9a-f-]{36}","[0-9a-f-]{36}"\],"BudgetIds":)")));
+}
+
+TEST_CASE("cli: bad budget files are usage errors before any call") {
+  struct Case {
+    std::string input;
+    std::string command;
+    std::string expected;
+  } cases[] = {
+      {"not json", "add", "not JSON"},
+      {"[]", "add", R"(expected an object {"Budgets":[...]})"},
+      {R"({"budgets":[]})", "add", "$.budgets: unknown member"},
+      {R"({"Budgets":{}})", "add", "$.Budgets: expected an array"},
+      {R"({"Budgets":[null]})", "add", "$.Budgets[0]: expected a Budget object"},
+      {R"({"Budgets":[{"Ammount":5}]})", "add", "$.Budgets[0].Ammount: unknown member"},
+      {R"({"Budgets":[{"Amount":"12.5"}]})", "add", "$.Budgets[0].Amount: expected a JSON number"},
+      {R"({"Budgets":[{"Amount":true}]})", "add", "$.Budgets[0].Amount: expected a JSON number"},
+      {R"({"Budgets":[{"BudgetType":"Monthly"}]})", "add", "unknown BudgetType 'Monthly'"},
+      {R"({"Budgets":[{"Name":5}]})", "add", "$.Budgets[0].Name: expected a string"},
+      {R"({"Budgets":[{"Id":"x1"}]})", "update", "$.Budgets[0].Id: expected a positive 64-bit id"},
+      {R"({"Budgets":[{"Id":1.5}]})", "update", "$.Budgets[0].Id: expected a positive 64-bit id"},
+      {R"({"Budgets":[{"Name":"no id"}]})", "update", "$.Budgets[0]: Id is required for update"},
+      {R"({"Budgets":[{"Id":"5","Name":"x"}]})", "add", "$.Budgets[0]: Id is read-only on add"},
+      {"{\"Budgets\":[{\"Name\":\"\xff\"}]}", "add", "not JSON"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.input);
+    const Run r = CliWithInput({"--endpoint", kNowhere, c.command, "--file", "-"}, c.input);
+    CHECK(r.status == bingads::cli::kExitUsage);
+    CHECK(r.out == "");
+    CHECK_MESSAGE(r.err.find(c.expected) != std::string::npos, r.err);
+  }
+  const Run missing = Cli({"--endpoint", kNowhere, "add", "--file", "/nonexistent/budgets.json"});
+  CHECK(missing.status == bingads::cli::kExitUsage);
+  CHECK(missing.err.find("cannot read '/nonexistent/budgets.json'") != std::string::npos);
+  CHECK(Cli({"--endpoint", kNowhere, "add"}).err.find("add needs --file") != std::string::npos);
+  CHECK(Cli({"--endpoint", kNowhere, "delete"}).err.find("delete needs --ids") !=
+        std::string::npos);
+  CHECK(Cli({"--endpoint", kNowhere, "get", "--file", "x"}).status == bingads::cli::kExitUsage);
+}
