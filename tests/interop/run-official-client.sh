@@ -11,14 +11,20 @@ trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "
 for _ in $(seq 100); do grep -q '^listening on ' "$work/out" && break; sleep 0.05; done
 base=$(sed -n 's/^listening on //p' "$work/out")
 [ -n "$base" ] || { echo "emulator did not start" >&2; cat "$work/err" >&2; exit 1; }
-"$client" "$base/Api/Advertiser/CampaignManagement/v13/CampaignManagementService.svc" \
-  9007199254740994 77 9007199254740995 >"$work/got"
+"$client" "$base/Api/Advertiser/CampaignManagement/v13/CampaignManagementService.svc" >"$work/got"
 cat >"$work/want" <<'WANT'
-slot 0: id=9007199254740994 amount=1234567890123456.789 type=DailyBudgetStandard count=0 name=Brand — München & <Café> "quoted"
-slot 1: nil
-slot 2: id=9007199254740995 amount=500 type=DailyBudgetAccelerated count=1 name=Accelerated holiday push
-error index=1 code=4916 errorcode=CampaignServiceBudgetIdInvalid
-tracking=yes
+add ids=9007199254740998,9007199254740999
+get slot 0: id=9007199254740998 amount=99.5 type=DailyBudgetStandard count=0 name=Official A <&> é
+get slot 1: id=9007199254740999 amount=5 type=DailyBudgetStandard count=0 name=Official B
+get slot 2: nil
+get error index=2 code=4916 errorcode=CampaignServiceBudgetIdInvalid
+get tracking=yes
+campaigns: 700000000001 700000000002
+campaigns:
+delete error index=2 code=4918 errorcode=CampaignServiceBudgetIsSharedWithCampaigns
+get slot 0: nil
+get error index=0 code=4916 errorcode=CampaignServiceBudgetIdInvalid
+get tracking=yes
 WANT
 diff -u "$work/want" "$work/got"
-echo "official-WSDL client: GetBudgetsByIds against the emulator decoded as expected"
+echo "official-WSDL client: all five budget operations against the emulator gave the expected results"
