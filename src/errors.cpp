@@ -48,8 +48,8 @@ std::string Describe(const FaultDetail& d, int http_status) {
 
 }  // namespace
 
-Error::Error(ErrorKind kind, const std::string& message, int http_status)
-    : std::runtime_error(message), kind_(kind), http_status_(http_status) {}
+Error::Error(ErrorKind kind, const std::string& message, int http_status, bool unsent)
+    : std::runtime_error(message), kind_(kind), http_status_(http_status), unsent_(unsent) {}
 
 ApiFault::ApiFault(FaultDetail detail, int http_status)
     : Error(KindOf(detail), Describe(detail, http_status), http_status),

@@ -106,9 +106,16 @@ class CurlTransport final : public HttpTransport {
     if (rc != CURLE_OK) {
       std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
       const bool timeout = rc == CURLE_OPERATION_TIMEDOUT;
+      // Nothing of the request left this machine when no connection was made or no byte of it
+      // was written: such a request may be sent again, even a write.
+      long request_bytes = 0;
+      curl_easy_getinfo(curl_, CURLINFO_REQUEST_SIZE, &request_bytes);
+      const bool unsent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                          rc == CURLE_COULDNT_RESOLVE_PROXY || request_bytes == 0;
       throw Error(timeout ? ErrorKind::kTimeout : ErrorKind::kTransport,
                   std::string(timeout ? "timeout: " : "transport error: ") + detail + " (" +
-                      request.Method + " " + request.Url + ")");
+                      request.Method + " " + request.Url + (unsent ? ", not sent" : "") + ")",
+                  0, unsent);
     }
     long status = 0;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);

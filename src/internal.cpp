@@ -59,7 +59,11 @@ void ThrowMalformed(std::string_view protocol, const HttpResponse& response,
   if (auto type = response.Header("Content-Type")) message += ", " + *type;
   message += ")";
   if (!response.Body.empty()) message += "; body starts: " + Excerpt(response.Body);
-  throw Error(ErrorKind::kMalformedResponse, message, response.Status);
+  // A success status with an unreadable body is a malformed response; an error status with a body
+  // that is no fault (a proxy's HTML page, an empty 503) is a transport-level failure.
+  const bool success = response.Status >= 200 && response.Status <= 299;
+  throw Error(success ? ErrorKind::kMalformedResponse : ErrorKind::kTransport, message,
+              response.Status);
 }
 
 }  // namespace bingads::internal

@@ -37,11 +37,12 @@ const std::string kHtml =
 
 }  // namespace
 
-TEST_CASE("malformed: an HTML error page is a clear error naming the status and what arrived") {
+TEST_CASE(
+    "malformed: an HTML error page is a transport-level error naming the status and what arrived") {
   for (Protocol protocol : {Protocol::kSoap, Protocol::kRest}) {
     CAPTURE(ToString(protocol));
     const Error e = CallFails(protocol, 502, kHtml, {{"Content-Type", "text/html"}});
-    CHECK(e.Kind() == ErrorKind::kMalformedResponse);
+    CHECK(e.Kind() == ErrorKind::kTransport);
     CHECK(e.HttpStatus() == 502);
     CHECK(Contains(e.what(), "HTTP 502"));
     CHECK(Contains(e.what(), "text/html"));
@@ -188,7 +189,7 @@ TEST_CASE("faults: REST 401 AdApiFaultDetail is an authentication error") {
   CHECK(ok_status.Detail().Errors.at(0).Code == 105);
   // A JSON body that is no fault, with an error status, is not mistaken for success.
   const Error other = CallFails(Protocol::kRest, 500, R"({"message":"upstream down"})");
-  CHECK(other.Kind() == ErrorKind::kMalformedResponse);
+  CHECK(other.Kind() == ErrorKind::kTransport);
   CHECK(Contains(other.what(), "HTTP 500"));
 }
 

@@ -57,6 +57,8 @@ bingads::ClientOptions FakeOptions(bingads::Protocol protocol,
   options.endpoint = "https://campaign.api.example.test";
   options.credentials = TestCredentials();
   options.transport = std::move(transport);
+  options.retry.max_attempts = 1;  // decoding tests: one canned reply per call; retry tests opt in
+  options.sleep = [](std::chrono::milliseconds) { FAIL("a test client slept"); };
   return options;
 }
 
@@ -83,6 +85,7 @@ bingads::ClientOptions Emulator::Options(bingads::Protocol protocol) const {
   options.endpoint = BaseUrl();
   options.credentials = TestCredentials();
   options.transport_options.request_timeout = std::chrono::seconds(20);
+  options.sleep = [](std::chrono::milliseconds) {};  // retries against the emulator never wait
   return options;
 }
 

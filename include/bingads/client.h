@@ -1,8 +1,10 @@
 // bingads-budgets: the budget client, over SOAP or REST, returning one domain model.
 #pragma once
 
+#include <bingads/auth.h>
 #include <bingads/errors.h>
 #include <bingads/model.h>
+#include <bingads/retry.h>
 #include <bingads/transport.h>
 
 #include <cstdint>
@@ -31,7 +33,8 @@ inline constexpr std::string_view kSoapServicePath =
 inline constexpr std::string_view kRestPrefix = "/CampaignManagement/v13";
 
 /// Request credentials. The access token is an OAuth access token (sent as the SOAP
-/// AuthenticationToken header, or as "Authorization: Bearer ..." over REST).
+/// AuthenticationToken header, or as "Authorization: Bearer ..." over REST); it is used when
+/// ClientOptions::token_provider is null.
 struct Credentials {
   std::string developer_token;
   std::string access_token;
@@ -47,12 +50,23 @@ struct ClientOptions {
   /// service path or the REST paths are appended to it.
   std::string endpoint;
   Credentials credentials;
+  /// Where access tokens come from: null means the fixed credentials.access_token. See
+  /// MakeOAuthTokenProvider for the refresh-token flow. When the service rejects a token (code
+  /// 109, HTTP 401) and the provider has a new one, the call is sent once more.
+  std::shared_ptr<TokenProvider> token_provider;
+  /// Retries of failed calls (see RetryOptions for what is retried and the defaults).
+  RetryOptions retry;
   TransportOptions transport_options;
   /// A transport of your own (tests, custom stacks); null means MakeCurlTransport.
   std::shared_ptr<HttpTransport> transport;
   /// Receives one line per exchange and its headers and bodies (capped), secrets redacted.
   std::function<void(std::string_view)> log;
   std::size_t log_body_limit = 4096;  ///< Bytes of each body shown in the log.
+  /// Test hooks, so that retry tests never wait: the clock, the sleep between attempts and the
+  /// jitter source (numbers in [0,1)). Null means steady_clock, sleep_for and a random engine.
+  std::function<std::chrono::steady_clock::time_point()> clock;
+  std::function<void(std::chrono::milliseconds)> sleep;
+  std::function<double()> random;
 };
 
 /// A Campaign Management budget client. Calls on one client are serialised; use one client per

@@ -25,14 +25,25 @@ enum class ErrorKind {
 /// Base of every error thrown by the library. what() is one line naming the cause.
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, const std::string& message, int http_status = 0);
+  Error(ErrorKind kind, const std::string& message, int http_status = 0, bool unsent = false);
   ErrorKind Kind() const { return kind_; }
   /// HTTP status of the response, 0 when there was none.
   int HttpStatus() const { return http_status_; }
+  /// True when the request surely never reached the service (connection refused, DNS failure,
+  /// connect timeout), so even a write may be sent again.
+  bool Unsent() const { return unsent_; }
+  /// TrackingIds of every attempt the call made before giving up (retries and resends
+  /// included), oldest first.
+  const std::vector<std::string>& AttemptTrackingIds() const { return attempt_tracking_ids_; }
+  void SetAttemptTrackingIds(std::vector<std::string> ids) {
+    attempt_tracking_ids_ = std::move(ids);
+  }
 
  private:
   ErrorKind kind_;
   int http_status_;
+  bool unsent_;
+  std::vector<std::string> attempt_tracking_ids_;
 };
 
 /// AdApiError, an entry of AdApiFaultDetail.Errors (note the singular "Detail").

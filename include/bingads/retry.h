@@ -1,0 +1,55 @@
+// bingads-budgets: the one retry policy both protocols share.
+#pragma once
+
+#include <bingads/errors.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+namespace bingads {
+
+/// When and how often a failed call is sent again. Defaults:
+/// - at most 4 attempts (3 retries) and 90 s from the first send to the last retry's start;
+/// - backoff 1 s, 2 s, 4 s, ... up to 30 s, each varied by +-20% (jitter);
+/// - a Retry-After header is honoured (and wins over the backoff), within that total time;
+/// - throttling (HTTP 429, code 117) without Retry-After waits at least `throttle_delay` (5 s).
+/// What is retried:
+/// - reads (GetBudgetsByIds, GetCampaignIdsByBudgetIds): transport failures, timeouts, HTTP 429
+///   and 5xx, codes 117 CallRateExceeded and 0 InternalError;
+/// - writes (Add, Update, Delete): only when the request surely was not processed: it was never
+///   sent (connection refused, DNS, connect timeout), HTTP 429, or code 117. Never after a send
+///   that timed out or a 5xx, since the service may have done the work.
+struct RetryOptions {
+  int max_attempts = 4;
+  std::chrono::milliseconds max_total{90'000};
+  std::chrono::milliseconds initial_backoff{1'000};
+  std::chrono::milliseconds max_backoff{30'000};
+  double multiplier = 2.0;
+  double jitter = 0.2;  ///< Fraction: each wait is multiplied by a factor in [1-jitter, 1+jitter].
+  std::chrono::milliseconds throttle_delay{5'000};
+};
+
+/// Whether an operation may be repeated without changing the outcome.
+enum class Idempotency { kRead, kWrite };
+
+/// The policy's verdict on one failed attempt.
+struct RetryDecision {
+  bool retry = false;
+  std::chrono::milliseconds delay{0};
+  const char* reason = "";  ///< Why (for logs and tests), e.g. "HTTP 429".
+};
+
+/// Decides about attempt number `attempt` (1 for the first send) that failed with `error`, when
+/// `elapsed` has passed since the first send. `retry_after` is the response's Retry-After, if
+/// any; `random01` is a number in [0,1) for the jitter.
+RetryDecision DecideRetry(const RetryOptions& options, const Error& error, Idempotency idempotency,
+                          int attempt, std::chrono::milliseconds elapsed,
+                          std::optional<std::chrono::milliseconds> retry_after, double random01);
+
+/// Parses a Retry-After value: delta-seconds or an HTTP date (relative to `now`).
+std::optional<std::chrono::milliseconds> ParseRetryAfter(
+    std::string_view value,
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+}  // namespace bingads

@@ -1,0 +1,145 @@
+// Access tokens: a fixed one, or the OAuth refresh-token flow.
+#include <bingads/auth.h>
+#include <curl/curl.h>
+#include <rapidjson/document.h>
+
+#include <charconv>
+#include <mutex>
+
+#include "internal.h"
+
+namespace bingads {
+namespace {
+
+class StaticTokenProvider final : public TokenProvider {
+ public:
+  explicit StaticTokenProvider(std::string token) : token_(std::move(token)) {}
+  std::string AccessToken() override { return token_; }
+  bool Invalidate(const std::string&) override { return false; }
+
+ private:
+  const std::string token_;
+};
+
+std::string FormEncode(std::string_view value) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+class OAuthTokenProvider final : public TokenProvider {
+ public:
+  explicit OAuthTokenProvider(OAuthOptions options) : options_(std::move(options)) {
+    if (options_.client_id.empty()) throw Error(ErrorKind::kUsage, "OAuth: client_id is required");
+    if (options_.refresh_token.empty())
+      throw Error(ErrorKind::kUsage, "OAuth: refresh_token is required");
+    if (!options_.transport) options_.transport = MakeCurlTransport(options_.transport_options);
+  }
+
+  std::string AccessToken() override {
+    std::lock_guard<std::mutex> lock(mutex_);  // concurrent callers wait for one refresh
+    if (access_token_.empty() || Now() + options_.refresh_margin >= expires_at_) Refresh();
+    return access_token_;
+  }
+
+  bool Invalidate(const std::string& rejected) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (rejected != access_token_) return !access_token_.empty();  // another call refreshed already
+    Refresh();
+    return access_token_ != rejected;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point Now() const {
+    return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
+  }
+
+  void Log(const std::string& line) const {
+    if (options_.log) options_.log(line);
+  }
+
+  // Called with mutex_ held.
+  void Refresh() {
+    HttpRequest request;
+    request.Method = "POST";
+    request.Url = options_.token_url;
+    request.Headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                       {"Accept", "application/json"}};
+    request.Body =
+        "client_id=" + FormEncode(options_.client_id) + "&scope=" + FormEncode(options_.scope) +
+        "&refresh_token=" + FormEncode(options_.refresh_token) + "&grant_type=refresh_token";
+    if (!options_.client_secret.empty())
+      request.Body += "&client_secret=" + FormEncode(options_.client_secret);
+    Log("> POST " + request.Url + " (OAuth refresh_token grant)");
+    Log("> " + internal::RedactBody(request.Body));
+    const auto start = Now();
+    HttpResponse response = options_.transport->Send(request);
+    Log("< HTTP " + std::to_string(response.Status) + " " + internal::RedactBody(response.Body));
+
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(response.Body.data(), response.Body.size());
+    const bool json = !doc.HasParseError() && doc.IsObject();
+    auto text = [&](const char* name) -> std::string {
+      if (!json) return {};
+      auto it = doc.FindMember(name);
+      return it != doc.MemberEnd() && it->value.IsString() ? it->value.GetString() : std::string();
+    };
+    if (json && !text("error").empty()) {
+      throw OAuthError(text("error"), text("error_description"), response.Status);
+    }
+    if (response.Status < 200 || response.Status > 299 || !json) {
+      internal::ThrowMalformed("OAuth token", response, "not a token response");
+    }
+    const std::string token = text("access_token");
+    std::int64_t expires_in = 0;
+    const std::string expires = text("expires_in");
+    const auto [end, ec] =
+        std::from_chars(expires.data(), expires.data() + expires.size(), expires_in);
+    if (token.empty() || ec != std::errc() || end != expires.data() + expires.size() ||
+        expires_in <= 0) {
+      internal::ThrowMalformed("OAuth token", response, "no access_token or expires_in");
+    }
+    access_token_ = token;
+    expires_at_ = start + std::chrono::seconds(expires_in);
+    const std::string rotated = text("refresh_token");
+    if (!rotated.empty() && rotated != options_.refresh_token) {
+      options_.refresh_token = rotated;
+      if (options_.on_refresh_token) options_.on_refresh_token(rotated);
+    }
+  }
+
+  OAuthOptions options_;
+  std::mutex mutex_;
+  std::string access_token_;
+  std::chrono::steady_clock::time_point expires_at_{};
+};
+
+}  // namespace
+
+std::shared_ptr<TokenProvider> MakeStaticTokenProvider(std::string access_token) {
+  return std::make_shared<StaticTokenProvider>(std::move(access_token));
+}
+
+std::shared_ptr<TokenProvider> MakeOAuthTokenProvider(OAuthOptions options) {
+  return std::make_shared<OAuthTokenProvider>(std::move(options));
+}
+
+OAuthError::OAuthError(std::string error, std::string description, int http_status)
+    : Error(ErrorKind::kAuthentication,
+            "OAuth token refresh refused: " + error +
+                (description.empty() ? "" : " (" + description + ")") +
+                "; a new consent (refresh token) may be needed",
+            http_status),
+      error_(std::move(error)),
+      description_(std::move(description)) {}
+
+}  // namespace bingads
