@@ -104,7 +104,8 @@ TEST_CASE("cli: bad input is a usage error before any call") {
   }
   const Run missing = Cli({"--endpoint", kNowhere, "get"}, {{"BINGADS_DEVELOPER_TOKEN", "x"}});
   CHECK(missing.status == bingads::cli::kExitUsage);
-  CHECK(missing.err.find("missing access token (BINGADS_ACCESS_TOKEN)") != std::string::npos);
+  CHECK(missing.err.find("missing access token (BINGADS_ACCESS_TOKEN, or OAuth") !=
+        std::string::npos);
 }
 
 TEST_CASE("cli: exit statuses tell faults, authentication and transport apart") {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -21,10 +22,20 @@ constexpr const char* kUsage =
     "  --environment production|sandbox     default production\n"
     "  --endpoint URL                       base URL overriding the environment's\n"
     "  --developer-token T                  default $BINGADS_DEVELOPER_TOKEN\n"
-    "  --access-token T                     default $BINGADS_ACCESS_TOKEN\n"
+    "  --access-token T                     default $BINGADS_ACCESS_TOKEN; or OAuth from\n"
+    "                                       $BINGADS_CLIENT_ID, $BINGADS_CLIENT_SECRET "
+    "(optional),\n"
+    "                                       $BINGADS_REFRESH_TOKEN or "
+    "$BINGADS_REFRESH_TOKEN_FILE,\n"
+    "                                       $BINGADS_TOKEN_URL (default: Microsoft identity "
+    "platform)\n"
     "  --customer-id N                      default $BINGADS_CUSTOMER_ID\n"
     "  --account-id N                       default $BINGADS_ACCOUNT_ID\n"
-    "  --timeout SECONDS                    whole-call deadline, default 120\n"
+    "  --timeout SECONDS                    deadline of each HTTP exchange, default 120\n"
+    "  --connect-timeout SECONDS            default 10\n"
+    "  --max-attempts N                     attempts per call, retries included; default 4\n"
+    "  --ca-file FILE                       extra CA certificates (PEM); TLS is always verified\n"
+    "  --proxy URL                          default: the https_proxy/no_proxy environment\n"
     "  --verbose                            log each exchange to stderr (secrets redacted)\n"
     "  --pretty                             indent the JSON output\n"
     "commands:\n"
@@ -89,6 +100,54 @@ std::vector<Budget> ReadBudgetsFile(const std::string& file, std::istream& in, b
     if (!update && budgets[i].Id) throw UsageError{where + ": Id is read-only on add"};
   }
   return budgets;
+}
+
+// The OAuth refresh-token flow from the environment, when BINGADS_CLIENT_ID and a refresh token
+// (BINGADS_REFRESH_TOKEN, or BINGADS_REFRESH_TOKEN_FILE holding it) are set. A rotated refresh
+// token is written back to that file (owner-only, replaced atomically), or else only announced: it
+// is a secret and is never printed.
+std::shared_ptr<TokenProvider> OAuthFromEnvironment(
+    const std::function<std::string(const char*)>& from_env, Environment environment,
+    std::ostream& err, std::function<void(std::string_view)> log) {
+  const std::string client_id = from_env("BINGADS_CLIENT_ID");
+  std::string refresh_token = from_env("BINGADS_REFRESH_TOKEN");
+  const std::string file = from_env("BINGADS_REFRESH_TOKEN_FILE");
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) throw UsageError{"BINGADS_REFRESH_TOKEN_FILE: cannot read '" + file + "'"};
+    std::getline(in, refresh_token);
+    while (!refresh_token.empty() && std::isspace(static_cast<unsigned char>(refresh_token.back())))
+      refresh_token.pop_back();
+  }
+  if (client_id.empty() && refresh_token.empty()) return nullptr;
+  if (client_id.empty()) throw UsageError{"OAuth needs BINGADS_CLIENT_ID"};
+  if (refresh_token.empty())
+    throw UsageError{"OAuth needs BINGADS_REFRESH_TOKEN or BINGADS_REFRESH_TOKEN_FILE"};
+  OAuthOptions oauth;
+  oauth.client_id = client_id;
+  oauth.client_secret = from_env("BINGADS_CLIENT_SECRET");
+  oauth.refresh_token = refresh_token;
+  if (const std::string url = from_env("BINGADS_TOKEN_URL"); !url.empty()) oauth.token_url = url;
+  oauth.scope = environment == Environment::kSandbox ? kSandboxScope : kProductionScope;
+  oauth.log = std::move(log);
+  oauth.on_refresh_token = [file, &err](const std::string& rotated) {
+    if (file.empty()) {
+      err << "bingads-budgets: the service issued a new refresh token; set "
+             "BINGADS_REFRESH_TOKEN_FILE "
+             "to have it saved\n";
+      return;
+    }
+    const std::string temporary = file + ".tmp";
+    {
+      std::ofstream out(temporary, std::ios::trunc);
+      out << rotated << '\n';
+      if (!out) throw Error(ErrorKind::kUsage, "cannot write '" + temporary + "'");
+    }
+    std::filesystem::permissions(
+        temporary, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::filesystem::rename(temporary, file);
+  };
+  return MakeOAuthTokenProvider(std::move(oauth));
 }
 
 int ExitFor(const Error& e) {
@@ -163,6 +222,23 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
           throw UsageError{"--timeout needs a positive number of seconds"};
         }
         options.transport_options.request_timeout = std::chrono::seconds(seconds);
+      } else if (arg == "--connect-timeout" || arg == "--max-attempts") {
+        const std::string& text = value();
+        int number = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+        if (ec != std::errc() || end != text.data() + text.size() || number <= 0 ||
+            number > 100000) {
+          throw UsageError{arg + " needs a positive whole number"};
+        }
+        if (arg == "--max-attempts") {
+          options.retry.max_attempts = number;
+        } else {
+          options.transport_options.connect_timeout = std::chrono::seconds(number);
+        }
+      } else if (arg == "--ca-file") {
+        options.transport_options.ca_file = value();
+      } else if (arg == "--proxy") {
+        options.transport_options.proxy = value();
       } else if (arg == "--verbose") {
         verbose = true;
       } else if (arg == "--pretty") {
@@ -197,18 +273,25 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       throw UsageError{command + " needs --file"};
     std::vector<Budget> budgets;
     if (file) budgets = ReadBudgetsFile(*file, in, command == "update");
+    if (verbose) options.log = [&err](std::string_view line) { err << line << '\n'; };
+    if (options.credentials.access_token.empty()) {
+      options.token_provider =
+          OAuthFromEnvironment(from_env, options.environment, err, options.log);
+    }
+    const bool have_token = !options.credentials.access_token.empty() || options.token_provider;
     const struct {
-      const std::string& value;
+      bool present;
       const char* name;
     } required[] = {
-        {options.credentials.developer_token, "developer token (BINGADS_DEVELOPER_TOKEN)"},
-        {options.credentials.access_token, "access token (BINGADS_ACCESS_TOKEN)"},
-        {options.credentials.customer_id, "customer id (BINGADS_CUSTOMER_ID)"},
-        {options.credentials.account_id, "account id (BINGADS_ACCOUNT_ID)"}};
+        {!options.credentials.developer_token.empty(), "developer token (BINGADS_DEVELOPER_TOKEN)"},
+        {have_token,
+         "access token (BINGADS_ACCESS_TOKEN, or OAuth: BINGADS_CLIENT_ID and "
+         "BINGADS_REFRESH_TOKEN)"},
+        {!options.credentials.customer_id.empty(), "customer id (BINGADS_CUSTOMER_ID)"},
+        {!options.credentials.account_id.empty(), "account id (BINGADS_ACCOUNT_ID)"}};
     for (const auto& r : required) {
-      if (r.value.empty()) throw UsageError{std::string("missing ") + r.name};
+      if (!r.present) throw UsageError{std::string("missing ") + r.name};
     }
-    if (verbose) options.log = [&err](std::string_view line) { err << line << '\n'; };
 
     BudgetClient client(std::move(options));
     const std::vector<std::int64_t> id_list = ids.value_or(std::vector<std::int64_t>{});

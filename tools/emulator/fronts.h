@@ -17,6 +17,7 @@ struct Reply {
   std::string content_type;
   std::string body;
   std::string tracking_id;  ///< Also sent as the TrackingId HTTP header.
+  std::vector<std::pair<std::string, std::string>> headers;  ///< e.g. Retry-After
 };
 
 /// Reads {"Budgets":[...]} from a DOM parsed with kParseNumbersAsStringsFlag: amounts and ids keep

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "server.h"
@@ -21,7 +22,15 @@ int Usage(const char* message) {
             << "  --state FILE             keep the store in FILE across restarts (written\n"
             << "                           atomically after every change); default: memory only\n"
             << "  --disapproved-terms LIST budget names containing one of these fail editorial\n"
-            << "                           review; default casino,miracle cure; \"\" for none\n";
+            << "                           review; default casino,miracle cure; \"\" for none\n"
+            << "  --token-ttl SECONDS      life of issued access tokens; default 3600\n"
+            << "  --refresh-token TOKEN    refresh token accepted at start; default\n"
+            << "                           emulator-refresh-token (rotated on every use)\n"
+            << "  --throttle-every N       every Nth call: 117 CallRateExceeded (REST 429)\n"
+            << "  --fail-every N           every Nth call: 0 InternalError (REST 500)\n"
+            << "  --retry-after SECONDS    Retry-After sent with throttling; default 1\n"
+            << "  --delay-ms N             wait before every API response; default 0\n"
+            << "  --soap-faults-http-200   send SOAP faults with HTTP 200 instead of 500\n";
   return 2;
 }
 

@@ -13,7 +13,10 @@ namespace {
 constexpr const char* kJson = "application/json; charset=utf-8";
 
 Reply FaultReply(const Fault& fault) {
-  return {fault.rest_status, kJson, ToJson(fault.detail), fault.detail.TrackingId};
+  Reply reply{fault.rest_status, kJson, ToJson(fault.detail), fault.detail.TrackingId, {}};
+  if (fault.retry_after_seconds)
+    reply.headers.emplace_back("Retry-After", std::to_string(*fault.retry_after_seconds));
+  return reply;
 }
 
 [[noreturn]] void Refuse(const std::string& message) { throw std::invalid_argument(message); }
@@ -63,7 +66,8 @@ RequestContext ContextFrom(const std::function<std::string(const char*)>& header
 template <typename Result>
 Reply Respond(const Outcome<Result>& outcome, const std::string& tracking_id) {
   if (const auto* fault = std::get_if<Fault>(&outcome)) return FaultReply(*fault);
-  return {200, kJson, ToJson(std::get<Result>(outcome), {.with_tracking_id = false}), tracking_id};
+  return {
+      200, kJson, ToJson(std::get<Result>(outcome), {.with_tracking_id = false}), tracking_id, {}};
 }
 
 }  // namespace

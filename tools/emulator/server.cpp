@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <stdexcept>
+#include <thread>
 
 #include "fronts.h"
 
@@ -20,7 +21,12 @@ namespace {
 void Send(httplib::Response& res, const Reply& reply) {
   res.status = reply.status;
   if (!reply.tracking_id.empty()) res.set_header("TrackingId", reply.tracking_id);
+  for (const auto& [name, value] : reply.headers) res.set_header(name.c_str(), value);
   res.set_content(reply.body, reply.content_type.c_str());
+}
+
+void Delay(const BudgetService& service) {
+  if (service.Options().delay.count() > 0) std::this_thread::sleep_for(service.Options().delay);
 }
 
 }  // namespace
@@ -34,13 +40,23 @@ Server::Server(BudgetService& service) : impl_(std::make_unique<Impl>(service)) 
   http.set_keep_alive_max_count(100000);  // long keep-alive runs reuse one connection
   http.Post("/Api/Advertiser/CampaignManagement/v13/CampaignManagementService.svc",
             [&svc](const httplib::Request& req, httplib::Response& res) {
+              Delay(svc);
               Send(res, HandleSoap(svc, req.get_header_value("Content-Type"),
                                    req.get_header_value("SOAPAction"), req.body));
             });
   auto rest = [&svc](const httplib::Request& req, httplib::Response& res) {
+    Delay(svc);
     auto header = [&req](const char* name) { return req.get_header_value(name); };
     Send(res, HandleRest(svc, req.method, req.path, header, req.body));
   };
+  // The OAuth token endpoint, at the identity platform's path (any tenant).
+  http.Post(R"(/[^/]+/oauth2/v2\.0/token)",
+            [&svc](const httplib::Request& req, httplib::Response& res) {
+              const TokenReply reply = svc.Token(req.body);
+              res.status = reply.status;
+              res.set_header("Cache-Control", "no-store");
+              res.set_content(reply.body, "application/json; charset=utf-8");
+            });
   const char* rest_paths = R"(/CampaignManagement/v13/.*)";
   http.Post(rest_paths, rest);
   http.Put(rest_paths, rest);

@@ -65,6 +65,7 @@ bool Positive(const Decimal& amount) {
 
 BudgetService::BudgetService(ServiceOptions options) : options_(std::move(options)) {
   for (auto& term : options_.disapproved_terms) term = Lower(term);
+  refresh_tokens_.insert(options_.refresh_token);
   if (!options_.state_file.empty() && std::filesystem::exists(options_.state_file)) {
     Load();
     return;
@@ -110,20 +111,129 @@ Fault BudgetService::RequestFault(const std::string& tracking_id, std::int32_t c
   return fault;
 }
 
-std::optional<Fault> BudgetService::Authenticate(const RequestContext& context,
-                                                 const std::string& tracking_id) const {
-  if (!context.authentication_token.empty() && !context.developer_token.empty()) {
-    return std::nullopt;
-  }
+std::chrono::steady_clock::time_point BudgetService::Now() const {
+  return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
+}
+
+namespace {
+
+Fault AdApiFault(const std::string& tracking_id, std::int32_t code, const char* error_code,
+                 const char* message, int rest_status) {
   Fault fault;
   fault.detail.Type = "AdApiFaultDetail";
   fault.detail.TrackingId = tracking_id;
   fault.detail.Errors.push_back(
-      {105, std::nullopt, std::string("InvalidCredentials"),
-       std::string("Authentication failed. Either supplied credentials are invalid or the "
-                   "account is inactive.")});
-  fault.rest_status = 401;
+      {code, std::nullopt, std::string(error_code), std::string(message)});
+  fault.rest_status = rest_status;
   return fault;
+}
+
+constexpr std::string_view kIssuedPrefix = "emu-at-";
+
+}  // namespace
+
+std::optional<Fault> BudgetService::Admit(const RequestContext& context,
+                                          const std::string& tracking_id) {
+  std::uint64_t call = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    call = ++calls_;
+  }
+  if (options_.throttle_every > 0 &&
+      call % static_cast<std::uint64_t>(options_.throttle_every) == 0) {
+    Fault fault = AdApiFault(tracking_id, 117, "CallRateExceeded",
+                             "You have exceeded the number of calls that you are allowed to make "
+                             "in a given time period.",
+                             429);
+    fault.retry_after_seconds = options_.retry_after_seconds;
+    return fault;
+  }
+  if (options_.fail_every > 0 && call % static_cast<std::uint64_t>(options_.fail_every) == 0) {
+    return AdApiFault(tracking_id, 0, "InternalError", "An internal error has occurred.", 500);
+  }
+  if (context.authentication_token.empty() || context.developer_token.empty()) {
+    return AdApiFault(tracking_id, 105, "InvalidCredentials",
+                      "Authentication failed. Either supplied credentials are invalid or the "
+                      "account is inactive.",
+                      401);
+  }
+  // Tokens this emulator issued are checked; any other non-empty token is a static demo token.
+  if (std::string_view(context.authentication_token).substr(0, kIssuedPrefix.size()) ==
+      kIssuedPrefix) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = access_tokens_.find(context.authentication_token);
+    if (it == access_tokens_.end()) {
+      return AdApiFault(tracking_id, 105, "InvalidCredentials",
+                        "Authentication failed. The access token was not issued here.", 401);
+    }
+    if (Now() >= it->second) {
+      return AdApiFault(tracking_id, 109, "AuthenticationTokenExpired",
+                        "The OAuth access token has expired. Refresh it and try again.", 401);
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::string FormValue(const std::string& body, const std::string& name) {
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    const std::size_t end = std::min(body.find('&', start), body.size());
+    const std::string pair = body.substr(start, end - start);
+    const auto eq = pair.find('=');
+    if (eq != std::string::npos && pair.substr(0, eq) == name) {
+      std::string out;
+      const std::string raw = pair.substr(eq + 1);
+      for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '+') {
+          out += ' ';
+        } else if (raw[i] == '%' && i + 2 < raw.size() &&
+                   std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
+                   std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+          out += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
+          i += 2;
+        } else {
+          out += raw[i];
+        }
+      }
+      return out;
+    }
+    start = end + 1;
+  }
+  return {};
+}
+
+TokenReply TokenError(const char* error, const std::string& description) {
+  return {400, std::string(R"({"error":")") + error + R"(","error_description":")" + description +
+                   R"("})"};
+}
+
+}  // namespace
+
+TokenReply BudgetService::Token(const std::string& form_body) {
+  const std::string grant = FormValue(form_body, "grant_type");
+  if (grant != "refresh_token") {
+    return TokenError("unsupported_grant_type", "Only the refresh_token grant is supported here.");
+  }
+  if (FormValue(form_body, "client_id").empty()) {
+    return TokenError("invalid_request", "client_id is missing.");
+  }
+  const std::string refresh = FormValue(form_body, "refresh_token");
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (refresh_tokens_.erase(refresh) == 0) {
+    return TokenError("invalid_grant", "The refresh token is invalid, expired or already used.");
+  }
+  const std::string access = std::string(kIssuedPrefix) + NewTrackingId();
+  const std::string next_refresh = "emu-rt-" + NewTrackingId();
+  refresh_tokens_.insert(next_refresh);
+  access_tokens_[access] = Now() + options_.token_ttl;
+  return {
+      200,
+      R"({"token_type":"Bearer","scope":"https://ads.microsoft.com/msads.manage offline_access",)"
+      R"("expires_in":)" +
+          std::to_string(options_.token_ttl.count()) + R"(,"access_token":")" + access +
+          R"(","refresh_token":")" + next_refresh + R"("})"};
 }
 
 namespace {
@@ -173,7 +283,7 @@ std::optional<std::string> BudgetService::DisapprovedTerm(const std::string& nam
 Outcome<GetBudgetsByIdsResult> BudgetService::GetBudgetsByIds(const RequestContext& context,
                                                               const IdList& ids,
                                                               const std::string& tracking_id) {
-  if (auto fault = Authenticate(context, tracking_id)) return *fault;
+  if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(ids, true, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
   GetBudgetsByIdsResult result;
@@ -199,7 +309,7 @@ Outcome<GetBudgetsByIdsResult> BudgetService::GetBudgetsByIds(const RequestConte
 Outcome<AddBudgetsResult> BudgetService::AddBudgets(const RequestContext& context,
                                                     const BudgetList& budgets,
                                                     const std::string& tracking_id) {
-  if (auto fault = Authenticate(context, tracking_id)) return *fault;
+  if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(budgets, false, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
   AddBudgetsResult result;
@@ -268,7 +378,7 @@ Outcome<AddBudgetsResult> BudgetService::AddBudgets(const RequestContext& contex
 Outcome<UpdateBudgetsResult> BudgetService::UpdateBudgets(const RequestContext& context,
                                                           const BudgetList& budgets,
                                                           const std::string& tracking_id) {
-  if (auto fault = Authenticate(context, tracking_id)) return *fault;
+  if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(budgets, false, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
   UpdateBudgetsResult result;
@@ -329,7 +439,7 @@ Outcome<UpdateBudgetsResult> BudgetService::UpdateBudgets(const RequestContext& 
 Outcome<DeleteBudgetsResult> BudgetService::DeleteBudgets(const RequestContext& context,
                                                           const IdList& ids,
                                                           const std::string& tracking_id) {
-  if (auto fault = Authenticate(context, tracking_id)) return *fault;
+  if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(ids, false, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
   DeleteBudgetsResult result;
@@ -359,7 +469,7 @@ Outcome<DeleteBudgetsResult> BudgetService::DeleteBudgets(const RequestContext& 
 
 Outcome<GetCampaignIdsByBudgetIdsResult> BudgetService::GetCampaignIdsByBudgetIds(
     const RequestContext& context, const IdList& ids, const std::string& tracking_id) {
-  if (auto fault = Authenticate(context, tracking_id)) return *fault;
+  if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(ids, false, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
   GetCampaignIdsByBudgetIdsResult result;

@@ -5,10 +5,13 @@
 #include <bingads/errors.h>
 #include <bingads/model.h>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -27,6 +30,13 @@ struct RequestContext {
 struct Fault {
   FaultDetail detail;
   int rest_status = 400;  ///< HTTP status of the REST response (SOAP faults use 500).
+  std::optional<int> retry_after_seconds;  ///< Sent as Retry-After (throttling).
+};
+
+/// A reply of the token endpoint: HTTP status and JSON body.
+struct TokenReply {
+  int status = 200;
+  std::string body;
 };
 
 template <typename T>
@@ -47,6 +57,18 @@ struct ServiceOptions {
   /// When set, the store is loaded from this file at start (if it exists) and written back,
   /// atomically, after every change.
   std::string state_file;
+  /// Life of the access tokens the token endpoint issues.
+  std::chrono::seconds token_ttl{3600};
+  /// The refresh token accepted at start; each use returns a new one and retires the old one.
+  std::string refresh_token = "emulator-refresh-token";
+  /// Fault injection, counted over API calls (not token calls); 0 disables.
+  int throttle_every = 0;              ///< every Nth call: 117 CallRateExceeded (REST: HTTP 429)
+  int fail_every = 0;                  ///< every Nth call: 0 InternalError (REST: HTTP 500)
+  int retry_after_seconds = 1;         ///< Retry-After sent with throttling
+  bool soap_faults_with_200 = false;   ///< SOAP faults with HTTP 200 instead of 500
+  std::chrono::milliseconds delay{0};  ///< added before every API response
+  /// Test hook for token expiry; null means steady_clock.
+  std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 class BudgetService {
@@ -74,9 +96,16 @@ class BudgetService {
   Outcome<GetCampaignIdsByBudgetIdsResult> GetCampaignIdsByBudgetIds(
       const RequestContext& context, const IdList& ids, const std::string& tracking_id);
 
+  /// The OAuth token endpoint: a form body with grant_type=refresh_token, client_id and
+  /// refresh_token. Issues access tokens that expire after token_ttl and rotates refresh tokens.
+  TokenReply Token(const std::string& form_body);
+
+  const ServiceOptions& Options() const { return options_; }
+
  private:
-  std::optional<Fault> Authenticate(const RequestContext& context,
-                                    const std::string& tracking_id) const;
+  // Fault injection first, then the credentials.
+  std::optional<Fault> Admit(const RequestContext& context, const std::string& tracking_id);
+  std::chrono::steady_clock::time_point Now() const;
   Budget WithAssociationCount(const Budget& stored) const;
   std::optional<std::int64_t> NameOwner(const std::string& name) const;
   std::optional<std::string> DisapprovedTerm(const std::string& name) const;
@@ -88,6 +117,9 @@ class BudgetService {
   std::map<std::int64_t, Budget> budgets_;          // AssociationCount is derived, not stored
   std::map<std::int64_t, std::int64_t> campaigns_;  // campaign id -> budget id
   std::int64_t next_id_ = 0;
+  std::map<std::string, std::chrono::steady_clock::time_point> access_tokens_;  // issued ones
+  std::set<std::string> refresh_tokens_;
+  std::uint64_t calls_ = 0;
 };
 
 }  // namespace bingads::emulator

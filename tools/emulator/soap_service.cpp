@@ -151,7 +151,7 @@ pugi::xml_node Envelope(pugi::xml_document& doc, const std::string& tracking_id)
 }
 
 Reply FaultReply(const std::string& faultcode, const std::string& faultstring,
-                 const FaultDetail* detail, const std::string& tracking_id) {
+                 const FaultDetail* detail, const std::string& tracking_id, int status = 500) {
   pugi::xml_document doc;
   auto fault = Envelope(doc, "").append_child("s:Fault");
   auto code = fault.append_child("faultcode");
@@ -195,15 +195,21 @@ Reply FaultReply(const std::string& faultcode, const std::string& faultstring,
       }
     }
   }
-  return {500, "text/xml; charset=utf-8", Serialize(doc), tracking_id};
+  return {status, "text/xml; charset=utf-8", Serialize(doc), tracking_id, {}};
 }
 
-Reply ServiceFault(const Fault& fault) {
-  return FaultReply("s:Server",
-                    "Invalid client data. Check the SOAP fault details for more information. "
-                    "TrackingId: " +
-                        fault.detail.TrackingId + ".",
-                    &fault.detail, fault.detail.TrackingId);
+// Service faults go out with HTTP 500, or 200 when the emulator imitates that observed quirk.
+Reply ServiceFault(const Fault& fault, bool with_200) {
+  Reply reply =
+      FaultReply("s:Server",
+                 "Invalid client data. Check the SOAP fault details for more information. "
+                 "TrackingId: " +
+                     fault.detail.TrackingId + ".",
+                 &fault.detail, fault.detail.TrackingId, with_200 ? 200 : 500);
+  if (fault.retry_after_seconds) {
+    reply.headers.emplace_back("Retry-After", std::to_string(*fault.retry_after_seconds));
+  }
+  return reply;
 }
 
 // ---- operations ---------------------------------------------------------------------------------
@@ -312,8 +318,9 @@ void WriteNullableIds(pugi::xml_node list, const std::vector<std::optional<std::
 // <OpResponse xmlns=cm> with its payload written by `payload`, then PartialErrors.
 template <typename Result, typename Payload>
 Reply Respond(const Outcome<Result>& outcome, const char* response_name,
-              const std::string& tracking_id, Payload payload) {
-  if (const auto* fault = std::get_if<Fault>(&outcome)) return ServiceFault(*fault);
+              const std::string& tracking_id, bool faults_with_200, Payload payload) {
+  if (const auto* fault = std::get_if<Fault>(&outcome))
+    return ServiceFault(*fault, faults_with_200);
   const Result& result = std::get<Result>(outcome);
   pugi::xml_document doc;
   auto response = Envelope(doc, tracking_id).append_child(response_name);
@@ -322,15 +329,16 @@ Reply Respond(const Outcome<Result>& outcome, const char* response_name,
   auto errors = response.append_child("PartialErrors");
   errors.append_attribute("xmlns:i") = kXsi;
   WriteBatchErrors(errors, result.PartialErrors);
-  return {200, "text/xml; charset=utf-8", Serialize(doc), tracking_id};
+  return {200, "text/xml; charset=utf-8", Serialize(doc), tracking_id, {}};
 }
 
 Reply Dispatch(BudgetService& service, const std::string& operation, const RequestContext& context,
                const pugi::xml_node& request, const std::string& tracking_id) {
+  const bool with_200 = service.Options().soap_faults_with_200;
   auto nothing = [](pugi::xml_node, const BatchResult&) {};
   if (operation == "GetBudgetsByIds") {
     return Respond(service.GetBudgetsByIds(context, ReadIdList(request), tracking_id),
-                   "GetBudgetsByIdsResponse", tracking_id,
+                   "GetBudgetsByIdsResponse", tracking_id, with_200,
                    [](pugi::xml_node response, const GetBudgetsByIdsResult& r) {
                      auto budgets = response.append_child("Budgets");
                      budgets.append_attribute("xmlns:i") = kXsi;
@@ -339,7 +347,7 @@ Reply Dispatch(BudgetService& service, const std::string& operation, const Reque
   }
   if (operation == "AddBudgets") {
     return Respond(service.AddBudgets(context, ReadBudgetList(request), tracking_id),
-                   "AddBudgetsResponse", tracking_id,
+                   "AddBudgetsResponse", tracking_id, with_200,
                    [](pugi::xml_node response, const AddBudgetsResult& r) {
                      auto ids = response.append_child("BudgetIds");
                      ids.append_attribute("xmlns:i") = kXsi;
@@ -348,14 +356,14 @@ Reply Dispatch(BudgetService& service, const std::string& operation, const Reque
   }
   if (operation == "UpdateBudgets") {
     return Respond(service.UpdateBudgets(context, ReadBudgetList(request), tracking_id),
-                   "UpdateBudgetsResponse", tracking_id, nothing);
+                   "UpdateBudgetsResponse", tracking_id, with_200, nothing);
   }
   if (operation == "DeleteBudgets") {
     return Respond(service.DeleteBudgets(context, ReadIdList(request), tracking_id),
-                   "DeleteBudgetsResponse", tracking_id, nothing);
+                   "DeleteBudgetsResponse", tracking_id, with_200, nothing);
   }
   return Respond(service.GetCampaignIdsByBudgetIds(context, ReadIdList(request), tracking_id),
-                 "GetCampaignIdsByBudgetIdsResponse", tracking_id,
+                 "GetCampaignIdsByBudgetIdsResponse", tracking_id, with_200,
                  [](pugi::xml_node response, const GetCampaignIdsByBudgetIdsResult& r) {
                    auto list = response.append_child("CampaignIdCollection");
                    list.append_attribute("xmlns:i") = kXsi;
@@ -378,10 +386,12 @@ Reply HandleSoap(BudgetService& service, std::string_view content_type,
   try {
     if (content_type.find("text/xml") == std::string_view::npos) {
       // WCF's BasicHttpBinding answers SOAP 1.2 or non-XML content types this way.
-      return {415, "text/plain; charset=utf-8",
+      return {415,
+              "text/plain; charset=utf-8",
               "Cannot process the message because the content type '" + std::string(content_type) +
                   "' was not the expected type 'text/xml; charset=utf-8'.",
-              tracking_id};
+              tracking_id,
+              {}};
     }
     pugi::xml_document doc;
     const auto parsed =
