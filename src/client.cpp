@@ -135,16 +135,22 @@ struct BudgetClient::Impl {
     for (int attempt = 1;; ++attempt) {
       internal::CallTarget call_target = target;
       std::optional<std::chrono::milliseconds> retry_after;
+      std::string response_tracking;  // the TrackingId header of a reply that is no fault
       try {
         call_target.credentials.access_token = tokens->AccessToken();
         const HttpResponse response = Exchange(encode(call_target), operation);
         if (auto value = response.Header("Retry-After")) retry_after = ParseRetryAfter(*value);
+        response_tracking = response.Header("TrackingId").value_or("");
         Result result = decode(response);
         tracking.insert(tracking.end(), result.TrackingIds.begin(), result.TrackingIds.end());
         result.TrackingIds = std::move(tracking);
         return result;
       } catch (Error& e) {
-        if (auto id = TrackingIdOf(e); !id.empty()) tracking.push_back(id);
+        if (auto id = TrackingIdOf(e); !id.empty()) {
+          tracking.push_back(id);
+        } else if (!response_tracking.empty()) {
+          tracking.push_back(response_tracking);
+        }
         if (!token_renewed && TokenRejected(e) &&
             tokens->Invalidate(call_target.credentials.access_token)) {
           token_renewed = true;

@@ -16,15 +16,33 @@ void FakeTransport::Push(int status, std::string body, bingads::HttpHeaders head
   response.Status = status;
   response.Body = std::move(body);
   response.Headers = std::move(headers);
-  responses_.push_back(std::move(response));
+  std::lock_guard<std::mutex> lock(mutex_);
+  responses_.emplace_back(std::move(response));
+}
+
+void FakeTransport::PushError(bingads::Error error) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  responses_.emplace_back(std::move(error));
 }
 
 bingads::HttpResponse FakeTransport::Send(const bingads::HttpRequest& request) {
+  std::lock_guard<std::mutex> lock(mutex_);
   requests.push_back(request);
-  REQUIRE_MESSAGE(!responses_.empty(), "FakeTransport: no canned response left");
-  bingads::HttpResponse response = std::move(responses_.front());
+  if (responses_.empty())
+    throw bingads::Error(bingads::ErrorKind::kUsage, "FakeTransport: no canned response left");
+  auto next = std::move(responses_.front());
   responses_.pop_front();
-  return response;
+  if (auto* error = std::get_if<bingads::Error>(&next)) throw *error;
+  return std::get<bingads::HttpResponse>(std::move(next));
+}
+
+void FakeClock::Install(bingads::ClientOptions& options, double random) {
+  options.clock = [this] { return now; };
+  options.sleep = [this](std::chrono::milliseconds d) {
+    sleeps.push_back(d);
+    now += d;
+  };
+  options.random = [random] { return random; };
 }
 
 std::string FixturePath(const std::string& relative) {

@@ -7,8 +7,10 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "server.h"
@@ -20,11 +22,22 @@ namespace testing {
 class FakeTransport : public bingads::HttpTransport {
  public:
   void Push(int status, std::string body, bingads::HttpHeaders headers = {});
+  /// The next Send throws this error instead of answering.
+  void PushError(bingads::Error error);
   bingads::HttpResponse Send(const bingads::HttpRequest& request) override;
   std::vector<bingads::HttpRequest> requests;
 
  private:
-  std::deque<bingads::HttpResponse> responses_;
+  std::deque<std::variant<bingads::HttpResponse, bingads::Error>> responses_;
+  std::mutex mutex_;
+};
+
+/// A clock that only moves when the test (or a recorded sleep) moves it.
+struct FakeClock {
+  std::chrono::steady_clock::time_point now{std::chrono::hours(1000)};
+  std::vector<std::chrono::milliseconds> sleeps;
+  /// Installs the clock, a sleeper that records and advances it, and a fixed jitter source.
+  void Install(bingads::ClientOptions& options, double random = 0.5);
 };
 
 /// Contents of tests/fixtures/<relative>; fails the test when missing.
