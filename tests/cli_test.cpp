@@ -3,7 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -281,4 +284,77 @@ TEST_CASE("cli: bad budget files are usage errors before any call") {
   CHECK(Cli({"--endpoint", kNowhere, "delete"}).err.find("delete needs --ids") !=
         std::string::npos);
   CHECK(Cli({"--endpoint", kNowhere, "get", "--file", "x"}).status == bingads::cli::kExitUsage);
+}
+
+TEST_CASE(
+    "cli: survives throttling, internal errors and an expiring token, with no secret in "
+    "--verbose") {
+  // An emulator whose clock moves 250 s each time it looks: with a 600 s token life, issued tokens
+  // expire after a few calls, while the CLI's own clock says they are fresh. Every 3rd call is
+  // throttled and every 7th fails with InternalError.
+  auto ticks = std::make_shared<std::atomic<int>>(0);
+  bingads::emulator::ServiceOptions service_options;
+  service_options.token_ttl = std::chrono::seconds(600);
+  service_options.throttle_every = 3;
+  service_options.fail_every = 7;
+  service_options.retry_after_seconds = 0;
+  service_options.clock = [ticks] {
+    return std::chrono::steady_clock::time_point(std::chrono::seconds(250 * ++*ticks));
+  };
+  bingads::emulator::BudgetService service(service_options);
+  bingads::emulator::Server server(service);
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0));
+
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("bingads-cli-oauth-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto token_file = dir / "refresh-token";
+  std::ofstream(token_file) << "emulator-refresh-token\n";
+  const std::map<std::string, std::string> env = {
+      {"BINGADS_DEVELOPER_TOKEN", "DEV-TOKEN-123"},
+      {"BINGADS_CUSTOMER_ID", "1"},
+      {"BINGADS_ACCOUNT_ID", "2"},
+      {"BINGADS_CLIENT_ID", "cli-client"},
+      {"BINGADS_CLIENT_SECRET", "cli-client-secret"},
+      {"BINGADS_REFRESH_TOKEN_FILE", token_file.string()},
+      {"BINGADS_TOKEN_URL", base + "/common/oauth2/v2.0/token"}};
+  std::string ids;
+  for (int i = 0; i < 250; ++i) ids += (i ? "," : "") + std::to_string(testing::kDemoId + i % 5);
+  for (const char* protocol : {"soap", "rest"}) {
+    CAPTURE(protocol);
+    const Run r =
+        Cli({"--protocol", protocol, "--verbose", "--endpoint", base, "get", "--ids", ids}, env);
+    CHECK(r.status == 0);
+    CHECK(std::regex_search(r.out, std::regex(R"(^\{"TrackingIds":\[)")));
+    CHECK(std::count(r.out.begin(), r.out.end(), '{') >= 250);   // every budget came back
+    CHECK(r.err.find("retrying in 0 ms") != std::string::npos);  // throttled, then retried
+    CHECK(r.err.find("sending once more with a renewed token") != std::string::npos);
+    for (const char* secret :
+         {"DEV-TOKEN-123", "cli-client-secret", "emulator-refresh-token", "emu-rt-", "emu-at-"}) {
+      CHECK_MESSAGE(r.err.find(secret) == std::string::npos, secret);
+    }
+  }
+  // The rotated refresh token was saved, owner-only.
+  std::string saved;
+  std::getline(std::ifstream(token_file), saved);
+  CHECK(saved.rfind("emu-rt-", 0) == 0);
+  CHECK((std::filesystem::status(token_file).permissions() & std::filesystem::perms::group_all) ==
+        std::filesystem::perms::none);
+  server.Stop();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("cli: an authentication failure has its own exit status") {
+  testing::Emulator emulator;
+  const std::map<std::string, std::string> env = {
+      {"BINGADS_DEVELOPER_TOKEN", "d"},
+      {"BINGADS_CUSTOMER_ID", "1"},
+      {"BINGADS_ACCOUNT_ID", "2"},
+      {"BINGADS_CLIENT_ID", "c"},
+      {"BINGADS_REFRESH_TOKEN", "not-a-valid-refresh-token"},
+      {"BINGADS_TOKEN_URL", emulator.BaseUrl() + "/common/oauth2/v2.0/token"}};
+  const Run r = Cli({"--endpoint", emulator.BaseUrl(), "get"}, env);
+  CHECK(r.status == bingads::cli::kExitAuthentication);
+  CHECK(r.err.find("invalid_grant") != std::string::npos);
+  CHECK(r.err.find("not-a-valid-refresh-token") == std::string::npos);
 }
