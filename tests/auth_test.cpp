@@ -236,6 +236,5 @@ TEST_CASE("emulator: issued tokens expire (109 / 401), refresh tokens rotate, cl
       CHECK(l.find("DEV-TOKEN-123") == std::string::npos);
     }
     CHECK(saw_rejection);
-    server.Stop();
   }
 }

@@ -234,3 +234,54 @@ TEST_CASE("emulator: keep-alive reuses one connection across calls") {
   CHECK(fresh == 1);
   CHECK(reused == 19);
 }
+
+TEST_CASE("emulator: injected InternalErrors, SOAP faults with HTTP 200 and delays") {
+  emulator::ServiceOptions service_options;
+  service_options.fail_every = 2;
+  service_options.soap_faults_with_200 = true;
+  emulator::BudgetService service(service_options);
+  emulator::Server server(service);
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0));
+  for (Protocol protocol : {Protocol::kSoap, Protocol::kRest}) {
+    CAPTURE(ToString(protocol));
+    ClientOptions options;
+    options.protocol = protocol;
+    options.endpoint = base;
+    options.credentials = testing::TestCredentials();
+    std::vector<std::chrono::milliseconds> sleeps;
+    options.sleep = [&sleeps](std::chrono::milliseconds d) { sleeps.push_back(d); };
+    BudgetClient client(options);
+    // Reads ride over the InternalError of every second call.
+    for (int i = 0; i < 3; ++i)
+      CHECK(client.GetBudgetsByIds({testing::kDemoId}).Budgets.at(0).has_value());
+    CHECK_FALSE(sleeps.empty());
+    // A write meeting it is not repeated: the fault (sent with HTTP 200 over SOAP) comes back.
+    bool faulted = false;
+    for (int i = 0; i < 2 && !faulted; ++i) {
+      try {
+        client.DeleteBudgets({12345});
+      } catch (const ApiFault& f) {
+        faulted = true;
+        CHECK(f.Detail().Errors.at(0).Code == 0);
+        CHECK(f.HttpStatus() == (protocol == Protocol::kSoap ? 200 : 500));
+      }
+    }
+    CHECK(faulted);
+  }
+}
+
+TEST_CASE("emulator: a delayed answer past the client's deadline is a timeout") {
+  emulator::ServiceOptions service_options;
+  service_options.delay = std::chrono::milliseconds(800);
+  emulator::BudgetService service(service_options);
+  emulator::Server server(service);
+  ClientOptions options;
+  options.endpoint = "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0));
+  options.credentials = testing::TestCredentials();
+  options.transport_options.request_timeout = std::chrono::milliseconds(150);
+  options.retry.max_attempts = 1;
+  CHECK_THROWS_WITH_AS(BudgetClient(options).GetBudgetsByIds({testing::kDemoId}),
+                       doctest::Contains("timeout"), Error);
+  options.transport_options.request_timeout = std::chrono::seconds(10);
+  CHECK(BudgetClient(options).GetBudgetsByIds({testing::kDemoId}).Budgets.size() == 1);
+}

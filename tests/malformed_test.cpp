@@ -207,14 +207,19 @@ TEST_CASE("transport: refused connections and timeouts are told apart, and waits
   const int closed_port = testing::UnusedPort();
   ClientOptions options;
   options.credentials = testing::TestCredentials();
+  std::vector<std::chrono::milliseconds> sleeps;
+  options.sleep = [&sleeps](std::chrono::milliseconds d) { sleeps.push_back(d); };
   options.endpoint = "http://127.0.0.1:" + std::to_string(closed_port);
   try {
     BudgetClient(options).GetBudgetsByIds({1});
     FAIL("expected a transport error");
   } catch (const Error& e) {
     CHECK(e.Kind() == ErrorKind::kTransport);
+    CHECK(e.Unsent());  // refused: nothing was sent, so it was retried
     CHECK(Contains(e.what(), "127.0.0.1"));
   }
+  CHECK(sleeps.size() == 3);
+  options.retry.max_attempts = 1;
 
   httplib::Server slow;
   slow.Post(".*", [](const httplib::Request&, httplib::Response& res) {

@@ -213,7 +213,6 @@ TEST_CASE("emulator: --state keeps the store across restarts and is replaced ato
     REQUIRE(added.BudgetIds.at(0).has_value());
     id = *added.BudgetIds[0];
     client.DeleteBudgets({testing::kDemoId + 4});
-    server.Stop();
   }
   // Only the state file remains: no temporary file left behind.
   CHECK(std::distance(std::filesystem::directory_iterator(dir),
@@ -235,7 +234,6 @@ TEST_CASE("emulator: --state keeps the store across restarts and is replaced ato
     // Ids keep counting up after a restart.
     const auto next = BudgetClient(client_options).AddBudgets({Make("After restart", "1")});
     CHECK(next.BudgetIds.at(0) > id);
-    server.Stop();
   }
   // A damaged file is refused and left untouched.
   { std::ofstream(file) << R"({"NextId":"1","Campaigns":[],"Budgets":[{"Amount":"oops")"; }

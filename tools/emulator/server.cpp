@@ -38,6 +38,8 @@ Server::Server(BudgetService& service) : impl_(std::make_unique<Impl>(service)) 
   http.set_write_timeout(30, 0);
   http.set_payload_max_length(64 * 1024 * 1024);
   http.set_keep_alive_max_count(100000);  // long keep-alive runs reuse one connection
+  // An idle keep-alive connection holds a worker until this passes, and stopping waits for it.
+  http.set_keep_alive_timeout(2);
   http.Post("/Api/Advertiser/CampaignManagement/v13/CampaignManagementService.svc",
             [&svc](const httplib::Request& req, httplib::Response& res) {
               Delay(svc);
