@@ -11,6 +11,7 @@ packages=(
   doctest-dev                   # tests
   libxml2-utils                 # xmllint: tests validate requests against the official WSDL
   clang-format                  # tests check the formatting of hand-written code
+  openssl                       # tests make a self-signed certificate for the TLS check
 )
 missing=()
 for p in "${packages[@]}"; do
