@@ -42,34 +42,80 @@ int main(int argc, char** argv) {
   bingads::emulator::ServiceOptions service_options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if ((arg == "--port" || arg == "--host") && i + 1 >= argc)
-      return Usage(("missing value for " + arg).c_str());
-    if (arg == "--port") {
-      const std::string value = argv[++i];
-      char* end = nullptr;
-      const long parsed = std::strtol(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0' || parsed < 0 || parsed > 65535)
-        return Usage("--port needs 0..65535");
-      port = static_cast<int>(parsed);
-    } else if (arg == "--host") {
-      host = argv[++i];
-    } else if (arg == "--state") {
-      service_options.state_file = argv[++i];
-      if (service_options.state_file.empty()) return Usage("--state needs a file name");
-    } else if (arg == "--disapproved-terms") {
-      service_options.disapproved_terms.clear();
-      std::string list = argv[++i];
-      for (std::size_t start = 0; start <= list.size();) {
-        const auto comma = std::min(list.find(',', start), list.size());
-        if (comma > start)
-          service_options.disapproved_terms.push_back(list.substr(start, comma - start));
-        start = comma + 1;
-      }
-    } else if (arg == "--help" || arg == "-h") {
+    if (arg == "--help" || arg == "-h") {
       Usage("help");
       return 0;
-    } else {
+    }
+    if (arg == "--soap-faults-http-200") {
+      service_options.soap_faults_with_200 = true;
+      continue;
+    }
+    static const char* const kValued[] = {
+        "--port",          "--host",           "--state",      "--disapproved-terms", "--token-ttl",
+        "--refresh-token", "--throttle-every", "--fail-every", "--retry-after",       "--delay-ms"};
+    if (std::find(std::begin(kValued), std::end(kValued), arg) == std::end(kValued)) {
       return Usage(("unknown option " + arg).c_str());
+    }
+    if (i + 1 >= argc) return Usage(("missing value for " + arg).c_str());
+    const std::string value = argv[++i];
+    // A whole number in [low, high].
+    auto number = [&](long low, long high) -> std::optional<long> {
+      char* end = nullptr;
+      const long parsed = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || parsed < low || parsed > high) return std::nullopt;
+      return parsed;
+    };
+    struct Range {
+      long low, high;
+    };
+    auto need = [&](Range r) -> std::optional<long> { return number(r.low, r.high); };
+    auto bad = [&](Range r) {
+      return Usage((arg + " needs a whole number from " + std::to_string(r.low) + " to " +
+                    std::to_string(r.high))
+                       .c_str());
+    };
+    if (arg == "--port") {
+      constexpr Range r{0, 65535};
+      auto v = need(r);
+      if (!v) return bad(r);
+      port = static_cast<int>(*v);
+    } else if (arg == "--host") {
+      host = value;
+    } else if (arg == "--state") {
+      if (value.empty()) return Usage("--state needs a file name");
+      service_options.state_file = value;
+    } else if (arg == "--disapproved-terms") {
+      service_options.disapproved_terms.clear();
+      for (std::size_t start = 0; start <= value.size();) {
+        const auto comma = std::min(value.find(',', start), value.size());
+        if (comma > start)
+          service_options.disapproved_terms.push_back(value.substr(start, comma - start));
+        start = comma + 1;
+      }
+    } else if (arg == "--token-ttl") {
+      constexpr Range r{1, 86400L * 365};
+      auto v = need(r);
+      if (!v) return bad(r);
+      service_options.token_ttl = std::chrono::seconds(*v);
+    } else if (arg == "--refresh-token") {
+      if (value.empty()) return Usage("--refresh-token needs a value");
+      service_options.refresh_token = value;
+    } else if (arg == "--throttle-every" || arg == "--fail-every") {
+      constexpr Range r{0, 1000000};
+      auto v = need(r);
+      if (!v) return bad(r);
+      (arg == "--throttle-every" ? service_options.throttle_every : service_options.fail_every) =
+          static_cast<int>(*v);
+    } else if (arg == "--retry-after") {
+      constexpr Range r{0, 3600};
+      auto v = need(r);
+      if (!v) return bad(r);
+      service_options.retry_after_seconds = static_cast<int>(*v);
+    } else {  // --delay-ms
+      constexpr Range r{0, 600000};
+      auto v = need(r);
+      if (!v) return bad(r);
+      service_options.delay = std::chrono::milliseconds(*v);
     }
   }
 
