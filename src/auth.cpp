@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "internal.h"
+#include "text.h"
 
 namespace bingads {
 namespace {
@@ -100,16 +101,12 @@ class OAuthTokenProvider final : public TokenProvider {
       internal::ThrowMalformed("OAuth token", response, "not a token response");
     }
     const std::string token = text("access_token");
-    std::int64_t expires_in = 0;
-    const std::string expires = text("expires_in");
-    const auto [end, ec] =
-        std::from_chars(expires.data(), expires.data() + expires.size(), expires_in);
-    if (token.empty() || ec != std::errc() || end != expires.data() + expires.size() ||
-        expires_in <= 0) {
+    const auto expires_in = internal::ParseWhole<std::int64_t>(text("expires_in"));
+    if (token.empty() || !expires_in || *expires_in <= 0) {
       internal::ThrowMalformed("OAuth token", response, "no access_token or expires_in");
     }
     access_token_ = token;
-    expires_at_ = start + std::chrono::seconds(expires_in);
+    expires_at_ = start + std::chrono::seconds(*expires_in);
     const std::string rotated = text("refresh_token");
     if (!rotated.empty() && rotated != options_.refresh_token) {
       options_.refresh_token = rotated;

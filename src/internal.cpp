@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "text.h"
+
 namespace bingads::internal {
 namespace {
 
@@ -17,12 +19,7 @@ std::string_view TrimSpace(std::string_view s) {
 }  // namespace
 
 std::optional<std::int64_t> ParseInt64(std::string_view text) {
-  const std::string_view s = TrimSpace(text);
-  if (s.empty() || s.front() == '+') return std::nullopt;
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return value;
+  return ParseWhole<std::int64_t>(TrimSpace(text));
 }
 
 std::optional<std::int32_t> ParseInt32(std::string_view text) {

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <string>
 
+#include "text.h"
+
 namespace bingads {
 namespace {
 
@@ -75,11 +77,9 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
-  std::int64_t seconds = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec == std::errc() && end == value.data() + value.size()) {
-    if (seconds < 0) return std::nullopt;
-    return std::chrono::seconds(std::min<std::int64_t>(seconds, 86400));
+  if (auto seconds = internal::ParseWhole<std::int64_t>(value)) {
+    if (*seconds < 0) return std::nullopt;
+    return std::chrono::seconds(std::min<std::int64_t>(*seconds, 86400));
   }
   // HTTP date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
   std::tm tm{};

@@ -6,7 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <charconv>
+#include "text.h"
 
 namespace bingads {
 namespace {
@@ -253,11 +253,9 @@ std::vector<Budget> BudgetsFromJson(std::string_view json) {
         }
         b.BudgetType = v.GetString();
       } else if (name == "Id") {
-        const std::string_view digits(raw.GetString(), raw.GetStringLength());
-        std::int64_t id = 0;
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
-        if (!(v.IsString() || v.IsNumber()) || digits.empty() || ec != std::errc() ||
-            end != digits.data() + digits.size() || id <= 0) {
+        const auto id = internal::ParseWhole<std::int64_t>(
+            std::string_view(raw.GetString(), raw.GetStringLength()));
+        if (!(v.IsString() || v.IsNumber()) || !id || *id <= 0) {
           Refuse(where, "expected a positive 64-bit id, as a string or an integer");
         }
         b.Id = id;

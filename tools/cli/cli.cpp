@@ -12,6 +12,8 @@
 #include <optional>
 #include <sstream>
 
+#include "text.h"
+
 namespace bingads::cli {
 namespace {
 
@@ -214,26 +216,17 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
         options.credentials.customer_id = value();
       } else if (arg == "--account-id") {
         options.credentials.account_id = value();
-      } else if (arg == "--timeout") {
-        const std::string& text = value();
-        int seconds = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-        if (ec != std::errc() || end != text.data() + text.size() || seconds <= 0) {
-          throw UsageError{"--timeout needs a positive number of seconds"};
-        }
-        options.transport_options.request_timeout = std::chrono::seconds(seconds);
-      } else if (arg == "--connect-timeout" || arg == "--max-attempts") {
-        const std::string& text = value();
-        int number = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-        if (ec != std::errc() || end != text.data() + text.size() || number <= 0 ||
-            number > 100000) {
+      } else if (arg == "--timeout" || arg == "--connect-timeout" || arg == "--max-attempts") {
+        const auto number = internal::ParseWhole<int>(value());
+        if (!number || *number <= 0 || *number > 100000) {
           throw UsageError{arg + " needs a positive whole number"};
         }
         if (arg == "--max-attempts") {
-          options.retry.max_attempts = number;
+          options.retry.max_attempts = *number;
+        } else if (arg == "--timeout") {
+          options.transport_options.request_timeout = std::chrono::seconds(*number);
         } else {
-          options.transport_options.connect_timeout = std::chrono::seconds(number);
+          options.transport_options.connect_timeout = std::chrono::seconds(*number);
         }
       } else if (arg == "--ca-file") {
         options.transport_options.ca_file = value();

@@ -2,10 +2,10 @@
 #include <bingads/json.h>
 #include <rapidjson/error/en.h>
 
-#include <charconv>
 #include <stdexcept>
 
 #include "fronts.h"
+#include "text.h"
 
 namespace bingads::emulator {
 namespace {
@@ -24,12 +24,9 @@ Reply FaultReply(const Fault& fault) {
 std::int64_t ReadId(const rapidjson::Value& item, const std::string& where) {
   if (!item.IsString()) Refuse(where + " must be an id (a string or an integer)");
   const std::string_view text(item.GetString(), item.GetStringLength());
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    Refuse(where + " is not a 64-bit integer: '" + std::string(text.substr(0, 40)) + "'");
-  }
-  return value;
+  const auto value = internal::ParseWhole<std::int64_t>(text);
+  if (!value) Refuse(where + " is not a 64-bit integer: '" + std::string(text.substr(0, 40)) + "'");
+  return *value;
 }
 
 // {"BudgetIds": null | [ "id" | id, ... ]}; absent means null.
@@ -91,11 +88,8 @@ BudgetList ReadBudgetsJson(const rapidjson::Value& root) {
         Refuse(path + ".Amount is not a decimal number: '" + amount->substr(0, 40) + "'");
     }
     if (auto count = Text(item, "AssociationCount", path)) {
-      std::int32_t value = 0;
-      const auto [end, ec] = std::from_chars(count->data(), count->data() + count->size(), value);
-      if (ec != std::errc() || end != count->data() + count->size())
-        Refuse(path + ".AssociationCount is not an int");
-      b.AssociationCount = value;
+      b.AssociationCount = internal::ParseWhole<std::int32_t>(*count);
+      if (!b.AssociationCount) Refuse(path + ".AssociationCount is not an int");
     }
     if (auto type = Text(item, "BudgetType", path)) {
       if (!budget_type::IsKnown(*type))

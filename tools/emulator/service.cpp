@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +15,7 @@
 #include <stdexcept>
 
 #include "fronts.h"
+#include "text.h"
 
 namespace bingads::emulator {
 namespace {
@@ -59,6 +59,47 @@ BatchError Item(std::int32_t code, const char* error_code, const char* message, 
 
 bool Positive(const Decimal& amount) {
   return amount.Canonical() != "0" && amount.Canonical().front() != '-';
+}
+
+bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+// The rules on the fields themselves that add and update share; on add, Name, BudgetType and
+// Amount are required, on update only what is sent is checked.
+std::optional<BatchError> FieldError(const Budget& in, std::size_t i, bool adding) {
+  if (adding ? !in.Name || Blank(*in.Name) : in.Name && Blank(*in.Name)) {
+    return Item(4904, "CampaignServiceBudgetNameMissing", "The budget name is missing.", i, "Name");
+  }
+  if (in.Name && CodePoints(*in.Name) > kMaxNameLength) {
+    return Item(4905, "CampaignServiceBudgetNameTooLong", "The budget name is too long.", i,
+                "Name");
+  }
+  if (adding && !in.BudgetType) {
+    return Item(4908, "CampaignServiceBudgetTypeCannotBeNullOnAdd",
+                "The budget type cannot be null on add.", i, "BudgetType");
+  }
+  if (adding && !in.Amount) {
+    return Item(4910, "CampaignServiceBudgetAmountMissing", "The budget amount is missing.", i,
+                "Amount");
+  }
+  if (in.Amount && !Positive(*in.Amount)) {
+    return Item(4912, "CampaignServiceBudgetAmountIsBelowLimit",
+                "The budget amount is below the minimum.", i, "Amount");
+  }
+  return std::nullopt;
+}
+
+EditorialError Editorial(const std::string& term, std::size_t i) {
+  EditorialError e;
+  static_cast<BatchError&>(e) =
+      Item(1042, "CampaignServiceEditorialValidationError",
+           "The specified entity did not pass editorial validation.", i, "Name");
+  e.Type = "EditorialError";
+  e.Appealable = true;
+  e.DisapprovedText = term;
+  e.Location = "Name";
+  e.PublisherCountry = "US";
+  e.ReasonCode = 17;
+  return e;
 }
 
 }  // namespace
@@ -323,21 +364,8 @@ Outcome<AddBudgetsResult> BudgetService::AddBudgets(const RequestContext& contex
     } else if (in->Id) {
       error = Item(4903, "CampaignServiceBudgetIdShouldBeNullOnAdd",
                    "The budget id must be null on add.", i, "Id");
-    } else if (!in->Name || in->Name->find_first_not_of(" \t\r\n") == std::string::npos) {
-      error =
-          Item(4904, "CampaignServiceBudgetNameMissing", "The budget name is missing.", i, "Name");
-    } else if (CodePoints(*in->Name) > kMaxNameLength) {
-      error =
-          Item(4905, "CampaignServiceBudgetNameTooLong", "The budget name is too long.", i, "Name");
-    } else if (!in->BudgetType) {
-      error = Item(4908, "CampaignServiceBudgetTypeCannotBeNullOnAdd",
-                   "The budget type cannot be null on add.", i, "BudgetType");
-    } else if (!in->Amount) {
-      error = Item(4910, "CampaignServiceBudgetAmountMissing", "The budget amount is missing.", i,
-                   "Amount");
-    } else if (!Positive(*in->Amount)) {
-      error = Item(4912, "CampaignServiceBudgetAmountIsBelowLimit",
-                   "The budget amount is below the minimum.", i, "Amount");
+    } else if (auto field = FieldError(*in, i, true)) {
+      error = std::move(*field);
     } else if (NameOwner(*in->Name)) {
       error = Item(4907, "CampaignServiceDuplicateBudgetName",
                    "The budget name already exists in the account.", i, "Name");
@@ -345,17 +373,7 @@ Outcome<AddBudgetsResult> BudgetService::AddBudgets(const RequestContext& contex
       error = Item(4914, "CampaignServiceBudgetEntityLimitExceeded",
                    "The number of budgets for the account has been exceeded.", i);
     } else if (auto term = DisapprovedTerm(*in->Name)) {
-      EditorialError e;
-      static_cast<BatchError&>(e) =
-          Item(1042, "CampaignServiceEditorialValidationError",
-               "The specified entity did not pass editorial validation.", i, "Name");
-      e.Type = "EditorialError";
-      e.Appealable = true;
-      e.DisapprovedText = *term;
-      e.Location = "Name";
-      e.PublisherCountry = "US";
-      e.ReasonCode = 17;
-      error = std::move(e);
+      error = Editorial(*term, i);
     }
     if (error) {
       result.BudgetIds.emplace_back();
@@ -396,31 +414,14 @@ Outcome<UpdateBudgetsResult> BudgetService::UpdateBudgets(const RequestContext& 
     } else if (!seen.insert(*in->Id).second) {
       error = Item(4915, "CampaignServiceDuplicateBudgetId",
                    "The budget list contains duplicate budget ids.", i, "Id");
-    } else if (in->Name && in->Name->find_first_not_of(" \t\r\n") == std::string::npos) {
-      error =
-          Item(4904, "CampaignServiceBudgetNameMissing", "The budget name is missing.", i, "Name");
-    } else if (in->Name && CodePoints(*in->Name) > kMaxNameLength) {
-      error =
-          Item(4905, "CampaignServiceBudgetNameTooLong", "The budget name is too long.", i, "Name");
-    } else if (in->Amount && !Positive(*in->Amount)) {
-      error = Item(4912, "CampaignServiceBudgetAmountIsBelowLimit",
-                   "The budget amount is below the minimum.", i, "Amount");
+    } else if (auto field = FieldError(*in, i, false)) {
+      error = std::move(*field);
     } else if (auto owner = in->Name ? NameOwner(*in->Name) : std::nullopt;
                owner && *owner != *in->Id) {
       error = Item(4907, "CampaignServiceDuplicateBudgetName",
                    "The budget name already exists in the account.", i, "Name");
     } else if (auto term = in->Name ? DisapprovedTerm(*in->Name) : std::nullopt) {
-      EditorialError e;
-      static_cast<BatchError&>(e) =
-          Item(1042, "CampaignServiceEditorialValidationError",
-               "The specified entity did not pass editorial validation.", i, "Name");
-      e.Type = "EditorialError";
-      e.Appealable = true;
-      e.DisapprovedText = *term;
-      e.Location = "Name";
-      e.PublisherCountry = "US";
-      e.ReasonCode = 17;
-      error = std::move(e);
+      error = Editorial(*term, i);
     }
     if (error) {
       result.PartialErrors.push_back(std::move(*error));
@@ -549,13 +550,9 @@ void BudgetService::Load() {
   doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(text.data(), text.size());
   if (doc.HasParseError() || !doc.IsObject()) fail("not a JSON object");
   auto id_of = [&](const rapidjson::Value& v, const char* what) {
-    if (!v.IsString()) fail(std::string(what) + " is not an id");
-    std::int64_t id = 0;
-    const std::string_view s(v.GetString(), v.GetStringLength());
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
-    if (s.empty() || ec != std::errc() || end != s.data() + s.size())
-      fail(std::string(what) + " is not an id");
-    return id;
+    const auto id = v.IsString() ? internal::ParseWhole<std::int64_t>(v.GetString()) : std::nullopt;
+    if (!id) fail(std::string(what) + " is not an id");
+    return *id;
   };
   if (!doc.HasMember("NextId") || !doc.HasMember("Campaigns") || !doc["Campaigns"].IsArray() ||
       !doc.HasMember("Budgets")) {

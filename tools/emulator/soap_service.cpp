@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "fronts.h"
+#include "text.h"
 #include "xml_names.h"
 
 namespace bingads::emulator {
@@ -58,13 +59,12 @@ std::vector<std::int64_t> ReadLongs(const pugi::xml_node& list, const char* list
                                        NamespaceOf(child) + "'"};
     }
     const std::string text = Trim(child.text().get());
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    const auto value = internal::ParseWhole<std::int64_t>(text);
+    if (!value) {
       throw BadRequest{"s:Client", std::string(list_name) + " item " + std::to_string(ids.size()) +
                                        " is not an xs:long: '" + text.substr(0, 40) + "'"};
     }
-    ids.push_back(value);
+    ids.push_back(*value);
   }
   return ids;
 }
@@ -263,20 +263,14 @@ Budget ReadBudget(const pugi::xml_node& node, std::size_t index) {
       b.Amount = Decimal::Parse(value);
       if (!b.Amount) throw bad("an xs:decimal");
     } else if (name == "AssociationCount") {
-      std::int32_t count = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), count);
-      if (value.empty() || ec != std::errc() || end != value.data() + value.size())
-        throw bad("an xs:int");
-      b.AssociationCount = count;
+      b.AssociationCount = internal::ParseWhole<std::int32_t>(value);
+      if (!b.AssociationCount) throw bad("an xs:int");
     } else if (name == "BudgetType") {
       if (!budget_type::IsKnown(value)) throw bad("a BudgetLimitType");
       b.BudgetType = value;
     } else if (name == "Id") {
-      std::int64_t id = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
-      if (value.empty() || ec != std::errc() || end != value.data() + value.size())
-        throw bad("an xs:long");
-      b.Id = id;
+      b.Id = internal::ParseWhole<std::int64_t>(value);
+      if (!b.Id) throw bad("an xs:long");
     } else {
       b.Name = text;  // xs:string keeps its whitespace
     }
