@@ -93,6 +93,17 @@ std::map<std::string, pugi::xml_node> Named(const pugi::xml_document& wsdl, cons
   return out;
 }
 
+// The operations of every portType or binding, by "<parent name>/<operation name>".
+std::map<std::string, pugi::xml_node> Operations(const pugi::xml_document& wsdl, const char* kind) {
+  std::map<std::string, pugi::xml_node> out;
+  for (const auto& [name, parent] : Named(wsdl, kind)) {
+    for (auto op : parent.children()) {
+      if (Is(op, kWsdl, "operation")) out[name + "/" + op.attribute("name").value()] = op;
+    }
+  }
+  return out;
+}
+
 std::string MessageSignature(const pugi::xml_node& message) {
   std::string out;
   for (auto part : message.children()) {
@@ -204,17 +215,8 @@ std::vector<std::string> CompareWithOfficial(const std::filesystem::path& ours_p
     }
   }
 
-  auto port_ops = [](const pugi::xml_document& doc) {
-    std::map<std::string, pugi::xml_node> out;
-    for (const auto& [name, port] : Named(doc, "portType")) {
-      for (auto op : port.children()) {
-        if (Is(op, kWsdl, "operation")) out[name + "/" + op.attribute("name").value()] = op;
-      }
-    }
-    return out;
-  };
-  const auto their_ops = port_ops(official);
-  for (const auto& [key, op] : port_ops(ours)) {
+  const auto their_ops = Operations(official, "portType");
+  for (const auto& [key, op] : Operations(ours, "portType")) {
     auto it = their_ops.find(key);
     if (it == their_ops.end()) {
       problems.push_back("portType operation not official: " + key);
@@ -224,17 +226,8 @@ std::vector<std::string> CompareWithOfficial(const std::filesystem::path& ours_p
     }
   }
 
-  auto binding_ops = [](const pugi::xml_document& doc) {
-    std::map<std::string, pugi::xml_node> out;
-    for (const auto& [name, binding] : Named(doc, "binding")) {
-      for (auto op : binding.children()) {
-        if (Is(op, kWsdl, "operation")) out[name + "/" + op.attribute("name").value()] = op;
-      }
-    }
-    return out;
-  };
-  const auto their_bindings = binding_ops(official);
-  for (const auto& [key, op] : binding_ops(ours)) {
+  const auto their_bindings = Operations(official, "binding");
+  for (const auto& [key, op] : Operations(ours, "binding")) {
     auto it = their_bindings.find(key);
     if (it == their_bindings.end()) {
       problems.push_back("binding operation not official: " + key);

@@ -34,12 +34,7 @@ std::vector<Budget> FourBudgets() {
   return {NewBudget("A", "1"), NewBudget("B", "2"), NewBudget("C", "3"), NewBudget("D", "4")};
 }
 
-std::optional<std::string> HeaderOf(const HttpRequest& r, const std::string& name) {
-  for (const auto& [k, v] : r.Headers) {
-    if (k == name) return v;
-  }
-  return std::nullopt;
-}
+using testing::HeaderOf;
 
 }  // namespace
 

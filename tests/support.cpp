@@ -45,6 +45,13 @@ void FakeClock::Install(bingads::ClientOptions& options, double random) {
   options.random = [random] { return random; };
 }
 
+std::optional<std::string> HeaderOf(const bingads::HttpRequest& request, const std::string& name) {
+  for (const auto& [key, value] : request.Headers) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
 std::string FixturePath(const std::string& relative) {
   return std::string(BINGADS_FIXTURES) + "/" + relative;
 }

@@ -40,6 +40,9 @@ struct FakeClock {
   void Install(bingads::ClientOptions& options, double random = 0.5);
 };
 
+/// A request header's value, by exact name.
+std::optional<std::string> HeaderOf(const bingads::HttpRequest& request, const std::string& name);
+
 /// Contents of tests/fixtures/<relative>; fails the test when missing.
 std::string Fixture(const std::string& relative);
 /// Path of tests/fixtures/<relative>.

@@ -38,12 +38,7 @@ HttpRequest SentRequest(Protocol protocol, const std::vector<std::int64_t>& ids)
   return transport->requests.front();
 }
 
-std::optional<std::string> HeaderOf(const HttpRequest& r, const std::string& name) {
-  for (const auto& [k, v] : r.Headers) {
-    if (k == name) return v;
-  }
-  return std::nullopt;
-}
+using testing::HeaderOf;
 
 }  // namespace
 
