@@ -29,6 +29,13 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+// Counts the bytes libcurl writes to the socket for the request (headers and body).
+int OnDebug(CURL*, curl_infotype type, char*, size_t size, void* user) {
+  if (type == CURLINFO_HEADER_OUT || type == CURLINFO_DATA_OUT)
+    *static_cast<std::uint64_t*>(user) += size;
+  return 0;
+}
+
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* response = static_cast<HttpResponse*>(user);
   std::string_view line(data, size * count);
@@ -84,6 +91,7 @@ class CurlTransport final : public HttpTransport {
                                   ? std::string("bingads-budgets/") + BINGADS_VERSION
                                   : options_.user_agent;
     curl_easy_setopt(curl_, CURLOPT_USERAGENT, agent.c_str());
+    if (options_.accept_gzip) curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "gzip");
     curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.Method.c_str());
     if (request.Method != "GET") {
       curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, request.Body.data());
@@ -100,6 +108,10 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response.Body);
     curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
+    std::uint64_t sent = 0;
+    curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, OnDebug);
+    curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, &sent);
+    curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);  // feeds OnDebug only; nothing is printed
 
     const CURLcode rc = curl_easy_perform(curl_);
     curl_slist_free_all(headers);
@@ -123,6 +135,13 @@ class CurlTransport final : public HttpTransport {
     long connects = 0;
     curl_easy_getinfo(curl_, CURLINFO_NUM_CONNECTS, &connects);
     response.NewConnections = static_cast<int>(connects);
+    long header_size = 0;
+    curl_off_t download = 0;
+    curl_easy_getinfo(curl_, CURLINFO_HEADER_SIZE, &header_size);
+    curl_easy_getinfo(curl_, CURLINFO_SIZE_DOWNLOAD_T, &download);  // as received: compressed
+    response.WireRequestBytes = sent;
+    response.WireResponseBytes =
+        static_cast<std::uint64_t>(header_size) + static_cast<std::uint64_t>(download);
     return response;
   }
 

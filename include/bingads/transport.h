@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,6 +30,10 @@ struct HttpResponse {
   std::string Body;
   /// Connections the transport opened for this exchange; 0 means an open one was reused.
   int NewConnections = 0;
+  /// Bytes on the wire, as the transport counted them (0 when it does not count): the request
+  /// (headers and body) and the response (headers and body as received, compressed if it was).
+  std::uint64_t WireRequestBytes = 0;
+  std::uint64_t WireResponseBytes = 0;
   /// First header of that name, compared case-insensitively.
   std::optional<std::string> Header(std::string_view name) const;
 };
@@ -51,6 +56,9 @@ struct TransportOptions {
   /// Proxy URL; empty means libcurl's standard environment variables (https_proxy, no_proxy...).
   std::string proxy;
   std::string user_agent;  ///< Empty means "bingads-budgets/<version>".
+  /// Ask for gzip-compressed responses (Accept-Encoding: gzip); bodies are decompressed before
+  /// they reach the protocol layer. Default off.
+  bool accept_gzip = false;
 };
 
 /// The default transport: libcurl, one handle kept alive so connections are reused across calls.

@@ -2,16 +2,22 @@
 
 #include <bingads/client.h>
 #include <bingads/json.h>
+#include <bingads/parity.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <optional>
 #include <sstream>
 
+#include "server.h"
+#include "service.h"
 #include "text.h"
 
 namespace bingads::cli {
@@ -40,9 +46,19 @@ constexpr const char* kUsage =
     "  --proxy URL                          default: the https_proxy/no_proxy environment\n"
     "  --verbose                            log each exchange to stderr (secrets redacted)\n"
     "  --pretty                             indent the JSON output\n"
-    "commands:\n"
-    "  get [--ids ID,...]                   GetBudgetsByIds; no --ids: every budget of the "
-    "account\n";
+    "commands (any number of items; past 100 they go in several calls):\n"
+    "  get [--ids ID,...]                   GetBudgetsByIds; no --ids: every budget\n"
+    "  add --file FILE|-                    AddBudgets from {\"Budgets\":[...]} (REST shape)\n"
+    "  update --file FILE|-                 UpdateBudgets; each budget needs its Id\n"
+    "  delete --ids ID,...                  DeleteBudgets\n"
+    "  campaigns --ids ID,...               GetCampaignIdsByBudgetIds\n"
+    "  compare [--repeat N] [--json] [--html FILE] [--keep] [--no-gzip] OPERATION ARGS\n"
+    "                                       OPERATION (one of the above) over SOAP and REST:\n"
+    "                                       parity and cost; exit 0 on parity, 6 on a mismatch\n"
+    "  migrate-check [--json] [--html FILE] [--keep]\n"
+    "                                       every operation and error case over both protocols;\n"
+    "                                       with no --endpoint and no credentials: a local "
+    "emulator\n";
 
 struct UsageError {
   std::string message;
@@ -181,6 +197,10 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
     options.credentials.account_id = from_env("BINGADS_ACCOUNT_ID");
 
     std::string command;
+    std::string operation;  // the command, or what compare runs
+    CompareOptions compare;
+    bool json = false;
+    std::optional<std::string> html;
     std::optional<std::vector<std::int64_t>> ids;
     std::optional<std::string> file;
     bool verbose = false;
@@ -236,36 +256,74 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
         verbose = true;
       } else if (arg == "--pretty") {
         style.pretty = true;
+      } else if (arg == "--repeat") {
+        const auto n = internal::ParseWhole<int>(value());
+        if (!n || *n <= 0 || *n > 100000)
+          throw UsageError{"--repeat needs a positive whole number"};
+        compare.repeat = *n;
+      } else if (arg == "--json") {
+        json = true;
+      } else if (arg == "--html") {
+        html = value();
+      } else if (arg == "--keep") {
+        compare.keep = true;
+      } else if (arg == "--no-gzip") {
+        compare.gzip = false;
       } else if (arg == "--ids") {
-        if (command != "get" && command != "delete" && command != "campaigns") {
+        if (operation != "get" && operation != "delete" && operation != "campaigns") {
           throw UsageError{"--ids belongs after the get, delete or campaigns command"};
         }
         ids = ParseIds(value());
       } else if (arg == "--file") {
-        if (command != "add" && command != "update") {
+        if (operation != "add" && operation != "update") {
           throw UsageError{"--file belongs after the add or update command"};
         }
         file = value();
       } else if (!arg.empty() && arg[0] == '-') {
         throw UsageError{"unknown option " + arg};
-      } else if (command.empty()) {
-        command = arg;
-        if (command != "get" && command != "add" && command != "update" && command != "delete" &&
-            command != "campaigns") {
-          throw UsageError{"unknown command '" + command + "'"};
+      } else if (command.empty() || (command == "compare" && operation.empty())) {
+        const bool known = arg == "get" || arg == "add" || arg == "update" || arg == "delete" ||
+                           arg == "campaigns";
+        if (command.empty() && (arg == "compare" || arg == "migrate-check")) {
+          command = arg;
+        } else if (known) {
+          if (command.empty()) command = arg;
+          operation = arg;
+        } else {
+          throw UsageError{"unknown " + std::string(command.empty() ? "command" : "operation") +
+                           " '" + arg + "'"};
         }
       } else {
         throw UsageError{"unexpected argument '" + arg + "'"};
       }
     }
     if (command.empty()) throw UsageError{"no command given"};
-    if ((command == "delete" || command == "campaigns") && !ids) {
-      throw UsageError{command + " needs --ids"};
+    if (command == "compare" && operation.empty()) throw UsageError{"compare needs an operation"};
+    if ((operation == "delete" || operation == "campaigns") && !ids) {
+      throw UsageError{operation + " needs --ids"};
     }
-    if ((command == "add" || command == "update") && !file)
-      throw UsageError{command + " needs --file"};
+    if ((operation == "add" || operation == "update") && !file) {
+      throw UsageError{operation + " needs --file"};
+    }
+    const bool comparing = command == "compare" || command == "migrate-check";
+    if (!comparing && (json || html || compare.keep || !compare.gzip || compare.repeat != 1)) {
+      throw UsageError{
+          "--repeat, --json, --html, --keep and --no-gzip belong to compare and migrate-check"};
+    }
     std::vector<Budget> budgets;
-    if (file) budgets = ReadBudgetsFile(*file, in, command == "update");
+    if (file) budgets = ReadBudgetsFile(*file, in, operation == "update");
+    // migrate-check with no target and no credentials runs against a local emulator.
+    std::unique_ptr<emulator::BudgetService> local_service;
+    std::unique_ptr<emulator::Server> local_server;
+    if (command == "migrate-check" && options.endpoint.empty() &&
+        options.credentials.developer_token.empty() && from_env("BINGADS_CLIENT_ID").empty()) {
+      local_service = std::make_unique<emulator::BudgetService>();
+      local_server = std::make_unique<emulator::Server>(*local_service);
+      options.endpoint = "http://127.0.0.1:" + std::to_string(local_server->Start("127.0.0.1", 0));
+      options.credentials = {"local-developer-token", "local-access-token", "1", "1"};
+      err << "bingads-budgets: migrate-check against a local emulator at " << options.endpoint
+          << '\n';
+    }
     if (verbose) options.log = [&err](std::string_view line) { err << line << '\n'; };
     if (options.credentials.access_token.empty()) {
       options.token_provider =
@@ -286,8 +344,44 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       if (!r.present) throw UsageError{std::string("missing ") + r.name};
     }
 
-    BudgetClient client(std::move(options));
     const std::vector<std::int64_t> id_list = ids.value_or(std::vector<std::int64_t>{});
+    if (comparing) {
+      compare.soap = options;
+      compare.rest = options;
+      if (&err == &std::cerr && isatty(STDERR_FILENO)) {
+        compare.progress = [&err](int done, int total) {
+          err << "\rbingads-budgets: run " << done << "/" << total << (done == total ? "\n" : "")
+              << std::flush;
+        };
+      }
+      std::vector<Comparison> report;
+      if (command == "migrate-check") {
+        report = MigrateCheck(compare);
+      } else if (operation == "get") {
+        report.push_back(CompareGetBudgetsByIds(compare, id_list));
+      } else if (operation == "campaigns") {
+        report.push_back(CompareGetCampaignIdsByBudgetIds(compare, id_list));
+      } else if (operation == "add") {
+        report.push_back(CompareAddBudgets(compare, budgets));
+      } else if (operation == "update") {
+        report.push_back(CompareUpdateBudgets(compare, budgets));
+      } else {
+        report.push_back(CompareDeleteBudgets(compare, id_list));
+      }
+      out << (json ? RenderJson(report) : RenderTable(report));
+      if (html) {
+        std::ofstream page(*html, std::ios::trunc);
+        page << RenderHtml(report, command == "migrate-check"
+                                       ? "bingads-budgets migrate-check"
+                                       : "bingads-budgets compare " + operation);
+        if (!page) throw Error(ErrorKind::kUsage, "cannot write --html file '" + *html + "'");
+      }
+      const bool parity = std::all_of(report.begin(), report.end(), [](const Comparison& c) {
+        return c.parity.Parity() && c.error.empty();
+      });
+      return parity ? kExitOk : kExitMismatch;
+    }
+    BudgetClient client(std::move(options));
     // A split batch interrupted part-way still prints what the completed calls returned.
     auto run = [&](auto call) {
       using Result = decltype(call());
@@ -300,10 +394,10 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
         return ExitFor(e);
       }
     };
-    if (command == "get") return run([&] { return client.GetBudgetsByIds(id_list); });
-    if (command == "add") return run([&] { return client.AddBudgets(budgets); });
-    if (command == "update") return run([&] { return client.UpdateBudgets(budgets); });
-    if (command == "delete") return run([&] { return client.DeleteBudgets(id_list); });
+    if (operation == "get") return run([&] { return client.GetBudgetsByIds(id_list); });
+    if (operation == "add") return run([&] { return client.AddBudgets(budgets); });
+    if (operation == "update") return run([&] { return client.UpdateBudgets(budgets); });
+    if (operation == "delete") return run([&] { return client.DeleteBudgets(id_list); });
     return run([&] { return client.GetCampaignIdsByBudgetIds(id_list); });
   } catch (const UsageError& e) {
     err << "bingads-budgets: " << e.message << "\n" << kUsage;

@@ -16,6 +16,7 @@ enum ExitCode : int {
   kExitApiFault = 3,        ///< The service answered with a fault.
   kExitAuthentication = 4,  ///< The service refused the credentials.
   kExitTransport = 5,       ///< No usable response: network, TLS, timeout, malformed body.
+  kExitMismatch = 6,        ///< compare / migrate-check: SOAP and REST results differ.
 };
 
 /// Looks up an environment variable; returns nullptr when unset.

@@ -10,7 +10,8 @@
 namespace bingads::emulator {
 namespace {
 
-constexpr const char* kJson = "application/json; charset=utf-8";
+// Without a charset parameter (JSON is UTF-8), so that the server may gzip it when asked.
+constexpr const char* kJson = "application/json";
 
 Reply FaultReply(const Fault& fault) {
   Reply reply{fault.rest_status, kJson, ToJson(fault.detail), fault.detail.TrackingId, {}};
