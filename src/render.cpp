@@ -182,7 +182,10 @@ std::string LatencySvg(const Comparison& c) {
       svg << "<circle cx=\"" << Fixed(x(v)) << "\" cy=\"" << y << "\" r=\"3\" fill=\"" << colour
           << "\" fill-opacity=\"0.6\"><title>" << Fixed(v) << " ms</title></circle>";
     }
-    for (const auto& [label, v] : {std::pair{"p50", p->p50_ms}, std::pair{"p95", p->p95_ms}}) {
+    const bool same = p->p50_ms == p->p95_ms;  // one label when the ticks coincide
+    for (const auto& [label, v] :
+         {std::pair{same ? "p50=p95" : "p50", p->p50_ms}, std::pair{"p95", p->p95_ms}}) {
+      if (same && std::string_view(label) == "p95") continue;
       svg << "<line x1=\"" << Fixed(x(v)) << "\" x2=\"" << Fixed(x(v)) << "\" y1=\"" << y - 9
           << "\" y2=\"" << y + 9 << "\" stroke=\"#222\" stroke-width=\"2\"/><text x=\""
           << Fixed(x(v) + 2) << "\" y=\"" << y - 10 << "\" font-size=\"9\">" << label << "</text>";
