@@ -266,8 +266,9 @@ std::string RenderHtml(const std::vector<Comparison>& comparisons, const std::st
   html << "</table>\n";
   int index = 0;
   for (const auto& c : comparisons) {
-    html << "<section id=\"c" << index++ << "\"><h3>" << Escape(c.operation) << ": "
-         << Escape(c.label) << "</h3>\n";
+    const bool named = c.label.rfind(c.operation, 0) == 0;  // migrate-check labels name it already
+    html << "<section id=\"c" << index++ << "\"><h3>"
+         << Escape(named ? c.label : c.operation + ": " + c.label) << "</h3>\n";
     if (!c.error.empty()) html << "<p class=\"bad\">Error: " << Escape(c.error) << "</p>\n";
     if (!c.parity.differences.empty()) {
       html << "<table><tr><th>where</th><th>SOAP</th><th>REST</th></tr>";
