@@ -38,3 +38,5 @@ else
   echo "demo: SOAP and REST results DIFFER" >&2
   exit 1
 fi
+echo "demo: the same call 50 times per protocol, compared and measured:"
+build/bingads-budgets --endpoint "$base" compare --repeat 50 get --ids "$ids"

@@ -369,11 +369,14 @@ Comparison CompareDeleteBudgets(const CompareOptions& o, const std::vector<std::
 std::vector<Comparison> MigrateCheck(const CompareOptions& options) {
   CompareOptions o = options;
   o.repeat = 1;
+  o.progress = nullptr;  // progress counts cases here, not runs
   const std::string tag = Tag(options);
+  constexpr int kCases = 11;
   std::vector<Comparison> out;
-  auto labelled = [&out](Comparison c, const std::string& label) {
+  auto labelled = [&out, &options](Comparison c, const std::string& label) {
     c.label = label;
     out.push_back(std::move(c));
+    if (options.progress) options.progress(static_cast<int>(out.size()), kCases);
   };
   // Seed budgets that the read cases use, created once and deleted at the end.
   Budget seed_a, seed_b;
