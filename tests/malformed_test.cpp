@@ -128,7 +128,7 @@ TEST_CASE("malformed: REST values that are not what the contract says, named by 
        "$.PartialErrors[0].ForwardCompatibilityMap[0]: expected a key/value object"},
       {R"({"Budgets":[]} trailing)",
        "not JSON: The document root must not be followed by other values."},
-      {"{\"Budgets\":[{\"Name\":\"\xff\xfe\"}]}", "not JSON: Invalid encoding in string."},
+      {"{\"Budgets\":[{\"Name\":\"\xff\xfe\"}]}", "not JSON: invalid UTF-8 at offset 21"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.body);

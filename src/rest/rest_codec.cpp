@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstring>
 #include <string>
 
 #include "internal.h"
@@ -18,13 +19,77 @@ constexpr unsigned kParseFlags =
 
 using Value = rapidjson::Value;
 
+// A JSON path built on the stack as the reader descends, turned into text only for an error
+// message: the happy path allocates nothing for it.
+struct Path {
+  const Path* parent = nullptr;
+  const char* name = nullptr;  // a member name, or nullptr for an array index
+  std::size_t index = 0;
+  std::string Str() const {
+    std::string out = parent != nullptr ? parent->Str() : std::string();
+    if (name != nullptr) {
+      if (parent != nullptr) out += '.';
+      out += name;
+    } else {
+      out += "[" + std::to_string(index) + "]";
+    }
+    return out;
+  }
+};
+
+const Path kRoot{nullptr, "$", 0};
+
+// UTF-8 well-formedness of the whole body (RFC 3629: no overlongs, no surrogates, at most
+// U+10FFFF), eight ASCII bytes at a time where it can. Returns the offset of the first bad byte.
+std::optional<std::size_t> InvalidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k) {
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    }
+    i += len;
+  }
+  return std::nullopt;
+}
+
 // Reads typed fields out of the DOM; every mistake names its JSON path.
 class Reader {
  public:
   explicit Reader(const HttpResponse& response) : response_(response) {}
 
-  [[noreturn]] void Fail(const std::string& path, const std::string& problem) const {
-    ThrowMalformed(kProtocol, response_, path + ": " + problem);
+  [[noreturn]] void Fail(const Path& path, const std::string& problem) const {
+    ThrowMalformed(kProtocol, response_, path.Str() + ": " + problem);
   }
 
   static const Value* Member(const Value& object, const char* name) {
@@ -34,39 +99,36 @@ class Reader {
   }
 
   // Strings, and numbers (which the parser hands over as their exact text).
-  std::optional<std::string> Text(const Value& object, const char* name, const std::string& path,
+  std::optional<std::string> Text(const Value& object, const char* name, const Path& path,
                                   const char* expected) const {
     const Value* v = Member(object, name);
     if (v == nullptr) return std::nullopt;
-    if (!v->IsString()) Fail(path + "." + name, std::string("expected ") + expected);
+    if (!v->IsString()) Fail(Path{&path, name, 0}, std::string("expected ") + expected);
     return std::string(v->GetString(), v->GetStringLength());
   }
 
-  std::optional<std::string> String(const Value& object, const char* name,
-                                    const std::string& path) const {
+  std::optional<std::string> String(const Value& object, const char* name, const Path& path) const {
     return Text(object, name, path, "a string");
   }
 
-  std::optional<std::int64_t> Int64(const Value& object, const char* name,
-                                    const std::string& path) const {
+  std::optional<std::int64_t> Int64(const Value& object, const char* name, const Path& path) const {
     // Ids are JSON strings on this API; a plain number is accepted too.
     auto text = Text(object, name, path, "a 64-bit integer");
     if (!text) return std::nullopt;
     auto value = ParseInt64(*text);
-    if (!value) Fail(path + "." + name, "not a 64-bit integer: '" + Excerpt(*text, 40) + "'");
+    if (!value) Fail(Path{&path, name, 0}, "not a 64-bit integer: '" + Excerpt(*text, 40) + "'");
     return value;
   }
 
-  std::optional<std::int32_t> Int32(const Value& object, const char* name,
-                                    const std::string& path) const {
+  std::optional<std::int32_t> Int32(const Value& object, const char* name, const Path& path) const {
     auto text = Text(object, name, path, "a 32-bit integer");
     if (!text) return std::nullopt;
     auto value = ParseInt32(*text);
-    if (!value) Fail(path + "." + name, "not a 32-bit integer: '" + Excerpt(*text, 40) + "'");
+    if (!value) Fail(Path{&path, name, 0}, "not a 32-bit integer: '" + Excerpt(*text, 40) + "'");
     return value;
   }
 
-  std::optional<bool> Bool(const Value& object, const char* name, const std::string& path) const {
+  std::optional<bool> Bool(const Value& object, const char* name, const Path& path) const {
     const Value* v = Member(object, name);
     if (v == nullptr) return std::nullopt;
     if (v->IsBool()) return v->GetBool();
@@ -75,34 +137,36 @@ class Reader {
       if (s == "true") return true;
       if (s == "false") return false;
     }
-    Fail(path + "." + name, "expected true or false");
+    Fail(Path{&path, name, 0}, "expected true or false");
   }
 
-  std::optional<Decimal> Amount(const Value& object, const std::string& path) const {
+  std::optional<Decimal> Amount(const Value& object, const Path& path) const {
     auto text = Text(object, "Amount", path, "a decimal number");
     if (!text) return std::nullopt;
     auto value = Decimal::FromJsonNumber(*text);
     if (!value) value = Decimal::Parse(*text);
-    if (!value) Fail(path + ".Amount", "not a decimal number: '" + Excerpt(*text, 60) + "'");
+    if (!value)
+      Fail(Path{&path, "Amount", 0}, "not a decimal number: '" + Excerpt(*text, 60) + "'");
     return value;
   }
 
-  const Value* Array(const Value& object, const char* name, const std::string& path) const {
+  const Value* Array(const Value& object, const char* name, const Path& path) const {
     const Value* v = Member(object, name);
-    if (v != nullptr && !v->IsArray()) Fail(path + "." + name, "expected an array or null");
+    if (v != nullptr && !v->IsArray()) Fail(Path{&path, name, 0}, "expected an array or null");
     return v;
   }
 
   // An array of ids (strings or numbers) whose items may be null; null or absent gives [].
   std::vector<std::optional<std::int64_t>> NullableIds(const Value& object, const char* name,
-                                                       const std::string& path) const {
+                                                       const Path& path) const {
     std::vector<std::optional<std::int64_t>> out;
     const Value* list = Array(object, name, path);
     if (list == nullptr) return out;
     out.reserve(list->Size());
     for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
       const Value& item = (*list)[i];
-      const std::string where = path + "." + name + "[" + std::to_string(i) + "]";
+      const Path list_path{&path, name, 0};
+      const Path where{&list_path, nullptr, i};
       if (item.IsNull()) {
         out.emplace_back();
         continue;
@@ -115,7 +179,7 @@ class Reader {
     return out;
   }
 
-  Budget ReadBudget(const Value& v, const std::string& path) const {
+  Budget ReadBudget(const Value& v, const Path& path) const {
     if (!v.IsObject()) Fail(path, "expected a Budget object or null");
     Budget b;
     b.Amount = Amount(v, path);
@@ -126,7 +190,7 @@ class Reader {
     return b;
   }
 
-  BatchError ReadBatchErrorFields(const Value& v, const std::string& path) const {
+  BatchError ReadBatchErrorFields(const Value& v, const Path& path) const {
     BatchError e;
     e.Code = Int32(v, "Code", path).value_or(0);
     e.Details = String(v, "Details", path);
@@ -134,7 +198,8 @@ class Reader {
     e.FieldPath = String(v, "FieldPath", path);
     if (const Value* map = Array(v, "ForwardCompatibilityMap", path)) {
       for (rapidjson::SizeType i = 0; i < map->Size(); ++i) {
-        const std::string entry_path = path + ".ForwardCompatibilityMap[" + std::to_string(i) + "]";
+        const Path map_path{&path, "ForwardCompatibilityMap", 0};
+        const Path entry_path{&map_path, nullptr, i};
         const Value& kv = (*map)[i];
         if (!kv.IsObject()) Fail(entry_path, "expected a key/value object");
         // The documentation writes key/value; the SDK models write Key/Value.
@@ -151,7 +216,7 @@ class Reader {
     return e;
   }
 
-  PartialError ReadPartialError(const Value& v, const std::string& path) const {
+  PartialError ReadPartialError(const Value& v, const Path& path) const {
     if (!v.IsObject()) Fail(path, "expected a BatchError object");
     BatchError base = ReadBatchErrorFields(v, path);
     if (base.Type != "EditorialError") return base;  // unknown Type falls back to BatchError
@@ -166,14 +231,14 @@ class Reader {
   }
 
   std::vector<PartialError> ReadPartialErrors(const Value& object, const char* name,
-                                              const std::string& path) const {
+                                              const Path& path) const {
     std::vector<PartialError> out;
     if (const Value* list = Array(object, name, path)) {
       out.reserve(list->Size());
       for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
         if ((*list)[i].IsNull()) continue;
-        out.push_back(
-            ReadPartialError((*list)[i], path + "." + name + "[" + std::to_string(i) + "]"));
+        const Path list_path{&path, name, 0};
+        out.push_back(ReadPartialError((*list)[i], Path{&list_path, nullptr, i}));
       }
     }
     return out;
@@ -182,17 +247,20 @@ class Reader {
   // A fault body: {"Type":...} or {"ApplicationFault":{"Type":...}}.
   FaultDetail ReadFault(const Value& root) const {
     const Value* fault = &root;
-    std::string path = "$";
+    const Path wrapper{&kRoot, "ApplicationFault", 0};
+    const Path* where = &kRoot;
     if (const Value* wrapped = Member(root, "ApplicationFault"); wrapped && wrapped->IsObject()) {
       fault = wrapped;
-      path = "$.ApplicationFault";
+      where = &wrapper;
     }
+    const Path& path = *where;
     FaultDetail d;
     d.Type = String(*fault, "Type", path).value_or("");
     d.TrackingId = String(*fault, "TrackingId", path).value_or("");
     if (const Value* errors = Array(*fault, "Errors", path)) {
       for (rapidjson::SizeType i = 0; i < errors->Size(); ++i) {
-        const std::string p = path + ".Errors[" + std::to_string(i) + "]";
+        const Path errors_path{&path, "Errors", 0};
+        const Path p{&errors_path, nullptr, i};
         const Value& e = (*errors)[i];
         if (e.IsNull()) continue;
         if (!e.IsObject()) Fail(p, "expected an AdApiError object");
@@ -203,7 +271,8 @@ class Reader {
     d.BatchErrors = ReadPartialErrors(*fault, "BatchErrors", path);
     if (const Value* ops = Array(*fault, "OperationErrors", path)) {
       for (rapidjson::SizeType i = 0; i < ops->Size(); ++i) {
-        const std::string p = path + ".OperationErrors[" + std::to_string(i) + "]";
+        const Path ops_path{&path, "OperationErrors", 0};
+        const Path p{&ops_path, nullptr, i};
         const Value& e = (*ops)[i];
         if (e.IsNull()) continue;
         if (!e.IsObject()) Fail(p, "expected an OperationError object");
@@ -285,6 +354,11 @@ std::string BudgetsBody(Budgets budgets, bool with_id) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
+// A DOM parsed in situ: its strings point into `buffer`, our own copy of the body.
+struct JsonBody : rapidjson::Document {
+  std::string buffer;
+};
+
 class RestCodec final : public Codec {
  public:
   HttpRequest EncodeGetBudgetsByIds(const CallTarget& target, Ids ids) override {
@@ -292,18 +366,18 @@ class RestCodec final : public Codec {
   }
 
   GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) override {
-    rapidjson::Document doc;
+    JsonBody doc;
     Reader reader(response);
     auto result = Common<GetBudgetsByIdsResult>(response, doc, reader);
-    if (const Value* budgets = reader.Array(doc, "Budgets", "$")) {
+    const Path budgets_path{&kRoot, "Budgets", 0};
+    if (const Value* budgets = reader.Array(doc, "Budgets", kRoot)) {
       result.Budgets.reserve(budgets->Size());
       for (rapidjson::SizeType i = 0; i < budgets->Size(); ++i) {
         const Value& item = (*budgets)[i];
         if (item.IsNull()) {
           result.Budgets.emplace_back();
         } else {
-          result.Budgets.emplace_back(
-              reader.ReadBudget(item, "$.Budgets[" + std::to_string(i) + "]"));
+          result.Budgets.emplace_back(reader.ReadBudget(item, Path{&budgets_path, nullptr, i}));
         }
       }
     }
@@ -315,10 +389,10 @@ class RestCodec final : public Codec {
   }
 
   AddBudgetsResult DecodeAddBudgets(const HttpResponse& response) override {
-    rapidjson::Document doc;
+    JsonBody doc;
     Reader reader(response);
     auto result = Common<AddBudgetsResult>(response, doc, reader);
-    result.BudgetIds = reader.NullableIds(doc, "BudgetIds", "$");
+    result.BudgetIds = reader.NullableIds(doc, "BudgetIds", kRoot);
     return result;
   }
 
@@ -327,7 +401,7 @@ class RestCodec final : public Codec {
   }
 
   UpdateBudgetsResult DecodeUpdateBudgets(const HttpResponse& response) override {
-    rapidjson::Document doc;
+    JsonBody doc;
     Reader reader(response);
     return Common<UpdateBudgetsResult>(response, doc, reader);
   }
@@ -337,7 +411,7 @@ class RestCodec final : public Codec {
   }
 
   DeleteBudgetsResult DecodeDeleteBudgets(const HttpResponse& response) override {
-    rapidjson::Document doc;
+    JsonBody doc;
     Reader reader(response);
     return Common<DeleteBudgetsResult>(response, doc, reader);
   }
@@ -348,13 +422,14 @@ class RestCodec final : public Codec {
 
   GetCampaignIdsByBudgetIdsResult DecodeGetCampaignIdsByBudgetIds(
       const HttpResponse& response) override {
-    rapidjson::Document doc;
+    JsonBody doc;
     Reader reader(response);
     auto result = Common<GetCampaignIdsByBudgetIdsResult>(response, doc, reader);
-    if (const Value* list = reader.Array(doc, "CampaignIdCollection", "$")) {
+    if (const Value* list = reader.Array(doc, "CampaignIdCollection", kRoot)) {
       for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
         const Value& item = (*list)[i];
-        const std::string path = "$.CampaignIdCollection[" + std::to_string(i) + "]";
+        const Path list_path{&kRoot, "CampaignIdCollection", 0};
+        const Path path{&list_path, nullptr, i};
         if (item.IsNull()) {
           result.CampaignIdCollection.emplace_back();
         } else if (!item.IsObject()) {
@@ -372,11 +447,10 @@ class RestCodec final : public Codec {
   // Parses the body (faults throw) and reads what every response has: PartialErrors and the
   // TrackingId header.
   template <typename Result>
-  static Result Common(const HttpResponse& response, rapidjson::Document& doc,
-                       const Reader& reader) {
+  static Result Common(const HttpResponse& response, JsonBody& doc, const Reader& reader) {
     Parse(response, doc);
     Result result;
-    result.PartialErrors = reader.ReadPartialErrors(doc, "PartialErrors", "$");
+    result.PartialErrors = reader.ReadPartialErrors(doc, "PartialErrors", kRoot);
     result.TrackingIds.push_back(response.Header("TrackingId").value_or(""));
     return result;
   }
@@ -397,10 +471,15 @@ class RestCodec final : public Codec {
   }
 
   // Parses the body; throws ApiFault for a fault and Error for anything that is not a JSON object.
-  static void Parse(const HttpResponse& response, rapidjson::Document& doc) {
+  static void Parse(const HttpResponse& response, JsonBody& doc) {
     const bool success = response.Status >= 200 && response.Status <= 299;
     if (response.Body.empty()) ThrowMalformed(kProtocol, response, "empty body");
-    doc.Parse<kParseFlags>(response.Body.data(), response.Body.size());
+    if (auto bad = InvalidUtf8(response.Body)) {
+      ThrowMalformed(kProtocol, response,
+                     "not JSON: invalid UTF-8 at offset " + std::to_string(*bad));
+    }
+    doc.buffer = response.Body;
+    doc.ParseInsitu<kParseFlags>(doc.buffer.data());
     if (doc.HasParseError()) {
       // Anything but whitespace after the document is an error too (root not singular).
       ThrowMalformed(kProtocol, response,

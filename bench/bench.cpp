@@ -1,0 +1,383 @@
+// bingads-bench: the client's costs as ratios against floors measured in the same run on the same
+// bytes. One JSON object per line: {"name","value","unit","floor","ratio"}.
+//   bingads-bench [--quick]
+#include <bingads/client.h>
+#include <curl/curl.h>
+#include <rapidjson/document.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <pugixml.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "internal.h"
+#include "server.h"
+#include "service.h"
+
+using namespace bingads;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+bool g_quick = false;
+int g_failures = 0;  // wrong results, not slow ones: the bench never judges speed
+
+void Failure(const std::string& what) {
+  std::fprintf(stderr, "bingads-bench: %s\n", what.c_str());
+  ++g_failures;
+}
+
+// Median over `repeats` of the mean time per iteration (ns) of `body` run `iterations` times.
+double MedianNs(int repeats, int iterations, const std::function<void()>& body) {
+  std::vector<double> samples;
+  for (int r = 0; r < repeats; ++r) {
+    const auto start = Clock::now();
+    for (int i = 0; i < iterations; ++i) body();
+    samples.push_back(std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
+                      iterations);
+  }
+  std::sort(samples.begin(), samples.end());
+  return samples[samples.size() / 2];
+}
+
+void Emit(const std::string& name, double value, const char* unit, double floor) {
+  if (floor > 0) {
+    std::printf("{\"name\":\"%s\",\"value\":%.1f,\"unit\":\"%s\",\"floor\":%.1f,\"ratio\":%.3f}\n",
+                name.c_str(), value, unit, floor, value / floor);
+  } else {
+    std::printf("{\"name\":\"%s\",\"value\":%.1f,\"unit\":\"%s\",\"floor\":null,\"ratio\":null}\n",
+                name.c_str(), value, unit);
+  }
+  std::fflush(stdout);
+}
+
+std::string Name(std::size_t i) {
+  // Realistic names: markup to escape and non-ASCII text every few budgets.
+  if (i % 7 == 0) return "Caf\xc3\xa9 & <Bistro> \"Nord\" " + std::to_string(i);
+  if (i % 5 == 0) return "\xe6\x9d\xb1\xe4\xba\xac campaign budget " + std::to_string(i);
+  return "Everyday search budget number " + std::to_string(i);
+}
+
+// A WCF-style GetBudgetsByIds response with `count` slots, every tenth empty with its error.
+std::string SoapDocument(std::size_t count) {
+  std::string x =
+      R"(<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><h:TrackingId xmlns:h="https://bingads.microsoft.com/CampaignManagement/v13">6f3c0a7e-2b1d-4c8e-9a51-0d2e4f6b8c10</h:TrackingId></s:Header><s:Body><GetBudgetsByIdsResponse xmlns="https://bingads.microsoft.com/CampaignManagement/v13"><Budgets xmlns:i="http://www.w3.org/2001/XMLSchema-instance">)";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i % 10 == 9) {
+      x += R"(<Budget i:nil="true"/>)";
+      continue;
+    }
+    std::string name = Name(i);
+    std::string escaped;
+    for (char c : name) {
+      if (c == '&')
+        escaped += "&amp;";
+      else if (c == '<')
+        escaped += "&lt;";
+      else if (c == '>')
+        escaped += "&gt;";
+      else
+        escaped += c;
+    }
+    x += "<Budget><Amount>" + std::to_string(i) + "." + std::to_string(i % 100) +
+         "</Amount><AssociationCount>" + std::to_string(i % 4) +
+         "</AssociationCount><BudgetType>DailyBudgetStandard</BudgetType><Id>" +
+         std::to_string(9007199254740993LL + static_cast<long long>(i)) + "</Id><Name>" + escaped +
+         "</Name></Budget>";
+  }
+  x += R"(</Budgets><PartialErrors xmlns:i="http://www.w3.org/2001/XMLSchema-instance">)";
+  for (std::size_t i = 9; i < count; i += 10) {
+    x += "<BatchError><Code>4916</Code><Details "
+         "i:nil=\"true\"/><ErrorCode>CampaignServiceBudgetIdInvalid</ErrorCode>"
+         "<FieldPath i:nil=\"true\"/><ForwardCompatibilityMap "
+         "xmlns:a=\"http://schemas.datacontract.org/2004/07/System.Collections.Generic\"/>"
+         "<Index>" +
+         std::to_string(i) +
+         "</Index><Message>The budget id is invalid.</Message><Type>BatchError</Type></BatchError>";
+  }
+  x += "</PartialErrors></GetBudgetsByIdsResponse></s:Body></s:Envelope>";
+  return x;
+}
+
+std::string JsonEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string RestDocument(std::size_t count) {
+  std::string j = R"({"Budgets":[)";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i) j += ',';
+    if (i % 10 == 9) {
+      j += "null";
+      continue;
+    }
+    j += "{\"Amount\":" + std::to_string(i) + "." + std::to_string(i % 100) +
+         ",\"AssociationCount\":" + std::to_string(i % 4) +
+         ",\"BudgetType\":\"DailyBudgetStandard\",\"Id\":\"" +
+         std::to_string(9007199254740993LL + static_cast<long long>(i)) + "\",\"Name\":\"" +
+         JsonEscape(Name(i)) + "\"}";
+  }
+  j += R"(],"PartialErrors":[)";
+  bool first = true;
+  for (std::size_t i = 9; i < count; i += 10) {
+    if (!first) j += ',';
+    first = false;
+    j +=
+        R"({"Code":4916,"Details":null,"ErrorCode":"CampaignServiceBudgetIdInvalid","FieldPath":null,"ForwardCompatibilityMap":[],"Index":)" +
+        std::to_string(i) + R"(,"Message":"The budget id is invalid.","Type":"BatchError"})";
+  }
+  return j + "]}";
+}
+
+HttpResponse Response(std::string body, bool soap) {
+  HttpResponse r;
+  r.Status = 200;
+  r.Body = std::move(body);
+  r.Headers = {{"Content-Type", soap ? "text/xml; charset=utf-8" : "application/json"},
+               {"TrackingId", "t"}};
+  return r;
+}
+
+void DecodeFigures(std::size_t count) {
+  const int repeats = g_quick ? 3 : 9;
+  const int iterations = std::max(1, static_cast<int>((g_quick ? 200000 : 2000000) / (count * 50)));
+  const std::string size = std::to_string(count);
+  {
+    const HttpResponse response = Response(SoapDocument(count), true);
+    auto codec = internal::MakeSoapCodec();
+    std::vector<char> buffer(response.Body.size());
+    const double floor = MedianNs(repeats, iterations, [&] {
+      std::memcpy(buffer.data(), response.Body.data(),
+                  buffer.size());  // in-situ parse needs its own copy
+      pugi::xml_document doc;
+      doc.load_buffer_inplace(buffer.data(), buffer.size());
+    });
+    std::size_t slots = 0;
+    const double value = MedianNs(repeats, iterations, [&] {
+      slots = codec->DecodeGetBudgetsByIds(response).Budgets.size();
+    });
+    if (slots != count)
+      std::fprintf(stderr, "bench: SOAP decode gave %zu slots for %zu\n", slots, count);
+    Emit("soap_decode_" + size, value, "ns", floor);
+  }
+  {
+    const HttpResponse response = Response(RestDocument(count), false);
+    auto codec = internal::MakeRestCodec();
+    std::vector<char> buffer(response.Body.size() + 1);
+    const double floor = MedianNs(repeats, iterations, [&] {
+      std::memcpy(buffer.data(), response.Body.data(), response.Body.size());
+      buffer.back() = '\0';
+      rapidjson::Document doc;
+      doc.ParseInsitu(buffer.data());
+    });
+    std::size_t slots = 0;
+    const double value = MedianNs(repeats, iterations, [&] {
+      slots = codec->DecodeGetBudgetsByIds(response).Budgets.size();
+    });
+    if (slots != count)
+      std::fprintf(stderr, "bench: REST decode gave %zu slots for %zu\n", slots, count);
+    Emit("rest_decode_" + size, value, "ns", floor);
+  }
+}
+
+void EncodeFigures() {
+  std::vector<Budget> budgets(100);
+  for (std::size_t i = 0; i < budgets.size(); ++i) {
+    budgets[i].Name = Name(i);
+    budgets[i].Amount = Decimal::FromString(std::to_string(i) + ".25");
+    budgets[i].BudgetType = budget_type::kDailyBudgetStandard;
+  }
+  internal::CallTarget target{"https://campaign.api.bingads.microsoft.com",
+                              {"dev", "token", "1", "2"}};
+  for (bool soap : {true, false}) {
+    auto codec = soap ? internal::MakeSoapCodec() : internal::MakeRestCodec();
+    const double value = MedianNs(g_quick ? 3 : 9, g_quick ? 200 : 2000, [&] {
+      const HttpRequest r = codec->EncodeAddBudgets(target, budgets);
+      if (r.Body.empty()) std::abort();
+    });
+    Emit(std::string(soap ? "soap" : "rest") + "_encode_add_100", value, "ns", 0);
+  }
+}
+
+// Peak memory of decoding `count` budgets, measured in a child process: the high-water mark is
+// reset just before the decode, so what it reports is what the decode added.
+void MemoryFigure(std::size_t count, bool soap) {
+  const HttpResponse response = Response(soap ? SoapDocument(count) : RestDocument(count), soap);
+  auto codec = soap ? internal::MakeSoapCodec() : internal::MakeRestCodec();
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return;
+  const pid_t child = fork();
+  if (child == 0) {
+    auto kb = [](const char* field) {
+      std::ifstream status("/proc/self/status");
+      std::string line;
+      while (std::getline(status, line)) {
+        if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::strlen(field)));
+      }
+      return 0L;
+    };
+    std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM to the current RSS
+    const long before = kb("VmRSS:");
+    const auto result = codec->DecodeGetBudgetsByIds(response);
+    const long peak = kb("VmHWM:");
+    const long delta = (peak - before) * 1024 + static_cast<long>(result.Budgets.size() * 0);
+    if (write(pipe_fds[1], &delta, sizeof delta) != sizeof delta) _exit(1);
+    _exit(0);
+  }
+  close(pipe_fds[1]);
+  long delta = 0;
+  const bool ok = read(pipe_fds[0], &delta, sizeof delta) == sizeof delta;
+  close(pipe_fds[0]);
+  waitpid(child, nullptr, 0);
+  if (ok)
+    Emit(std::string(soap ? "soap" : "rest") + "_decode_peak_memory_" + std::to_string(count),
+         static_cast<double>(delta), "bytes", static_cast<double>(response.Body.size()));
+}
+
+size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
+
+// End to end against the emulator over loopback with keep-alive: the client's time per call
+// against a raw libcurl POST of the very same request bytes over one reused connection.
+void EndToEndFigures() {
+  emulator::BudgetService service;
+  emulator::Server server(service);
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0));
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(9007199254740993LL + i);
+  const int calls = g_quick ? 200 : 1000;
+  for (Protocol protocol : {Protocol::kSoap, Protocol::kRest}) {
+    const char* name = protocol == Protocol::kSoap ? "soap" : "rest";
+    ClientOptions options;
+    options.protocol = protocol;
+    options.endpoint = base;
+    options.credentials = {"dev", "token", "1", "2"};
+    int connections = 0;
+    auto transport = MakeCurlTransport(options.transport_options);
+    struct Counting : HttpTransport {
+      std::shared_ptr<HttpTransport> inner;
+      int* connections;
+      HttpResponse Send(const HttpRequest& r) override {
+        HttpResponse response = inner->Send(r);
+        *connections += response.NewConnections;
+        return response;
+      }
+    };
+    auto counting = std::make_shared<Counting>();
+    counting->inner = transport;
+    counting->connections = &connections;
+    options.transport = counting;
+    BudgetClient client(options);
+    // The request the client sends, captured once for the raw floor.
+    auto codec =
+        protocol == Protocol::kSoap ? internal::MakeSoapCodec() : internal::MakeRestCodec();
+    const HttpRequest request = codec->EncodeGetBudgetsByIds({base, options.credentials}, ids);
+    CURL* curl = curl_easy_init();
+    curl_slist* headers = nullptr;
+    for (const auto& [k, v] : request.Headers)
+      headers = curl_slist_append(headers, (k + ": " + v).c_str());
+    headers = curl_slist_append(headers, "Expect:");
+    curl_easy_setopt(curl, CURLOPT_URL, request.Url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.Body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.Body.size()));
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
+    client.GetBudgetsByIds(ids);  // warm both connections
+    curl_easy_perform(curl);
+    std::vector<double> raw, ours;
+    for (int r = 0; r < (g_quick ? 3 : 7); ++r) {
+      raw.push_back(MedianNs(1, calls / (g_quick ? 3 : 7) + 1, [&] { curl_easy_perform(curl); }));
+      ours.push_back(
+          MedianNs(1, calls / (g_quick ? 3 : 7) + 1, [&] { client.GetBudgetsByIds(ids); }));
+    }
+    std::sort(raw.begin(), raw.end());
+    std::sort(ours.begin(), ours.end());
+    const double floor = raw[raw.size() / 2], value = ours[ours.size() / 2];
+    Emit(std::string(name) + "_call_ns", value, "ns", floor);
+    Emit(std::string(name) + "_calls_per_second", 1e9 / value, "calls/s", 0);
+    Emit(std::string(name) + "_tcp_connections", connections, "connections", 0);
+    if (connections != 1)
+      Failure(std::string(name) + ": sequential calls used " + std::to_string(connections) +
+              " connections");
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+  }
+}
+
+// Emulator throughput: N parallel clients x M calls each, zero errors expected.
+void EmulatorThroughput() {
+  emulator::BudgetService service;
+  emulator::Server server(service);
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0));
+  const int clients = 8, calls = g_quick ? 50 : 500;
+  std::atomic<int> errors{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      ClientOptions options;
+      options.protocol = c % 2 ? Protocol::kSoap : Protocol::kRest;
+      options.endpoint = base;
+      options.credentials = {"dev", "token", "1", "2"};
+      options.retry.max_attempts = 1;
+      BudgetClient client(options);
+      for (int i = 0; i < calls; ++i) {
+        try {
+          if (client.GetBudgetsByIds({9007199254740993LL}).Budgets.size() != 1) ++errors;
+        } catch (const std::exception&) {
+          ++errors;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  Emit("emulator_parallel_calls_per_second", clients * calls / seconds, "calls/s", 0);
+  Emit("emulator_parallel_errors", errors, "errors", 0);
+  if (errors != 0)
+    Failure("the emulator answered " + std::to_string(errors.load()) + " parallel calls wrongly");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string only;  // a group of figures: decode, encode, memory, call, emulator
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--quick") {
+      g_quick = true;
+    } else if (arg == "--only" && i + 1 < argc) {
+      only = argv[++i];
+    } else {
+      std::fprintf(stderr,
+                   "usage: bingads-bench [--quick] [--only decode|encode|memory|call|emulator]\n");
+      return 2;
+    }
+  }
+  auto wanted = [&only](const char* group) { return only.empty() || only == group; };
+  if (wanted("decode")) {
+    DecodeFigures(100);
+    DecodeFigures(11000);
+  }
+  if (wanted("encode")) EncodeFigures();
+  if (wanted("memory")) {
+    MemoryFigure(11000, true);
+    MemoryFigure(11000, false);
+  }
+  if (wanted("call")) EndToEndFigures();
+  if (wanted("emulator")) EmulatorThroughput();
+  return g_failures == 0 ? 0 : 1;
+}
