@@ -131,7 +131,8 @@ TEST_CASE("malformed: REST values that are not what the contract says, named by 
       {"{\"Budgets\":[{\"Name\":\"\xff\xfe\"}]}", "not JSON: invalid UTF-8 at offset 21"},
   };
   for (const auto& c : cases) {
-    CAPTURE(c.body);
+    const std::string body = c.body;
+    CAPTURE(body);
     const Error e = CallFails(Protocol::kRest, 200, c.body);
     CHECK(e.Kind() == ErrorKind::kMalformedResponse);
     CHECK_MESSAGE(Contains(e.what(), c.expected), e.what());
