@@ -226,7 +226,8 @@ void MemoryFigure(std::size_t count, bool soap) {
     const long before = kb("VmRSS:");
     const auto result = codec->DecodeGetBudgetsByIds(response);
     const long peak = kb("VmHWM:");
-    const long delta = (peak - before) * 1024 + static_cast<long>(result.Budgets.size() * 0);
+    if (result.Budgets.size() != count) _exit(2);  // a wrong decode is no measurement
+    const long delta = (peak - before) * 1024;
     if (write(pipe_fds[1], &delta, sizeof delta) != sizeof delta) _exit(1);
     _exit(0);
   }
@@ -235,9 +236,13 @@ void MemoryFigure(std::size_t count, bool soap) {
   const bool ok = read(pipe_fds[0], &delta, sizeof delta) == sizeof delta;
   close(pipe_fds[0]);
   waitpid(child, nullptr, 0);
-  if (ok)
-    Emit(std::string(soap ? "soap" : "rest") + "_decode_peak_memory_" + std::to_string(count),
-         static_cast<double>(delta), "bytes", static_cast<double>(response.Body.size()));
+  const std::string name =
+      std::string(soap ? "soap" : "rest") + "_decode_peak_memory_" + std::to_string(count);
+  if (!ok) {
+    Failure(name + ": the measuring child process failed");
+    return;
+  }
+  Emit(name, static_cast<double>(delta), "bytes", static_cast<double>(response.Body.size()));
 }
 
 size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }

@@ -5,9 +5,7 @@
 #include <time.h>
 
 #include <algorithm>
-#include <chrono>
 #include <map>
-#include <mutex>
 
 namespace bingads {
 namespace {
