@@ -59,6 +59,7 @@ struct Side {
   Side(ClientOptions options, Protocol protocol, bool gzip) {
     options.protocol = protocol;
     options.transport_options.accept_gzip = gzip;
+    options.transport_options.count_request_bytes = true;
     meter = std::make_shared<Meter>(
         options.transport ? options.transport : MakeCurlTransport(options.transport_options));
     options.transport = meter;

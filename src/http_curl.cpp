@@ -109,9 +109,11 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
     std::uint64_t sent = 0;
-    curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, OnDebug);
-    curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, &sent);
-    curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);  // feeds OnDebug only; nothing is printed
+    if (options_.count_request_bytes) {
+      curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, OnDebug);
+      curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, &sent);
+      curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);  // feeds OnDebug only; nothing is printed
+    }
 
     const CURLcode rc = curl_easy_perform(curl_);
     curl_slist_free_all(headers);

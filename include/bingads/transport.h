@@ -31,7 +31,8 @@ struct HttpResponse {
   /// Connections the transport opened for this exchange; 0 means an open one was reused.
   int NewConnections = 0;
   /// Bytes on the wire, as the transport counted them (0 when it does not count): the request
-  /// (headers and body) and the response (headers and body as received, compressed if it was).
+  /// (headers and body; only with TransportOptions::count_request_bytes) and the response
+  /// (headers and body as received, compressed if it was).
   std::uint64_t WireRequestBytes = 0;
   std::uint64_t WireResponseBytes = 0;
   /// First header of that name, compared case-insensitively.
@@ -59,6 +60,9 @@ struct TransportOptions {
   /// Ask for gzip-compressed responses (Accept-Encoding: gzip); bodies are decompressed before
   /// they reach the protocol layer. Default off.
   bool accept_gzip = false;
+  /// Count the request bytes written to the socket (HttpResponse::WireRequestBytes). It costs a
+  /// little on every call, so it is off unless measuring (compare and migrate-check turn it on).
+  bool count_request_bytes = false;
 };
 
 /// The default transport: libcurl, one handle kept alive so connections are reused across calls.
