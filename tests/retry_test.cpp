@@ -25,6 +25,15 @@ RetryDecision Decide(const Error& e, Idempotency idempotency, int attempt = 1,
   return DecideRetry(RetryOptions{}, e, idempotency, attempt, elapsed, retry_after, random);
 }
 
+// A client with the default retry policy over `transport`, sleeping on `clock` (never for real).
+ClientOptions RetryingOptions(Protocol protocol, std::shared_ptr<testing::FakeTransport> transport,
+                              testing::FakeClock& clock) {
+  auto options = testing::FakeOptions(protocol, std::move(transport));
+  options.retry = RetryOptions{};
+  clock.Install(options);
+  return options;
+}
+
 const std::string kRestFault117 =
     R"({"TrackingId":"t117","Type":"AdApiFaultDetail","Errors":[{"Code":117,"ErrorCode":"CallRateExceeded"}]})";
 const std::string kOneBudget = R"({"Budgets":[{"Id":"1"}],"PartialErrors":[]})";
@@ -100,10 +109,8 @@ TEST_CASE("retry: a read survives throttling and a 503, keeping every attempt's 
   transport->Push(429, kRestFault117, {{"Retry-After", "3"}, {"TrackingId", "t117"}});
   transport->Push(503, "<html>busy</html>", {{"TrackingId", "t503"}});
   transport->Push(200, kOneBudget, {{"TrackingId", "tok"}});
-  auto options = testing::FakeOptions(Protocol::kRest, transport);
-  options.retry = RetryOptions{};
   testing::FakeClock clock;
-  clock.Install(options);
+  auto options = RetryingOptions(Protocol::kRest, transport, clock);
   const auto result = BudgetClient(options).GetBudgetsByIds({1});
   CHECK(result.Budgets.size() == 1);
   CHECK(clock.sleeps == std::vector<milliseconds>{milliseconds(3000), milliseconds(2000)});
@@ -123,10 +130,8 @@ TEST_CASE("retry: writes are not repeated when the service may have done the wor
           500,
           R"({"TrackingId":"t0","Type":"AdApiFaultDetail","Errors":[{"Code":0,"ErrorCode":"InternalError"}]})");
     }
-    auto options = testing::FakeOptions(Protocol::kRest, transport);
-    options.retry = RetryOptions{};
     testing::FakeClock clock;
-    clock.Install(options);
+    auto options = RetryingOptions(Protocol::kRest, transport, clock);
     Budget b;
     b.Name = "x";
     CHECK_THROWS_AS(BudgetClient(options).AddBudgets({b}), Error);
@@ -140,10 +145,8 @@ TEST_CASE("retry: writes are repeated when the request surely was not processed"
   transport->PushError(Error(ErrorKind::kTransport, "connection refused", 0, true));
   transport->Push(429, kRestFault117, {{"TrackingId", "t117"}});
   transport->Push(200, R"({"BudgetIds":["9"],"PartialErrors":[]})", {{"TrackingId", "tok"}});
-  auto options = testing::FakeOptions(Protocol::kRest, transport);
-  options.retry = RetryOptions{};
   testing::FakeClock clock;
-  clock.Install(options);
+  auto options = RetryingOptions(Protocol::kRest, transport, clock);
   Budget b;
   b.Name = "x";
   const auto result = BudgetClient(options).AddBudgets({b});
@@ -162,10 +165,8 @@ TEST_CASE("retry: giving up reports every attempt's TrackingId; SOAP 117 is retr
     body.replace(body.find("TID"), 3, "s" + std::to_string(i));
     transport->Push(i % 2 ? 500 : 200, body);  // faults with 500 and with 200 alike
   }
-  auto options = testing::FakeOptions(Protocol::kSoap, transport);
-  options.retry = RetryOptions{};
   testing::FakeClock clock;
-  clock.Install(options);
+  auto options = RetryingOptions(Protocol::kSoap, transport, clock);
   try {
     BudgetClient(options).DeleteBudgets({1});
     FAIL("expected the throttling to win");
