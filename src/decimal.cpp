@@ -9,23 +9,25 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// Canonical text from sign, integer digits and fraction digits (all validated).
-std::string MakeCanonical(bool negative, std::string_view int_digits,
+// Canonical text from sign, integer digits and fraction digits (all validated), or an empty string
+// when `text` already is exactly that (the common case, which then allocates nothing).
+std::string MakeCanonical(std::string_view text, bool negative, std::string_view int_digits,
                           std::string_view frac_digits) {
   while (!int_digits.empty() && int_digits.front() == '0') int_digits.remove_prefix(1);
   while (!frac_digits.empty() && frac_digits.back() == '0') frac_digits.remove_suffix(1);
+  if (int_digits.empty() && frac_digits.empty()) return text == "0" ? "" : "0";
+  const std::string_view sign = negative ? "-" : "";
+  const std::string_view whole = int_digits.empty() ? "0" : int_digits;
+  const std::string_view point = frac_digits.empty() ? "" : ".";
+  if (text.size() == sign.size() + whole.size() + point.size() + frac_digits.size() &&
+      text.substr(0, sign.size()) == sign && text.substr(sign.size(), whole.size()) == whole &&
+      text.substr(sign.size() + whole.size(), point.size()) == point &&
+      text.substr(sign.size() + whole.size() + point.size()) == frac_digits) {
+    return "";
+  }
   std::string out;
-  if (int_digits.empty() && frac_digits.empty()) return "0";
-  if (negative) out += '-';
-  if (int_digits.empty()) {
-    out += '0';
-  } else {
-    out.append(int_digits);
-  }
-  if (!frac_digits.empty()) {
-    out += '.';
-    out.append(frac_digits);
-  }
+  out.reserve(sign.size() + whole.size() + point.size() + frac_digits.size());
+  out.append(sign).append(whole).append(point).append(frac_digits);
   return out;
 }
 
@@ -38,7 +40,7 @@ std::string_view TrimXmlSpace(std::string_view s) {
 
 }  // namespace
 
-Decimal::Decimal() : text_("0"), canonical_("0") {}
+Decimal::Decimal() : text_("0") {}
 Decimal::Decimal(std::string text, std::string canonical)
     : text_(std::move(text)), canonical_(std::move(canonical)) {
   // JSON forbids '+', a leading '.', a trailing '.' and leading zeros such as "007".
@@ -63,7 +65,7 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
     frac_digits = s.substr(frac_begin, i - frac_begin);
   }
   if (i != s.size() || (int_digits.empty() && frac_digits.empty())) return std::nullopt;
-  return Decimal(std::string(s), MakeCanonical(negative, int_digits, frac_digits));
+  return Decimal(std::string(s), MakeCanonical(s, negative, int_digits, frac_digits));
 }
 
 std::optional<Decimal> Decimal::FromJsonNumber(std::string_view s) {
@@ -81,29 +83,32 @@ std::optional<Decimal> Decimal::FromJsonNumber(std::string_view s) {
     while (i < s.size() && IsDigit(s[i])) ++i;
   }
   if (i == int_begin) return std::nullopt;
-  std::string digits(s.substr(int_begin, i - int_begin));
-  long point = static_cast<long>(digits.size());  // position of the decimal point in digits
+  const std::string_view int_digits = s.substr(int_begin, i - int_begin);
+  std::string_view frac_digits;
   if (i < s.size() && s[i] == '.') {
     const std::size_t frac_begin = ++i;
     while (i < s.size() && IsDigit(s[i])) ++i;
     if (i == frac_begin) return std::nullopt;
-    digits.append(s.substr(frac_begin, i - frac_begin));
+    frac_digits = s.substr(frac_begin, i - frac_begin);
   }
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+  if (i == s.size())
+    return Decimal(std::string(s), MakeCanonical(s, negative, int_digits, frac_digits));
+  if (s[i] != 'e' && s[i] != 'E') return std::nullopt;
+  // An exponent: move the decimal point through the digits.
+  ++i;
+  bool exp_negative = false;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) exp_negative = s[i++] == '-';
+  const std::size_t exp_begin = i;
+  long exponent = 0;
+  while (i < s.size() && IsDigit(s[i])) {
+    exponent = exponent * 10 + (s[i] - '0');
+    if (exponent > 1000) return std::nullopt;
     ++i;
-    bool exp_negative = false;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) exp_negative = s[i++] == '-';
-    const std::size_t exp_begin = i;
-    long exponent = 0;
-    while (i < s.size() && IsDigit(s[i])) {
-      exponent = exponent * 10 + (s[i] - '0');
-      if (exponent > 1000) return std::nullopt;
-      ++i;
-    }
-    if (i == exp_begin) return std::nullopt;
-    point += exp_negative ? -exponent : exponent;
   }
-  if (i != s.size()) return std::nullopt;
+  if (i == exp_begin || i != s.size()) return std::nullopt;
+  std::string digits(int_digits);
+  digits.append(frac_digits);
+  long point = static_cast<long>(int_digits.size()) + (exp_negative ? -exponent : exponent);
   if (point < 0) {
     digits.insert(0, static_cast<std::size_t>(-point), '0');
     point = 0;
@@ -112,9 +117,8 @@ std::optional<Decimal> Decimal::FromJsonNumber(std::string_view s) {
   }
   const std::string_view all(digits);
   const auto split = static_cast<std::size_t>(point);
-  std::string canonical = MakeCanonical(negative, all.substr(0, split), all.substr(split));
-  if (s.find_first_of("eE") == std::string_view::npos) return Decimal(std::string(s), canonical);
-  return Decimal(canonical, canonical);
+  // The text kept is the canonical form: an exponent is no xs:decimal.
+  return Decimal(MakeCanonical({}, negative, all.substr(0, split), all.substr(split)), {});
 }
 
 Decimal Decimal::FromString(std::string_view text) {

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <stdexcept>
+#include <utility>
 
 using bingads::Decimal;
 
@@ -37,6 +38,24 @@ TEST_CASE("decimal: JSON numbers, exponents included, convert exactly") {
   CHECK(Decimal::FromJsonNumber("-25e-4")->Text() == "-0.0025");
   CHECK(Decimal::FromJsonNumber("0.10")->Text() == "0.10");
   CHECK(Decimal::FromJsonNumber("1e0")->Text() == "1");
+  // Canonical forms, whether or not the text already was one.
+  for (auto [text, canonical] : {std::pair{"0", "0"},
+                                 {"-0", "0"},
+                                 {"-0.0", "0"},
+                                 {"0.5", "0.5"},
+                                 {"-12.5", "-12.5"},
+                                 {"-12.50", "-12.5"},
+                                 {"10.0", "10"},
+                                 {"1E-2", "0.01"},
+                                 {"-0e5", "0"},
+                                 {"120e-1", "12"}}) {
+    CAPTURE(text);
+    const auto d = Decimal::FromJsonNumber(text);
+    REQUIRE(d.has_value());
+    CHECK(d->Canonical() == canonical);
+    CHECK(*d == Decimal::FromString(canonical));
+  }
+  CHECK_FALSE(*Decimal::FromJsonNumber("-12.5") == *Decimal::FromJsonNumber("12.5"));
   for (const char* bad : {"01", "+1", ".5", "1.", "1e", "1e+", "--1", "1e1001", "", "-"}) {
     CAPTURE(bad);
     CHECK_FALSE(Decimal::FromJsonNumber(bad).has_value());

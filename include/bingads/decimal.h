@@ -34,20 +34,20 @@ class Decimal {
 
   /// Canonical form: no '+', no leading zeros, no trailing fractional zeros, "-0" is "0".
   /// Valid both as xs:decimal and as a JSON number.
-  const std::string& Canonical() const { return canonical_; }
+  const std::string& Canonical() const { return canonical_.empty() ? text_ : canonical_; }
 
   /// Text() when it is also valid JSON number text, Canonical() otherwise ("+1" or ".5").
-  const std::string& JsonText() const { return json_text_ok_ ? text_ : canonical_; }
+  const std::string& JsonText() const { return json_text_ok_ ? text_ : Canonical(); }
 
   /// Value equality (compares canonical forms).
   friend bool operator==(const Decimal& a, const Decimal& b) {
-    return a.canonical_ == b.canonical_;
+    return a.Canonical() == b.Canonical();
   }
 
  private:
   Decimal(std::string text, std::string canonical);
   std::string text_;
-  std::string canonical_;
+  std::string canonical_;  // empty when text_ is already canonical
   bool json_text_ok_ = true;
 };
 

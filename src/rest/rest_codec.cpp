@@ -14,8 +14,9 @@ namespace bingads::internal {
 namespace {
 
 constexpr const char* kProtocol = "REST";
-constexpr unsigned kParseFlags =
-    rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag;
+// UTF-8 is checked before parsing (InvalidUtf8, much faster than RapidJSON's own per-character
+// check, which also turns off its fast string scan), so the parser is not asked to validate again.
+constexpr unsigned kParseFlags = rapidjson::kParseNumbersAsStringsFlag;
 
 using Value = rapidjson::Value;
 
@@ -98,34 +99,42 @@ class Reader {
     return &it->value;
   }
 
-  // Strings, and numbers (which the parser hands over as their exact text).
-  std::optional<std::string> Text(const Value& object, const char* name, const Path& path,
-                                  const char* expected) const {
-    const Value* v = Member(object, name);
-    if (v == nullptr) return std::nullopt;
+  // The text of a string or number (the parser hands numbers over as their exact text), without
+  // copying it: it points into the parsed buffer.
+  std::optional<std::string_view> View(const Value* v, const char* name, const Path& path,
+                                       const char* expected) const {
+    if (v == nullptr || v->IsNull()) return std::nullopt;
     if (!v->IsString()) Fail(Path{&path, name, 0}, std::string("expected ") + expected);
-    return std::string(v->GetString(), v->GetStringLength());
+    return std::string_view(v->GetString(), v->GetStringLength());
   }
 
+  std::optional<std::string> String(const Value* v, const char* name, const Path& path) const {
+    auto text = View(v, name, path, "a string");
+    if (!text) return std::nullopt;
+    return std::string(*text);
+  }
   std::optional<std::string> String(const Value& object, const char* name, const Path& path) const {
-    return Text(object, name, path, "a string");
+    return String(Member(object, name), name, path);
   }
 
-  std::optional<std::int64_t> Int64(const Value& object, const char* name, const Path& path) const {
-    // Ids are JSON strings on this API; a plain number is accepted too.
-    auto text = Text(object, name, path, "a 64-bit integer");
+  // Ids are JSON strings on this API; a plain number is accepted too.
+  std::optional<std::int64_t> Int64(const Value* v, const char* name, const Path& path) const {
+    auto text = View(v, name, path, "a 64-bit integer");
     if (!text) return std::nullopt;
     auto value = ParseInt64(*text);
     if (!value) Fail(Path{&path, name, 0}, "not a 64-bit integer: '" + Excerpt(*text, 40) + "'");
     return value;
   }
 
-  std::optional<std::int32_t> Int32(const Value& object, const char* name, const Path& path) const {
-    auto text = Text(object, name, path, "a 32-bit integer");
+  std::optional<std::int32_t> Int32(const Value* v, const char* name, const Path& path) const {
+    auto text = View(v, name, path, "a 32-bit integer");
     if (!text) return std::nullopt;
     auto value = ParseInt32(*text);
     if (!value) Fail(Path{&path, name, 0}, "not a 32-bit integer: '" + Excerpt(*text, 40) + "'");
     return value;
+  }
+  std::optional<std::int32_t> Int32(const Value& object, const char* name, const Path& path) const {
+    return Int32(Member(object, name), name, path);
   }
 
   std::optional<bool> Bool(const Value& object, const char* name, const Path& path) const {
@@ -140,8 +149,8 @@ class Reader {
     Fail(Path{&path, name, 0}, "expected true or false");
   }
 
-  std::optional<Decimal> Amount(const Value& object, const Path& path) const {
-    auto text = Text(object, "Amount", path, "a decimal number");
+  std::optional<Decimal> Amount(const Value* v, const Path& path) const {
+    auto text = View(v, "Amount", path, "a decimal number");
     if (!text) return std::nullopt;
     auto value = Decimal::FromJsonNumber(*text);
     if (!value) value = Decimal::Parse(*text);
@@ -179,14 +188,26 @@ class Reader {
     return out;
   }
 
+  // One pass over the members (a budget has five; looking each up by name would scan them all
+  // five times). Of a repeated member the last one counts (RFC 8259 leaves that to the reader).
   Budget ReadBudget(const Value& v, const Path& path) const {
     if (!v.IsObject()) Fail(path, "expected a Budget object or null");
     Budget b;
-    b.Amount = Amount(v, path);
-    b.AssociationCount = Int32(v, "AssociationCount", path);
-    b.BudgetType = String(v, "BudgetType", path);
-    b.Id = Int64(v, "Id", path);
-    b.Name = String(v, "Name", path);
+    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+      const std::string_view key(m->name.GetString(), m->name.GetStringLength());
+      const Value* value = &m->value;
+      if (key == "Amount") {
+        b.Amount = Amount(value, path);
+      } else if (key == "AssociationCount") {
+        b.AssociationCount = Int32(value, "AssociationCount", path);
+      } else if (key == "BudgetType") {
+        b.BudgetType = String(value, "BudgetType", path);
+      } else if (key == "Id") {
+        b.Id = Int64(value, "Id", path);
+      } else if (key == "Name") {
+        b.Name = String(value, "Name", path);
+      }
+    }
     return b;
   }
 
