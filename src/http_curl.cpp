@@ -1,3 +1,4 @@
+#include <bingads/version.h>
 #include <curl/curl.h>
 
 #include <mutex>
@@ -88,7 +89,7 @@ class CurlTransport final : public HttpTransport {
       curl_easy_setopt(curl_, CURLOPT_CAPATH, options_.ca_path.c_str());
     if (!options_.proxy.empty()) curl_easy_setopt(curl_, CURLOPT_PROXY, options_.proxy.c_str());
     const std::string agent = options_.user_agent.empty()
-                                  ? std::string("bingads-budgets/") + BINGADS_VERSION
+                                  ? std::string("bingads-budgets/") + kVersion
                                   : options_.user_agent;
     curl_easy_setopt(curl_, CURLOPT_USERAGENT, agent.c_str());
     if (options_.accept_gzip) curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "gzip");

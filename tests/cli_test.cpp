@@ -1,6 +1,7 @@
 // The command-line tool, run in-process against an in-process emulator, and as a real process.
 #include "cli.h"
 
+#include <bingads/version.h>
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -382,4 +383,19 @@ TEST_CASE("cli: an authentication failure has its own exit status") {
   CHECK(r.status == bingads::cli::kExitAuthentication);
   CHECK(r.err.find("invalid_grant") != std::string::npos);
   CHECK(r.err.find("not-a-valid-refresh-token") == std::string::npos);
+}
+
+TEST_CASE("cli: both executables print the project version") {
+  for (const char* exe : {BINGADS_CLI_EXE, BINGADS_EMULATOR_EXE}) {
+    CAPTURE(exe);
+    FILE* p = popen((std::string(exe) + " --version").c_str(), "r");
+    REQUIRE(p != nullptr);
+    char line[256] = {0};
+    REQUIRE(std::fgets(line, sizeof line, p) != nullptr);
+    CHECK(pclose(p) == 0);
+    const std::string name = std::filesystem::path(exe).filename().string();
+    CHECK(std::string(line) == name + " " + BINGADS_BUDGETS_VERSION + "\n");
+  }
+  // The version has the documented MAJOR.MINOR.PATCH form.
+  CHECK(std::regex_match(std::string(bingads::kVersion), std::regex(R"(\d+\.\d+\.\d+)")));
 }

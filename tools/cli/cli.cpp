@@ -3,6 +3,7 @@
 #include <bingads/client.h>
 #include <bingads/json.h>
 #include <bingads/parity.h>
+#include <bingads/version.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,6 +47,7 @@ constexpr const char* kUsage =
     "  --proxy URL                          default: the https_proxy/no_proxy environment\n"
     "  --verbose                            log each exchange to stderr (secrets redacted)\n"
     "  --pretty                             indent the JSON output\n"
+    "  --version                            print the version and exit\n"
     "commands (any number of items; past 100 they go in several calls):\n"
     "  get [--ids ID,...]                   GetBudgetsByIds; no --ids: every budget\n"
     "  add --file FILE|-                    AddBudgets from {\"Budgets\":[...]} (REST shape)\n"
@@ -213,6 +215,9 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       };
       if (arg == "--help" || arg == "-h") {
         out << kUsage;
+        return kExitOk;
+      } else if (arg == "--version") {
+        out << "bingads-budgets " << kVersion << "\n";
         return kExitOk;
       } else if (arg == "--protocol") {
         auto p = ParseProtocol(value());

@@ -1,4 +1,6 @@
 // bingads-emulator: a local Campaign Management budget service speaking SOAP 1.1 and REST.
+#include <bingads/version.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -30,7 +32,8 @@ int Usage(const char* message) {
             << "  --fail-every N           every Nth call: 0 InternalError (REST 500)\n"
             << "  --retry-after SECONDS    Retry-After sent with throttling; default 1\n"
             << "  --delay-ms N             wait before every API response; default 0\n"
-            << "  --soap-faults-http-200   send SOAP faults with HTTP 200 instead of 500\n";
+            << "  --soap-faults-http-200   send SOAP faults with HTTP 200 instead of 500\n"
+            << "  --version                print the version and exit\n";
   return 2;
 }
 
@@ -44,6 +47,10 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       Usage("help");
+      return 0;
+    }
+    if (arg == "--version") {
+      std::cout << "bingads-emulator " << bingads::kVersion << "\n";
       return 0;
     }
     if (arg == "--soap-faults-http-200") {

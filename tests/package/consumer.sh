@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the built project into a temporary prefix, builds examples/ against the installed
+# package twice (CMake's find_package and pkg-config), and runs the program against the installed
+# emulator on a free loopback port.
+#   consumer.sh SOURCE_DIR BUILD_DIR
+set -euo pipefail
+src=$1 build=$2
+work=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+prefix=$work/prefix
+
+cmake --install "$build" --prefix "$prefix" >/dev/null
+for f in include/bingads/client.h include/bingads/version.h lib/libbingads_budgets.a \
+  bin/bingads-budgets bin/bingads-emulator lib/cmake/bingads_budgets/bingads_budgetsConfig.cmake \
+  lib/pkgconfig/bingads_budgets.pc; do
+  [ -e "$prefix/$f" ] || { echo "not installed: $f" >&2; exit 1; }
+done
+
+# 1. find_package(bingads_budgets) and bingads::budgets.
+cmake -S "$src/examples" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$work/cmake-build" >/dev/null
+
+# 2. pkg-config.
+PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+export PKG_CONFIG_PATH
+[ "$(pkg-config --modversion bingads_budgets)" = "$("$prefix/bin/bingads-budgets" --version | cut -d' ' -f2)" ] ||
+  { echo "pkg-config version differs from the executable's" >&2; exit 1; }
+# shellcheck disable=SC2046
+c++ -o "$work/get_budgets_pc" "$src/examples/get_budgets.cpp" $(pkg-config --cflags --libs bingads_budgets)
+
+# Both programs against the installed emulator.
+"$prefix/bin/bingads-emulator" --port 0 >"$work/out" 2>"$work/err" &
+pid=$!
+for _ in $(seq 100); do grep -q '^listening on ' "$work/out" && break; sleep 0.05; done
+base=$(sed -n 's/^listening on //p' "$work/out")
+[ -n "$base" ] || { echo "emulator did not start" >&2; cat "$work/err" >&2; exit 1; }
+for program in "$work/cmake-build/get_budgets" "$work/get_budgets_pc"; do
+  BINGADS_ENDPOINT=$base BINGADS_DEVELOPER_TOKEN=d BINGADS_ACCESS_TOKEN=t BINGADS_CUSTOMER_ID=1 \
+    BINGADS_ACCOUNT_ID=2 "$program" >"$work/got"
+  # The emulator's seeded budget 9007199254740993 (above 2^53), then an empty slot for id 123.
+  grep -qx '0: Everyday search 25.5' "$work/got" && grep -qx '1: (none)' "$work/got" &&
+    grep -qx 'item 1: 4916 CampaignServiceBudgetIdInvalid' "$work/got" &&
+    grep -q '^TrackingId ' "$work/got" ||
+    { echo "unexpected output from $program:" >&2; cat "$work/got" >&2; exit 1; }
+done
+echo "installed package: headers, library, executables, CMake config and pkg-config all usable"
