@@ -156,7 +156,7 @@ TEST_CASE("retry: writes are repeated when the request surely was not processed"
   CHECK(result.TrackingIds == std::vector<std::string>{"t117", "tok"});
 }
 
-TEST_CASE("retry: giving up reports every attempt's TrackingId; SOAP 117 is retried too") {
+TEST_CASE("retry: giving up reports every attempt's TrackingId, and SOAP 117 is retried too") {
   auto transport = std::make_shared<testing::FakeTransport>();
   const std::string soap117 =
       R"(<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Server</faultcode><faultstring>throttled</faultstring><detail><AdApiFaultDetail xmlns="https://adapi.microsoft.com"><TrackingId>TID</TrackingId><Errors><AdApiError><Code>117</Code><ErrorCode>CallRateExceeded</ErrorCode></AdApiError></Errors></AdApiFaultDetail></detail></s:Fault></s:Body></s:Envelope>)";

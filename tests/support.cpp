@@ -101,7 +101,9 @@ int UnusedPort() {
   return ntohs(address.sin_port);
 }
 
-Emulator::Emulator() { port_ = server_.Start("127.0.0.1", 0); }
+Emulator::Emulator(bingads::emulator::ServiceOptions options) : service(std::move(options)) {
+  port_ = server_.Start("127.0.0.1", 0);
+}
 Emulator::~Emulator() { server_.Stop(); }
 
 bingads::ClientOptions Emulator::Options(bingads::Protocol protocol) const {

@@ -61,7 +61,7 @@ bingads::Credentials TestCredentials();
 /// An emulator serving on a free 127.0.0.1 port for the lifetime of the object.
 class Emulator {
  public:
-  Emulator();
+  explicit Emulator(bingads::emulator::ServiceOptions options = {});
   ~Emulator();
   std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
   bingads::ClientOptions Options(bingads::Protocol protocol) const;

@@ -2,9 +2,9 @@
 # Installs the built project into a temporary prefix, builds examples/ against the installed
 # package twice (CMake's find_package and pkg-config), and runs the program against the installed
 # emulator on a free loopback port.
-#   consumer.sh SOURCE_DIR BUILD_DIR
+#   consumer.sh SOURCE_DIR BUILD_DIR [CXXFLAGS]   (the flags of a sanitizer build, if any)
 set -euo pipefail
-src=$1 build=$2
+src=$1 build=$2 flags=${3:-}
 work=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
@@ -18,7 +18,8 @@ for f in include/bingads/client.h include/bingads/version.h lib/libbingads_budge
 done
 
 # 1. find_package(bingads_budgets) and bingads::budgets.
-cmake -S "$src/examples" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake -S "$src/examples" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_CXX_FLAGS="$flags" >/dev/null
 cmake --build "$work/cmake-build" >/dev/null
 
 # 2. pkg-config.
@@ -27,7 +28,8 @@ export PKG_CONFIG_PATH
 [ "$(pkg-config --modversion bingads_budgets)" = "$("$prefix/bin/bingads-budgets" --version | cut -d' ' -f2)" ] ||
   { echo "pkg-config version differs from the executable's" >&2; exit 1; }
 # shellcheck disable=SC2046
-c++ -o "$work/get_budgets_pc" "$src/examples/get_budgets.cpp" $(pkg-config --cflags --libs bingads_budgets)
+c++ $flags -o "$work/get_budgets_pc" "$src/examples/get_budgets.cpp" \
+  $(pkg-config --cflags --libs bingads_budgets)
 
 # Both programs against the installed emulator.
 "$prefix/bin/bingads-emulator" --port 0 >"$work/out" 2>"$work/err" &

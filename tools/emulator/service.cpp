@@ -353,6 +353,7 @@ Outcome<AddBudgetsResult> BudgetService::AddBudgets(const RequestContext& contex
   if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(budgets, false, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
+  const Snapshot before = Snap();
   AddBudgetsResult result;
   result.TrackingIds = {tracking_id};
   bool changed = false;
@@ -389,7 +390,7 @@ Outcome<AddBudgetsResult> BudgetService::AddBudgets(const RequestContext& contex
     result.BudgetIds.emplace_back(*stored.Id);
     changed = true;
   }
-  if (changed) Save();
+  if (changed) Persist(before);
   return result;
 }
 
@@ -399,6 +400,7 @@ Outcome<UpdateBudgetsResult> BudgetService::UpdateBudgets(const RequestContext& 
   if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(budgets, false, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
+  const Snapshot before = Snap();
   UpdateBudgetsResult result;
   result.TrackingIds = {tracking_id};
   std::set<std::int64_t> seen;
@@ -433,7 +435,7 @@ Outcome<UpdateBudgetsResult> BudgetService::UpdateBudgets(const RequestContext& 
     if (in->BudgetType) b.BudgetType = in->BudgetType;
     changed = true;
   }
-  if (changed) Save();
+  if (changed) Persist(before);
   return result;
 }
 
@@ -443,6 +445,7 @@ Outcome<DeleteBudgetsResult> BudgetService::DeleteBudgets(const RequestContext& 
   if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(ids, false, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
+  const Snapshot before = Snap();
   DeleteBudgetsResult result;
   result.TrackingIds = {tracking_id};
   std::set<std::int64_t> seen;
@@ -464,7 +467,7 @@ Outcome<DeleteBudgetsResult> BudgetService::DeleteBudgets(const RequestContext& 
       changed = true;
     }
   }
-  if (changed) Save();
+  if (changed) Persist(before);
   return result;
 }
 
@@ -494,6 +497,21 @@ Outcome<GetCampaignIdsByBudgetIdsResult> BudgetService::GetCampaignIdsByBudgetId
 
 // ---- state file ---------------------------------------------------------------------------------
 // {"NextId":"...","Budgets":[REST-shaped budgets],"Campaigns":[{"Id":"...","BudgetId":"..."}]}
+
+BudgetService::Snapshot BudgetService::Snap() const {
+  if (options_.state_file.empty()) return std::nullopt;
+  return std::make_tuple(budgets_, campaigns_, next_id_);
+}
+
+void BudgetService::Persist(const Snapshot& before) {
+  try {
+    Save();
+  } catch (...) {
+    // Not written, so not acknowledged: the change must not show in later answers either.
+    if (before) std::tie(budgets_, campaigns_, next_id_) = *before;
+    throw;
+  }
+}
 
 void BudgetService::Save() const {
   if (options_.state_file.empty()) return;
