@@ -9,8 +9,10 @@
 
 namespace {
 
+#ifdef FUZZ_SOAP
 constexpr const char* kOperations[] = {"GetBudgetsByIds", "AddBudgets", "UpdateBudgets",
                                        "DeleteBudgets", "GetCampaignIdsByBudgetIds"};
+#else
 
 struct RestRoute {
   const char* method;
@@ -21,6 +23,7 @@ constexpr RestRoute kRoutes[] = {{"POST", "/CampaignManagement/v13/Budgets/Query
                                  {"PUT", "/CampaignManagement/v13/Budgets"},
                                  {"DELETE", "/CampaignManagement/v13/Budgets"},
                                  {"POST", "/CampaignManagement/v13/CampaignIds/QueryByBudgetIds"}};
+#endif
 
 }  // namespace
 
@@ -33,7 +36,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto reply =
       bingads::emulator::HandleSoap(service, "text/xml; charset=utf-8", action, in.body);
 #else
-  (void)kOperations;
   const RestRoute& route = kRoutes[in.selector % 5];
   const auto header = [](const char* name) -> std::string {
     const std::string n(name);

@@ -12,6 +12,7 @@ packages=(
   libxml2-utils                 # xmllint: tests validate requests against the official WSDL
   clang-format                  # tests check the formatting of hand-written code
   openssl                       # tests make a self-signed certificate for the TLS check
+  clang libclang-rt-14-dev      # libFuzzer targets (scripts/fuzz.sh) and their sanitizers
 )
 missing=()
 for p in "${packages[@]}"; do

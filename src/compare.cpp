@@ -286,8 +286,10 @@ CopySet MakeCopies(Comparison& c, Side& soap, Side& rest, const std::vector<std:
   if (found.empty()) return set;
   for (auto [side, suffix, out, created] : {std::tuple{&soap, &ss, &set.soap, &set.soap_created},
                                             std::tuple{&rest, &rs, &set.rest, &set.rest_created}}) {
+    const std::string& name_suffix =
+        *suffix;  // (a structured binding cannot be captured before clang 16)
     const auto added = side->template Run<AddBudgetsResult>(
-        [&](BudgetClient& b) { return b.AddBudgets(Copies(found, *suffix)); }, false);
+        [&](BudgetClient& b) { return b.AddBudgets(Copies(found, name_suffix)); }, false);
     if (!added.value) {
       c.error = "copying the budgets failed: " + added.message;
       continue;

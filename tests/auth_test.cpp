@@ -182,10 +182,12 @@ TEST_CASE("auth: code 109 over SOAP and HTTP 401 over REST refresh the token and
 TEST_CASE("emulator: issued tokens expire (109 / 401), refresh tokens rotate, clients recover") {
   for (Protocol protocol : {Protocol::kSoap, Protocol::kRest}) {
     CAPTURE(ToString(protocol));
-    auto now = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::hours(5));
+    // The test moves the clock while the server's threads read it.
+    auto now = std::make_shared<std::atomic<std::chrono::steady_clock::time_point>>(
+        std::chrono::steady_clock::time_point(std::chrono::hours(5)));
     emulator::ServiceOptions service_options;
     service_options.token_ttl = 600s;
-    service_options.clock = [now] { return *now; };
+    service_options.clock = [now] { return now->load(); };
     emulator::BudgetService service(service_options);
     emulator::Server server(service);
     const std::string base = "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0));
@@ -214,7 +216,7 @@ TEST_CASE("emulator: issued tokens expire (109 / 401), refresh tokens rotate, cl
     CHECK(client.GetBudgetsByIds({testing::kDemoId}).Budgets.at(0).has_value());
     CHECK(saved.rfind("emu-rt-", 0) == 0);  // the refresh token was rotated
 
-    *now += 601s;  // the emulator's clock passes the token's life
+    now->store(now->load() + 601s);  // the emulator's clock passes the token's life
     const auto again = client.GetBudgetsByIds({testing::kDemoId});
     CHECK(again.Budgets.at(0).has_value());
     CHECK(again.TrackingIds.size() == 2);  // the rejected attempt and the resend
