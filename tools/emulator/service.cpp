@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #include "fronts.h"
 #include "text.h"
@@ -298,6 +299,32 @@ std::optional<Fault> CheckList(const List& list, bool empty_allowed,
 
 }  // namespace
 
+// What every write shares: admission and a non-empty list, then, under the lock, a change that
+// is saved before it is acknowledged. `change` fills the result and says whether the store
+// changed; when the state file cannot be written the change is undone in memory and the error
+// goes on (the server answers 500).
+template <typename Result, typename List, typename Change>
+Outcome<Result> BudgetService::Write(const RequestContext& context, const List& list,
+                                     const std::string& tracking_id, Change change) {
+  if (auto fault = Admit(context, tracking_id)) return *fault;
+  if (auto fault = CheckList(list, false, tracking_id)) return *fault;
+  std::lock_guard<std::mutex> lock(mutex_);
+  // The store before the change, kept only when there is a state file to write.
+  std::optional<std::tuple<decltype(budgets_), decltype(campaigns_), decltype(next_id_)>> before;
+  if (!options_.state_file.empty()) before.emplace(budgets_, campaigns_, next_id_);
+  Result result;
+  result.TrackingIds = {tracking_id};
+  if (!change(result)) return result;
+  try {
+    Save();
+  } catch (...) {
+    // Not written, so not acknowledged: the change must not show in later answers either.
+    if (before) std::tie(budgets_, campaigns_, next_id_) = std::move(*before);
+    throw;
+  }
+  return result;
+}
+
 Budget BudgetService::WithAssociationCount(const Budget& stored) const {
   Budget b = stored;
   b.AssociationCount = static_cast<std::int32_t>(std::count_if(
@@ -350,125 +377,113 @@ Outcome<GetBudgetsByIdsResult> BudgetService::GetBudgetsByIds(const RequestConte
 Outcome<AddBudgetsResult> BudgetService::AddBudgets(const RequestContext& context,
                                                     const BudgetList& budgets,
                                                     const std::string& tracking_id) {
-  if (auto fault = Admit(context, tracking_id)) return *fault;
-  if (auto fault = CheckList(budgets, false, tracking_id)) return *fault;
-  std::lock_guard<std::mutex> lock(mutex_);
-  const Snapshot before = Snap();
-  AddBudgetsResult result;
-  result.TrackingIds = {tracking_id};
-  bool changed = false;
-  for (std::size_t i = 0; i < budgets->size(); ++i) {
-    const auto& in = (*budgets)[i];
-    std::optional<PartialError> error;
-    if (!in) {
-      error = Item(4902, "CampaignServiceBudgetIsNull", "The budget is null.", i);
-    } else if (in->Id) {
-      error = Item(4903, "CampaignServiceBudgetIdShouldBeNullOnAdd",
-                   "The budget id must be null on add.", i, "Id");
-    } else if (auto field = FieldError(*in, i, true)) {
-      error = std::move(*field);
-    } else if (NameOwner(*in->Name)) {
-      error = Item(4907, "CampaignServiceDuplicateBudgetName",
-                   "The budget name already exists in the account.", i, "Name");
-    } else if (budgets_.size() >= kMaxBudgetsPerAccount) {
-      error = Item(4914, "CampaignServiceBudgetEntityLimitExceeded",
-                   "The number of budgets for the account has been exceeded.", i);
-    } else if (auto term = DisapprovedTerm(*in->Name)) {
-      error = Editorial(*term, i);
+  return Write<AddBudgetsResult>(context, budgets, tracking_id, [&](AddBudgetsResult& result) {
+    bool changed = false;
+    for (std::size_t i = 0; i < budgets->size(); ++i) {
+      const auto& in = (*budgets)[i];
+      std::optional<PartialError> error;
+      if (!in) {
+        error = Item(4902, "CampaignServiceBudgetIsNull", "The budget is null.", i);
+      } else if (in->Id) {
+        error = Item(4903, "CampaignServiceBudgetIdShouldBeNullOnAdd",
+                     "The budget id must be null on add.", i, "Id");
+      } else if (auto field = FieldError(*in, i, true)) {
+        error = std::move(*field);
+      } else if (NameOwner(*in->Name)) {
+        error = Item(4907, "CampaignServiceDuplicateBudgetName",
+                     "The budget name already exists in the account.", i, "Name");
+      } else if (budgets_.size() >= kMaxBudgetsPerAccount) {
+        error = Item(4914, "CampaignServiceBudgetEntityLimitExceeded",
+                     "The number of budgets for the account has been exceeded.", i);
+      } else if (auto term = DisapprovedTerm(*in->Name)) {
+        error = Editorial(*term, i);
+      }
+      if (error) {
+        result.BudgetIds.emplace_back();
+        result.PartialErrors.push_back(std::move(*error));
+        continue;
+      }
+      Budget stored;
+      stored.Id = next_id_++;
+      stored.Name = in->Name;
+      stored.Amount = Decimal::FromString(in->Amount->Canonical());
+      stored.BudgetType = in->BudgetType;
+      budgets_.emplace(*stored.Id, stored);
+      result.BudgetIds.emplace_back(*stored.Id);
+      changed = true;
     }
-    if (error) {
-      result.BudgetIds.emplace_back();
-      result.PartialErrors.push_back(std::move(*error));
-      continue;
-    }
-    Budget stored;
-    stored.Id = next_id_++;
-    stored.Name = in->Name;
-    stored.Amount = Decimal::FromString(in->Amount->Canonical());
-    stored.BudgetType = in->BudgetType;
-    budgets_.emplace(*stored.Id, stored);
-    result.BudgetIds.emplace_back(*stored.Id);
-    changed = true;
-  }
-  if (changed) Persist(before);
-  return result;
+    return changed;
+  });
 }
 
 Outcome<UpdateBudgetsResult> BudgetService::UpdateBudgets(const RequestContext& context,
                                                           const BudgetList& budgets,
                                                           const std::string& tracking_id) {
-  if (auto fault = Admit(context, tracking_id)) return *fault;
-  if (auto fault = CheckList(budgets, false, tracking_id)) return *fault;
-  std::lock_guard<std::mutex> lock(mutex_);
-  const Snapshot before = Snap();
-  UpdateBudgetsResult result;
-  result.TrackingIds = {tracking_id};
-  std::set<std::int64_t> seen;
-  bool changed = false;
-  for (std::size_t i = 0; i < budgets->size(); ++i) {
-    const auto& in = (*budgets)[i];
-    std::optional<PartialError> error;
-    auto stored = in && in->Id ? budgets_.find(*in->Id) : budgets_.end();
-    if (!in) {
-      error = Item(4902, "CampaignServiceBudgetIsNull", "The budget is null.", i);
-    } else if (!in->Id || stored == budgets_.end()) {
-      error = Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i, "Id");
-    } else if (!seen.insert(*in->Id).second) {
-      error = Item(4915, "CampaignServiceDuplicateBudgetId",
-                   "The budget list contains duplicate budget ids.", i, "Id");
-    } else if (auto field = FieldError(*in, i, false)) {
-      error = std::move(*field);
-    } else if (auto owner = in->Name ? NameOwner(*in->Name) : std::nullopt;
-               owner && *owner != *in->Id) {
-      error = Item(4907, "CampaignServiceDuplicateBudgetName",
-                   "The budget name already exists in the account.", i, "Name");
-    } else if (auto term = in->Name ? DisapprovedTerm(*in->Name) : std::nullopt) {
-      error = Editorial(*term, i);
-    }
-    if (error) {
-      result.PartialErrors.push_back(std::move(*error));
-      continue;
-    }
-    Budget& b = stored->second;
-    if (in->Name) b.Name = in->Name;
-    if (in->Amount) b.Amount = Decimal::FromString(in->Amount->Canonical());
-    if (in->BudgetType) b.BudgetType = in->BudgetType;
-    changed = true;
-  }
-  if (changed) Persist(before);
-  return result;
+  return Write<UpdateBudgetsResult>(
+      context, budgets, tracking_id, [&](UpdateBudgetsResult& result) {
+        std::set<std::int64_t> seen;
+        bool changed = false;
+        for (std::size_t i = 0; i < budgets->size(); ++i) {
+          const auto& in = (*budgets)[i];
+          std::optional<PartialError> error;
+          auto stored = in && in->Id ? budgets_.find(*in->Id) : budgets_.end();
+          if (!in) {
+            error = Item(4902, "CampaignServiceBudgetIsNull", "The budget is null.", i);
+          } else if (!in->Id || stored == budgets_.end()) {
+            error =
+                Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i, "Id");
+          } else if (!seen.insert(*in->Id).second) {
+            error = Item(4915, "CampaignServiceDuplicateBudgetId",
+                         "The budget list contains duplicate budget ids.", i, "Id");
+          } else if (auto field = FieldError(*in, i, false)) {
+            error = std::move(*field);
+          } else if (auto owner = in->Name ? NameOwner(*in->Name) : std::nullopt;
+                     owner && *owner != *in->Id) {
+            error = Item(4907, "CampaignServiceDuplicateBudgetName",
+                         "The budget name already exists in the account.", i, "Name");
+          } else if (auto term = in->Name ? DisapprovedTerm(*in->Name) : std::nullopt) {
+            error = Editorial(*term, i);
+          }
+          if (error) {
+            result.PartialErrors.push_back(std::move(*error));
+            continue;
+          }
+          Budget& b = stored->second;
+          if (in->Name) b.Name = in->Name;
+          if (in->Amount) b.Amount = Decimal::FromString(in->Amount->Canonical());
+          if (in->BudgetType) b.BudgetType = in->BudgetType;
+          changed = true;
+        }
+        return changed;
+      });
 }
 
 Outcome<DeleteBudgetsResult> BudgetService::DeleteBudgets(const RequestContext& context,
                                                           const IdList& ids,
                                                           const std::string& tracking_id) {
-  if (auto fault = Admit(context, tracking_id)) return *fault;
-  if (auto fault = CheckList(ids, false, tracking_id)) return *fault;
-  std::lock_guard<std::mutex> lock(mutex_);
-  const Snapshot before = Snap();
-  DeleteBudgetsResult result;
-  result.TrackingIds = {tracking_id};
-  std::set<std::int64_t> seen;
-  bool changed = false;
-  for (std::size_t i = 0; i < ids->size(); ++i) {
-    const std::int64_t id = (*ids)[i];
-    if (!seen.insert(id).second) {
-      result.PartialErrors.emplace_back(Item(4915, "CampaignServiceDuplicateBudgetId",
-                                             "The budget list contains duplicate budget ids.", i));
-    } else if (budgets_.find(id) == budgets_.end()) {
-      result.PartialErrors.emplace_back(
-          Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i));
-    } else if (WithAssociationCount(budgets_.at(id)).AssociationCount > 0) {
-      result.PartialErrors.emplace_back(Item(
-          4918, "CampaignServiceBudgetIsSharedWithCampaigns",
-          "The budget is shared with at least one campaign, therefore it can't be deleted.", i));
-    } else {
-      budgets_.erase(id);
-      changed = true;
+  return Write<DeleteBudgetsResult>(context, ids, tracking_id, [&](DeleteBudgetsResult& result) {
+    std::set<std::int64_t> seen;
+    bool changed = false;
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      const std::int64_t id = (*ids)[i];
+      if (!seen.insert(id).second) {
+        result.PartialErrors.emplace_back(Item(4915, "CampaignServiceDuplicateBudgetId",
+                                               "The budget list contains duplicate budget ids.",
+                                               i));
+      } else if (budgets_.find(id) == budgets_.end()) {
+        result.PartialErrors.emplace_back(
+            Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i));
+      } else if (WithAssociationCount(budgets_.at(id)).AssociationCount > 0) {
+        result.PartialErrors.emplace_back(Item(
+            4918, "CampaignServiceBudgetIsSharedWithCampaigns",
+            "The budget is shared with at least one campaign, therefore it can't be deleted.", i));
+      } else {
+        budgets_.erase(id);
+        changed = true;
+      }
     }
-  }
-  if (changed) Persist(before);
-  return result;
+    return changed;
+  });
 }
 
 Outcome<GetCampaignIdsByBudgetIdsResult> BudgetService::GetCampaignIdsByBudgetIds(
@@ -497,21 +512,6 @@ Outcome<GetCampaignIdsByBudgetIdsResult> BudgetService::GetCampaignIdsByBudgetId
 
 // ---- state file ---------------------------------------------------------------------------------
 // {"NextId":"...","Budgets":[REST-shaped budgets],"Campaigns":[{"Id":"...","BudgetId":"..."}]}
-
-BudgetService::Snapshot BudgetService::Snap() const {
-  if (options_.state_file.empty()) return std::nullopt;
-  return std::make_tuple(budgets_, campaigns_, next_id_);
-}
-
-void BudgetService::Persist(const Snapshot& before) {
-  try {
-    Save();
-  } catch (...) {
-    // Not written, so not acknowledged: the change must not show in later answers either.
-    if (before) std::tie(budgets_, campaigns_, next_id_) = *before;
-    throw;
-  }
-}
 
 void BudgetService::Save() const {
   if (options_.state_file.empty()) return;

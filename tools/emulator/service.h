@@ -13,7 +13,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -110,13 +109,9 @@ class BudgetService {
   Budget WithAssociationCount(const Budget& stored) const;
   std::optional<std::int64_t> NameOwner(const std::string& name) const;
   std::optional<std::string> DisapprovedTerm(const std::string& name) const;
-  // The store before a write, kept only when there is a state file to write.
-  using Snapshot = std::optional<std::tuple<std::map<std::int64_t, Budget>,
-                                            std::map<std::int64_t, std::int64_t>, std::int64_t>>;
-  Snapshot Snap() const;
-  // Saves a change made under the lock; when the state file cannot be written the change is
-  // undone in memory and the error goes on (the server answers 500).
-  void Persist(const Snapshot& before);
+  template <typename Result, typename List, typename Change>
+  Outcome<Result> Write(const RequestContext& context, const List& list,
+                        const std::string& tracking_id, Change change);
   void Save() const;
   void Load();
 
