@@ -11,6 +11,7 @@ packages=(
   doctest-dev                   # tests
   libxml2-utils                 # xmllint: tests validate requests against the official WSDL
   clang-format                  # tests check the formatting of hand-written code
+  doxygen                       # tests check that every public declaration is documented
   openssl                       # tests make a self-signed certificate for the TLS check
   clang libclang-rt-14-dev      # libFuzzer targets (scripts/fuzz.sh) and their sanitizers
 )

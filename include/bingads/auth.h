@@ -1,5 +1,6 @@
-// bingads-budgets: access tokens: a fixed one, your own provider, or the OAuth refresh-token flow
-// of the Microsoft identity platform.
+/// @file
+/// bingads-budgets: access tokens: a fixed one, your own provider, or the OAuth refresh-token flow
+/// of the Microsoft identity platform.
 #pragma once
 
 #include <bingads/errors.h>
@@ -31,20 +32,23 @@ std::shared_ptr<TokenProvider> MakeStaticTokenProvider(std::string access_token)
 /// revoked or expired). Kind() is kAuthentication.
 class OAuthError : public Error {
  public:
+  /// `error` and `description` are the endpoint's "error" and "error_description".
   OAuthError(std::string error, std::string description, int http_status);
-  const std::string& Code() const { return error_; }  ///< e.g. "invalid_grant"
-  const std::string& Description() const { return description_; }
+  const std::string& Code() const { return error_; }               ///< e.g. "invalid_grant"
+  const std::string& Description() const { return description_; }  ///< error_description.
 
  private:
   std::string error_;
   std::string description_;
 };
 
-/// Default token URL (tenant "common") and scopes of the Microsoft identity platform.
+/// Default token URL of the Microsoft identity platform (tenant "common").
 inline constexpr const char* kDefaultTokenUrl =
     "https://login.microsoftonline.com/common/oauth2/v2.0/token";
+/// Scope for the production environment.
 inline constexpr const char* kProductionScope =
     "https://ads.microsoft.com/msads.manage offline_access";
+/// Scope for the sandbox environment.
 inline constexpr const char* kSandboxScope =
     "https://si.ads.microsoft.com/msads.manage offline_access";
 
@@ -60,8 +64,8 @@ struct OAuthOptions {
   std::string client_id;      ///< Required.
   std::string client_secret;  ///< Only for web apps; left out of the request when empty.
   std::string refresh_token;  ///< Required: the long-lived token from the consent flow.
-  std::string token_url = kDefaultTokenUrl;
-  std::string scope = kProductionScope;  ///< kSandboxScope for sandbox.
+  std::string token_url = kDefaultTokenUrl;  ///< Token endpoint; another tenant's, or a test's.
+  std::string scope = kProductionScope;      ///< kSandboxScope for sandbox.
   /// Refresh when less than this is left of the access token's life; default 2 minutes.
   std::chrono::seconds refresh_margin{120};
   /// The service returned a new refresh token: store it, the old one may stop working.
@@ -69,7 +73,7 @@ struct OAuthOptions {
   /// Transport for the token calls: null means libcurl with `transport_options`, whose
   /// request_timeout (default here 30 s) bounds each token call.
   std::shared_ptr<HttpTransport> transport;
-  TransportOptions transport_options = TokenCallTransport();
+  TransportOptions transport_options = TokenCallTransport();  ///< Used when transport is null.
   /// Exchange log, as ClientOptions::log (secrets redacted).
   std::function<void(std::string_view)> log;
   /// Test hook: the clock that decides expiry. Null means std::chrono::steady_clock.

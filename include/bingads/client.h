@@ -1,4 +1,5 @@
-// bingads-budgets: the budget client, over SOAP or REST, returning one domain model.
+/// @file
+/// bingads-budgets: the budget client, over SOAP or REST, returning one domain model.
 #pragma once
 
 #include <bingads/auth.h>
@@ -14,14 +15,26 @@
 #include <string_view>
 #include <vector>
 
+/// bingads-budgets: shared budgets of the Microsoft Advertising Campaign Management API v13 over
+/// SOAP and REST, one domain model for both.
 namespace bingads {
 
-enum class Protocol { kSoap, kRest };
-enum class Environment { kProduction, kSandbox };
+/// Which of the two wire protocols a client speaks.
+enum class Protocol {
+  kSoap,  ///< SOAP 1.1 to CampaignManagementService.svc (retired on 2027-01-31).
+  kRest,  ///< REST JSON below /CampaignManagement/v13.
+};
+/// Which Microsoft Advertising environment a client talks to.
+enum class Environment {
+  kProduction,  ///< campaign.api.bingads.microsoft.com
+  kSandbox,     ///< campaign.api.sandbox.bingads.microsoft.com
+};
 
-/// "soap"/"rest" and "production"/"sandbox"; nullopt for anything else.
+/// "soap" or "rest"; nullopt for anything else.
 std::optional<Protocol> ParseProtocol(std::string_view text);
+/// "production" or "sandbox"; nullopt for anything else.
 std::optional<Environment> ParseEnvironment(std::string_view text);
+/// "soap" or "rest".
 const char* ToString(Protocol protocol);
 
 /// Base URL of an environment, e.g. https://campaign.api.bingads.microsoft.com
@@ -36,27 +49,27 @@ inline constexpr std::string_view kRestPrefix = "/CampaignManagement/v13";
 /// AuthenticationToken header, or as "Authorization: Bearer ..." over REST); it is used when
 /// ClientOptions::token_provider is null.
 struct Credentials {
-  std::string developer_token;
-  std::string access_token;
-  std::string customer_id;
-  std::string account_id;  ///< CustomerAccountId: the account whose budgets are read.
+  std::string developer_token;  ///< DeveloperToken header, sent on every call.
+  std::string access_token;     ///< OAuth access token, when no token_provider is set.
+  std::string customer_id;      ///< CustomerId: the customer that owns the account.
+  std::string account_id;       ///< CustomerAccountId: the account whose budgets are read.
 };
 
 /// Everything a client needs. Defaults: REST, production, libcurl with TransportOptions defaults.
 struct ClientOptions {
-  Protocol protocol = Protocol::kRest;
-  Environment environment = Environment::kProduction;
+  Protocol protocol = Protocol::kRest;                 ///< Wire protocol; default REST.
+  Environment environment = Environment::kProduction;  ///< Used when endpoint is empty.
   /// Base URL overriding the environment's (e.g. an emulator at http://127.0.0.1:PORT). The SOAP
   /// service path or the REST paths are appended to it.
   std::string endpoint;
-  Credentials credentials;
+  Credentials credentials;  ///< Developer token, customer, account (and a fixed access token).
   /// Where access tokens come from: null means the fixed credentials.access_token. See
   /// MakeOAuthTokenProvider for the refresh-token flow. When the service rejects a token (code
   /// 109, HTTP 401) and the provider has a new one, the call is sent once more.
   std::shared_ptr<TokenProvider> token_provider;
   /// Retries of failed calls (see RetryOptions for what is retried and the defaults).
   RetryOptions retry;
-  TransportOptions transport_options;
+  TransportOptions transport_options;  ///< Settings of the default libcurl transport.
   /// A transport of your own (tests, custom stacks); null means MakeCurlTransport.
   std::shared_ptr<HttpTransport> transport;
   /// Receives one line per exchange and its headers and bodies (capped), secrets redacted.
@@ -65,8 +78,8 @@ struct ClientOptions {
   /// Test hooks, so that retry tests never wait: the clock, the sleep between attempts and the
   /// jitter source (numbers in [0,1)). Null means steady_clock, sleep_for and a random engine.
   std::function<std::chrono::steady_clock::time_point()> clock;
-  std::function<void(std::chrono::milliseconds)> sleep;
-  std::function<double()> random;
+  std::function<void(std::chrono::milliseconds)> sleep;  ///< Test hook (see clock).
+  std::function<double()> random;                        ///< Test hook (see clock).
 };
 
 /// A Campaign Management budget client. Calls on one client are serialised; use one client per
@@ -81,10 +94,11 @@ struct ClientOptions {
 /// errors are data.
 class BudgetClient {
  public:
+  /// Makes the transport (libcurl unless options.transport is set); nothing is sent yet.
   explicit BudgetClient(ClientOptions options);
   ~BudgetClient();
-  BudgetClient(BudgetClient&&) noexcept;
-  BudgetClient& operator=(BudgetClient&&) noexcept;
+  BudgetClient(BudgetClient&&) noexcept;  ///< The moved-from client may only be destroyed.
+  BudgetClient& operator=(BudgetClient&&) noexcept;  ///< As the move constructor.
 
   /// The service's limit of items per call.
   static constexpr std::size_t kMaxItemsPerCall = 100;
@@ -107,7 +121,7 @@ class BudgetClient {
   GetCampaignIdsByBudgetIdsResult GetCampaignIdsByBudgetIds(
       const std::vector<std::int64_t>& budget_ids);
 
-  const ClientOptions& Options() const;
+  const ClientOptions& Options() const;  ///< The options the client was made with.
 
  private:
   struct Impl;

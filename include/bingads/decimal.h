@@ -1,4 +1,5 @@
-// bingads-budgets: exact decimal amounts (xs:decimal) that never pass through a binary double.
+/// @file
+/// bingads-budgets: exact decimal amounts (xs:decimal) that never pass through a binary double.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,5 @@
-// bingads-budgets: the errors a call can end with. Partial errors are data, not exceptions.
+/// @file
+/// bingads-budgets: the errors a call can end with. Partial errors are data, not exceptions.
 #pragma once
 
 #include <bingads/model.h>
@@ -25,8 +26,9 @@ enum class ErrorKind {
 /// Base of every error thrown by the library. what() is one line naming the cause.
 class Error : public std::runtime_error {
  public:
+  /// `message` becomes what(); `unsent` marks a request that surely never reached the service.
   Error(ErrorKind kind, const std::string& message, int http_status = 0, bool unsent = false);
-  ErrorKind Kind() const { return kind_; }
+  ErrorKind Kind() const { return kind_; }  ///< What kind of failure this is.
   /// HTTP status of the response, 0 when there was none.
   int HttpStatus() const { return http_status_; }
   /// True when the request surely never reached the service (connection refused, DNS failure,
@@ -35,6 +37,7 @@ class Error : public std::runtime_error {
   /// TrackingIds of every attempt the call made before giving up (retries and resends
   /// included), oldest first.
   const std::vector<std::string>& AttemptTrackingIds() const { return attempt_tracking_ids_; }
+  /// Set by the client before it throws; see AttemptTrackingIds().
   void SetAttemptTrackingIds(std::vector<std::string> ids) {
     attempt_tracking_ids_ = std::move(ids);
   }
@@ -48,29 +51,29 @@ class Error : public std::runtime_error {
 
 /// AdApiError, an entry of AdApiFaultDetail.Errors (note the singular "Detail").
 struct AdApiError {
-  std::int32_t Code = 0;
-  std::optional<std::string> Detail;
-  std::optional<std::string> ErrorCode;
-  std::optional<std::string> Message;
-  bool operator==(const AdApiError&) const = default;
+  std::int32_t Code = 0;                 ///< Numeric error code, e.g. 105.
+  std::optional<std::string> Detail;     ///< Further details, when the service gives any.
+  std::optional<std::string> ErrorCode;  ///< Symbolic code, e.g. "InvalidCredentials".
+  std::optional<std::string> Message;    ///< Human-readable description.
+  bool operator==(const AdApiError&) const = default;  ///< Field by field.
 };
 
 /// OperationError, an entry of ApiFaultDetail.OperationErrors.
 struct OperationError {
-  std::int32_t Code = 0;
-  std::optional<std::string> Details;
-  std::optional<std::string> ErrorCode;
-  std::optional<std::string> Message;
-  bool operator==(const OperationError&) const = default;
+  std::int32_t Code = 0;                 ///< Numeric error code, e.g. 4916.
+  std::optional<std::string> Details;    ///< Further details, when the service gives any.
+  std::optional<std::string> ErrorCode;  ///< Symbolic code, e.g. "CampaignServiceBudgetIdInvalid".
+  std::optional<std::string> Message;    ///< Human-readable description.
+  bool operator==(const OperationError&) const = default;  ///< Field by field.
 };
 
 /// A decoded fault, whichever protocol carried it.
 struct FaultDetail {
   /// "AdApiFaultDetail", "ApiFaultDetail", or the name of an undeclared detail kept as RawDetail.
   std::string Type;
-  std::string TrackingId;
-  std::vector<AdApiError> Errors;               ///< AdApiFaultDetail
-  std::vector<PartialError> BatchErrors;        ///< ApiFaultDetail
+  std::string TrackingId;                 ///< The failed call's TrackingId (give it to support).
+  std::vector<AdApiError> Errors;         ///< AdApiFaultDetail
+  std::vector<PartialError> BatchErrors;  ///< ApiFaultDetail
   std::vector<OperationError> OperationErrors;  ///< ApiFaultDetail
   std::string FaultString;                      ///< SOAP faultstring, when there is one.
   std::string RawDetail;                        ///< Text of a detail that is none of the above.
@@ -79,8 +82,9 @@ struct FaultDetail {
 /// The service answered with a fault. what() names every code, ErrorCode and the TrackingId.
 class ApiFault : public Error {
  public:
+  /// Kind() is kAuthentication when an error has code 105, 106, 108 or 109, else kApiFault.
   ApiFault(FaultDetail detail, int http_status);
-  const FaultDetail& Detail() const { return detail_; }
+  const FaultDetail& Detail() const { return detail_; }  ///< The decoded fault.
 
  private:
   FaultDetail detail_;
@@ -94,6 +98,8 @@ class ApiFault : public Error {
 template <typename R>
 class BatchInterrupted : public Error {
  public:
+  /// `partial` covers the first `completed_items` of `total_items`; `cause` is the failing call's
+  /// exception and `error` the same exception as an Error.
   BatchInterrupted(R partial, std::size_t completed_items, std::size_t total_items,
                    std::exception_ptr cause, const Error& error)
       : Error(error.Kind(),
@@ -105,8 +111,9 @@ class BatchInterrupted : public Error {
         partial_(std::move(partial)),
         completed_(completed_items),
         cause_(std::move(cause)) {}
-  const R& Result() const { return partial_; }
-  std::size_t CompletedItems() const { return completed_; }
+  const R& Result() const { return partial_; }               ///< What the earlier calls returned.
+  std::size_t CompletedItems() const { return completed_; }  ///< Items those calls covered.
+  /// Rethrows the failing call's own exception (ApiFault, Error...).
   [[noreturn]] void RethrowCause() const { std::rethrow_exception(cause_); }
 
  private:

@@ -1,4 +1,5 @@
-// bingads-budgets: domain results written in the REST JSON shapes of the v13 API.
+/// @file
+/// bingads-budgets: domain results written in the REST JSON shapes of the v13 API.
 #pragma once
 
 #include <bingads/errors.h>
@@ -21,11 +22,13 @@ struct JsonStyle {
 /// Each result in its operation's REST response shape: ids as JSON strings, Amount a JSON number
 /// with its exact digits, every property present (null when unset), e.g.
 /// {"TrackingId":"...","Budgets":[{...}|null,...],"PartialErrors":[...]}.
+///@{
 std::string ToJson(const GetBudgetsByIdsResult& result, const JsonStyle& style = {});
 std::string ToJson(const AddBudgetsResult& result, const JsonStyle& style = {});
 std::string ToJson(const UpdateBudgetsResult& result, const JsonStyle& style = {});
 std::string ToJson(const DeleteBudgetsResult& result, const JsonStyle& style = {});
 std::string ToJson(const GetCampaignIdsByBudgetIdsResult& result, const JsonStyle& style = {});
+///@}
 
 /// Reads budgets in the REST request shape {"Budgets":[{...},...]}. Amount must be a JSON number
 /// (its digits are kept exactly), Id a string or an integer, BudgetType a known BudgetLimitType;

@@ -1,4 +1,5 @@
-// bingads-budgets: the budget domain model shared by the SOAP and REST paths.
+/// @file
+/// bingads-budgets: the budget domain model shared by the SOAP and REST paths.
 #pragma once
 
 #include <bingads/decimal.h>
@@ -14,8 +15,11 @@ namespace bingads {
 /// Known values of BudgetLimitType. Budget::BudgetType is a string so that values the service adds
 /// later are kept rather than failing a call.
 namespace budget_type {
+/// Spent until depleted; for unshared campaign budgets only, so not settable on a shared budget.
 inline constexpr const char* kDailyBudgetAccelerated = "DailyBudgetAccelerated";
+/// Spread through the day; the only value a shared budget can be set to.
 inline constexpr const char* kDailyBudgetStandard = "DailyBudgetStandard";
+/// Spread over the campaign's life; not settable on a shared budget.
 inline constexpr const char* kLifetimeBudgetStandard = "LifetimeBudgetStandard";
 /// True for the three values the v13 contract lists.
 bool IsKnown(std::string_view value);
@@ -23,83 +27,86 @@ bool IsKnown(std::string_view value);
 
 /// A shared budget. Every field is optional: the service may leave any of them out or nil.
 struct Budget {
-  std::optional<Decimal> Amount;                 ///< Daily amount, exact.
-  std::optional<std::int32_t> AssociationCount;  ///< Campaigns sharing it (read-only).
-  std::optional<std::string> BudgetType;         ///< A BudgetLimitType value (see budget_type).
-  std::optional<std::int64_t> Id;                ///< System identifier.
-  std::optional<std::string> Name;               ///< Unique in the account, case-insensitively.
-  bool operator==(const Budget&) const = default;
+  std::optional<Decimal> Amount;                   ///< Daily amount, exact.
+  std::optional<std::int32_t> AssociationCount;    ///< Campaigns sharing it (read-only).
+  std::optional<std::string> BudgetType;           ///< A BudgetLimitType value (see budget_type).
+  std::optional<std::int64_t> Id;                  ///< System identifier.
+  std::optional<std::string> Name;                 ///< Unique in the account, case-insensitively.
+  bool operator==(const Budget&) const = default;  ///< Field by field; Amount by value.
 };
 
 /// One entry of BatchError.ForwardCompatibilityMap; key and value are nillable on the wire.
 struct KeyValuePair {
-  std::optional<std::string> Key;
-  std::optional<std::string> Value;
-  bool operator==(const KeyValuePair&) const = default;
+  std::optional<std::string> Key;                        ///< Unset when nil or absent.
+  std::optional<std::string> Value;                      ///< Unset when nil or absent.
+  bool operator==(const KeyValuePair&) const = default;  ///< Field by field.
 };
 
 /// An item-level error; Index is the zero-based position of the failing item in the request.
 struct BatchError {
-  std::int32_t Code = 0;
-  std::optional<std::string> Details;
-  std::optional<std::string> ErrorCode;
-  std::optional<std::string> FieldPath;
+  std::int32_t Code = 0;                 ///< Numeric error code, e.g. 4916.
+  std::optional<std::string> Details;    ///< Further details, when the service gives any.
+  std::optional<std::string> ErrorCode;  ///< Symbolic code, e.g. "CampaignServiceBudgetIdInvalid".
+  std::optional<std::string> FieldPath;  ///< The field at fault, when known.
   std::vector<KeyValuePair> ForwardCompatibilityMap;  ///< Empty when nil, absent or empty.
-  std::int32_t Index = 0;
-  std::optional<std::string> Message;
-  std::optional<std::string> Type;
-  bool operator==(const BatchError&) const = default;
+  std::int32_t Index = 0;                             ///< Zero-based position of the failing item.
+  std::optional<std::string> Message;                 ///< Human-readable description.
+  std::optional<std::string> Type;  ///< The error's type name as the service sends it.
+  bool operator==(const BatchError&) const = default;  ///< Field by field.
 };
 
 /// The EditorialError subtype of BatchError.
 struct EditorialError : BatchError {
-  std::optional<bool> Appealable;
-  std::optional<std::string> DisapprovedText;
-  std::optional<std::string> Location;
-  std::optional<std::string> PublisherCountry;
-  std::int32_t ReasonCode = 0;
-  bool operator==(const EditorialError&) const = default;
+  std::optional<bool> Appealable;               ///< Whether an exception may be requested.
+  std::optional<std::string> DisapprovedText;   ///< The text that was disapproved.
+  std::optional<std::string> Location;          ///< Where the text is, e.g. the field name.
+  std::optional<std::string> PublisherCountry;  ///< Country of the policy that applied.
+  std::int32_t ReasonCode = 0;                  ///< The editorial reason code.
+  bool operator==(const EditorialError&) const = default;  ///< Field by field, base included.
 };
 
 /// A partial error keeps its subtype: BatchError or EditorialError, by value.
 using PartialError = std::variant<BatchError, EditorialError>;
 
 /// The BatchError fields of either alternative.
+///@{
 const BatchError& BaseOf(const PartialError& error);
 BatchError& BaseOf(PartialError& error);
+///@}
 
 /// What every operation returns besides its own list: the partial errors, whose Index refers to
 /// the caller's list, and the TrackingId of every call that did the work (one per call of at most
 /// 100 items; support asks for them).
 struct BatchResult {
-  std::vector<PartialError> PartialErrors;
-  std::vector<std::string> TrackingIds;
+  std::vector<PartialError> PartialErrors;  ///< In the order the service listed them.
+  std::vector<std::string> TrackingIds;     ///< One per call made, in call order.
 };
 
 /// GetBudgetsByIds: one slot per requested id, empty where the service returned null; or every
 /// budget of the account when no ids were given.
 struct GetBudgetsByIdsResult : BatchResult {
-  std::vector<std::optional<Budget>> Budgets;
+  std::vector<std::optional<Budget>> Budgets;  ///< Positional; empty slot for a null.
 };
 
 /// AddBudgets: the new ids, one slot per budget given, empty where that budget was not added.
 struct AddBudgetsResult : BatchResult {
-  std::vector<std::optional<std::int64_t>> BudgetIds;
+  std::vector<std::optional<std::int64_t>> BudgetIds;  ///< Positional; empty when not added.
 };
 
-/// UpdateBudgets and DeleteBudgets report only partial errors.
+/// UpdateBudgets reports only partial errors.
 struct UpdateBudgetsResult : BatchResult {};
+/// DeleteBudgets reports only partial errors.
 struct DeleteBudgetsResult : BatchResult {};
 
 /// The campaigns sharing one budget. Ids items are nillable on the wire.
 struct IdCollection {
-  std::vector<std::optional<std::int64_t>> Ids;
-  bool operator==(const IdCollection&) const = default;
+  std::vector<std::optional<std::int64_t>> Ids;          ///< Campaign ids; empty slot for a nil.
+  bool operator==(const IdCollection&) const = default;  ///< Element by element.
 };
 
 /// GetCampaignIdsByBudgetIds: one slot per requested budget id, empty where it was not found.
 struct GetCampaignIdsByBudgetIdsResult : BatchResult {
-  std::vector<std::optional<IdCollection>> CampaignIdCollection;
+  std::vector<std::optional<IdCollection>> CampaignIdCollection;  ///< Positional, one per id.
 };
 
 }  // namespace bingads

@@ -1,5 +1,6 @@
-// bingads-budgets: protocol parity — the same work over SOAP and REST, compared field by field,
-// with what each protocol cost. For migration checks in your own tests and in the CLI.
+/// @file
+/// bingads-budgets: protocol parity — the same work over SOAP and REST, compared field by field,
+/// with what each protocol cost. For migration checks in your own tests and in the CLI.
 #pragma once
 
 #include <bingads/client.h>
@@ -15,16 +16,16 @@ namespace bingads {
 /// One field that differs: where (e.g. "Budgets[3].Amount", "PartialErrors[Index=7].Code") and
 /// the two values as text ("(empty)" for an empty slot, "(unset)" for an unset field).
 struct Difference {
-  std::string where;
-  std::string soap;
-  std::string rest;
-  bool operator==(const Difference&) const = default;
+  std::string where;  ///< Path of the field, e.g. "Budgets[3].Amount".
+  std::string soap;   ///< The SOAP side's value as text.
+  std::string rest;   ///< The REST side's value as text.
+  bool operator==(const Difference&) const = default;  ///< Field by field.
 };
 
 /// The field-by-field comparison of two domain results of one operation.
 struct ParityReport {
-  std::vector<Difference> differences;
-  bool Parity() const { return differences.empty(); }
+  std::vector<Difference> differences;                 ///< Empty when both sides agree.
+  bool Parity() const { return differences.empty(); }  ///< True when there is no difference.
 };
 
 /// What to leave out of a comparison (used for writes, where each protocol made its own copy).
@@ -37,6 +38,7 @@ struct CompareRules {
 /// Compares position by position (empty slots included); partial errors are matched by Index (in
 /// order within one Index) and compared with their subtype and every field. TrackingIds are never
 /// compared.
+///@{
 ParityReport CompareResults(const GetBudgetsByIdsResult& soap, const GetBudgetsByIdsResult& rest,
                             const CompareRules& rules = {});
 ParityReport CompareResults(const AddBudgetsResult& soap, const AddBudgetsResult& rest,
@@ -46,45 +48,53 @@ ParityReport CompareResults(const BatchResult& soap, const BatchResult& rest,
 ParityReport CompareResults(const GetCampaignIdsByBudgetIdsResult& soap,
                             const GetCampaignIdsByBudgetIdsResult& rest,
                             const CompareRules& rules = {});
+///@}
 
 /// The cost of one protocol over the runs of a comparison.
 struct ProtocolCost {
-  std::vector<double> latencies_ms;  ///< One per call of the measured operation.
-  double p50_ms = 0, p95_ms = 0, max_ms = 0;
+  std::vector<double> latencies_ms;       ///< One per call of the measured operation.
+  double p50_ms = 0;                      ///< Median of latencies_ms.
+  double p95_ms = 0;                      ///< 95th percentile of latencies_ms.
+  double max_ms = 0;                      ///< Slowest call.
   std::uint64_t request_bytes = 0;        ///< On the wire, all measured calls.
   std::uint64_t response_wire_bytes = 0;  ///< On the wire: compressed when gzip was used.
   std::uint64_t response_bytes = 0;       ///< Decompressed bodies.
   double cpu_ms = 0;                      ///< Client CPU time (this thread) of the measured calls.
-  int calls = 0;
+  int calls = 0;  ///< Measured operation calls (one per latencies_ms entry).
 };
 
 /// The outcome of one operation compared over both protocols.
 struct Comparison {
   std::string operation;  ///< e.g. "GetBudgetsByIds"
   std::string label;      ///< What was compared, e.g. "get --ids 1,2,3" or a migrate-check case.
-  ParityReport parity;
-  ProtocolCost soap, rest;
-  std::string error;  ///< Set when the comparison could not run (e.g. a fault on one side).
+  ParityReport parity;    ///< SOAP against REST, field by field.
+  ProtocolCost soap;      ///< What the SOAP runs cost.
+  ProtocolCost rest;      ///< What the REST runs cost.
+  std::string error;      ///< Set when the comparison could not run (e.g. a fault on one side).
 };
 
 /// Settings of a comparison run: one client configuration per protocol (same endpoint and account).
 struct CompareOptions {
-  ClientOptions soap;
-  ClientOptions rest;
-  int repeat = 1;     ///< Runs of the measured operation per protocol.
-  bool keep = false;  ///< Keep the copies that write comparisons create.
-  bool gzip = true;   ///< Ask for gzip, to report compressed and uncompressed bytes.
-  std::string tag;    ///< Suffix base for write copies; empty means a time-based one.
+  ClientOptions soap;  ///< The SOAP client; its protocol is forced to SOAP.
+  ClientOptions rest;  ///< The REST client; its protocol is forced to REST.
+  int repeat = 1;      ///< Runs of the measured operation per protocol.
+  bool keep = false;   ///< Keep the copies that write comparisons create.
+  bool gzip = true;    ///< Ask for gzip, to report compressed and uncompressed bytes.
+  std::string tag;     ///< Suffix base for write copies; empty means a time-based one.
   std::function<void(int done, int total)> progress;  ///< Called after each run.
 };
 
-/// The comparisons. Reads run the same request on both protocols; writes make one copy per
-/// protocol (names suffixed " [soap-TAG]" / " [rest-TAG]"), read both back and compare them with
-/// the suffix and the ids set aside, then delete the copies unless `keep`.
+// The comparisons. Reads run the same request on both protocols; writes make one copy per
+// protocol (names suffixed " [soap-TAG]" / " [rest-TAG]"), read both back and compare them with
+// the suffix and the ids set aside, then delete the copies unless `keep`.
+
+/// GetBudgetsByIds with the same ids on both protocols.
 Comparison CompareGetBudgetsByIds(const CompareOptions& options,
                                   const std::vector<std::int64_t>& ids);
+/// GetCampaignIdsByBudgetIds with the same ids on both protocols.
 Comparison CompareGetCampaignIdsByBudgetIds(const CompareOptions& options,
                                             const std::vector<std::int64_t>& ids);
+/// Adds the budgets once per protocol (names suffixed), then reads both copies back.
 Comparison CompareAddBudgets(const CompareOptions& options, const std::vector<Budget>& budgets);
 /// Copies the budgets whose Id the updates name, then applies the updates to each copy.
 Comparison CompareUpdateBudgets(const CompareOptions& options, const std::vector<Budget>& updates);
@@ -97,8 +107,9 @@ Comparison CompareDeleteBudgets(const CompareOptions& options,
 /// on budgets it creates and deletes them afterwards.
 std::vector<Comparison> MigrateCheck(const CompareOptions& options);
 
-/// Reports. The JSON schema is documented in the README ("compare --json").
+/// A plain-text table: one row per comparison with parity, latencies and bytes per protocol.
 std::string RenderTable(const std::vector<Comparison>& comparisons);
+/// The comparisons as JSON; the schema is documented in the README ("compare --json").
 std::string RenderJson(const std::vector<Comparison>& comparisons);
 /// A self-contained offline HTML page: parity matrix, SVG latency distributions and byte counts.
 std::string RenderHtml(const std::vector<Comparison>& comparisons, const std::string& title);

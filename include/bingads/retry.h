@@ -1,4 +1,5 @@
-// bingads-budgets: the one retry policy both protocols share.
+/// @file
+/// bingads-budgets: the one retry policy both protocols share.
 #pragma once
 
 #include <bingads/errors.h>
@@ -21,13 +22,14 @@ namespace bingads {
 ///   sent (connection refused, DNS, connect timeout), HTTP 429, or code 117. Never after a send
 ///   that timed out or a 5xx, since the service may have done the work.
 struct RetryOptions {
-  int max_attempts = 4;
+  int max_attempts = 4;  ///< Sends in all, the first included; 1 turns retries off.
+  /// No retry starts later than this after the first send.
   std::chrono::milliseconds max_total{90'000};
-  std::chrono::milliseconds initial_backoff{1'000};
-  std::chrono::milliseconds max_backoff{30'000};
-  double multiplier = 2.0;
+  std::chrono::milliseconds initial_backoff{1'000};  ///< Wait before the first retry.
+  std::chrono::milliseconds max_backoff{30'000};     ///< Cap of any one backoff wait.
+  double multiplier = 2.0;                           ///< Growth of the backoff per retry.
   double jitter = 0.2;  ///< Fraction: each wait is multiplied by a factor in [1-jitter, 1+jitter].
-  std::chrono::milliseconds throttle_delay{5'000};
+  std::chrono::milliseconds throttle_delay{5'000};  ///< Least wait after throttling.
 };
 
 /// Whether an operation may be repeated without changing the outcome.
@@ -35,9 +37,9 @@ enum class Idempotency { kRead, kWrite };
 
 /// The policy's verdict on one failed attempt.
 struct RetryDecision {
-  bool retry = false;
-  std::chrono::milliseconds delay{0};
-  const char* reason = "";  ///< Why (for logs and tests), e.g. "HTTP 429".
+  bool retry = false;                  ///< Send again.
+  std::chrono::milliseconds delay{0};  ///< Wait this long first (when retry).
+  const char* reason = "";             ///< Why (for logs and tests), e.g. "HTTP 429".
 };
 
 /// Decides about attempt number `attempt` (1 for the first send) that failed with `error`, when

@@ -1,4 +1,5 @@
-// bingads-budgets: the one HTTP seam that carries both protocols.
+/// @file
+/// bingads-budgets: the one HTTP seam that carries both protocols.
 #pragma once
 
 #include <chrono>
@@ -13,28 +14,29 @@
 
 namespace bingads {
 
+/// HTTP header fields in order, as (name, value); names keep the case they were sent with.
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 /// An HTTP request as the protocol layers build it.
 struct HttpRequest {
-  std::string Method;  ///< "POST", "PUT", "DELETE"...
-  std::string Url;
-  HttpHeaders Headers;
-  std::string Body;
+  std::string Method;   ///< "POST", "PUT", "DELETE"...
+  std::string Url;      ///< Absolute URL, e.g. https://campaign.api.bingads.microsoft.com/...
+  HttpHeaders Headers;  ///< Request headers; the transport adds Host, Content-Length and such.
+  std::string Body;     ///< Request body, sent as is (empty for none).
 };
 
 /// An HTTP response. Any status counts as a response; the protocol layer decides what it means.
 struct HttpResponse {
-  int Status = 0;
-  HttpHeaders Headers;
-  std::string Body;
+  int Status = 0;       ///< HTTP status code, e.g. 200 or 500.
+  HttpHeaders Headers;  ///< Response headers, in the order received.
+  std::string Body;     ///< Response body, decompressed when it came gzip-encoded.
   /// Connections the transport opened for this exchange; 0 means an open one was reused.
   int NewConnections = 0;
   /// Bytes on the wire, as the transport counted them (0 when it does not count): the request
   /// (headers and body; only with TransportOptions::count_request_bytes) and the response
   /// (headers and body as received, compressed if it was).
   std::uint64_t WireRequestBytes = 0;
-  std::uint64_t WireResponseBytes = 0;
+  std::uint64_t WireResponseBytes = 0;  ///< See WireRequestBytes.
   /// First header of that name, compared case-insensitively.
   std::optional<std::string> Header(std::string_view name) const;
 };
@@ -44,6 +46,8 @@ struct HttpResponse {
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
+  /// Sends `request` and returns the response whatever its status; throws bingads::Error when
+  /// none arrived (kTimeout when a timeout expired, kTransport otherwise).
   virtual HttpResponse Send(const HttpRequest& request) = 0;
 };
 
