@@ -41,8 +41,9 @@ std::string_view TrimXmlSpace(std::string_view s) {
 }  // namespace
 
 Decimal::Decimal() : text_("0") {}
-Decimal::Decimal(std::string text, std::string canonical)
-    : text_(std::move(text)), canonical_(std::move(canonical)) {
+Decimal::Decimal(std::string_view canonical_json) : text_(canonical_json) {}
+Decimal::Decimal(std::string text, std::string canonical) : text_(std::move(text)) {
+  if (!canonical.empty()) canonical_ = std::make_shared<const std::string>(std::move(canonical));
   // JSON forbids '+', a leading '.', a trailing '.' and leading zeros such as "007".
   const std::string_view t = text_;
   const std::string_view digits = t.substr(!t.empty() && t.front() == '-' ? 1 : 0);
@@ -91,8 +92,12 @@ std::optional<Decimal> Decimal::FromJsonNumber(std::string_view s) {
     if (i == frac_begin) return std::nullopt;
     frac_digits = s.substr(frac_begin, i - frac_begin);
   }
-  if (i == s.size())
+  if (i == s.size()) {
+    // JSON leaves out leading zeros, so the text is canonical unless its fraction ends in a zero
+    // or it is "-0": then it is valid JSON text with a different canonical form.
+    if ((frac_digits.empty() || frac_digits.back() != '0') && s != "-0") return Decimal(s);
     return Decimal(std::string(s), MakeCanonical(s, negative, int_digits, frac_digits));
+  }
   if (s[i] != 'e' && s[i] != 'E') return std::nullopt;
   // An exponent: move the decimal point through the digits.
   ++i;

@@ -1,8 +1,11 @@
 #include <bingads/decimal.h>
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <utility>
+
+#include "text.h"
 
 using bingads::Decimal;
 
@@ -69,4 +72,25 @@ TEST_CASE("decimal: JsonText is valid JSON even when the xs:decimal text is not"
   CHECK(Decimal::FromString("007").JsonText() == "7");
   CHECK(Decimal::FromString("5.").JsonText() == "5");
   CHECK(Decimal::FromString("-0.75").JsonText() == "-0.75");
+}
+
+TEST_CASE("whole numbers: 64-bit ids and 32-bit counts parse exactly, to the last value") {
+  using bingads::internal::ParseWhole;
+  CHECK(ParseWhole<std::int64_t>("9223372036854775807") == INT64_MAX);
+  CHECK(ParseWhole<std::int64_t>("-9223372036854775808") == INT64_MIN);
+  CHECK(ParseWhole<std::int64_t>("9007199254740993") == 9007199254740993LL);  // 2^53 + 1
+  CHECK(ParseWhole<std::int64_t>("-0") == 0);
+  CHECK(ParseWhole<std::int64_t>("0000000000000000000000042") == 42);  // zeros are not digits
+  CHECK(ParseWhole<std::int32_t>("2147483647") == INT32_MAX);
+  CHECK(ParseWhole<std::int32_t>("-2147483648") == INT32_MIN);
+  for (const char* bad : {"9223372036854775808", "-9223372036854775809", "18446744073709551616",
+                          "99999999999999999999", "", "-", "+1", " 1", "1 ", "1.0", "1e3", "0x10",
+                          "12a", "--1", "\xef\xbc\x91"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseWhole<std::int64_t>(bad).has_value());
+  }
+  for (const char* bad : {"2147483648", "-2147483649", "4294967296", "9223372036854775807"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(ParseWhole<std::int32_t>(bad).has_value());
+  }
 }

@@ -2,6 +2,7 @@
 /// bingads-budgets: exact decimal amounts (xs:decimal) that never pass through a binary double.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,7 +36,7 @@ class Decimal {
 
   /// Canonical form: no '+', no leading zeros, no trailing fractional zeros, "-0" is "0".
   /// Valid both as xs:decimal and as a JSON number.
-  const std::string& Canonical() const { return canonical_.empty() ? text_ : canonical_; }
+  const std::string& Canonical() const { return canonical_ ? *canonical_ : text_; }
 
   /// Text() when it is also valid JSON number text, Canonical() otherwise ("+1" or ".5").
   const std::string& JsonText() const { return json_text_ok_ ? text_ : Canonical(); }
@@ -47,8 +48,10 @@ class Decimal {
 
  private:
   Decimal(std::string text, std::string canonical);
+  explicit Decimal(std::string_view canonical_json);  // text both canonical and valid JSON
   std::string text_;
-  std::string canonical_;  // empty when text_ is already canonical
+  // Null when text_ is already canonical (the common case): moves and copies stay cheap.
+  std::shared_ptr<const std::string> canonical_;
   bool json_text_ok_ = true;
 };
 
