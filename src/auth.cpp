@@ -87,7 +87,8 @@ class OAuthTokenProvider final : public TokenProvider {
     Log("< HTTP " + std::to_string(response.Status) + " " + internal::RedactBody(response.Body));
 
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(response.Body.data(), response.Body.size());
+    doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag>(
+        response.Body.data(), response.Body.size());
     const bool json = !doc.HasParseError() && doc.IsObject();
     auto text = [&](const char* name) -> std::string {
       if (!json) return {};

@@ -104,6 +104,8 @@ TEST_CASE("oauth: a refused refresh is a distinct authentication error") {
   f.token_endpoint->Push(200, R"({"access_token":"AT","expires_in":"soon"})");
   CHECK_THROWS_WITH_AS(provider->AccessToken(), doctest::Contains("no access_token or expires_in"),
                        Error);
+  f.token_endpoint->Push(200, R"({"access_token":)" + std::string(1'000'000, '['));
+  CHECK_THROWS_WITH_AS(provider->AccessToken(), doctest::Contains("not a token response"), Error);
   OAuthOptions missing;
   CHECK_THROWS_WITH_AS(MakeOAuthTokenProvider(missing), "OAuth: client_id is required", Error);
 }

@@ -152,6 +152,13 @@ TEST_CASE("emulator: malformed SOAP requests get a fault naming the problem") {
     CHECK_MESSAGE(r.Body.find(">" + c.faultcode + "<") != std::string::npos, r.Body);
     CHECK_MESSAGE(r.Body.find(c.expected) != std::string::npos, r.Body);
   }
+  // A million nested elements: answered (the request is not a GetBudgetsByIds), the emulator
+  // stays up.
+  std::string nest;
+  for (int i = 0; i < 1'000'000; ++i) nest += "<a>";
+  const HttpResponse deep = Raw(emulator, kSoapPath, soap11, Envelope(kAuthHeaders, nest));
+  CHECK(deep.Status == 500);
+  CHECK(deep.Body.find("<faultcode") != std::string::npos);
   // SOAPAction must name the operation in the body.
   HttpHeaders wrong_action = soap11;
   wrong_action[1].second = "\"AddBudgets\"";
@@ -209,6 +216,11 @@ TEST_CASE("emulator: malformed REST requests get a 400 fault naming the problem"
     CHECK_MESSAGE(r.Body.find(c.expected) != std::string::npos, r.Body);
     CHECK(r.Header("TrackingId").has_value());
   }
+  // Nesting a million levels deep is refused like any other bad JSON, and the emulator stays up.
+  const HttpResponse deep = Raw(emulator, "/CampaignManagement/v13/Budgets/QueryByIds", headers,
+                                R"({"BudgetIds":)" + std::string(1'000'000, '['));
+  CHECK(deep.Status == 400);
+  CHECK(deep.Body.find("not JSON") != std::string::npos);
   const HttpResponse unknown = Raw(emulator, "/CampaignManagement/v13/Nothing", headers, "{}");
   CHECK(unknown.Status == 404);
   // Ids as JSON numbers are accepted too.

@@ -1,6 +1,7 @@
 // Bad responses and faults: every one ends in a typed error with a clear message, never a crash
 // and never a silently wrong result.
 #include <bingads/client.h>
+#include <bingads/json.h>
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -66,6 +67,21 @@ TEST_CASE("malformed: empty and truncated bodies") {
       CHECK(Contains(e.what(), "could not be read"));
     }
   }
+}
+
+TEST_CASE("malformed: nesting a million levels deep is an error, not a stack overflow") {
+  const std::string deep_json = R"({"Budgets":)" + std::string(1'000'000, '[');
+  const Error rest = CallFails(Protocol::kRest, 200, deep_json);
+  CHECK(rest.Kind() == ErrorKind::kMalformedResponse);
+  CHECK(Contains(rest.what(), "not JSON"));
+  std::string deep_xml = testing::Fixture("soap/get_budgets_mixed.xml");
+  const std::size_t body = deep_xml.find("<s:Body>") + 8;
+  std::string nest;
+  for (int i = 0; i < 1'000'000; ++i) nest += "<a>";
+  deep_xml.insert(body, nest);
+  const Error soap = CallFails(Protocol::kSoap, 200, deep_xml);
+  CHECK(soap.Kind() == ErrorKind::kMalformedResponse);
+  CHECK_THROWS_AS(BudgetsFromJson(R"({"Budgets":)" + std::string(1'000'000, '[')), Error);
 }
 
 TEST_CASE("malformed: SOAP values that are not what the contract says") {

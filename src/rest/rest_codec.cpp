@@ -16,7 +16,10 @@ namespace {
 constexpr const char* kProtocol = "REST";
 // UTF-8 is checked before parsing (InvalidUtf8, much faster than RapidJSON's own per-character
 // check, which also turns off its fast string scan), so the parser is not asked to validate again.
-constexpr unsigned kParseFlags = rapidjson::kParseNumbersAsStringsFlag;
+// The iterative parser keeps nesting on the heap: a body of a million '[' is an error, not a stack
+// overflow.
+constexpr unsigned kParseFlags =
+    rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag;
 
 using Value = rapidjson::Value;
 
@@ -190,9 +193,9 @@ class Reader {
 
   // One pass over the members (a budget has five; looking each up by name would scan them all
   // five times). Of a repeated member the last one counts (RFC 8259 leaves that to the reader).
-  Budget ReadBudget(const Value& v, const Path& path) const {
+  // Fills `b` in place (the caller's slot), so no Budget is built twice.
+  void ReadBudget(const Value& v, const Path& path, Budget& b) const {
     if (!v.IsObject()) Fail(path, "expected a Budget object or null");
-    Budget b;
     for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
       const std::string_view key(m->name.GetString(), m->name.GetStringLength());
       const Value* value = &m->value;
@@ -208,7 +211,6 @@ class Reader {
         b.Name = String(value, "Name", path);
       }
     }
-    return b;
   }
 
   BatchError ReadBatchErrorFields(const Value& v, const Path& path) const {
@@ -398,7 +400,8 @@ class RestCodec final : public Codec {
         if (item.IsNull()) {
           result.Budgets.emplace_back();
         } else {
-          result.Budgets.emplace_back(reader.ReadBudget(item, Path{&budgets_path, nullptr, i}));
+          reader.ReadBudget(item, Path{&budgets_path, nullptr, i},
+                            result.Budgets.emplace_back(std::in_place).value());
         }
       }
     }

@@ -205,14 +205,15 @@ std::vector<Budget> BudgetsFromJson(std::string_view json) {
   // Parsed twice: once to see real JSON types (a quoted amount is refused), once with numbers
   // kept as text so that Amount and Id keep every digit.
   rapidjson::Document typed;
-  typed.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  typed.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(json.data(),
+                                                                                      json.size());
   if (typed.HasParseError()) {
     Refuse("$", std::string("not JSON: ") + rapidjson::GetParseError_En(typed.GetParseError()) +
                     " at offset " + std::to_string(typed.GetErrorOffset()));
   }
   rapidjson::Document text;
-  text.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag>(
-      json.data(), json.size());
+  text.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag |
+             rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (!typed.IsObject()) Refuse("$", "expected an object {\"Budgets\":[...]}");
   for (auto it = typed.MemberBegin(); it != typed.MemberEnd(); ++it) {
     if (std::string_view(it->name.GetString()) != "Budgets") {

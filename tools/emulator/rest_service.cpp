@@ -111,8 +111,8 @@ Reply HandleRest(BudgetService& service, std::string_view method, std::string_vi
   const std::string tracking_id = BudgetService::NewTrackingId();
   try {
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag>(
-        body.data(), body.size());
+    doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag |
+              rapidjson::kParseIterativeFlag>(body.data(), body.size());
     if (doc.HasParseError()) {
       Refuse(std::string("the request body is not JSON: ") +
              rapidjson::GetParseError_En(doc.GetParseError()) + " at offset " +

@@ -565,7 +565,8 @@ void BudgetService::Load() {
                              " (the file is left as it is)");
   };
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(text.data(), text.size());
+  doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag>(text.data(),
+                                                                                    text.size());
   if (doc.HasParseError() || !doc.IsObject()) fail("not a JSON object");
   auto id_of = [&](const rapidjson::Value& v, const char* what) {
     const auto id = v.IsString() ? internal::ParseWhole<std::int64_t>(v.GetString()) : std::nullopt;
