@@ -5,15 +5,16 @@
 # and the script fails. Copy such an input to fuzz/regressions/TARGET/ and fix the cause: CTest
 # replays that folder on every run.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: soap_response rest_response soap_fault
-#                                              rest_fault budget_file emulator_soap emulator_rest
+#                                              rest_fault rest_fast_path budget_file emulator_soap
+#                                              emulator_rest
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(soap_response rest_response soap_fault rest_fault budget_file
-  emulator_soap emulator_rest)
+[ ${#targets[@]} -gt 0 ] || targets=(soap_response rest_response soap_fault rest_fault rest_fast_path
+  budget_file emulator_soap emulator_rest)
 
 scripts/install-deps.sh
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -39,6 +40,8 @@ for target in "${targets[@]}"; do
     soap_response | soap_fault) seed "$target" tests/fixtures/soap/* ;;
     rest_response | rest_fault) seed "$target" tests/fixtures/rest/* ;;
     budget_file) mkdir -p build-fuzz/corpus/budget_file && cp tests/fixtures/cli/* build-fuzz/corpus/budget_file/ ;;
+    rest_fast_path) mkdir -p build-fuzz/corpus/rest_fast_path &&
+      cp tests/fixtures/rest/* fuzz/seeds/budgets/* build-fuzz/corpus/rest_fast_path/ ;;
     emulator_soap) seed "$target" fuzz/seeds/requests/*.xml ;;
     emulator_rest) seed "$target" fuzz/seeds/requests/*.json ;;
     *) echo "fuzz: unknown target $target" >&2; exit 2 ;;

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "text.h"
+
 namespace bingads {
 namespace {
 
@@ -31,13 +33,6 @@ std::string MakeCanonical(std::string_view text, bool negative, std::string_view
   return out;
 }
 
-std::string_view TrimXmlSpace(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 Decimal::Decimal() : text_("0") {}
@@ -52,7 +47,7 @@ Decimal::Decimal(std::string text, std::string canonical) : text_(std::move(text
 }
 
 std::optional<Decimal> Decimal::Parse(std::string_view text) {
-  const std::string_view s = TrimXmlSpace(text);
+  const std::string_view s = internal::TrimXmlSpace(text);
   std::size_t i = 0;
   bool negative = false;
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';

@@ -1,34 +1,8 @@
 #include "internal.h"
 
-#include <charconv>
 #include <cstdio>
-#include <limits>
-
-#include "text.h"
 
 namespace bingads::internal {
-namespace {
-
-std::string_view TrimSpace(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
-std::optional<std::int64_t> ParseInt64(std::string_view text) {
-  return ParseWhole<std::int64_t>(TrimSpace(text));
-}
-
-std::optional<std::int32_t> ParseInt32(std::string_view text) {
-  auto value = ParseInt64(text);
-  if (!value || *value < std::numeric_limits<std::int32_t>::min() ||
-      *value > std::numeric_limits<std::int32_t>::max())
-    return std::nullopt;
-  return static_cast<std::int32_t>(*value);
-}
 
 std::string Excerpt(std::string_view body, std::size_t max) {
   std::string out;

@@ -15,10 +15,6 @@
 
 namespace bingads::internal {
 
-/// Strict decimal integer text (optional '-', digits, surrounding XML whitespace allowed).
-std::optional<std::int64_t> ParseInt64(std::string_view text);
-std::optional<std::int32_t> ParseInt32(std::string_view text);
-
 /// A printable one-line excerpt of a body for error messages (control bytes escaped, capped).
 std::string Excerpt(std::string_view body, std::size_t max = 160);
 
@@ -59,6 +55,8 @@ class Codec {
 };
 
 std::unique_ptr<Codec> MakeSoapCodec();
-std::unique_ptr<Codec> MakeRestCodec();
+/// The REST codec. `fast_path` lets GetBudgetsByIds responses of the usual shape skip the DOM
+/// (fast_scan.h); tests and the differential fuzz target turn it off to compare.
+std::unique_ptr<Codec> MakeRestCodec(bool fast_path = true);
 
 }  // namespace bingads::internal

@@ -1,7 +1,9 @@
 // A strict whole-number parser shared by the library, the CLI and the emulator.
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -14,6 +16,7 @@ namespace bingads::internal {
 template <typename T>
 std::optional<T> ParseWhole(std::string_view text) {
   static_assert(std::is_integral_v<T> && std::is_signed_v<T> && sizeof(T) <= 8);
+  static_assert(std::endian::native == std::endian::little, "the 8-digit step assumes it");
   const char* p = text.data();
   const char* const end = p + text.size();
   const bool negative = p != end && *p == '-';
@@ -23,6 +26,23 @@ std::optional<T> ParseWhole(std::string_view text) {
   // Up to 19 digits fit in 64 unsigned bits, so the loop needs no overflow check of its own.
   if (end - p > 19) return std::nullopt;
   std::uint64_t value = 0;
+  // Eight digits at a time where there are eight (ids have 16 or more): checked and combined in
+  // a few word operations instead of a multiply-add chain per digit.
+  while (end - p >= 8) {
+    std::uint64_t chunk;
+    std::memcpy(&chunk, p, 8);  // first digit in the lowest byte (little-endian)
+    if ((chunk & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL ||
+        ((chunk + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL) {
+      return std::nullopt;
+    }
+    chunk -= 0x3030303030303030ULL;
+    chunk = chunk * 10 + (chunk >> 8);  // pairs of digits
+    chunk = (((chunk & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+             (((chunk >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+            32;
+    value = value * 100000000ULL + chunk;
+    p += 8;
+  }
   for (; p != end; ++p) {
     const unsigned digit = static_cast<unsigned char>(*p) - unsigned{'0'};
     if (digit > 9) return std::nullopt;
@@ -34,6 +54,21 @@ std::optional<T> ParseWhole(std::string_view text) {
   if (value > limit) return std::nullopt;
   // Unsigned negation wraps, and the conversion back is modular (C++20): -limit is the minimum.
   return static_cast<T>(negative ? 0U - value : value);
+}
+
+/// Strict decimal integer text with surrounding XML whitespace allowed (as xs:long and xs:int
+/// are, and as ids arrive in JSON strings).
+inline std::string_view TrimXmlSpace(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+inline std::optional<std::int64_t> ParseInt64(std::string_view text) {
+  return ParseWhole<std::int64_t>(TrimXmlSpace(text));
+}
+inline std::optional<std::int32_t> ParseInt32(std::string_view text) {
+  return ParseWhole<std::int32_t>(TrimXmlSpace(text));
 }
 
 }  // namespace bingads::internal

@@ -81,11 +81,15 @@ TEST_CASE("whole numbers: 64-bit ids and 32-bit counts parse exactly, to the las
   CHECK(ParseWhole<std::int64_t>("9007199254740993") == 9007199254740993LL);  // 2^53 + 1
   CHECK(ParseWhole<std::int64_t>("-0") == 0);
   CHECK(ParseWhole<std::int64_t>("0000000000000000000000042") == 42);  // zeros are not digits
+  CHECK(ParseWhole<std::int64_t>("-1234567890123456789") == -1234567890123456789LL);
+  CHECK(ParseWhole<std::int64_t>("12345678") == 12345678);
+  CHECK(ParseWhole<std::int64_t>("9876543210") == 9876543210LL);
   CHECK(ParseWhole<std::int32_t>("2147483647") == INT32_MAX);
   CHECK(ParseWhole<std::int32_t>("-2147483648") == INT32_MIN);
   for (const char* bad : {"9223372036854775808", "-9223372036854775809", "18446744073709551616",
                           "99999999999999999999", "", "-", "+1", " 1", "1 ", "1.0", "1e3", "0x10",
-                          "12a", "--1", "\xef\xbc\x91"}) {
+                          "12a", "--1", "\xef\xbc\x91", "1234567:12345678", "12345678/2345678",
+                          "123456781234567\x80", "1234 5678"}) {
     CAPTURE(bad);
     CHECK_FALSE(ParseWhole<std::int64_t>(bad).has_value());
   }

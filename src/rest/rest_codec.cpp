@@ -8,7 +8,9 @@
 #include <cstring>
 #include <string>
 
+#include "fast_scan.h"
 #include "internal.h"
+#include "text.h"
 
 namespace bingads::internal {
 namespace {
@@ -42,50 +44,6 @@ struct Path {
 };
 
 const Path kRoot{nullptr, "$", 0};
-
-// UTF-8 well-formedness of the whole body (RFC 3629: no overlongs, no surrogates, at most
-// U+10FFFF), eight ASCII bytes at a time where it can. Returns the offset of the first bad byte.
-std::optional<std::size_t> InvalidUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    if (i + 8 <= n) {
-      std::uint64_t word;
-      std::memcpy(&word, p + i, 8);
-      if ((word & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (std::size_t k = 2; k < len; ++k) {
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
-    }
-    i += len;
-  }
-  return std::nullopt;
-}
 
 // Reads typed fields out of the DOM; every mistake names its JSON path.
 class Reader {
@@ -255,14 +213,17 @@ class Reader {
 
   std::vector<PartialError> ReadPartialErrors(const Value& object, const char* name,
                                               const Path& path) const {
+    return ReadPartialErrorList(Array(object, name, path), Path{&path, name, 0});
+  }
+
+  // The items of a PartialErrors array at `path` (null gives none); null items are skipped.
+  std::vector<PartialError> ReadPartialErrorList(const Value* list, const Path& path) const {
     std::vector<PartialError> out;
-    if (const Value* list = Array(object, name, path)) {
-      out.reserve(list->Size());
-      for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
-        if ((*list)[i].IsNull()) continue;
-        const Path list_path{&path, name, 0};
-        out.push_back(ReadPartialError((*list)[i], Path{&list_path, nullptr, i}));
-      }
+    if (list == nullptr) return out;
+    out.reserve(list->Size());
+    for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+      if ((*list)[i].IsNull()) continue;
+      out.push_back(ReadPartialError((*list)[i], Path{&path, nullptr, i}));
     }
     return out;
   }
@@ -384,11 +345,22 @@ struct JsonBody : rapidjson::Document {
 
 class RestCodec final : public Codec {
  public:
+  explicit RestCodec(bool fast_path) : fast_path_(fast_path) {}
+
   HttpRequest EncodeGetBudgetsByIds(const CallTarget& target, Ids ids) override {
     return MakeRequest(target, "POST", "/Budgets/QueryByIds", IdsBody(ids));
   }
 
   GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) override {
+    if (fast_path_ && response.Status >= 200 && response.Status <= 299) {
+      GetBudgetsByIdsResult result;
+      std::string_view errors;
+      if (ScanGetBudgetsByIds(response.Body, result.Budgets, errors) &&
+          ReadScannedErrors(response, errors, result.PartialErrors)) {
+        result.TrackingIds.push_back(response.Header("TrackingId").value_or(""));
+        return result;
+      }
+    }
     JsonBody doc;
     Reader reader(response);
     auto result = Common<GetBudgetsByIdsResult>(response, doc, reader);
@@ -468,6 +440,23 @@ class RestCodec final : public Codec {
   }
 
  private:
+  // The PartialErrors value the fast path set aside, read by the general reader. False when it is
+  // not well-formed JSON text (the general path then reads the whole body and names the problem).
+  static bool ReadScannedErrors(const HttpResponse& response, std::string_view text,
+                                std::vector<PartialError>& out) {
+    if (text.empty()) return true;
+    if (InvalidUtf8(text)) return false;
+    JsonBody doc;
+    doc.buffer = text;
+    doc.ParseInsitu<kParseFlags>(doc.buffer.data());
+    if (doc.HasParseError() || !(doc.IsNull() || doc.IsArray())) return false;
+    const Path path{&kRoot, "PartialErrors", 0};
+    out = Reader(response).ReadPartialErrorList(doc.IsNull() ? nullptr : &doc, path);
+    return true;
+  }
+
+  bool fast_path_;
+
   // Parses the body (faults throw) and reads what every response has: PartialErrors and the
   // TrackingId header.
   template <typename Result>
@@ -519,6 +508,8 @@ class RestCodec final : public Codec {
 
 }  // namespace
 
-std::unique_ptr<Codec> MakeRestCodec() { return std::make_unique<RestCodec>(); }
+std::unique_ptr<Codec> MakeRestCodec(bool fast_path) {
+  return std::make_unique<RestCodec>(fast_path);
+}
 
 }  // namespace bingads::internal

@@ -1,0 +1,447 @@
+// The fast path of the REST GetBudgetsByIds reader: a strict JSON scanner that knows the shape
+// of the response and writes each budget straight into its slot. It accepts a subset of what the
+// general reader (RapidJSON's DOM, rest_codec.cpp) accepts, and declines everything else.
+#include "fast_scan.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "internal.h"
+#include "text.h"
+
+namespace bingads::internal {
+namespace {
+
+// Length of the well-formed UTF-8 sequence that starts at p (a byte >= 0x80), or 0.
+std::size_t Utf8Sequence(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = *p;
+  std::size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (static_cast<std::size_t>(end - p) < len || p[1] < lo || p[1] > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k) {
+    if (p[k] < 0x80 || p[k] > 0xBF) return 0;
+  }
+  return len;
+}
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+// 0x80 in each byte of `word` that is zero, exactly (no false positives from borrows).
+std::uint64_t ZeroBytes(std::uint64_t word) {
+  return ~(((word & ~kHighBits) + ~kHighBits) | word | ~kHighBits);
+}
+
+// How many bytes from p need no attention inside a string: not '"', '\\', a control character
+// or a non-ASCII byte. Eight bytes at a time.
+std::size_t PlainRun(const unsigned char* p, const unsigned char* end) {
+  const unsigned char* q = p;
+  while (end - q >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, q, 8);
+    const std::uint64_t special =
+        ZeroBytes(word ^ (kOnes * '"')) | ZeroBytes(word ^ (kOnes * '\\')) |
+        ((~((word & ~kHighBits) + kOnes * (0x80 - 0x20)) | word) & kHighBits);
+    if (special != 0) return static_cast<std::size_t>(q - p) + (std::countr_zero(special) >> 3);
+    q += 8;
+  }
+  while (q != end && *q != '"' && *q != '\\' && *q >= 0x20 && *q < 0x80) ++q;
+  return static_cast<std::size_t>(q - p);
+}
+
+// How many times `c` occurs in `text`, eight bytes at a time.
+std::size_t Count(std::string_view text, char c) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  std::size_t n = 0;
+  for (; end - p >= 8; p += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    // One bit per matching byte, summed into the top byte by the multiplication (no popcount
+    // instruction is assumed).
+    n += static_cast<std::size_t>(
+        ((ZeroBytes(word ^ (kOnes * static_cast<unsigned char>(c))) >> 7) * kOnes) >> 56);
+  }
+  for (; p != end; ++p) n += *p == static_cast<unsigned char>(c);
+  return n;
+}
+
+void AppendUtf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text)
+      : p_(reinterpret_cast<const unsigned char*>(text.data())), end_(p_ + text.size()) {}
+
+  const char* Position() const { return reinterpret_cast<const char*>(p_); }
+
+  void SkipSpace() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  bool Eat(char c) {
+    SkipSpace();
+    if (p_ == end_ || *p_ != static_cast<unsigned char>(c)) return false;
+    ++p_;
+    return true;
+  }
+
+  template <std::size_t N>
+  bool Literal(const char (&word)[N]) {
+    SkipSpace();
+    constexpr std::size_t n = N - 1;
+    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, word, n) != 0) return false;
+    p_ += n;
+    return true;
+  }
+
+  bool AtEnd() {
+    SkipSpace();
+    return p_ == end_;
+  }
+
+  // A member name without escapes or non-ASCII bytes, and the ':' after it.
+  bool Key(std::string_view& key) {
+    if (!Eat('"')) return false;
+    const unsigned char* start = p_;
+    p_ += PlainRun(p_, end_);
+    if (p_ == end_ || *p_ != '"') return false;
+    key = std::string_view(reinterpret_cast<const char*>(start),
+                           static_cast<std::size_t>(p_ - start));
+    ++p_;
+    return Eat(':');
+  }
+
+  // A string value, unescaped into `out` (or only checked when out is null), accepting exactly
+  // what RapidJSON accepts once the body is known to be UTF-8, except a lone low surrogate.
+  bool String(std::string* out) {
+    if (!Eat('"')) return false;
+    for (;;) {
+      const unsigned char* run = p_;
+      p_ += PlainRun(p_, end_);
+      if (out != nullptr) out->append(reinterpret_cast<const char*>(run), p_ - run);
+      if (p_ == end_ || *p_ < 0x20) return false;
+      if (*p_ == '"') {
+        ++p_;
+        return true;
+      }
+      if (*p_ >= 0x80) {
+        const std::size_t n = Utf8Sequence(p_, end_);
+        if (n == 0) return false;
+        if (out != nullptr) out->append(reinterpret_cast<const char*>(p_), n);
+        p_ += n;
+        continue;
+      }
+      if (++p_ == end_) return false;  // after the backslash
+      char plain;
+      switch (*p_++) {
+        case '"':
+          plain = '"';
+          break;
+        case '\\':
+          plain = '\\';
+          break;
+        case '/':
+          plain = '/';
+          break;
+        case 'b':
+          plain = '\b';
+          break;
+        case 'f':
+          plain = '\f';
+          break;
+        case 'n':
+          plain = '\n';
+          break;
+        case 'r':
+          plain = '\r';
+          break;
+        case 't':
+          plain = '\t';
+          break;
+        case 'u': {
+          std::uint32_t cp;
+          if (!Hex4(cp)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            std::uint32_t low;
+            if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
+            p_ += 2;
+            if (!Hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return false;
+          }
+          if (out != nullptr) AppendUtf8(*out, cp);
+          continue;
+        }
+        default:
+          return false;
+      }
+      if (out != nullptr) *out += plain;
+    }
+  }
+
+  // A number in JSON's grammar without an exponent, at most 100 characters (so that RapidJSON,
+  // which refuses numbers beyond a double's range even when it keeps their text, accepts it too).
+  bool Number(std::string_view& text) {
+    SkipSpace();
+    const unsigned char* start = p_;
+    if (p_ != end_ && *p_ == '-') ++p_;
+    if (p_ == end_ || !IsDigit(*p_)) return false;
+    if (*p_++ == '0') {
+      if (p_ != end_ && IsDigit(*p_)) return false;
+    } else {
+      while (p_ != end_ && IsDigit(*p_)) ++p_;
+    }
+    if (p_ != end_ && *p_ == '.') {
+      ++p_;
+      if (p_ == end_ || !IsDigit(*p_)) return false;
+      while (p_ != end_ && IsDigit(*p_)) ++p_;
+    }
+    if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) return false;
+    if (p_ - start > 100) return false;
+    text = std::string_view(reinterpret_cast<const char*>(start),
+                            static_cast<std::size_t>(p_ - start));
+    return true;
+  }
+
+  // The text of a value that may be a string or a number (ids and amounts are read from either,
+  // as the general reader does); `scratch` holds an unescaped string.
+  bool Scalar(std::string_view& text, std::string& scratch) {
+    SkipSpace();
+    if (p_ != end_ && *p_ == '"') {
+      scratch.clear();
+      if (!String(&scratch)) return false;
+      text = scratch;
+      return true;
+    }
+    return Number(text);
+  }
+
+  // Any value, checked but not kept; nesting deeper than 64 levels is declined.
+  bool Skip(int depth) {
+    if (depth > 64) return false;
+    SkipSpace();
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '"':
+        return String(nullptr);
+      case '{':
+        ++p_;
+        if (Eat('}')) return true;
+        do {
+          if (!String(nullptr) || !Eat(':') || !Skip(depth + 1)) return false;
+        } while (Eat(','));
+        return Eat('}');
+      case '[':
+        ++p_;
+        if (Eat(']')) return true;
+        do {
+          if (!Skip(depth + 1)) return false;
+        } while (Eat(','));
+        return Eat(']');
+      case 't':
+        return Literal("true");
+      case 'f':
+        return Literal("false");
+      case 'n':
+        return Literal("null");
+      default: {
+        std::string_view number;
+        return Number(number);
+      }
+    }
+  }
+
+ private:
+  static bool IsDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+  bool Hex4(std::uint32_t& value) {
+    if (end_ - p_ < 4) return false;
+    value = 0;
+    for (int i = 0; i < 4; ++i) {
+      const unsigned char c = *p_++;
+      value <<= 4;
+      if (c >= '0' && c <= '9') {
+        value |= c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        value |= c - 'a' + 10;
+      } else if (c >= 'A' && c <= 'F') {
+        value |= c - 'A' + 10;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  const unsigned char* p_;
+  const unsigned char* const end_;
+};
+
+enum class Field { kAmount, kAssociationCount, kBudgetType, kId, kName, kOther };
+
+Field FieldOf(std::string_view key) {
+  switch (key.size()) {
+    case 2:
+      return key == "Id" ? Field::kId : Field::kOther;
+    case 4:
+      return key == "Name" ? Field::kName : Field::kOther;
+    case 6:
+      return key == "Amount" ? Field::kAmount : Field::kOther;
+    case 10:
+      return key == "BudgetType" ? Field::kBudgetType : Field::kOther;
+    case 16:
+      return key == "AssociationCount" ? Field::kAssociationCount : Field::kOther;
+    default:
+      return Field::kOther;
+  }
+}
+
+// One Budget object into `b`, as the general reader's ReadBudget: the last of a repeated member
+// counts, null unsets, members it does not know are skipped.
+bool ScanBudget(Scanner& in, Budget& b, std::string& scratch) {
+  if (in.Eat('}')) return true;
+  do {
+    std::string_view key;
+    if (!in.Key(key)) return false;
+    const Field field_of_key = FieldOf(key);
+    if (field_of_key == Field::kName || field_of_key == Field::kBudgetType) {
+      std::optional<std::string>& field = field_of_key == Field::kName ? b.Name : b.BudgetType;
+      if (in.Literal("null")) {
+        field.reset();
+      } else if (!in.String(&field.emplace())) {
+        return false;
+      }
+      continue;
+    }
+    if (field_of_key == Field::kOther) {
+      if (!in.Skip(1)) return false;
+      continue;
+    }
+    std::string_view text;
+    if (in.Literal("null")) {
+      if (field_of_key == Field::kAmount) b.Amount.reset();
+      if (field_of_key == Field::kId) b.Id.reset();
+      if (field_of_key == Field::kAssociationCount) b.AssociationCount.reset();
+      continue;
+    }
+    if (!in.Scalar(text, scratch)) return false;
+    if (field_of_key == Field::kAmount) {
+      b.Amount = Decimal::FromJsonNumber(text);
+      if (!b.Amount) b.Amount = Decimal::Parse(text);
+      if (!b.Amount) return false;
+    } else if (field_of_key == Field::kId) {
+      b.Id = ParseInt64(text);
+      if (!b.Id) return false;
+    } else {
+      b.AssociationCount = ParseInt32(text);
+      if (!b.AssociationCount) return false;
+    }
+  } while (in.Eat(','));
+  return in.Eat('}');
+}
+
+}  // namespace
+
+std::optional<std::size_t> InvalidUtf8(std::string_view text) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = begin + text.size();
+  const auto* p = begin;
+  while (p != end) {
+    // Eight ASCII bytes at a time where it can.
+    if (end - p >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    const std::size_t n = Utf8Sequence(p, end);
+    if (n == 0) return static_cast<std::size_t>(p - begin);
+    p += n;
+  }
+  return std::nullopt;
+}
+
+bool ScanGetBudgetsByIds(std::string_view body, std::vector<std::optional<Budget>>& budgets,
+                         std::string_view& partial_errors) {
+  Scanner in(body);
+  std::string scratch;
+  bool seen_budgets = false, seen_errors = false;
+  // Room for as many slots as the body has objects (budgets, and partial errors, which about
+  // match the null slots), so the slots are not moved as they grow.
+  budgets.reserve(std::min(Count(body, '{'), body.size() / 16));
+  partial_errors = {};
+  if (!in.Eat('{')) return false;
+  if (!in.Eat('}')) {
+    do {
+      std::string_view key;
+      if (!in.Key(key)) return false;
+      if (key == "Budgets" && !seen_budgets) {
+        seen_budgets = true;
+        if (in.Literal("null")) continue;
+        if (!in.Eat('[')) return false;
+        if (in.Eat(']')) continue;
+        do {
+          if (in.Literal("null")) {
+            budgets.emplace_back();
+          } else if (!in.Eat('{') ||
+                     !ScanBudget(in, budgets.emplace_back(std::in_place).value(), scratch)) {
+            return false;
+          }
+        } while (in.Eat(','));
+        if (!in.Eat(']')) return false;
+      } else if (key == "PartialErrors" && !seen_errors) {
+        seen_errors = true;
+        in.SkipSpace();
+        const char* start = in.Position();
+        if (!in.Skip(1)) return false;
+        partial_errors = std::string_view(start, static_cast<std::size_t>(in.Position() - start));
+      } else {
+        return false;  // another member (a fault has Type), or one given twice
+      }
+    } while (in.Eat(','));
+    if (!in.Eat('}')) return false;
+  }
+  return in.AtEnd();
+}
+
+}  // namespace bingads::internal

@@ -1,0 +1,30 @@
+// The REST reader's fast path for GetBudgetsByIds, and the UTF-8 check both paths share.
+#pragma once
+
+#include <bingads/model.h>
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace bingads::internal {
+
+// UTF-8 well-formedness of the whole text (RFC 3629: no overlongs, no surrogates, at most
+// U+10FFFF). Returns the offset of the first bad byte.
+std::optional<std::size_t> InvalidUtf8(std::string_view text);
+
+// One pass over a GetBudgetsByIds success body of the usual shape -- an object whose only members
+// are "Budgets" and "PartialErrors", each at most once, in any order, null or an array -- straight
+// into the budget slots, without building a DOM. `partial_errors` receives the raw text of the
+// PartialErrors value (empty when absent) for the general reader to decode.
+//
+// Returns false for anything else: another member, a value of another type, an escape in a member
+// name, a number with an exponent, invalid UTF-8, any syntax error. The general (DOM) reader then
+// decodes the body and names the problem. When it returns true, the general reader would have
+// produced the same slots, text for text; the differential fuzz target (fuzz/rest_fast_path.cpp)
+// and the tests hold the two to that.
+bool ScanGetBudgetsByIds(std::string_view body, std::vector<std::optional<Budget>>& budgets,
+                         std::string_view& partial_errors);
+
+}  // namespace bingads::internal

@@ -1,0 +1,131 @@
+// The REST GetBudgetsByIds fast path (src/rest/fast_scan.h): it takes the usual response shapes,
+// declines the rest, and whatever it takes it reads exactly as the general reader does.
+#include <doctest/doctest.h>
+
+#include <climits>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "internal.h"
+#include "rest/fast_scan.h"
+#include "support.h"
+
+using namespace bingads;
+
+namespace {
+
+// A document of fuzz/seeds/budgets/, the differential fuzz target's seeds.
+std::string Seed(const std::string& name) {
+  const auto path = std::filesystem::path(BINGADS_SOURCE_DIR) / "fuzz" / "seeds" / "budgets" / name;
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+bool FastPathTakes(const std::string& body) {
+  std::vector<std::optional<Budget>> budgets;
+  std::string_view errors;
+  return internal::ScanGetBudgetsByIds(body, budgets, errors);
+}
+
+HttpResponse Ok(std::string body) {
+  HttpResponse r;
+  r.Status = 200;
+  r.Headers = {{"Content-Type", "application/json"}, {"TrackingId", "t-1"}};
+  r.Body = std::move(body);
+  return r;
+}
+
+// Decodes with and without the fast path and checks that both end alike: equal results (amounts
+// compared by their received text too) or the same error.
+void CheckAgreement(const std::string& body) {
+  auto fast = internal::MakeRestCodec(true);
+  auto general = internal::MakeRestCodec(false);
+  std::optional<GetBudgetsByIdsResult> a, b;
+  std::string error_a, error_b;
+  try {
+    a = fast->DecodeGetBudgetsByIds(Ok(body));
+  } catch (const Error& e) {
+    error_a = e.what();
+  }
+  try {
+    b = general->DecodeGetBudgetsByIds(Ok(body));
+  } catch (const Error& e) {
+    error_b = e.what();
+  }
+  CHECK(error_a == error_b);
+  REQUIRE(a.has_value() == b.has_value());
+  if (!a) return;
+  CHECK(a->Budgets == b->Budgets);
+  CHECK(a->PartialErrors == b->PartialErrors);
+  CHECK(a->TrackingIds == b->TrackingIds);
+  for (std::size_t i = 0; i < a->Budgets.size() && i < b->Budgets.size(); ++i) {
+    if (a->Budgets[i] && a->Budgets[i]->Amount && b->Budgets[i] && b->Budgets[i]->Amount) {
+      CHECK(a->Budgets[i]->Amount->Text() == b->Budgets[i]->Amount->Text());
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("rest fast path: takes the usual shapes and reads them as the general reader does") {
+  // The mixed fixture has an amount with an exponent, which the fast path leaves to the general
+  // reader; without it, the fast path takes the rest (unknown members, a future error type...).
+  const std::string fixture = testing::Fixture("rest/get_budgets_mixed.json");
+  CHECK_FALSE(FastPathTakes(fixture));
+  CheckAgreement(fixture);
+  std::string plain = fixture;
+  REQUIRE(plain.find("1E2") != std::string::npos);
+  plain.replace(plain.find("1E2"), 3, "100");
+  for (const std::string& body :
+       {plain, Seed("mixed_escapes.json"), Seed("nulls.json"), Seed("empty_object.json")}) {
+    CAPTURE(body);
+    CHECK(FastPathTakes(body));
+    CheckAgreement(body);
+  }
+  auto fast = internal::MakeRestCodec(true);
+  const auto r = fast->DecodeGetBudgetsByIds(Ok(Seed("mixed_escapes.json")));
+  REQUIRE(r.Budgets.size() == 5);
+  REQUIRE(r.Budgets[0].has_value());
+  CHECK(r.Budgets[0]->Name == std::string("Quote \" backslash \\ slash / controls \b\f\n\r\t "
+                                          "e-acute \xc3\xa9 grin \xf0\x9f\x98\x80 nul ") +
+                                  '\0' + " end");
+  CHECK(r.Budgets[0]->Amount->Text() == "12.50");
+  CHECK(r.Budgets[0]->Id == 9007199254740993LL);
+  CHECK(r.Budgets[0]->AssociationCount == 3);
+  CHECK_FALSE(r.Budgets[1].has_value());
+  CHECK(r.Budgets[2]->Name == "second wins");     // the last of a repeated member counts
+  CHECK_FALSE(r.Budgets[2]->Amount.has_value());  // null after a value unsets it
+  CHECK(r.Budgets[2]->Id == LLONG_MIN);
+  CHECK(r.Budgets[3] == Budget{});
+  CHECK(r.Budgets[4]->Amount->Text() == "-0");
+  CHECK(r.Budgets[4]->Amount->Canonical() == "0");
+  CHECK(r.Budgets[4]->Name == "\xe6\x9d\xb1\xe4\xba\xac caf\xc3\xa9 \xf0\x9f\x98\x80 na\xc3\xafve");
+  CHECK(r.Budgets[4]->Id == 42);
+  REQUIRE(r.PartialErrors.size() == 2);
+  CHECK(std::holds_alternative<EditorialError>(r.PartialErrors[1]));
+  CHECK(BaseOf(r.PartialErrors[0]).ForwardCompatibilityMap.at(0).Value == "v \xc3\xa9");
+}
+
+TEST_CASE("rest fast path: declines what it does not read, and the general reader decides") {
+  for (const char* name :
+       {"exponent_amount.json", "lone_low_surrogate.json", "duplicate_budgets.json",
+        "trailing_text.json", "fault_body.json", "bad_id.json", "escaped_key.json",
+        "raw_control.json", "count_overflow.json", "leading_zero.json"}) {
+    CAPTURE(name);
+    const std::string body = Seed(name);
+    CHECK_FALSE(FastPathTakes(body));
+    CheckAgreement(body);
+  }
+}
+
+TEST_CASE("rest fast path: every truncation of a realistic body ends as the general reader's") {
+  const std::string full = Seed("mixed_escapes.json");
+  for (std::size_t cut = 0; cut <= full.size(); ++cut) {
+    CAPTURE(cut);
+    CheckAgreement(full.substr(0, cut));
+  }
+}
