@@ -14,6 +14,9 @@ constexpr const char* kEmpty = "(empty)";
 constexpr const char* kUnset = "(unset)";
 
 std::string Text(const std::optional<std::string>& v) { return v ? "\"" + *v + "\"" : kUnset; }
+std::string Text(const std::optional<BudgetLimitType>& v) {
+  return Text(v ? std::optional<std::string>(v->Text()) : std::nullopt);
+}
 template <typename T>
 std::string Number(const std::optional<T>& v) {
   return v ? std::to_string(*v) : kUnset;

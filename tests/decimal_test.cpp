@@ -1,4 +1,5 @@
 #include <bingads/decimal.h>
+#include <bingads/model.h>
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -97,4 +98,27 @@ TEST_CASE("whole numbers: 64-bit ids and 32-bit counts parse exactly, to the las
     CAPTURE(bad);
     CHECK_FALSE(ParseWhole<std::int32_t>(bad).has_value());
   }
+}
+
+TEST_CASE("budget types: known values are recognised, others kept verbatim, text compares") {
+  using bingads::BudgetLimitType;
+  const BudgetLimitType standard = bingads::budget_type::kDailyBudgetStandard;
+  CHECK(standard.IsKnown());
+  CHECK(standard.Text() == "DailyBudgetStandard");
+  CHECK(standard == "DailyBudgetStandard");
+  CHECK_FALSE(standard == "dailybudgetstandard");  // the wire value is case-sensitive
+  const BudgetLimitType future(std::string("FutureBudgetType"));
+  CHECK_FALSE(future.IsKnown());
+  CHECK(future.Text() == "FutureBudgetType");
+  CHECK(future == BudgetLimitType(std::string_view("FutureBudgetType")));
+  CHECK_FALSE(future == standard);
+  const BudgetLimitType empty("");
+  CHECK_FALSE(empty.IsKnown());
+  CHECK(empty.Text().empty());
+  std::optional<BudgetLimitType> field;
+  field = "LifetimeBudgetStandard";
+  CHECK(field == "LifetimeBudgetStandard");
+  CHECK(field->IsKnown());
+  CHECK(bingads::budget_type::IsKnown("DailyBudgetAccelerated"));
+  CHECK_FALSE(bingads::budget_type::IsKnown("Daily"));
 }

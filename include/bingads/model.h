@@ -7,13 +7,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 namespace bingads {
 
-/// Known values of BudgetLimitType. Budget::BudgetType is a string so that values the service adds
-/// later are kept rather than failing a call.
+/// Known values of BudgetLimitType. Values the service adds later are kept as text rather than
+/// failing a call (see BudgetLimitType).
 namespace budget_type {
 /// Spent until depleted; for unshared campaign budgets only, so not settable on a shared budget.
 inline constexpr const char* kDailyBudgetAccelerated = "DailyBudgetAccelerated";
@@ -25,11 +26,38 @@ inline constexpr const char* kLifetimeBudgetStandard = "LifetimeBudgetStandard";
 bool IsKnown(std::string_view value);
 }  // namespace budget_type
 
+/// A BudgetLimitType value. The values the v13 contract lists are held without allocating; any
+/// other text (a value the service adds later) is kept as it came, so a call never fails on it.
+/// Converts from text and compares with it: `b.BudgetType = budget_type::kDailyBudgetStandard`,
+/// `b.BudgetType == "DailyBudgetStandard"`.
+class BudgetLimitType {
+ public:
+  /// From text: a known value is recognised, anything else is kept verbatim.
+  BudgetLimitType(std::string_view text);
+  /// From a C string, e.g. a string literal or a budget_type constant.
+  BudgetLimitType(const char* text) : BudgetLimitType(std::string_view(text)) {}
+  /// From a std::string.
+  BudgetLimitType(const std::string& text) : BudgetLimitType(std::string_view(text)) {}
+  /// The value as the wire carries it.
+  std::string_view Text() const;
+  /// True for the three values the v13 contract lists.
+  bool IsKnown() const { return known_ != kOther; }
+  /// Equal when the texts are.
+  friend bool operator==(const BudgetLimitType& a, const BudgetLimitType& b) {
+    return a.Text() == b.Text();
+  }
+
+ private:
+  static constexpr std::uint8_t kOther = 0xFF;
+  std::uint8_t known_ = kOther;  // index of a known value, or kOther
+  std::string other_;            // the text when it is no known value
+};
+
 /// A shared budget. Every field is optional: the service may leave any of them out or nil.
 struct Budget {
   std::optional<Decimal> Amount;                   ///< Daily amount, exact.
   std::optional<std::int32_t> AssociationCount;    ///< Campaigns sharing it (read-only).
-  std::optional<std::string> BudgetType;           ///< A BudgetLimitType value (see budget_type).
+  std::optional<BudgetLimitType> BudgetType;       ///< How the amount is spent (see budget_type).
   std::optional<std::int64_t> Id;                  ///< System identifier.
   std::optional<std::string> Name;                 ///< Unique in the account, case-insensitively.
   bool operator==(const Budget&) const = default;  ///< Field by field; Amount by value.

@@ -338,11 +338,21 @@ bool ScanBudget(Scanner& in, Budget& b, std::string& scratch) {
     std::string_view key;
     if (!in.Key(key)) return false;
     const Field field_of_key = FieldOf(key);
-    if (field_of_key == Field::kName || field_of_key == Field::kBudgetType) {
-      std::optional<std::string>& field = field_of_key == Field::kName ? b.Name : b.BudgetType;
+    if (field_of_key == Field::kName) {
       if (in.Literal("null")) {
-        field.reset();
-      } else if (!in.String(&field.emplace())) {
+        b.Name.reset();
+      } else if (!in.String(&b.Name.emplace())) {
+        return false;
+      }
+      continue;
+    }
+    if (field_of_key == Field::kBudgetType) {
+      scratch.clear();
+      if (in.Literal("null")) {
+        b.BudgetType.reset();
+      } else if (in.String(&scratch)) {
+        b.BudgetType.emplace(std::string_view(scratch));  // a known value allocates nothing
+      } else {
         return false;
       }
       continue;

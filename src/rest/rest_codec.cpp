@@ -162,7 +162,8 @@ class Reader {
       } else if (key == "AssociationCount") {
         b.AssociationCount = Int32(value, "AssociationCount", path);
       } else if (key == "BudgetType") {
-        b.BudgetType = String(value, "BudgetType", path);
+        const auto text = View(value, "BudgetType", path, "a string");
+        b.BudgetType = text ? std::optional<BudgetLimitType>(*text) : std::nullopt;
       } else if (key == "Id") {
         b.Id = Int64(value, "Id", path);
       } else if (key == "Name") {
@@ -321,7 +322,8 @@ std::string BudgetsBody(Budgets budgets, bool with_id) {
     }
     if (b.BudgetType) {
       w.Key("BudgetType");
-      WriteString(w, *b.BudgetType);
+      const std::string_view type = b.BudgetType->Text();
+      w.String(type.data(), static_cast<rapidjson::SizeType>(type.size()));
     }
     if (with_id && b.Id) {
       w.Key("Id");

@@ -98,7 +98,7 @@ Budget ToBudget(const cm__Budget& in, std::size_t position, const HttpResponse& 
     }
   }
   if (in.AssociationCount != nullptr) out.AssociationCount = *in.AssociationCount;
-  out.BudgetType = Opt(in.BudgetType);
+  if (in.BudgetType != nullptr) out.BudgetType = *in.BudgetType;
   if (in.Id != nullptr) out.Id = static_cast<std::int64_t>(*in.Id);
   out.Name = Opt(in.Name);
   return out;
@@ -234,7 +234,7 @@ class SoapCodec final : public Codec {
     for (const Budget& b : budgets) {
       auto* out = soap_new_cm__Budget(soap_);
       if (b.Amount) out->Amount = NewString(b.Amount->Text());
-      if (b.BudgetType) out->BudgetType = NewString(*b.BudgetType);
+      if (b.BudgetType) out->BudgetType = NewString(b.BudgetType->Text());
       if (with_id && b.Id) {
         out->Id = soap_new_LONG64(soap_);
         *out->Id = static_cast<LONG64>(*b.Id);
@@ -245,9 +245,9 @@ class SoapCodec final : public Codec {
     return list;
   }
 
-  std::string* NewString(const std::string& value) {
+  std::string* NewString(std::string_view value) {
     std::string* p = soap_new_std__string(soap_);
-    *p = value;
+    p->assign(value);
     return p;
   }
 
