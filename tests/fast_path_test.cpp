@@ -26,9 +26,8 @@ std::string Seed(const std::string& name) {
 }
 
 bool FastPathTakes(const std::string& body) {
-  std::vector<std::optional<Budget>> budgets;
-  std::string_view errors;
-  return internal::ScanGetBudgetsByIds(body, budgets, errors);
+  GetBudgetsByIdsResult result;
+  return internal::ScanGetBudgetsByIds(body, result);
 }
 
 HttpResponse Ok(std::string body) {
@@ -80,8 +79,8 @@ TEST_CASE("rest fast path: takes the usual shapes and reads them as the general 
   std::string plain = fixture;
   REQUIRE(plain.find("1E2") != std::string::npos);
   plain.replace(plain.find("1E2"), 3, "100");
-  for (const std::string& body :
-       {plain, Seed("mixed_escapes.json"), Seed("nulls.json"), Seed("empty_object.json")}) {
+  for (const std::string& body : {plain, Seed("mixed_escapes.json"), Seed("nulls.json"),
+                                  Seed("empty_object.json"), Seed("errors_variants.json")}) {
     CAPTURE(body);
     CHECK(FastPathTakes(body));
     CheckAgreement(body);
@@ -110,11 +109,30 @@ TEST_CASE("rest fast path: takes the usual shapes and reads them as the general 
   CHECK(BaseOf(r.PartialErrors[0]).ForwardCompatibilityMap.at(0).Value == "v \xc3\xa9");
 }
 
+TEST_CASE("rest fast path: partial errors keep their subtype and the general reader's rules") {
+  auto fast = internal::MakeRestCodec(true);
+  const auto r = fast->DecodeGetBudgetsByIds(Ok(Seed("errors_variants.json")));
+  REQUIRE(r.PartialErrors.size() == 3);
+  REQUIRE(std::holds_alternative<EditorialError>(r.PartialErrors[0]));
+  const auto& editorial = std::get<EditorialError>(r.PartialErrors[0]);
+  CHECK(editorial.Appealable == true);  // quoted, as the documentation's template has it
+  CHECK(editorial.ReasonCode == 17);
+  CHECK(editorial.Code == 1042);
+  REQUIRE(editorial.ForwardCompatibilityMap.size() == 3);
+  CHECK(editorial.ForwardCompatibilityMap[0] == KeyValuePair{"k", "v"});  // lower case wins
+  CHECK(editorial.ForwardCompatibilityMap[1] == KeyValuePair{"only upper", "V"});
+  CHECK(editorial.ForwardCompatibilityMap[2] == KeyValuePair{});
+  REQUIRE(std::holds_alternative<BatchError>(r.PartialErrors[1]));  // editorial fields ignored
+  CHECK(BaseOf(r.PartialErrors[1]).Message == "M \xc3\xbc");
+  CHECK(BaseOf(r.PartialErrors[2]) == BatchError{});  // nulls give the defaults
+}
+
 TEST_CASE("rest fast path: declines what it does not read, and the general reader decides") {
   for (const char* name :
        {"exponent_amount.json", "lone_low_surrogate.json", "duplicate_budgets.json",
         "trailing_text.json", "fault_body.json", "bad_id.json", "escaped_key.json",
-        "raw_control.json", "count_overflow.json", "leading_zero.json"}) {
+        "raw_control.json", "count_overflow.json", "leading_zero.json", "errors_repeated_code.json",
+        "errors_null_map_entry.json", "errors_bad_appealable.json"}) {
     CAPTURE(name);
     const std::string body = Seed(name);
     CHECK_FALSE(FastPathTakes(body));

@@ -105,8 +105,6 @@ class Scanner {
   explicit Scanner(std::string_view text)
       : p_(reinterpret_cast<const unsigned char*>(text.data())), end_(p_ + text.size()) {}
 
-  const char* Position() const { return reinterpret_cast<const char*>(p_); }
-
   void SkipSpace() {
     while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
   }
@@ -384,6 +382,168 @@ bool ScanBudget(Scanner& in, Budget& b, std::string& scratch) {
   return in.Eat('}');
 }
 
+// A nullable string member: null unsets; a number where text is expected is declined (the
+// general reader would take its digits, a case not worth a fast path).
+bool NullableString(Scanner& in, std::optional<std::string>& field) {
+  if (in.Literal("null")) {
+    field.reset();
+    return true;
+  }
+  return in.String(&field.emplace());
+}
+
+// A nullable 32-bit integer member, from a number or a string as the general reader takes it.
+bool NullableInt32(Scanner& in, std::optional<std::int32_t>& field, std::string& scratch) {
+  if (in.Literal("null")) {
+    field.reset();
+    return true;
+  }
+  std::string_view text;
+  if (!in.Scalar(text, scratch)) return false;
+  field = ParseInt32(text);
+  return field.has_value();
+}
+
+// ForwardCompatibilityMap: null or an array of {key|Key, value|Value} objects; as the general
+// reader, "key" wins over "Key" when both are there (even when null), and so for value.
+bool ScanForwardCompatibilityMap(Scanner& in, std::vector<KeyValuePair>& out) {
+  if (in.Literal("null")) return true;
+  if (!in.Eat('[')) return false;
+  if (in.Eat(']')) return true;
+  do {
+    if (!in.Eat('{')) return false;
+    std::optional<std::string> lower_key, upper_key, lower_value, upper_value;
+    unsigned seen = 0;
+    if (!in.Eat('}')) {
+      do {
+        std::string_view name;
+        if (!in.Key(name)) return false;
+        const int slot = name == "key"     ? 0
+                         : name == "Key"   ? 1
+                         : name == "value" ? 2
+                         : name == "Value" ? 3
+                                           : -1;
+        if (slot < 0) {
+          if (!in.Skip(1)) return false;
+          continue;
+        }
+        if (seen & (1U << slot)) return false;  // a repeated member: the general reader decides
+        seen |= 1U << slot;
+        std::optional<std::string>* field[] = {&lower_key, &upper_key, &lower_value, &upper_value};
+        if (!NullableString(in, *field[slot])) return false;
+      } while (in.Eat(','));
+      if (!in.Eat('}')) return false;
+    }
+    out.push_back({(seen & 1U) ? std::move(lower_key) : std::move(upper_key),
+                   (seen & 4U) ? std::move(lower_value) : std::move(upper_value)});
+  } while (in.Eat(','));
+  return in.Eat(']');
+}
+
+// One BatchError or EditorialError object (after its '{'), as the general reader's
+// ReadPartialError: the EditorialError fields count only when Type is "EditorialError", wherever
+// Type comes; members it does not know are skipped; a repeated member is declined.
+bool ScanPartialError(Scanner& in, std::vector<PartialError>& out, std::string& scratch) {
+  enum Member : unsigned {
+    kCode,
+    kDetails,
+    kErrorCode,
+    kFieldPath,
+    kMap,
+    kIndex,
+    kMessage,
+    kType,
+    kAppealable,
+    kDisapprovedText,
+    kLocation,
+    kPublisherCountry,
+    kReasonCode,
+    kCount
+  };
+  static constexpr std::string_view kNames[kCount] = {
+      "Code",     "Details",          "ErrorCode", "FieldPath",  "ForwardCompatibilityMap",
+      "Index",    "Message",          "Type",      "Appealable", "DisapprovedText",
+      "Location", "PublisherCountry", "ReasonCode"};
+  EditorialError e;  // the BatchError fields and the editorial ones, sorted out at the end
+  std::optional<std::int32_t> code, index, reason;
+  unsigned seen = 0;
+  if (!in.Eat('}')) {
+    do {
+      std::string_view name;
+      if (!in.Key(name)) return false;
+      unsigned m = 0;
+      while (m < kCount && kNames[m] != name) ++m;
+      if (m == kCount) {
+        if (!in.Skip(1)) return false;
+        continue;
+      }
+      if (seen & (1U << m)) return false;
+      seen |= 1U << m;
+      bool ok = true;
+      switch (m) {
+        case kCode:
+          ok = NullableInt32(in, code, scratch);
+          break;
+        case kDetails:
+          ok = NullableString(in, e.Details);
+          break;
+        case kErrorCode:
+          ok = NullableString(in, e.ErrorCode);
+          break;
+        case kFieldPath:
+          ok = NullableString(in, e.FieldPath);
+          break;
+        case kMap:
+          ok = ScanForwardCompatibilityMap(in, e.ForwardCompatibilityMap);
+          break;
+        case kIndex:
+          ok = NullableInt32(in, index, scratch);
+          break;
+        case kMessage:
+          ok = NullableString(in, e.Message);
+          break;
+        case kType:
+          ok = NullableString(in, e.Type);
+          break;
+        case kAppealable:
+          if (in.Literal("true")) {
+            e.Appealable = true;
+          } else if (in.Literal("false")) {
+            e.Appealable = false;
+          } else if (!in.Literal("null")) {
+            // The documentation's template quotes it.
+            ok = in.Scalar(name, scratch) && (name == "true" || name == "false");
+            e.Appealable = name == "true";
+          }
+          break;
+        case kDisapprovedText:
+          ok = NullableString(in, e.DisapprovedText);
+          break;
+        case kLocation:
+          ok = NullableString(in, e.Location);
+          break;
+        case kPublisherCountry:
+          ok = NullableString(in, e.PublisherCountry);
+          break;
+        default:
+          ok = NullableInt32(in, reason, scratch);
+          break;
+      }
+      if (!ok) return false;
+    } while (in.Eat(','));
+    if (!in.Eat('}')) return false;
+  }
+  e.Code = code.value_or(0);
+  e.Index = index.value_or(0);
+  if (e.Type != "EditorialError") {
+    out.emplace_back(std::in_place_type<BatchError>, std::move(static_cast<BatchError&>(e)));
+    return true;
+  }
+  e.ReasonCode = reason.value_or(0);
+  out.emplace_back(std::move(e));
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::size_t> InvalidUtf8(std::string_view text) {
@@ -411,15 +571,14 @@ std::optional<std::size_t> InvalidUtf8(std::string_view text) {
   return std::nullopt;
 }
 
-bool ScanGetBudgetsByIds(std::string_view body, std::vector<std::optional<Budget>>& budgets,
-                         std::string_view& partial_errors) {
+bool ScanGetBudgetsByIds(std::string_view body, GetBudgetsByIdsResult& result) {
+  auto& budgets = result.Budgets;
   Scanner in(body);
   std::string scratch;
   bool seen_budgets = false, seen_errors = false;
   // Room for as many slots as the body has objects (budgets, and partial errors, which about
   // match the null slots), so the slots are not moved as they grow.
   budgets.reserve(std::min(Count(body, '{'), body.size() / 16));
-  partial_errors = {};
   if (!in.Eat('{')) return false;
   if (!in.Eat('}')) {
     do {
@@ -441,10 +600,14 @@ bool ScanGetBudgetsByIds(std::string_view body, std::vector<std::optional<Budget
         if (!in.Eat(']')) return false;
       } else if (key == "PartialErrors" && !seen_errors) {
         seen_errors = true;
-        in.SkipSpace();
-        const char* start = in.Position();
-        if (!in.Skip(1)) return false;
-        partial_errors = std::string_view(start, static_cast<std::size_t>(in.Position() - start));
+        if (in.Literal("null")) continue;
+        if (!in.Eat('[')) return false;
+        if (in.Eat(']')) continue;
+        do {
+          if (in.Literal("null")) continue;  // skipped, as the general reader does
+          if (!in.Eat('{') || !ScanPartialError(in, result.PartialErrors, scratch)) return false;
+        } while (in.Eat(','));
+        if (!in.Eat(']')) return false;
       } else {
         return false;  // another member (a fault has Type), or one given twice
       }

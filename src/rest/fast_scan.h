@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <optional>
 #include <string_view>
-#include <vector>
 
 namespace bingads::internal {
 
@@ -16,15 +15,15 @@ std::optional<std::size_t> InvalidUtf8(std::string_view text);
 
 // One pass over a GetBudgetsByIds success body of the usual shape -- an object whose only members
 // are "Budgets" and "PartialErrors", each at most once, in any order, null or an array -- straight
-// into the budget slots, without building a DOM. `partial_errors` receives the raw text of the
-// PartialErrors value (empty when absent) for the general reader to decode.
+// into the budget slots and partial errors of `result`, without building a DOM. TrackingIds is
+// left to the caller.
 //
 // Returns false for anything else: another member, a value of another type, an escape in a member
-// name, a number with an exponent, invalid UTF-8, any syntax error. The general (DOM) reader then
-// decodes the body and names the problem. When it returns true, the general reader would have
-// produced the same slots, text for text; the differential fuzz target (fuzz/rest_fast_path.cpp)
-// and the tests hold the two to that.
-bool ScanGetBudgetsByIds(std::string_view body, std::vector<std::optional<Budget>>& budgets,
-                         std::string_view& partial_errors);
+// name, a repeated member in a partial error, a number with an exponent, invalid UTF-8, any syntax
+// error. `result` is then to be discarded, and the general (DOM) reader decodes the body and names
+// the problem. When it returns true, the general reader would have produced the same result, text
+// for text; the differential fuzz target (fuzz/rest_fast_path.cpp) and the tests hold the two to
+// that.
+bool ScanGetBudgetsByIds(std::string_view body, GetBudgetsByIdsResult& result);
 
 }  // namespace bingads::internal

@@ -214,17 +214,14 @@ class Reader {
 
   std::vector<PartialError> ReadPartialErrors(const Value& object, const char* name,
                                               const Path& path) const {
-    return ReadPartialErrorList(Array(object, name, path), Path{&path, name, 0});
-  }
-
-  // The items of a PartialErrors array at `path` (null gives none); null items are skipped.
-  std::vector<PartialError> ReadPartialErrorList(const Value* list, const Path& path) const {
     std::vector<PartialError> out;
-    if (list == nullptr) return out;
-    out.reserve(list->Size());
-    for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
-      if ((*list)[i].IsNull()) continue;
-      out.push_back(ReadPartialError((*list)[i], Path{&path, nullptr, i}));
+    if (const Value* list = Array(object, name, path)) {
+      out.reserve(list->Size());
+      for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+        if ((*list)[i].IsNull()) continue;
+        const Path list_path{&path, name, 0};
+        out.push_back(ReadPartialError((*list)[i], Path{&list_path, nullptr, i}));
+      }
     }
     return out;
   }
@@ -356,9 +353,7 @@ class RestCodec final : public Codec {
   GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) override {
     if (fast_path_ && response.Status >= 200 && response.Status <= 299) {
       GetBudgetsByIdsResult result;
-      std::string_view errors;
-      if (ScanGetBudgetsByIds(response.Body, result.Budgets, errors) &&
-          ReadScannedErrors(response, errors, result.PartialErrors)) {
+      if (ScanGetBudgetsByIds(response.Body, result)) {
         result.TrackingIds.push_back(response.Header("TrackingId").value_or(""));
         return result;
       }
@@ -442,21 +437,6 @@ class RestCodec final : public Codec {
   }
 
  private:
-  // The PartialErrors value the fast path set aside, read by the general reader. False when it is
-  // not well-formed JSON text (the general path then reads the whole body and names the problem).
-  static bool ReadScannedErrors(const HttpResponse& response, std::string_view text,
-                                std::vector<PartialError>& out) {
-    if (text.empty()) return true;
-    if (InvalidUtf8(text)) return false;
-    JsonBody doc;
-    doc.buffer = text;
-    doc.ParseInsitu<kParseFlags>(doc.buffer.data());
-    if (doc.HasParseError() || !(doc.IsNull() || doc.IsArray())) return false;
-    const Path path{&kRoot, "PartialErrors", 0};
-    out = Reader(response).ReadPartialErrorList(doc.IsNull() ? nullptr : &doc, path);
-    return true;
-  }
-
   bool fast_path_;
 
   // Parses the body (faults throw) and reads what every response has: PartialErrors and the
