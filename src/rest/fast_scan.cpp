@@ -125,6 +125,17 @@ class Scanner {
     return true;
   }
 
+  // Consumes `text` when the input continues with exactly it (after whitespace).
+  bool Prefix(std::string_view text) {
+    SkipSpace();
+    if (static_cast<std::size_t>(end_ - p_) < text.size() ||
+        std::memcmp(p_, text.data(), text.size()) != 0) {
+      return false;
+    }
+    p_ += text.size();
+    return true;
+  }
+
   bool AtEnd() {
     SkipSpace();
     return p_ == end_;
@@ -146,6 +157,7 @@ class Scanner {
   // what RapidJSON accepts once the body is known to be UTF-8, except a lone low surrogate.
   bool String(std::string* out) {
     if (!Eat('"')) return false;
+    bool sized = false;
     for (;;) {
       const unsigned char* run = p_;
       p_ += PlainRun(p_, end_);
@@ -154,6 +166,15 @@ class Scanner {
       if (*p_ == '"') {
         ++p_;
         return true;
+      }
+      if (out != nullptr && !sized) {
+        // Not one plain run: make room for the rest up to the next quote at once, rather than
+        // growing the string piece by piece.
+        sized = true;
+        if (const void* quote = std::memchr(p_, '"', static_cast<std::size_t>(end_ - p_))) {
+          out->reserve(out->size() +
+                       static_cast<std::size_t>(static_cast<const unsigned char*>(quote) - p_));
+        }
       }
       if (*p_ >= 0x80) {
         const std::size_t n = Utf8Sequence(p_, end_);
@@ -331,11 +352,24 @@ Field FieldOf(std::string_view key) {
 // One Budget object into `b`, as the general reader's ReadBudget: the last of a repeated member
 // counts, null unsets, members it does not know are skipped.
 bool ScanBudget(Scanner& in, Budget& b, std::string& scratch) {
+  // The members in the order the service writes them, each with its quotes and colon: the next
+  // one is tried first, byte for byte, before a member name is scanned in general.
+  static constexpr std::string_view kUsual[] = {
+      "\"Amount\":", "\"AssociationCount\":", "\"BudgetType\":", "\"Id\":", "\"Name\":"};
+  static constexpr Field kUsualField[] = {Field::kAmount, Field::kAssociationCount,
+                                          Field::kBudgetType, Field::kId, Field::kName};
+  std::size_t next = 0;
   if (in.Eat('}')) return true;
   do {
-    std::string_view key;
-    if (!in.Key(key)) return false;
-    const Field field_of_key = FieldOf(key);
+    Field field_of_key;
+    if (next < std::size(kUsual) && in.Prefix(kUsual[next])) {
+      field_of_key = kUsualField[next++];
+    } else {
+      std::string_view key;
+      if (!in.Key(key)) return false;
+      field_of_key = FieldOf(key);
+      next = std::size(kUsual);
+    }
     if (field_of_key == Field::kName) {
       if (in.Literal("null")) {
         b.Name.reset();
