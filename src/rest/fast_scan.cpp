@@ -478,22 +478,7 @@ bool ScanForwardCompatibilityMap(Scanner& in, std::vector<KeyValuePair>& out) {
 // ReadPartialError: the EditorialError fields count only when Type is "EditorialError", wherever
 // Type comes; members it does not know are skipped; a repeated member is declined.
 bool ScanPartialError(Scanner& in, std::vector<PartialError>& out, std::string& scratch) {
-  enum Member : unsigned {
-    kCode,
-    kDetails,
-    kErrorCode,
-    kFieldPath,
-    kMap,
-    kIndex,
-    kMessage,
-    kType,
-    kAppealable,
-    kDisapprovedText,
-    kLocation,
-    kPublisherCountry,
-    kReasonCode,
-    kCount
-  };
+  constexpr unsigned kCount = 13, kMap = 4;  // kNames[kMap] is ForwardCompatibilityMap
   static constexpr std::string_view kNames[kCount] = {
       "Code",     "Details",          "ErrorCode", "FieldPath",  "ForwardCompatibilityMap",
       "Index",    "Message",          "Type",      "Appealable", "DisapprovedText",
@@ -513,55 +498,29 @@ bool ScanPartialError(Scanner& in, std::vector<PartialError>& out, std::string& 
       }
       if (seen & (1U << m)) return false;
       seen |= 1U << m;
+      // Each member is a nullable string, a nullable 32-bit integer, the map or Appealable.
+      std::optional<std::string>* const text[kCount] = {
+          nullptr,     &e.Details,          &e.ErrorCode, &e.FieldPath, nullptr,
+          nullptr,     &e.Message,          &e.Type,      nullptr,      &e.DisapprovedText,
+          &e.Location, &e.PublisherCountry, nullptr};
+      std::optional<std::int32_t>* const number[kCount] = {
+          &code,   nullptr, nullptr, nullptr, nullptr, &index, nullptr,
+          nullptr, nullptr, nullptr, nullptr, nullptr, &reason};
       bool ok = true;
-      switch (m) {
-        case kCode:
-          ok = NullableInt32(in, code, scratch);
-          break;
-        case kDetails:
-          ok = NullableString(in, e.Details);
-          break;
-        case kErrorCode:
-          ok = NullableString(in, e.ErrorCode);
-          break;
-        case kFieldPath:
-          ok = NullableString(in, e.FieldPath);
-          break;
-        case kMap:
-          ok = ScanForwardCompatibilityMap(in, e.ForwardCompatibilityMap);
-          break;
-        case kIndex:
-          ok = NullableInt32(in, index, scratch);
-          break;
-        case kMessage:
-          ok = NullableString(in, e.Message);
-          break;
-        case kType:
-          ok = NullableString(in, e.Type);
-          break;
-        case kAppealable:
-          if (in.Literal("true")) {
-            e.Appealable = true;
-          } else if (in.Literal("false")) {
-            e.Appealable = false;
-          } else if (!in.Literal("null")) {
-            // The documentation's template quotes it.
-            ok = in.Scalar(name, scratch) && (name == "true" || name == "false");
-            e.Appealable = name == "true";
-          }
-          break;
-        case kDisapprovedText:
-          ok = NullableString(in, e.DisapprovedText);
-          break;
-        case kLocation:
-          ok = NullableString(in, e.Location);
-          break;
-        case kPublisherCountry:
-          ok = NullableString(in, e.PublisherCountry);
-          break;
-        default:
-          ok = NullableInt32(in, reason, scratch);
-          break;
+      if (text[m] != nullptr) {
+        ok = NullableString(in, *text[m]);
+      } else if (number[m] != nullptr) {
+        ok = NullableInt32(in, *number[m], scratch);
+      } else if (m == kMap) {
+        ok = ScanForwardCompatibilityMap(in, e.ForwardCompatibilityMap);
+      } else if (in.Literal("true")) {
+        e.Appealable = true;
+      } else if (in.Literal("false")) {
+        e.Appealable = false;
+      } else if (!in.Literal("null")) {
+        // The documentation's template quotes it.
+        ok = in.Scalar(name, scratch) && (name == "true" || name == "false");
+        e.Appealable = name == "true";
       }
       if (!ok) return false;
     } while (in.Eat(','));
