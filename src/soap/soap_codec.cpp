@@ -1,7 +1,9 @@
 // SOAP 1.1 codec: gSOAP stubs generated from wsdl/ serialise and parse envelopes in memory; the
 // bytes travel over the shared HTTP transport. gSOAP types never leave this file.
 #include <cstring>
+#include <istream>
 #include <sstream>
+#include <streambuf>
 #include <string>
 
 #include "internal.h"
@@ -103,6 +105,16 @@ Budget ToBudget(const cm__Budget& in, std::size_t position, const HttpResponse& 
   out.Name = Opt(in.Name);
   return out;
 }
+
+// Lets gSOAP read the response body where it is (std::istringstream would first copy all of it).
+class BodyReader : public std::streambuf {
+ public:
+  explicit BodyReader(const std::string& body) {
+    // The get area is only read from; streambuf's interface wants non-const pointers.
+    char* begin = const_cast<char*>(body.data());
+    setg(begin, begin, begin + body.size());
+  }
+};
 
 class SoapCodec final : public Codec {
  public:
@@ -277,7 +289,7 @@ class SoapCodec final : public Codec {
       throw Error(ErrorKind::kUsage, std::string("SOAP request ") + action +
                                          " could not be encoded: " + GsoapMessage(soap_));
     }
-    return MakeRequest(target, action, body.str());
+    return MakeRequest(target, action, std::move(body).str());
   }
 
   void BeginSend(const CallTarget& target, std::ostringstream& body) {
@@ -316,7 +328,8 @@ class SoapCodec final : public Codec {
   // for a fault and Error for anything else that is not this operation's SOAP 1.1 response.
   template <typename Result, typename Response>
   Result Receive(Response& decoded, const char* tag, const HttpResponse& response) {
-    std::istringstream body(response.Body);
+    BodyReader buffer(response.Body);
+    std::istream body(&buffer);
     soap_->is = &body;
     decoded.soap_default(soap_);
     int rc = SOAP_OK;
