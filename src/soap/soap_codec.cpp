@@ -121,6 +121,9 @@ class SoapCodec final : public Codec {
   SoapCodec() : soap_(soap_new1(SOAP_C_UTFSTRING)) {
     if (soap_ == nullptr) throw Error(ErrorKind::kTransport, "gSOAP: out of memory");
     soap_set_namespaces(soap_, namespaces);
+    // Plain XML out: the transport adds the HTTP framing, so gSOAP need not serialise every
+    // request twice (once only to count its length for a Content-Length it would not send).
+    soap_set_omode(soap_, SOAP_ENC_PLAIN);
   }
   ~SoapCodec() override {
     soap_destroy(soap_);
