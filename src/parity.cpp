@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <map>
 
+#include "text.h"
+
 namespace bingads {
 namespace {
 
@@ -14,9 +16,7 @@ constexpr const char* kEmpty = "(empty)";
 constexpr const char* kUnset = "(unset)";
 
 std::string Text(const std::optional<std::string>& v) { return v ? "\"" + *v + "\"" : kUnset; }
-std::string Text(const std::optional<BudgetLimitType>& v) {
-  return Text(v ? std::optional<std::string>(v->Text()) : std::nullopt);
-}
+std::string Text(const std::optional<BudgetLimitType>& v) { return Text(internal::TypeText(v)); }
 template <typename T>
 std::string Number(const std::optional<T>& v) {
   return v ? std::to_string(*v) : kUnset;

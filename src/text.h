@@ -1,11 +1,15 @@
-// A strict whole-number parser shared by the library, the CLI and the emulator.
+// Text helpers shared by the library, the CLI and the emulator: strict whole numbers, XML
+// whitespace, a budget type as optional text.
 #pragma once
+
+#include <bingads/model.h>
 
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -56,19 +60,25 @@ std::optional<T> ParseWhole(std::string_view text) {
   return static_cast<T>(negative ? 0U - value : value);
 }
 
-/// Strict decimal integer text with surrounding XML whitespace allowed (as xs:long and xs:int
-/// are, and as ids arrive in JSON strings).
+/// `s` without leading and trailing XML whitespace (space, tab, CR, LF).
 inline std::string_view TrimXmlSpace(std::string_view s) {
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
 }
+/// Strict decimal integer text with surrounding XML whitespace allowed (as xs:long and xs:int
+/// are, and as ids may arrive in JSON strings).
 inline std::optional<std::int64_t> ParseInt64(std::string_view text) {
   return ParseWhole<std::int64_t>(TrimXmlSpace(text));
 }
 inline std::optional<std::int32_t> ParseInt32(std::string_view text) {
   return ParseWhole<std::int32_t>(TrimXmlSpace(text));
+}
+
+/// A budget type as optional text, for writers that take optional strings.
+inline std::optional<std::string> TypeText(const std::optional<BudgetLimitType>& type) {
+  return type ? std::optional<std::string>(type->Text()) : std::nullopt;
 }
 
 }  // namespace bingads::internal

@@ -5,8 +5,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <cstring>
 #include <string>
+#include <string_view>
 
 #include "fast_scan.h"
 #include "internal.h"
@@ -282,7 +282,7 @@ bool LooksLikeFault(const Value& root) {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void WriteString(JsonWriter& w, const std::string& value) {
+void WriteString(JsonWriter& w, std::string_view value) {
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
@@ -319,8 +319,7 @@ std::string BudgetsBody(Budgets budgets, bool with_id) {
     }
     if (b.BudgetType) {
       w.Key("BudgetType");
-      const std::string_view type = b.BudgetType->Text();
-      w.String(type.data(), static_cast<rapidjson::SizeType>(type.size()));
+      WriteString(w, b.BudgetType->Text());
     }
     if (with_id && b.Id) {
       w.Key("Id");

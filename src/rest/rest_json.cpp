@@ -47,9 +47,7 @@ void WriteBudget(Writer& w, const std::optional<Budget>& budget) {
   } else {
     w.Null();
   }
-  String(
-      w, "BudgetType",
-      budget->BudgetType ? std::optional<std::string>(budget->BudgetType->Text()) : std::nullopt);
+  String(w, "BudgetType", internal::TypeText(budget->BudgetType));
   String(w, "Id", budget->Id ? std::optional(std::to_string(*budget->Id)) : std::nullopt);
   String(w, "Name", budget->Name);
   w.EndObject();

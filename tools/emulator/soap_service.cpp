@@ -94,8 +94,7 @@ void WriteBudget(pugi::xml_node parent, const std::optional<Budget>& budget) {
   Text(node, "AssociationCount",
        budget->AssociationCount ? std::optional(std::to_string(*budget->AssociationCount))
                                 : std::nullopt);
-  Text(node, "BudgetType",
-       budget->BudgetType ? std::optional<std::string>(budget->BudgetType->Text()) : std::nullopt);
+  Text(node, "BudgetType", internal::TypeText(budget->BudgetType));
   Text(node, "Id", budget->Id ? std::optional(std::to_string(*budget->Id)) : std::nullopt);
   Text(node, "Name", budget->Name);
 }
