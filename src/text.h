@@ -1,5 +1,5 @@
 // Text helpers shared by the library, the CLI and the emulator: strict whole numbers, XML
-// whitespace, a budget type as optional text.
+// whitespace, UTF-8 checks, a budget type as optional text.
 #pragma once
 
 #include <bingads/model.h>
@@ -74,6 +74,58 @@ inline std::optional<std::int64_t> ParseInt64(std::string_view text) {
 }
 inline std::optional<std::int32_t> ParseInt32(std::string_view text) {
   return ParseWhole<std::int32_t>(TrimXmlSpace(text));
+}
+
+// Length of the well-formed UTF-8 sequence that starts at p (a byte >= 0x80), or 0.
+inline std::size_t Utf8Sequence(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = *p;
+  std::size_t len;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (static_cast<std::size_t>(end - p) < len || p[1] < lo || p[1] > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k) {
+    if (p[k] < 0x80 || p[k] > 0xBF) return 0;
+  }
+  return len;
+}
+
+// UTF-8 well-formedness of the whole text (RFC 3629: no overlongs, no surrogates, at most
+// U+10FFFF). Returns the offset of the first bad byte.
+inline std::optional<std::size_t> InvalidUtf8(std::string_view text) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = begin + text.size();
+  const auto* p = begin;
+  while (p != end) {
+    // Eight ASCII bytes at a time where it can.
+    if (end - p >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p, 8);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    const std::size_t n = Utf8Sequence(p, end);
+    if (n == 0) return static_cast<std::size_t>(p - begin);
+    p += n;
+  }
+  return std::nullopt;
 }
 
 /// A budget type as optional text, for writers that take optional strings.

@@ -216,6 +216,13 @@ TEST_CASE("emulator: malformed REST requests get a 400 fault naming the problem"
     CHECK_MESSAGE(r.Body.find(c.expected) != std::string::npos, r.Body);
     CHECK(r.Header("TrackingId").has_value());
   }
+  // A lone surrogate escape would store bytes that are not UTF-8: refused.
+  const HttpResponse surrogate =
+      Raw(emulator, "/CampaignManagement/v13/Budgets", headers,
+          R"({"Budgets":[{"Amount":1,"BudgetType":"DailyBudgetStandard","Name":"x\udc00"}]})");
+  CHECK(surrogate.Status == 400);
+  CHECK_MESSAGE(surrogate.Body.find("is not UTF-8 once unescaped") != std::string::npos,
+                surrogate.Body);
   // Nesting a million levels deep is refused like any other bad JSON, and the emulator stays up.
   const HttpResponse deep = Raw(emulator, "/CampaignManagement/v13/Budgets/QueryByIds", headers,
                                 R"({"BudgetIds":)" + std::string(1'000'000, '['));

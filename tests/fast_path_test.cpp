@@ -1,5 +1,6 @@
 // The REST GetBudgetsByIds fast path (src/rest/fast_scan.h): it takes the usual response shapes,
 // declines the rest, and whatever it takes it reads exactly as the general reader does.
+#include <bingads/json.h>
 #include <doctest/doctest.h>
 
 #include <climits>
@@ -138,6 +139,17 @@ TEST_CASE("rest fast path: declines what it does not read, and the general reade
     CHECK_FALSE(FastPathTakes(body));
     CheckAgreement(body);
   }
+}
+
+TEST_CASE("rest: a lone surrogate escape is refused by both readers, naming the field") {
+  for (bool fast_path : {true, false}) {
+    CAPTURE(fast_path);
+    auto codec = internal::MakeRestCodec(fast_path);
+    CHECK_THROWS_WITH_AS(codec->DecodeGetBudgetsByIds(Ok(Seed("lone_low_surrogate.json"))),
+                         doctest::Contains("$.Budgets[0].Name: not UTF-8 once unescaped"), Error);
+  }
+  CHECK_THROWS_WITH_AS(BudgetsFromJson(R"({"Budgets":[{"Name":"a\udc00b"}]})"),
+                       doctest::Contains("$.Budgets[0].Name: not UTF-8 once unescaped"), Error);
 }
 
 TEST_CASE("rest fast path: every truncation of a realistic body ends as the general reader's") {

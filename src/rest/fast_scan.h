@@ -1,4 +1,4 @@
-// The REST reader's fast path for GetBudgetsByIds, and the UTF-8 check both paths share.
+// The REST reader's fast path for GetBudgetsByIds.
 #pragma once
 
 #include <bingads/model.h>
@@ -8,10 +8,6 @@
 #include <string_view>
 
 namespace bingads::internal {
-
-// UTF-8 well-formedness of the whole text (RFC 3629: no overlongs, no surrogates, at most
-// U+10FFFF). Returns the offset of the first bad byte.
-std::optional<std::size_t> InvalidUtf8(std::string_view text);
 
 // One pass over a GetBudgetsByIds success body of the usual shape -- an object whose only members
 // are "Budgets" and "PartialErrors", each at most once, in any order, null or an array -- straight

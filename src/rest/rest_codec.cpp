@@ -61,12 +61,17 @@ class Reader {
   }
 
   // The text of a string or number (the parser hands numbers over as their exact text), without
-  // copying it: it points into the parsed buffer.
+  // copying it: it points into the parsed buffer. The body was checked to be UTF-8, but an escape
+  // of a lone surrogate (\udc00) unescapes to bytes that are not; such text is refused.
   std::optional<std::string_view> View(const Value* v, const char* name, const Path& path,
                                        const char* expected) const {
     if (v == nullptr || v->IsNull()) return std::nullopt;
     if (!v->IsString()) Fail(Path{&path, name, 0}, std::string("expected ") + expected);
-    return std::string_view(v->GetString(), v->GetStringLength());
+    const std::string_view text(v->GetString(), v->GetStringLength());
+    if (InvalidUtf8(text)) {
+      Fail(Path{&path, name, 0}, "not UTF-8 once unescaped (a lone surrogate escape)");
+    }
+    return text;
   }
 
   std::optional<std::string> String(const Value* v, const char* name, const Path& path) const {

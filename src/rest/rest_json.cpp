@@ -263,6 +263,10 @@ std::vector<Budget> BudgetsFromJson(std::string_view json) {
       } else if (name == "Name") {
         if (!v.IsString()) Refuse(where, "expected a string");
         b.Name = std::string(v.GetString(), v.GetStringLength());
+        // The file was checked to be UTF-8, but an escaped lone surrogate (\udc00) unescapes to
+        // bytes that are not.
+        if (internal::InvalidUtf8(*b.Name))
+          Refuse(where, "not UTF-8 once unescaped (a lone surrogate escape)");
       } else {
         Refuse(where, "unknown member (Budget has Amount, AssociationCount, BudgetType, Id, Name)");
       }

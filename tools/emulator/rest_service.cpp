@@ -47,7 +47,10 @@ std::optional<std::string> Text(const rapidjson::Value& budget, const char* name
   auto it = budget.FindMember(name);
   if (it == budget.MemberEnd() || it->value.IsNull()) return std::nullopt;
   if (!it->value.IsString()) Refuse(path + "." + name + " has the wrong type");
-  return std::string(it->value.GetString(), it->value.GetStringLength());
+  std::string text(it->value.GetString(), it->value.GetStringLength());
+  // An escaped lone surrogate (\udc00) unescapes to bytes that are not UTF-8.
+  if (internal::InvalidUtf8(text)) Refuse(path + "." + name + " is not UTF-8 once unescaped");
+  return text;
 }
 
 RequestContext ContextFrom(const std::function<std::string(const char*)>& header) {
