@@ -300,6 +300,55 @@ class Scanner {
   const unsigned char* const end_;
 };
 
+// A nullable string member: null unsets; a number where text is expected is declined (the
+// general reader would take its digits, a case not worth a fast path).
+bool NullableString(Scanner& in, std::optional<std::string>& field) {
+  if (in.Literal("null")) {
+    field.reset();
+    return true;
+  }
+  return in.String(&field.emplace());
+}
+
+// A nullable whole-number member, from a number or a string as the general reader takes it
+// (ParseInt64 / ParseInt32: surrounding XML whitespace allowed).
+template <typename T>
+bool NullableWhole(Scanner& in, std::optional<T>& field, std::string& scratch) {
+  if (in.Literal("null")) {
+    field.reset();
+    return true;
+  }
+  std::string_view text;
+  if (!in.Scalar(text, scratch)) return false;
+  field = ParseWhole<T>(TrimXmlSpace(text));
+  return field.has_value();
+}
+
+// A nullable Amount, from a JSON number or, as the general reader allows, xs:decimal text.
+bool NullableAmount(Scanner& in, std::optional<Decimal>& field, std::string& scratch) {
+  if (in.Literal("null")) {
+    field.reset();
+    return true;
+  }
+  std::string_view text;
+  if (!in.Scalar(text, scratch)) return false;
+  field = Decimal::FromJsonNumber(text);
+  if (!field) field = Decimal::Parse(text);
+  return field.has_value();
+}
+
+// A nullable BudgetType; a known value allocates nothing.
+bool NullableBudgetType(Scanner& in, std::optional<BudgetLimitType>& field, std::string& scratch) {
+  if (in.Literal("null")) {
+    field.reset();
+    return true;
+  }
+  scratch.clear();
+  if (!in.String(&scratch)) return false;
+  field.emplace(std::string_view(scratch));
+  return true;
+}
+
 enum class Field { kAmount, kAssociationCount, kBudgetType, kId, kName, kOther };
 
 Field FieldOf(std::string_view key) {
@@ -340,72 +389,30 @@ bool ScanBudget(Scanner& in, Budget& b, std::string& scratch) {
       field_of_key = FieldOf(key);
       next = std::size(kUsual);
     }
-    if (field_of_key == Field::kName) {
-      if (in.Literal("null")) {
-        b.Name.reset();
-      } else if (!in.String(&b.Name.emplace())) {
-        return false;
-      }
-      continue;
+    bool ok = true;
+    switch (field_of_key) {
+      case Field::kAmount:
+        ok = NullableAmount(in, b.Amount, scratch);
+        break;
+      case Field::kAssociationCount:
+        ok = NullableWhole(in, b.AssociationCount, scratch);
+        break;
+      case Field::kBudgetType:
+        ok = NullableBudgetType(in, b.BudgetType, scratch);
+        break;
+      case Field::kId:
+        ok = NullableWhole(in, b.Id, scratch);
+        break;
+      case Field::kName:
+        ok = NullableString(in, b.Name);
+        break;
+      case Field::kOther:
+        ok = in.Skip(1);
+        break;
     }
-    if (field_of_key == Field::kBudgetType) {
-      scratch.clear();
-      if (in.Literal("null")) {
-        b.BudgetType.reset();
-      } else if (in.String(&scratch)) {
-        b.BudgetType.emplace(std::string_view(scratch));  // a known value allocates nothing
-      } else {
-        return false;
-      }
-      continue;
-    }
-    if (field_of_key == Field::kOther) {
-      if (!in.Skip(1)) return false;
-      continue;
-    }
-    std::string_view text;
-    if (in.Literal("null")) {
-      if (field_of_key == Field::kAmount) b.Amount.reset();
-      if (field_of_key == Field::kId) b.Id.reset();
-      if (field_of_key == Field::kAssociationCount) b.AssociationCount.reset();
-      continue;
-    }
-    if (!in.Scalar(text, scratch)) return false;
-    if (field_of_key == Field::kAmount) {
-      b.Amount = Decimal::FromJsonNumber(text);
-      if (!b.Amount) b.Amount = Decimal::Parse(text);
-      if (!b.Amount) return false;
-    } else if (field_of_key == Field::kId) {
-      b.Id = ParseInt64(text);
-      if (!b.Id) return false;
-    } else {
-      b.AssociationCount = ParseInt32(text);
-      if (!b.AssociationCount) return false;
-    }
+    if (!ok) return false;
   } while (in.Eat(','));
   return in.Eat('}');
-}
-
-// A nullable string member: null unsets; a number where text is expected is declined (the
-// general reader would take its digits, a case not worth a fast path).
-bool NullableString(Scanner& in, std::optional<std::string>& field) {
-  if (in.Literal("null")) {
-    field.reset();
-    return true;
-  }
-  return in.String(&field.emplace());
-}
-
-// A nullable 32-bit integer member, from a number or a string as the general reader takes it.
-bool NullableInt32(Scanner& in, std::optional<std::int32_t>& field, std::string& scratch) {
-  if (in.Literal("null")) {
-    field.reset();
-    return true;
-  }
-  std::string_view text;
-  if (!in.Scalar(text, scratch)) return false;
-  field = ParseInt32(text);
-  return field.has_value();
 }
 
 // ForwardCompatibilityMap: null or an array of {key|Key, value|Value} objects; as the general
@@ -480,7 +487,7 @@ bool ScanPartialError(Scanner& in, std::vector<PartialError>& out, std::string& 
       if (text[m] != nullptr) {
         ok = NullableString(in, *text[m]);
       } else if (number[m] != nullptr) {
-        ok = NullableInt32(in, *number[m], scratch);
+        ok = NullableWhole(in, *number[m], scratch);
       } else if (m == kMap) {
         ok = ScanForwardCompatibilityMap(in, e.ForwardCompatibilityMap);
       } else if (in.Literal("true")) {
