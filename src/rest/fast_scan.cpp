@@ -7,9 +7,9 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <string>
 
-#include "internal.h"
 #include "text.h"
 
 namespace bingads::internal {

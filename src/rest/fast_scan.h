@@ -3,8 +3,6 @@
 
 #include <bingads/model.h>
 
-#include <cstddef>
-#include <optional>
 #include <string_view>
 
 namespace bingads::internal {
