@@ -7,7 +7,8 @@ packages=(
   gsoap libgsoap-dev            # wsdl2h/soapcpp2 and the gSOAP runtime
   libcurl4-openssl-dev          # the one HTTP transport
   libpugixml-dev rapidjson-dev  # emulator XML, JSON on both sides
-  libcpp-httplib-dev            # the emulator's HTTP server
+  zlib1g-dev                    # the emulator gzips responses
+  libcpp-httplib-dev            # hostile and TLS test servers
   doctest-dev                   # tests
   libxml2-utils                 # xmllint: tests validate requests against the official WSDL
   clang-format                  # tests check the formatting of hand-written code

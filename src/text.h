@@ -60,6 +60,24 @@ std::optional<T> ParseWhole(std::string_view text) {
   return static_cast<T>(negative ? 0U - value : value);
 }
 
+/// `s` without leading and trailing spaces and tabs (HTTP's optional whitespace).
+inline std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// ASCII case-insensitive equality (header names, tokens, host names).
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if ((x | (x >= 'A' && x <= 'Z' ? 0x20 : 0)) != (y | (y >= 'A' && y <= 'Z' ? 0x20 : 0)))
+      return false;
+  }
+  return true;
+}
+
 /// `s` without leading and trailing XML whitespace (space, tab, CR, LF).
 inline std::string_view TrimXmlSpace(std::string_view s) {
   auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };

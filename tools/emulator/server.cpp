@@ -1,101 +1,764 @@
 #include "server.h"
 
-#include <httplib.h>
+#include <arpa/inet.h>
+#include <bingads/client.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 #include "fronts.h"
+#include "text.h"
 
 namespace bingads::emulator {
-
-struct Server::Impl {
-  explicit Impl(BudgetService& s) : service(s) {}
-  BudgetService& service;
-  httplib::Server http;
-  std::thread thread;
-};
-
 namespace {
 
-void Send(httplib::Response& res, const Reply& reply) {
-  res.status = reply.status;
-  if (!reply.tracking_id.empty()) res.set_header("TrackingId", reply.tracking_id);
-  for (const auto& [name, value] : reply.headers) res.set_header(name.c_str(), value);
-  res.set_content(reply.body, reply.content_type.c_str());
+using Clock = std::chrono::steady_clock;
+
+// A request as it arrived; header names are lower-cased.
+struct Request {
+  std::string method;
+  std::string path;  // without the query
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  bool keep_alive = true;
+
+  std::string Header(std::string_view lower_name) const {
+    for (const auto& [name, value] : headers)
+      if (name == lower_name) return value;
+    return {};
+  }
+};
+
+const char* Reason(int status) {
+  switch (status) {
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Content Too Large";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Status";
+  }
 }
 
-void Delay(const BudgetService& service) {
-  if (service.Options().delay.count() > 0) std::this_thread::sleep_for(service.Options().delay);
+bool AcceptsGzip(std::string_view accept_encoding) {
+  for (std::size_t start = 0; start < accept_encoding.size();) {
+    const auto comma = std::min(accept_encoding.find(',', start), accept_encoding.size());
+    std::string_view item = internal::Trim(accept_encoding.substr(start, comma - start));
+    start = comma + 1;
+    const auto semicolon = item.find(';');
+    const std::string_view coding = internal::Trim(item.substr(0, semicolon));
+    if (!internal::EqualsIgnoreCase(coding, "gzip")) continue;
+    if (semicolon == std::string_view::npos) return true;
+    const std::string_view q = internal::Trim(item.substr(semicolon + 1));
+    return !(q.rfind("q=0", 0) == 0 && q.find_first_not_of("q=0.") == std::string_view::npos);
+  }
+  return false;
 }
+
+std::string Gzip(std::string_view data) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("zlib: deflateInit2 failed");
+  std::string out(deflateBound(&z, static_cast<uLong>(data.size())), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish");
+  return out;
+}
+
+// The bytes of a whole response. Text bodies of some size are gzip-encoded when the client asks.
+std::string Serialize(int status, const Reply& reply, bool keep_alive, bool gzip) {
+  std::string body = reply.body;
+  gzip = gzip && body.size() >= 512;
+  if (gzip) body = Gzip(body);
+  std::string head = "HTTP/1.1 " + std::to_string(status) + " " + Reason(status) + "\r\n";
+  if (!reply.content_type.empty()) head += "Content-Type: " + reply.content_type + "\r\n";
+  if (!reply.tracking_id.empty()) head += "TrackingId: " + reply.tracking_id + "\r\n";
+  for (const auto& [name, value] : reply.headers) head += name + ": " + value + "\r\n";
+  if (gzip) head += "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n";
+  head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  head += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+  return head + body;
+}
+
+// A refusal of the front itself: text/plain, and the connection closes after it.
+std::string Refusal(int status, const std::string& why) {
+  Reply reply;
+  reply.content_type = "text/plain; charset=utf-8";
+  reply.body = "bingads-emulator: " + why + "\n";
+  return Serialize(status, reply, false, false);
+}
+
+bool IsApiPath(std::string_view path) {
+  return path == kSoapServicePath || path.rfind(std::string(kRestPrefix) + "/", 0) == 0;
+}
+
+// The token endpoint at the identity platform's path, any tenant: /TENANT/oauth2/v2.0/token.
+bool IsTokenPath(std::string_view path) {
+  constexpr std::string_view tail = "/oauth2/v2.0/token";
+  if (path.size() <= tail.size() + 1 || path.front() != '/') return false;
+  if (path.substr(path.size() - tail.size()) != tail) return false;
+  const std::string_view tenant = path.substr(1, path.size() - tail.size() - 1);
+  return tenant.find('/') == std::string_view::npos;
+}
+
+Reply Route(BudgetService& service, const Request& req) {
+  const bool rest = req.path.rfind(std::string(kRestPrefix) + "/", 0) == 0;
+  if (req.path == kSoapServicePath || IsTokenPath(req.path)) {
+    if (req.method != "POST") {
+      Reply reply{405, "text/plain; charset=utf-8", "bingads-emulator: use POST\n", "", {}};
+      reply.headers.emplace_back("Allow", "POST");
+      return reply;
+    }
+    if (req.path == kSoapServicePath) {
+      return HandleSoap(service, req.Header("content-type"), req.Header("soapaction"), req.body);
+    }
+    const TokenReply token = service.Token(req.body);
+    Reply reply{token.status, "application/json; charset=utf-8", token.body, "", {}};
+    reply.headers.emplace_back("Cache-Control", "no-store");
+    return reply;
+  }
+  if (rest) {
+    if (req.method != "POST" && req.method != "PUT" && req.method != "DELETE") {
+      Reply reply{
+          405, "text/plain; charset=utf-8", "bingads-emulator: use POST, PUT or DELETE\n", "", {}};
+      reply.headers.emplace_back("Allow", "POST, PUT, DELETE");
+      return reply;
+    }
+    auto header = [&req](const char* name) {
+      std::string lower(name);
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return req.Header(lower);
+    };
+    return HandleRest(service, req.method, req.path, header, req.body);
+  }
+  return {404, "text/plain; charset=utf-8", "bingads-emulator: no such resource\n", "", {}};
+}
+
+enum class Phase { kHeaders, kBody, kChunkSize, kChunkData, kChunkEnd, kTrailers, kDone };
+enum class State { kReading, kProcessing, kWriting };
+
+struct Connection {
+  int fd = -1;
+  std::uint64_t serial = 0;
+  State state = State::kReading;
+  Phase phase = Phase::kHeaders;
+  std::string in;             // received and not yet parsed
+  std::size_t scanned = 0;    // where the search for the end of the headers resumes
+  Request request;            // the request being read
+  std::size_t body_left = 0;  // Content-Length or chunk bytes still to come
+  bool continue_sent = false;
+  std::string out;
+  std::size_t written = 0;
+  bool close_after_write = false;
+  Clock::time_point deadline;
+  std::size_t counted = 0;  // bytes of this connection in the buffered total
+};
+
+struct Job {
+  int fd;
+  std::uint64_t serial;
+  Request request;
+};
+
+struct Done {
+  int fd;
+  std::uint64_t serial;
+  std::string bytes;
+  bool close;
+};
+
+// An error status and its reason; the connection answers it and closes.
+struct Refuse {
+  int status;
+  std::string why;
+};
 
 }  // namespace
 
-Server::Server(BudgetService& service) : impl_(std::make_unique<Impl>(service)) {
-  auto& http = impl_->http;
-  BudgetService& svc = impl_->service;
-  http.set_read_timeout(30, 0);
-  http.set_write_timeout(30, 0);
-  http.set_payload_max_length(64 * 1024 * 1024);
-  http.set_keep_alive_max_count(100000);  // long keep-alive runs reuse one connection
-  // An idle keep-alive connection holds a worker until this passes, and stopping waits for it.
-  http.set_keep_alive_timeout(2);
-  // Headers and body go out in separate writes; without this, Nagle and delayed ACKs add ~40 ms.
-  http.set_tcp_nodelay(true);
-  http.Post("/Api/Advertiser/CampaignManagement/v13/CampaignManagementService.svc",
-            [&svc](const httplib::Request& req, httplib::Response& res) {
-              Delay(svc);
-              Send(res, HandleSoap(svc, req.get_header_value("Content-Type"),
-                                   req.get_header_value("SOAPAction"), req.body));
-            });
-  auto rest = [&svc](const httplib::Request& req, httplib::Response& res) {
-    Delay(svc);
-    auto header = [&req](const char* name) { return req.get_header_value(name); };
-    Send(res, HandleRest(svc, req.method, req.path, header, req.body));
-  };
-  // The OAuth token endpoint, at the identity platform's path (any tenant).
-  http.Post(R"(/[^/]+/oauth2/v2\.0/token)",
-            [&svc](const httplib::Request& req, httplib::Response& res) {
-              const TokenReply reply = svc.Token(req.body);
-              res.status = reply.status;
-              res.set_header("Cache-Control", "no-store");
-              res.set_content(reply.body, "application/json; charset=utf-8");
-            });
-  const char* rest_paths = R"(/CampaignManagement/v13/.*)";
-  http.Post(rest_paths, rest);
-  http.Put(rest_paths, rest);
-  http.Delete(rest_paths, rest);
-  http.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown error";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
+struct Server::Impl {
+  Impl(BudgetService& s, ServerLimits l) : service(s), limits(l) {}
+
+  BudgetService& service;
+  ServerLimits limits;
+  int listen_fd = -1;
+  int epoll_fd = -1;
+  int wake_fd = -1;
+  std::atomic<bool> stopping{false};
+  std::thread loop;
+  std::vector<std::thread> workers;
+
+  // Loop thread only.
+  std::unordered_map<int, Connection> connections;
+  std::multimap<Clock::time_point, Job> delayed;
+  std::uint64_t next_serial = 1;
+  std::size_t buffered = 0;
+
+  // Shared with the workers.
+  std::mutex mutex;
+  std::condition_variable work_ready;
+  std::deque<Job> jobs;
+  std::vector<Done> done;
+
+  void Wake() const {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof one);
+  }
+
+  void Watch(const Connection& c, std::uint32_t events) const {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.fd = c.fd;
+    epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c.fd, &ev);
+  }
+
+  void Count(Connection& c) {
+    const std::size_t now = c.in.size() + c.request.body.size();
+    buffered = buffered - c.counted + now;
+    c.counted = now;
+  }
+
+  void Close(int fd) {
+    auto it = connections.find(fd);
+    if (it == connections.end()) return;
+    buffered -= it->second.counted;
+    epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+    ::close(fd);
+    connections.erase(it);
+  }
+
+  void Accept() {
+    while (true) {
+      const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) {
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        return;  // EAGAIN, or out of descriptors: the rest wait in the backlog
+      }
+      if (connections.size() >= limits.max_connections) {
+        const std::string refusal =
+            Refusal(503, "too many connections (the limit is " +
+                             std::to_string(limits.max_connections) + "); try again later");
+        [[maybe_unused]] auto n = ::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL);
+        ::close(fd);
+        continue;
+      }
+      const int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      Connection& c = connections[fd];
+      c.fd = fd;
+      c.serial = next_serial++;
+      c.deadline = Clock::now() + limits.idle_timeout;
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.fd = fd;
+      epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+    }
+  }
+
+  // Starts sending `bytes`; the connection reads its next request after them, or closes.
+  void Respond(Connection& c, std::string bytes, bool close) {
+    c.out = std::move(bytes);
+    c.written = 0;
+    c.close_after_write = close;
+    c.state = State::kWriting;
+    c.deadline = Clock::now() + limits.write_timeout;
+    Write(c);
+  }
+
+  void Write(Connection& c) {
+    while (c.written < c.out.size()) {
+      const ssize_t n =
+          ::send(c.fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
+      if (n > 0) {
+        c.written += static_cast<std::size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        Watch(c, EPOLLOUT);
+        return;
+      } else {
+        Close(c.fd);
+        return;
+      }
+    }
+    if (c.close_after_write) {
+      Close(c.fd);
+      return;
+    }
+    c.out.clear();
+    c.out.shrink_to_fit();
+    c.state = State::kReading;
+    c.phase = Phase::kHeaders;
+    c.request = Request{};
+    c.continue_sent = false;
+    c.scanned = 0;
+    Count(c);
+    c.deadline = Clock::now() + (c.in.empty() ? limits.idle_timeout : limits.request_timeout);
+    Watch(c, EPOLLIN);
+    if (!c.in.empty()) Parse(c);  // a pipelined request
+  }
+
+  void Read(Connection& c) {
+    char buffer[64 * 1024];
+    for (int reads = 0; reads < 16; ++reads) {
+      const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
+      if (n > 0) {
+        if (c.in.empty() && c.phase == Phase::kHeaders && c.request.method.empty()) {
+          c.deadline = Clock::now() + limits.request_timeout;  // a request begins
         }
-        res.status = 500;
-        res.set_content("emulator internal error: " + what, "text/plain; charset=utf-8");
-      });
-}
+        c.in.append(buffer, static_cast<std::size_t>(n));
+        Count(c);
+        if (buffered > limits.max_buffered_bytes) {
+          Respond(c, Refusal(503, "the emulator holds too many request bytes; try again later"),
+                  true);
+          return;
+        }
+        if (static_cast<std::size_t>(n) < sizeof buffer) break;
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        break;
+      } else {
+        Close(c.fd);  // the peer closed, or the connection broke
+        return;
+      }
+    }
+    Parse(c);
+  }
+
+  void Parse(Connection& c) {
+    try {
+      if (!Advance(c)) return;
+    } catch (const Refuse& r) {
+      Respond(c, Refusal(r.status, r.why), true);
+      return;
+    }
+    c.state = State::kProcessing;
+    Watch(c, 0);
+    Job job{c.fd, c.serial, std::move(c.request)};
+    c.request = Request{};
+    Count(c);
+    c.counted += job.request.body.size();  // still held until the response is written
+    buffered += job.request.body.size();
+    if (IsApiPath(job.request.path) && service.Options().delay.count() > 0) {
+      delayed.emplace(Clock::now() + service.Options().delay, std::move(job));
+    } else {
+      Submit(std::move(job));
+    }
+  }
+
+  void Submit(Job job) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      jobs.push_back(std::move(job));
+    }
+    work_ready.notify_one();
+  }
+
+  // Parses what has arrived; true once a whole request is in c.request. Throws Refuse.
+  bool Advance(Connection& c) {
+    while (true) {
+      switch (c.phase) {
+        case Phase::kHeaders: {
+          while (c.in.size() >= 2 && c.in[0] == '\r' && c.in[1] == '\n') c.in.erase(0, 2);
+          const std::size_t from = c.scanned >= 3 ? c.scanned - 3 : 0;
+          const std::size_t end = c.in.find("\r\n\r\n", from);
+          if (end == std::string::npos) {
+            c.scanned = c.in.size();
+            if (c.in.size() > limits.max_header_bytes)
+              throw Refuse{431, "request headers over " + std::to_string(limits.max_header_bytes) +
+                                    " bytes"};
+            return false;
+          }
+          if (end > limits.max_header_bytes)
+            throw Refuse{
+                431, "request headers over " + std::to_string(limits.max_header_bytes) + " bytes"};
+          ParseHead(c, std::string_view(c.in).substr(0, end));
+          c.in.erase(0, end + 4);
+          c.scanned = 0;
+          if (c.phase == Phase::kBody && c.body_left > 0 && !c.continue_sent &&
+              internal::EqualsIgnoreCase(c.request.Header("expect"), "100-continue") &&
+              c.in.empty()) {
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            [[maybe_unused]] auto n =
+                ::send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL);
+            c.continue_sent = true;
+          }
+          break;
+        }
+        case Phase::kBody:
+        case Phase::kChunkData: {
+          const std::size_t take = std::min(c.body_left, c.in.size());
+          c.request.body.append(c.in, 0, take);
+          c.in.erase(0, take);
+          c.body_left -= take;
+          if (c.body_left > 0) return false;
+          c.phase = c.phase == Phase::kBody ? Phase::kDone : Phase::kChunkEnd;
+          break;
+        }
+        case Phase::kChunkSize: {
+          const std::size_t eol = c.in.find("\r\n");
+          if (eol == std::string::npos) {
+            if (c.in.size() > 1024) throw Refuse{400, "a chunk-size line over 1024 bytes"};
+            return false;
+          }
+          std::string_view line = std::string_view(c.in).substr(0, eol);
+          line = line.substr(0, line.find(';'));  // chunk extensions are ignored
+          line = internal::Trim(line);
+          std::size_t size = 0;
+          if (line.empty() || line.size() > 15 ||
+              line.find_first_not_of("0123456789abcdefABCDEF") != std::string_view::npos)
+            throw Refuse{400, "a malformed chunk size"};
+          for (char ch : line)
+            size = size * 16 + static_cast<std::size_t>(
+                                   std::isdigit(static_cast<unsigned char>(ch))
+                                       ? ch - '0'
+                                       : std::tolower(static_cast<unsigned char>(ch)) - 'a' + 10);
+          c.in.erase(0, eol + 2);
+          if (c.request.body.size() + size > limits.max_body_bytes)
+            throw Refuse{413,
+                         "request body over " + std::to_string(limits.max_body_bytes) + " bytes"};
+          c.body_left = size;
+          c.phase = size == 0 ? Phase::kTrailers : Phase::kChunkData;
+          break;
+        }
+        case Phase::kChunkEnd:
+          if (c.in.size() < 2) return false;
+          if (c.in.compare(0, 2, "\r\n") != 0) throw Refuse{400, "a chunk not ended by CRLF"};
+          c.in.erase(0, 2);
+          c.phase = Phase::kChunkSize;
+          break;
+        case Phase::kTrailers: {
+          const std::size_t eol = c.in.find("\r\n");
+          if (eol == std::string::npos) {
+            if (c.in.size() > limits.max_header_bytes) throw Refuse{431, "trailers too long"};
+            return false;
+          }
+          c.in.erase(0, eol + 2);
+          if (eol == 0) c.phase = Phase::kDone;
+          break;
+        }
+        case Phase::kDone:
+          return true;
+      }
+    }
+  }
+
+  // The request line and headers; sets how the body is framed.
+  void ParseHead(Connection& c, std::string_view head) {
+    Request& r = c.request;
+    const std::size_t line_end = std::min(head.find("\r\n"), head.size());
+    const std::string_view line = head.substr(0, line_end);
+    const std::size_t sp1 = line.find(' ');
+    const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+    if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos)
+      throw Refuse{400, "a malformed request line"};
+    r.method = std::string(line.substr(0, sp1));
+    std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    const std::string_view version = line.substr(sp2 + 1);
+    if (r.method.empty() ||
+        r.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
+      throw Refuse{400, "a malformed method"};
+    if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+      throw Refuse{version.rfind("HTTP/", 0) == 0 ? 505 : 400, "HTTP/1.1 or HTTP/1.0 only"};
+    }
+    if (target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0) {
+      const std::size_t slash = target.find('/', target.find("//") + 2);
+      target = slash == std::string_view::npos ? "/" : target.substr(slash);
+    }
+    if (target.empty() || target.front() != '/') throw Refuse{400, "a malformed request target"};
+    r.path = std::string(target.substr(0, target.find('?')));
+    bool close = version == "HTTP/1.0";
+    std::optional<std::size_t> length;
+    bool chunked = false;
+    for (std::size_t pos = line_end + 2; pos < head.size();) {
+      const std::size_t eol = std::min(head.find("\r\n", pos), head.size());
+      const std::string_view field = head.substr(pos, eol - pos);
+      pos = eol + 2;
+      const std::size_t colon = field.find(':');
+      if (colon == 0 || colon == std::string_view::npos || field.front() == ' ' ||
+          field.front() == '\t' ||
+          field.substr(0, colon).find_first_of(" \t") != std::string_view::npos)
+        throw Refuse{400, "a malformed header line"};
+      std::string name(field.substr(0, colon));
+      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      const std::string_view value = internal::Trim(field.substr(colon + 1));
+      for (unsigned char ch : value)
+        if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+          throw Refuse{400, "a control character in the " + name + " header"};
+      if (name == "content-length") {
+        const auto n = internal::ParseWhole<std::int64_t>(value);
+        if (!n || *n < 0 || value.front() == '-' ||
+            (length && *length != static_cast<std::size_t>(*n)))
+          throw Refuse{400, "a malformed Content-Length"};
+        if (static_cast<std::size_t>(*n) > limits.max_body_bytes)
+          throw Refuse{413,
+                       "request body over " + std::to_string(limits.max_body_bytes) + " bytes"};
+        length = static_cast<std::size_t>(*n);
+      } else if (name == "transfer-encoding") {
+        if (!internal::EqualsIgnoreCase(value, "chunked"))
+          throw Refuse{501, "Transfer-Encoding other than chunked"};
+        chunked = true;
+      } else if (name == "connection") {
+        if (internal::EqualsIgnoreCase(value, "close")) close = true;
+        if (internal::EqualsIgnoreCase(value, "keep-alive")) close = false;
+      }
+      r.headers.emplace_back(std::move(name), std::string(value));
+    }
+    if (chunked && length) throw Refuse{400, "both Content-Length and Transfer-Encoding"};
+    r.keep_alive = !close;
+    if (chunked) {
+      c.phase = Phase::kChunkSize;
+    } else {
+      c.body_left = length.value_or(0);
+      c.phase = c.body_left > 0 ? Phase::kBody : Phase::kDone;
+    }
+  }
+
+  void Finish(Done d) {
+    auto it = connections.find(d.fd);
+    if (it == connections.end() || it->second.serial != d.serial) return;  // closed meanwhile
+    Connection& c = it->second;
+    buffered -= c.counted;
+    c.counted = 0;
+    Count(c);
+    Respond(c, std::move(d.bytes), d.close);
+  }
+
+  // Closes connections whose deadline passed: idle ones silently, part-read requests with 408.
+  void Sweep(Clock::time_point now) {
+    std::vector<int> expired;
+    for (const auto& [fd, c] : connections)
+      if (c.state != State::kProcessing && c.deadline <= now) expired.push_back(fd);
+    for (int fd : expired) {
+      Connection& c = connections.at(fd);
+      const bool started =
+          c.state == State::kReading && (!c.in.empty() || c.phase != Phase::kHeaders);
+      if (started) {
+        const std::string refusal =
+            Refusal(408, "the request did not arrive whole within " +
+                             std::to_string(limits.request_timeout.count()) + " ms");
+        [[maybe_unused]] auto n = ::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL);
+      }
+      Close(fd);
+    }
+  }
+
+  void Loop() {
+    std::vector<epoll_event> events(256);
+    auto last_sweep = Clock::now();
+    while (!stopping.load()) {
+      auto now = Clock::now();
+      int timeout = 50;
+      if (!delayed.empty()) {
+        const auto wait =
+            std::chrono::duration_cast<std::chrono::milliseconds>(delayed.begin()->first - now);
+        timeout = static_cast<int>(std::clamp<std::int64_t>(wait.count() + 1, 0, timeout));
+      }
+      const int n = epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), timeout);
+      for (int i = 0; i < n; ++i) {
+        const int fd = events[i].data.fd;
+        const std::uint32_t what = events[i].events;
+        if (fd == listen_fd) {
+          Accept();
+          continue;
+        }
+        if (fd == wake_fd) {
+          std::uint64_t count = 0;
+          [[maybe_unused]] auto r = ::read(wake_fd, &count, sizeof count);
+          continue;
+        }
+        auto it = connections.find(fd);
+        if (it == connections.end()) continue;
+        Connection& c = it->second;
+        if (c.state == State::kReading && (what & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+          Read(c);
+        } else if (c.state == State::kWriting && (what & EPOLLOUT)) {
+          Write(c);
+        } else if (what & (EPOLLHUP | EPOLLERR)) {
+          Close(fd);
+        }
+      }
+      std::vector<Done> finished;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        finished.swap(done);
+      }
+      for (Done& d : finished) Finish(std::move(d));
+      now = Clock::now();
+      while (!delayed.empty() && delayed.begin()->first <= now) {
+        Submit(std::move(delayed.begin()->second));
+        delayed.erase(delayed.begin());
+      }
+      if (now - last_sweep >= std::chrono::milliseconds(50)) {
+        Sweep(now);
+        last_sweep = now;
+      }
+    }
+    std::vector<int> open;
+    for (const auto& entry : connections) open.push_back(entry.first);
+    for (int fd : open) Close(fd);
+  }
+
+  void Work() {
+    while (true) {
+      Job job;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        work_ready.wait(lock, [this] { return stopping.load() || !jobs.empty(); });
+        if (stopping.load()) return;
+        job = std::move(jobs.front());
+        jobs.pop_front();
+      }
+      std::string bytes;
+      const bool keep_alive = job.request.keep_alive;
+      try {
+        const Reply reply = Route(service, job.request);
+        bytes = Serialize(reply.status, reply, keep_alive,
+                          AcceptsGzip(job.request.Header("accept-encoding")));
+      } catch (const std::exception& e) {
+        Reply reply{500,
+                    "text/plain; charset=utf-8",
+                    std::string("emulator internal error: ") + e.what(),
+                    "",
+                    {}};
+        bytes = Serialize(500, reply, keep_alive, false);
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        done.push_back({job.fd, job.serial, std::move(bytes), !keep_alive});
+      }
+      Wake();
+    }
+  }
+};
+
+Server::Server(BudgetService& service, ServerLimits limits)
+    : impl_(std::make_unique<Impl>(service, limits)) {}
 
 Server::~Server() { Stop(); }
 
+const ServerLimits& Server::Limits() const { return impl_->limits; }
+
 int Server::Start(const std::string& host, int port) {
-  auto& http = impl_->http;
-  const int bound =
-      port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
-  if (bound <= 0) {
-    throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port));
+  Impl& s = *impl_;
+  if (s.loop.joinable()) throw std::runtime_error("the emulator is already serving");
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  const std::string service_name = std::to_string(port);
+  if (getaddrinfo(host.c_str(), service_name.c_str(), &hints, &found) != 0 || found == nullptr) {
+    throw std::runtime_error("cannot resolve " + host);
   }
-  // The socket already listens after binding, so clients may connect before the loop starts.
-  impl_->thread = std::thread([&http] { http.listen_after_bind(); });
-  return bound;
+  int fd = -1;
+  for (addrinfo* a = found; a != nullptr && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    const int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, 4096) != 0) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(found);
+  if (fd < 0) throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port));
+  sockaddr_storage bound{};
+  socklen_t length = sizeof bound;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length);
+  const int bound_port =
+      ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                        : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  // Each connection takes a descriptor: keep the cap where the process can still open them.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+    const std::size_t room = files.rlim_cur > 64 ? files.rlim_cur - 64 : 1;
+    s.limits.max_connections = std::min(s.limits.max_connections, room);
+  }
+  s.listen_fd = fd;
+  s.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+  s.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  for (int watched : {s.listen_fd, s.wake_fd}) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = watched;
+    epoll_ctl(s.epoll_fd, EPOLL_CTL_ADD, watched, &ev);
+  }
+  s.stopping = false;
+  for (int i = 0; i < std::max(1, s.limits.workers); ++i)
+    s.workers.emplace_back([&s] { s.Work(); });
+  s.loop = std::thread([&s] { s.Loop(); });
+  return bound_port;
 }
 
 void Server::Stop() {
-  impl_->http.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  Impl& s = *impl_;
+  if (!s.loop.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.stopping = true;
+  }
+  s.work_ready.notify_all();
+  s.Wake();
+  s.loop.join();
+  for (auto& worker : s.workers) worker.join();
+  s.workers.clear();
+  s.jobs.clear();
+  s.done.clear();
+  s.delayed.clear();
+  for (int fd : {s.listen_fd, s.epoll_fd, s.wake_fd})
+    if (fd >= 0) ::close(fd);
+  s.listen_fd = s.epoll_fd = s.wake_fd = -1;
 }
 
 }  // namespace bingads::emulator
