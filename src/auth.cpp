@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <charconv>
 #include <mutex>
 
@@ -43,6 +44,8 @@ class OAuthTokenProvider final : public TokenProvider {
     if (options_.client_id.empty()) throw Error(ErrorKind::kUsage, "OAuth: client_id is required");
     if (options_.refresh_token.empty())
       throw Error(ErrorKind::kUsage, "OAuth: refresh_token is required");
+    internal::CheckUrl("the token URL", options_.token_url,
+                       options_.transport_options.allow_insecure_http);
     if (!options_.transport) options_.transport = MakeCurlTransport(options_.transport_options);
   }
 
@@ -98,13 +101,21 @@ class OAuthTokenProvider final : public TokenProvider {
     if (json && !text("error").empty()) {
       throw OAuthError(text("error"), text("error_description"), response.Status);
     }
-    if (response.Status < 200 || response.Status > 299 || !json) {
-      internal::ThrowMalformed("OAuth token", response, "not a token response");
-    }
+    // What an error shows of the body has its secrets redacted.
+    auto malformed = [&response](const std::string& problem) {
+      HttpResponse shown = response;
+      shown.Body = internal::RedactBody(response.Body);
+      internal::ThrowMalformed("OAuth token", shown, problem);
+    };
+    if (response.Status < 200 || response.Status > 299 || !json) malformed("not a token response");
     const std::string token = text("access_token");
     const auto expires_in = internal::ParseWhole<std::int64_t>(text("expires_in"));
     if (token.empty() || !expires_in || *expires_in <= 0) {
-      internal::ThrowMalformed("OAuth token", response, "no access_token or expires_in");
+      malformed("no access_token or expires_in");
+    }
+    if (std::any_of(token.begin(), token.end(),
+                    [](unsigned char c) { return c < 0x21 || c == 0x7f; })) {
+      malformed("the access_token holds a space or a control character");
     }
     access_token_ = token;
     expires_at_ = start + std::chrono::seconds(*expires_in);

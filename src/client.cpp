@@ -57,6 +57,15 @@ struct BudgetClient::Impl {
         options.endpoint.empty() ? DefaultBaseUrl(options.environment) : options.endpoint;
     while (!target.base_url.empty() && target.base_url.back() == '/') target.base_url.pop_back();
     target.credentials = options.credentials;
+    // Everything that goes into a header is checked before anything is sent, and so is the URL:
+    // no header injection, no credentials in clear text.
+    internal::CheckUrl("the endpoint", target.base_url + "/",
+                       options.transport_options.allow_insecure_http);
+    const Credentials& c = options.credentials;
+    internal::CheckHeaderValue("Credentials::developer_token", c.developer_token);
+    internal::CheckHeaderValue("Credentials::access_token", c.access_token);
+    internal::CheckIdValue("Credentials::customer_id", c.customer_id);
+    internal::CheckIdValue("Credentials::account_id", c.account_id);
     codec =
         options.protocol == Protocol::kSoap ? internal::MakeSoapCodec() : internal::MakeRestCodec();
     transport =
@@ -138,6 +147,8 @@ struct BudgetClient::Impl {
       std::string response_tracking;  // the TrackingId header of a reply that is no fault
       try {
         call_target.credentials.access_token = tokens->AccessToken();
+        internal::CheckHeaderValue("the access token from the token provider",
+                                   call_target.credentials.access_token);
         const HttpResponse response = Exchange(encode(call_target), operation);
         if (auto value = response.Header("Retry-After")) retry_after = ParseRetryAfter(*value);
         response_tracking = response.Header("TrackingId").value_or("");

@@ -121,6 +121,7 @@ void CompareOutcomes(Comparison& c, const Outcome<R>& soap, const Outcome<R>& re
                      const CompareRules& rules, const std::string& prefix = "") {
   if (soap.transport || rest.transport) {
     c.error = soap.transport ? "SOAP: " + soap.message : "REST: " + rest.message;
+    c.transport_failure = true;
   }
   ParityReport report;
   if (soap.value && rest.value) {
@@ -273,6 +274,7 @@ CopySet MakeCopies(Comparison& c, Side& soap, Side& rest, const std::vector<std:
       [&](BudgetClient& b) { return b.GetBudgetsByIds(ids); }, false);
   if (!originals.value) {
     c.error = "reading the budgets to copy failed: " + originals.message;
+    c.transport_failure = originals.transport;
     return set;
   }
   std::vector<Budget> found;
@@ -292,6 +294,7 @@ CopySet MakeCopies(Comparison& c, Side& soap, Side& rest, const std::vector<std:
         [&](BudgetClient& b) { return b.AddBudgets(Copies(found, name_suffix)); }, false);
     if (!added.value) {
       c.error = "copying the budgets failed: " + added.message;
+      c.transport_failure = c.transport_failure || added.transport;
       continue;
     }
     for (std::size_t k = 0; k < positions.size() && k < added.value->BudgetIds.size(); ++k) {

@@ -1,10 +1,12 @@
 #include <bingads/version.h>
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 
 #include "internal.h"
+#include "text.h"
 
 namespace bingads {
 
@@ -25,9 +27,29 @@ namespace {
 
 std::once_flag g_curl_init;
 
+// Where a response goes as it arrives: headers and body, counted against the limit.
+struct Sink {
+  HttpResponse* response;
+  std::size_t limit;
+  std::size_t header_bytes = 0;
+  bool too_large = false;
+  bool encoded = false;  // Content-Encoding: the declared length is not the body's
+};
+
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+  auto* sink = static_cast<Sink*>(user);
+  std::string& body = sink->response->Body;
+  const std::size_t n = size * count;
+  if (n > sink->limit - body.size()) {  // decompressed bytes, as libcurl hands them over
+    sink->too_large = true;
+    return 0;  // a short count makes libcurl stop reading
+  }
+  if (body.capacity() - body.size() < n) {
+    // Grow by doubling, but never past the limit, so memory stays near it.
+    body.reserve(std::min(sink->limit, std::max(body.size() + n, 2 * body.capacity())));
+  }
+  body.append(data, n);
+  return n;
 }
 
 // Counts the bytes libcurl writes to the socket for the request (headers and body).
@@ -38,28 +60,56 @@ int OnDebug(CURL*, curl_infotype type, char*, size_t size, void* user) {
 }
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
-  auto* response = static_cast<HttpResponse*>(user);
-  std::string_view line(data, size * count);
+  auto* sink = static_cast<Sink*>(user);
+  HttpResponse* response = sink->response;
+  const std::size_t n = size * count;
+  sink->header_bytes += n;
+  if (sink->header_bytes > sink->limit) {
+    sink->too_large = true;
+    return 0;
+  }
+  std::string_view line(data, n);
   if (line.rfind("HTTP/", 0) == 0) {
     response->Headers.clear();  // a new response (after 100-continue or a redirect)
-    return size * count;
+    sink->encoded = false;
+    return n;
   }
   const auto colon = line.find(':');
-  if (colon == std::string_view::npos) return size * count;
+  if (colon == std::string_view::npos) return n;
   auto trim = [](std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' '))
       s.remove_suffix(1);
     return s;
   };
-  response->Headers.emplace_back(std::string(trim(line.substr(0, colon))),
-                                 std::string(trim(line.substr(colon + 1))));
-  return size * count;
+  const std::string_view name = trim(line.substr(0, colon));
+  const std::string_view value = trim(line.substr(colon + 1));
+  if (internal::EqualsIgnoreCase(name, "Content-Encoding")) sink->encoded = true;
+  if (internal::EqualsIgnoreCase(name, "Content-Length")) {
+    // A declared length past the limit is refused before any byte of the body is read.
+    const auto declared = internal::ParseWhole<std::int64_t>(value);
+    if (declared && *declared > 0 && static_cast<std::uint64_t>(*declared) > sink->limit) {
+      sink->too_large = true;
+      return 0;
+    }
+    if (declared && !sink->encoded) response->Body.reserve(static_cast<std::size_t>(*declared));
+  }
+  response->Headers.emplace_back(std::string(name), std::string(value));
+  return n;
+}
+
+std::string Mebibytes(std::size_t bytes) {
+  const std::size_t mib = std::size_t{1} << 20;
+  return bytes % mib == 0 ? std::to_string(bytes / mib) + " MiB" : std::to_string(bytes) + " bytes";
 }
 
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(TransportOptions options) : options_(std::move(options)) {
+    if (!options_.user_agent.empty()) internal::CheckHeaderValue("user agent", options_.user_agent);
+    if (options_.max_response_bytes == 0) {
+      throw Error(ErrorKind::kUsage, "max_response_bytes must be above 0");
+    }
     std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     curl_ = curl_easy_init();
     if (curl_ == nullptr) throw Error(ErrorKind::kTransport, "libcurl: curl_easy_init failed");
@@ -69,6 +119,16 @@ class CurlTransport final : public HttpTransport {
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   HttpResponse Send(const HttpRequest& request) override {
+    // Refused before anything is sent: a non-HTTP URL, clear text to a remote host, header
+    // injection.
+    internal::CheckUrl("URL", request.Url, options_.allow_insecure_http);
+    for (const auto& [name, value] : request.Headers) {
+      internal::CheckHeaderValue("header name", name);
+      internal::CheckHeaderValue("the " + name + " header", value);
+      if (name.empty() || name.find_first_of(" :") != std::string::npos) {
+        throw Error(ErrorKind::kUsage, "a header name is empty or holds ' ' or ':'", 0, true);
+      }
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     // Reset per-request options but keep the handle, so its connection cache is reused.
     curl_easy_reset(curl_);
@@ -77,6 +137,9 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_buffer);
     curl_easy_setopt(curl_, CURLOPT_URL, request.Url.c_str());
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is a response, not a hop
     curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options_.connect_timeout.count()));
     curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS,
@@ -105,10 +168,11 @@ class CurlTransport final : public HttpTransport {
     }
     headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
     curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+    Sink sink{&response, options_.max_response_bytes};
     curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, OnBody);
-    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response.Body);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, OnHeader);
-    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
+    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &sink);
     std::uint64_t sent = 0;
     if (options_.count_request_bytes) {
       curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, OnDebug);
@@ -118,6 +182,18 @@ class CurlTransport final : public HttpTransport {
 
     const CURLcode rc = curl_easy_perform(curl_);
     curl_slist_free_all(headers);
+    if (sink.too_large) {
+      long status = 0;
+      curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+      response = HttpResponse{};  // give the memory back before anything else happens
+      throw Error(ErrorKind::kResponseTooLarge,
+                  "response too large: over the limit of " +
+                      Mebibytes(options_.max_response_bytes) +
+                      " (counted after decompression), so reading stopped (HTTP " +
+                      std::to_string(status) + ", " + request.Method + " " + request.Url +
+                      "); the limit is TransportOptions::max_response_bytes, CLI --max-response-mb",
+                  static_cast<int>(status));
+    }
     if (rc != CURLE_OK) {
       std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
       const bool timeout = rc == CURLE_OPERATION_TIMEDOUT;

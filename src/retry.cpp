@@ -31,7 +31,8 @@ RetryDecision DecideRetry(const RetryOptions& options, const Error& error, Idemp
   const bool read = idempotency == Idempotency::kRead;
   const bool throttled = status == 429 || HasCode(error, 117);
   const char* reason = nullptr;
-  if (error.Kind() == ErrorKind::kUsage || error.Kind() == ErrorKind::kAuthentication) {
+  if (error.Kind() == ErrorKind::kUsage || error.Kind() == ErrorKind::kAuthentication ||
+      error.Kind() == ErrorKind::kResponseTooLarge) {
     return {false, {}, "not retryable"};
   }
   if (error.Unsent()) {

@@ -52,10 +52,12 @@ inline constexpr const char* kProductionScope =
 inline constexpr const char* kSandboxScope =
     "https://si.ads.microsoft.com/msads.manage offline_access";
 
-/// TransportOptions for token calls: the defaults with a 30 s request timeout.
+/// TransportOptions for token calls: the defaults with a 30 s request timeout and responses of at
+/// most kDefaultMaxTokenResponseBytes.
 inline TransportOptions TokenCallTransport() {
   TransportOptions options;
   options.request_timeout = std::chrono::seconds(30);
+  options.max_response_bytes = kDefaultMaxTokenResponseBytes;
   return options;
 }
 

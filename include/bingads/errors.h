@@ -21,6 +21,9 @@ enum class ErrorKind {
   kMalformedResponse,  ///< A response arrived but is neither the expected document nor a fault.
   kApiFault,           ///< The service answered with a fault.
   kAuthentication,     ///< A fault saying the credentials were refused (e.g. 105, 106, 109).
+  /// A response grew past TransportOptions::max_response_bytes (counted after decompression), so
+  /// reading stopped. A transport-level failure (CLI exit 5), never retried.
+  kResponseTooLarge,
 };
 
 /// Base of every error thrown by the library. what() is one line naming the cause.

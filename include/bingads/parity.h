@@ -71,6 +71,9 @@ struct Comparison {
   ProtocolCost soap;      ///< What the SOAP runs cost.
   ProtocolCost rest;      ///< What the REST runs cost.
   std::string error;      ///< Set when the comparison could not run (e.g. a fault on one side).
+  /// True when `error` comes from a call that got no usable response (connection, timeout, a
+  /// response over the size limit, an unreadable body): the CLI then exits 5, not 6.
+  bool transport_failure = false;
 };
 
 /// Settings of a comparison run: one client configuration per protocol (same endpoint and account).

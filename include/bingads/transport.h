@@ -51,7 +51,19 @@ class HttpTransport {
   virtual HttpResponse Send(const HttpRequest& request) = 0;
 };
 
+/// Default TransportOptions::max_response_bytes: 64 MiB. The largest legitimate reply is
+/// GetCampaignIdsByBudgetIds for 100 budgets shared by up to 10,000 campaigns each over SOAP:
+/// 1,000,000 ids of up to 19 digits in elements of about 20 bytes of markup, some 40 MB.
+inline constexpr std::size_t kDefaultMaxResponseBytes = std::size_t{64} << 20;
+/// Default limit for OAuth token responses (a few KiB in practice): 1 MiB.
+inline constexpr std::size_t kDefaultMaxTokenResponseBytes = std::size_t{1} << 20;
+
 /// Settings of the libcurl transport. All waits are finite by default.
+///
+/// Requests are refused before any byte is sent (Error of kind kUsage) when a header name or value
+/// holds a control character (CR, LF, NUL...), when the URL is neither http:// nor https://, and
+/// when it is http:// to a host that is not loopback (127.0.0.0/8, ::1, localhost) unless
+/// allow_insecure_http. Only http and https are spoken, and redirects are never followed.
 struct TransportOptions {
   std::chrono::milliseconds connect_timeout{10'000};   ///< TCP + TLS connect; default 10 s.
   std::chrono::milliseconds request_timeout{120'000};  ///< Whole call; default 120 s.
@@ -62,8 +74,14 @@ struct TransportOptions {
   std::string proxy;
   std::string user_agent;  ///< Empty means "bingads-budgets/<version>".
   /// Ask for gzip-compressed responses (Accept-Encoding: gzip); bodies are decompressed before
-  /// they reach the protocol layer. Default off.
-  bool accept_gzip = false;
+  /// they reach the protocol layer. Default on: max_response_bytes bounds what they inflate to.
+  bool accept_gzip = true;
+  /// Most bytes one response body may have, counted as they arrive and after decompression (a
+  /// declared Content-Length above it is refused at once). Past it reading stops and Send throws
+  /// Error(kResponseTooLarge) naming the limit and the HTTP status. Memory stays near this.
+  std::size_t max_response_bytes = kDefaultMaxResponseBytes;
+  /// Allow http:// URLs to hosts that are not loopback, sending credentials in clear text.
+  bool allow_insecure_http = false;
   /// Count the request bytes written to the socket (HttpResponse::WireRequestBytes). It costs a
   /// little on every call, so it is off unless measuring (compare and migrate-check turn it on).
   bool count_request_bytes = false;

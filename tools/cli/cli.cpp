@@ -17,6 +17,7 @@
 #include <optional>
 #include <sstream>
 
+#include "internal.h"
 #include "server.h"
 #include "service.h"
 #include "text.h"
@@ -45,6 +46,11 @@ constexpr const char* kUsage =
     "  --max-attempts N                     attempts per call, retries included; default 4\n"
     "  --ca-file FILE                       extra CA certificates (PEM); TLS is always verified\n"
     "  --proxy URL                          default: the https_proxy/no_proxy environment\n"
+    "  --max-response-mb N                  largest response body, after decompression;\n"
+    "                                       default 64 (token responses: 1)\n"
+    "  --no-gzip                            do not ask for gzip-compressed responses\n"
+    "  --allow-insecure-http                allow http:// to hosts that are not loopback\n"
+    "                                       (credentials then travel in clear text)\n"
     "  --verbose                            log each exchange to stderr (secrets redacted)\n"
     "  --pretty                             indent the JSON output\n"
     "  --version                            print the version and exit\n"
@@ -54,7 +60,7 @@ constexpr const char* kUsage =
     "  update --file FILE|-                 UpdateBudgets; each budget needs its Id\n"
     "  delete --ids ID,...                  DeleteBudgets\n"
     "  campaigns --ids ID,...               GetCampaignIdsByBudgetIds\n"
-    "  compare [--repeat N] [--json] [--html FILE] [--keep] [--no-gzip] OPERATION ARGS\n"
+    "  compare [--repeat N] [--json] [--html FILE] [--keep] OPERATION ARGS\n"
     "                                       OPERATION (one of the above) over SOAP and REST:\n"
     "                                       parity and cost; exit 0 on parity, 6 on a mismatch\n"
     "  migrate-check [--json] [--html FILE] [--keep]\n"
@@ -127,8 +133,8 @@ std::vector<Budget> ReadBudgetsFile(const std::string& file, std::istream& in, b
 // token is written back to that file (owner-only, replaced atomically), or else only announced: it
 // is a secret and is never printed.
 std::shared_ptr<TokenProvider> OAuthFromEnvironment(
-    const std::function<std::string(const char*)>& from_env, Environment environment,
-    std::ostream& err, std::function<void(std::string_view)> log) {
+    const std::function<std::string(const char*)>& from_env, const ClientOptions& client,
+    std::ostream& err) {
   const std::string client_id = from_env("BINGADS_CLIENT_ID");
   std::string refresh_token = from_env("BINGADS_REFRESH_TOKEN");
   const std::string file = from_env("BINGADS_REFRESH_TOKEN_FILE");
@@ -148,8 +154,24 @@ std::shared_ptr<TokenProvider> OAuthFromEnvironment(
   oauth.client_secret = from_env("BINGADS_CLIENT_SECRET");
   oauth.refresh_token = refresh_token;
   if (const std::string url = from_env("BINGADS_TOKEN_URL"); !url.empty()) oauth.token_url = url;
-  oauth.scope = environment == Environment::kSandbox ? kSandboxScope : kProductionScope;
-  oauth.log = std::move(log);
+  oauth.scope = client.environment == Environment::kSandbox ? kSandboxScope : kProductionScope;
+  oauth.log = client.log;
+  // Token calls go the way API calls do (proxy, trust, clear-text opt-in), with their own smaller
+  // size limit and shorter deadline.
+  const TransportOptions& api = client.transport_options;
+  oauth.transport_options.proxy = api.proxy;
+  oauth.transport_options.ca_file = api.ca_file;
+  oauth.transport_options.ca_path = api.ca_path;
+  oauth.transport_options.connect_timeout = api.connect_timeout;
+  oauth.transport_options.allow_insecure_http = api.allow_insecure_http;
+  oauth.transport_options.accept_gzip = api.accept_gzip;
+  oauth.transport_options.max_response_bytes =
+      std::min(api.max_response_bytes, oauth.transport_options.max_response_bytes);
+  try {
+    internal::CheckUrl("BINGADS_TOKEN_URL", oauth.token_url, api.allow_insecure_http);
+  } catch (const Error& e) {
+    throw UsageError{e.what()};
+  }
   oauth.on_refresh_token = [file, &err](const std::string& rotated) {
     if (file.empty()) {
       err << "bingads-budgets: the service issued a new refresh token; set "
@@ -233,6 +255,14 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
             options.endpoint.rfind("https://", 0) != 0) {
           throw UsageError{"--endpoint must be an http:// or https:// URL"};
         }
+      } else if (arg == "--allow-insecure-http") {
+        options.transport_options.allow_insecure_http = true;
+      } else if (arg == "--max-response-mb") {
+        const auto number = internal::ParseWhole<int>(value());
+        if (!number || *number <= 0 || *number > 4096) {
+          throw UsageError{"--max-response-mb needs a whole number from 1 to 4096"};
+        }
+        options.transport_options.max_response_bytes = static_cast<std::size_t>(*number) << 20;
       } else if (arg == "--developer-token") {
         options.credentials.developer_token = value();
       } else if (arg == "--access-token") {
@@ -273,6 +303,7 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       } else if (arg == "--keep") {
         compare.keep = true;
       } else if (arg == "--no-gzip") {
+        options.transport_options.accept_gzip = false;
         compare.gzip = false;
       } else if (arg == "--ids") {
         if (operation != "get" && operation != "delete" && operation != "campaigns") {
@@ -311,9 +342,8 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       throw UsageError{operation + " needs --file"};
     }
     const bool comparing = command == "compare" || command == "migrate-check";
-    if (!comparing && (json || html || compare.keep || !compare.gzip || compare.repeat != 1)) {
-      throw UsageError{
-          "--repeat, --json, --html, --keep and --no-gzip belong to compare and migrate-check"};
+    if (!comparing && (json || html || compare.keep || compare.repeat != 1)) {
+      throw UsageError{"--repeat, --json, --html and --keep belong to compare and migrate-check"};
     }
     std::vector<Budget> budgets;
     if (file) budgets = ReadBudgetsFile(*file, in, operation == "update");
@@ -331,8 +361,7 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
     }
     if (verbose) options.log = [&err](std::string_view line) { err << line << '\n'; };
     if (options.credentials.access_token.empty()) {
-      options.token_provider =
-          OAuthFromEnvironment(from_env, options.environment, err, options.log);
+      options.token_provider = OAuthFromEnvironment(from_env, options, err);
     }
     const bool have_token = !options.credentials.access_token.empty() || options.token_provider;
     const struct {
@@ -347,6 +376,23 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
         {!options.credentials.account_id.empty(), "account id (BINGADS_ACCOUNT_ID)"}};
     for (const auto& r : required) {
       if (!r.present) throw UsageError{std::string("missing ") + r.name};
+    }
+    // What goes into a header is checked before anything is sent; a secret is never echoed.
+    try {
+      const Credentials& c = options.credentials;
+      internal::CheckHeaderValue(
+          "the developer token (--developer-token or BINGADS_DEVELOPER_TOKEN)", c.developer_token);
+      internal::CheckHeaderValue("the access token (--access-token or BINGADS_ACCESS_TOKEN)",
+                                 c.access_token);
+      internal::CheckIdValue("the customer id (--customer-id or BINGADS_CUSTOMER_ID)",
+                             c.customer_id);
+      internal::CheckIdValue("the account id (--account-id or BINGADS_ACCOUNT_ID)", c.account_id);
+      internal::CheckUrl(
+          "--endpoint",
+          options.endpoint.empty() ? DefaultBaseUrl(options.environment) : options.endpoint,
+          options.transport_options.allow_insecure_http);
+    } catch (const Error& e) {
+      throw UsageError{e.what()};
     }
 
     const std::vector<std::int64_t> id_list = ids.value_or(std::vector<std::int64_t>{});
@@ -380,6 +426,11 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
                                        ? "bingads-budgets migrate-check"
                                        : "bingads-budgets compare " + operation);
         if (!page) throw Error(ErrorKind::kUsage, "cannot write --html file '" + *html + "'");
+      }
+      // A side that got no usable response is a transport failure, not a difference.
+      if (std::any_of(report.begin(), report.end(),
+                      [](const Comparison& c) { return c.transport_failure; })) {
+        return kExitTransport;
       }
       const bool parity = std::all_of(report.begin(), report.end(), [](const Comparison& c) {
         return c.parity.Parity() && c.error.empty();

@@ -1,5 +1,6 @@
 // bingads-emulator: a local Campaign Management budget service speaking SOAP 1.1 and REST.
 #include <bingads/version.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <csignal>
@@ -16,24 +17,31 @@
 namespace {
 
 int Usage(const char* message) {
-  std::cerr << "bingads-emulator: " << message << "\n"
-            << "usage: bingads-emulator [--port N] [--host 127.0.0.1] [--state FILE]\n"
-            << "                        [--disapproved-terms TERM,TERM,...]\n"
-            << "  --port N                 TCP port; 0 (the default) picks a free one\n"
-            << "  --host ADDR              address to bind; default 127.0.0.1 (loopback only)\n"
-            << "  --state FILE             keep the store in FILE across restarts (written\n"
-            << "                           atomically after every change); default: memory only\n"
-            << "  --disapproved-terms LIST budget names containing one of these fail editorial\n"
-            << "                           review; default casino,miracle cure; \"\" for none\n"
-            << "  --token-ttl SECONDS      life of issued access tokens; default 3600\n"
-            << "  --refresh-token TOKEN    refresh token accepted at start; default\n"
-            << "                           emulator-refresh-token (rotated on every use)\n"
-            << "  --throttle-every N       every Nth call: 117 CallRateExceeded (REST 429)\n"
-            << "  --fail-every N           every Nth call: 0 InternalError (REST 500)\n"
-            << "  --retry-after SECONDS    Retry-After sent with throttling; default 1\n"
-            << "  --delay-ms N             wait before every API response; default 0\n"
-            << "  --soap-faults-http-200   send SOAP faults with HTTP 200 instead of 500\n"
-            << "  --version                print the version and exit\n";
+  std::cerr
+      << "bingads-emulator: " << message << "\n"
+      << "usage: bingads-emulator [--port N] [--host 127.0.0.1] [--state FILE]\n"
+      << "                        [--disapproved-terms TERM,TERM,...]\n"
+      << "  --port N                 TCP port; 0 (the default) picks a free one\n"
+      << "  --host ADDR              address to bind; default 127.0.0.1 (loopback only)\n"
+      << "  --state FILE             keep the store in FILE across restarts (written\n"
+      << "                           atomically after every change); default: memory only\n"
+      << "  --disapproved-terms LIST budget names containing one of these fail editorial\n"
+      << "                           review; default casino,miracle cure; \"\" for none\n"
+      << "  --token-ttl SECONDS      life of issued access tokens; default 3600\n"
+      << "  --refresh-token TOKEN    refresh token accepted at start; default\n"
+      << "                           emulator-refresh-token (rotated on every use)\n"
+      << "  --throttle-every N       every Nth call: 117 CallRateExceeded (REST 429)\n"
+      << "  --fail-every N           every Nth call: 0 InternalError (REST 500)\n"
+      << "  --retry-after SECONDS    Retry-After sent with throttling; default 1\n"
+      << "  --delay-ms N             wait before every API response; default 0\n"
+      << "  --soap-faults-http-200   send SOAP faults with HTTP 200 instead of 500\n"
+      << "  --max-connections N      open connections at once; past it 503; default 4096\n"
+      << "                           (at most what the descriptor limit allows)\n"
+      << "  --idle-timeout SECONDS   close a kept-alive connection idle this long; default 5\n"
+      << "  --request-timeout SECONDS\n"
+      << "                           a request must arrive whole within this; default 10\n"
+      << "  --max-request-mb N       largest request body; past it 413; default 64\n"
+      << "  --version                print the version and exit\n";
   return 2;
 }
 
@@ -43,6 +51,7 @@ int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   int port = 0;
   bingads::emulator::ServiceOptions service_options;
+  bingads::emulator::ServerLimits limits;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -57,9 +66,20 @@ int main(int argc, char** argv) {
       service_options.soap_faults_with_200 = true;
       continue;
     }
-    static const char* const kValued[] = {
-        "--port",          "--host",           "--state",      "--disapproved-terms", "--token-ttl",
-        "--refresh-token", "--throttle-every", "--fail-every", "--retry-after",       "--delay-ms"};
+    static const char* const kValued[] = {"--port",
+                                          "--host",
+                                          "--state",
+                                          "--disapproved-terms",
+                                          "--token-ttl",
+                                          "--refresh-token",
+                                          "--throttle-every",
+                                          "--fail-every",
+                                          "--retry-after",
+                                          "--delay-ms",
+                                          "--max-connections",
+                                          "--idle-timeout",
+                                          "--request-timeout",
+                                          "--max-request-mb"};
     if (std::find(std::begin(kValued), std::end(kValued), arg) == std::end(kValued)) {
       return Usage(("unknown option " + arg).c_str());
     }
@@ -118,6 +138,22 @@ int main(int argc, char** argv) {
       auto v = need(r);
       if (!v) return bad(r);
       service_options.retry_after_seconds = static_cast<int>(*v);
+    } else if (arg == "--max-connections") {
+      constexpr Range r{1, 1000000};
+      auto v = need(r);
+      if (!v) return bad(r);
+      limits.max_connections = static_cast<std::size_t>(*v);
+    } else if (arg == "--idle-timeout" || arg == "--request-timeout") {
+      constexpr Range r{1, 3600};
+      auto v = need(r);
+      if (!v) return bad(r);
+      (arg == "--idle-timeout" ? limits.idle_timeout : limits.request_timeout) =
+          std::chrono::seconds(*v);
+    } else if (arg == "--max-request-mb") {
+      constexpr Range r{1, 4096};
+      auto v = need(r);
+      if (!v) return bad(r);
+      limits.max_body_bytes = static_cast<std::size_t>(*v) << 20;
     } else {  // --delay-ms
       constexpr Range r{0, 600000};
       auto v = need(r);
@@ -140,7 +176,13 @@ int main(int argc, char** argv) {
     std::cerr << "bingads-emulator: " << e.what() << "\n";
     return 1;
   }
-  bingads::emulator::Server server(*service);
+  // Every connection takes a descriptor: use all the process may have.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+  bingads::emulator::Server server(*service, limits);
   int bound = 0;
   try {
     bound = server.Start(host, port);
@@ -149,6 +191,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "listening on http://" << host << ":" << bound << std::endl;
+  std::cerr << "bingads-emulator: at most " << server.Limits().max_connections
+            << " connections, idle timeout " << server.Limits().idle_timeout.count()
+            << " ms, request timeout " << server.Limits().request_timeout.count()
+            << " ms, request bodies up to " << (server.Limits().max_body_bytes >> 20) << " MiB\n";
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   server.Stop();
