@@ -2,6 +2,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <bit>
 #include <mutex>
 #include <string>
 
@@ -45,8 +46,14 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     return 0;  // a short count makes libcurl stop reading
   }
   if (body.capacity() - body.size() < n) {
-    // Grow by doubling, but never past the limit, so memory stays near it.
-    body.reserve(std::min(sink->limit, std::max(body.size() + n, 2 * body.capacity())));
+    // Grow through powers of two, never past the limit, so that the last copy is from half the
+    // limit and memory stays near it. (A fresh string takes the capacity asked for; reserve on
+    // this one could double past the limit.)
+    std::string bigger;
+    bigger.reserve(
+        std::min(sink->limit, std::bit_ceil(std::max(body.size() + n, 2 * body.capacity()))));
+    bigger.append(body);
+    body.swap(bigger);
   }
   body.append(data, n);
   return n;

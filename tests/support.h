@@ -4,12 +4,15 @@
 
 #include <bingads/client.h>
 
+#include <atomic>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -74,6 +77,53 @@ class Emulator {
 
 /// A loopback port that nothing listens on (bound to find it, then closed).
 int UnusedPort();
+
+/// A raw TCP server on a free 127.0.0.1 port for hostile-peer tests: every connection runs
+/// `handle(fd)` on a thread of its own. Stop (or the destructor) closes the listener, shuts every
+/// connection down and joins, so a handler's blocking send or recv ends.
+class RawServer {
+ public:
+  explicit RawServer(std::function<void(int fd)> handle);
+  ~RawServer();
+  RawServer(const RawServer&) = delete;
+  RawServer& operator=(const RawServer&) = delete;
+  int Port() const { return port_; }
+  std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int Connections() const { return connections_.load(); }  ///< Accepted so far.
+  void Stop();
+
+ private:
+  std::function<void(int)> handle_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<int> connections_{0};
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::vector<int> fds_;
+  std::vector<std::thread> threads_;
+  std::thread acceptor_;
+};
+
+/// Reads one HTTP request (headers, then a Content-Length body) from `fd`, waiting at most
+/// `timeout`; returns what arrived.
+std::string ReadRequest(int fd, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+/// Sends all of `data`; false once the peer is gone.
+bool SendAll(int fd, std::string_view data);
+/// A connected TCP socket to 127.0.0.1:port (blocking), or -1.
+int Connect(int port);
+/// Reads until the peer closes or `timeout` passes; returns what arrived.
+std::string ReadUntilClosed(int fd, std::chrono::milliseconds timeout);
+
+/// A process's exit status, output and peak resident memory.
+struct ProcessRun {
+  int status = -1;
+  std::string out, err;
+  long max_rss_kib = 0;
+};
+/// Runs `argv` (argv[0] a path) with `env` added to this process's environment, waits for it and
+/// measures it (wait4). Standard input is /dev/null.
+ProcessRun RunProcess(const std::vector<std::string>& argv,
+                      const std::vector<std::string>& env = {});
 
 /// Demo budget ids the emulator starts with (all above 2^53).
 inline constexpr std::int64_t kDemoId = 9007199254740993;
