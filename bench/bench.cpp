@@ -1,10 +1,14 @@
 // bingads-bench: the client's costs as ratios against floors measured in the same run on the same
 // bytes. One JSON object per line: {"name","value","unit","floor","ratio"}.
 //   bingads-bench [--quick]
+#include <arpa/inet.h>
 #include <bingads/client.h>
 #include <curl/curl.h>
 #include <malloc.h>
+#include <netinet/in.h>
 #include <rapidjson/document.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -297,6 +301,9 @@ void EndToEndFigures() {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.Body.size()));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
+    // The client asks for gzip by default, and so does the floor: the same bytes both ways.
+    if (options.transport_options.accept_gzip)
+      curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip");
     client.GetBudgetsByIds(ids);  // warm both connections
     curl_easy_perform(curl);
     std::vector<double> raw, ours;
@@ -317,6 +324,118 @@ void EndToEndFigures() {
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
   }
+}
+
+// Counts what crosses the wire through a client's transport.
+struct Meter : HttpTransport {
+  explicit Meter(std::shared_ptr<HttpTransport> t) : inner(std::move(t)) {}
+  HttpResponse Send(const HttpRequest& r) override {
+    HttpResponse response = inner->Send(r);
+    wire_bytes += response.WireResponseBytes;
+    body_bytes += response.Body.size();
+    connections += response.NewConnections;
+    return response;
+  }
+  std::shared_ptr<HttpTransport> inner;
+  std::uint64_t wire_bytes = 0, body_bytes = 0;
+  int connections = 0;
+};
+
+ClientOptions EmulatorClient(const std::string& base, Protocol protocol) {
+  ClientOptions options;
+  options.protocol = protocol;
+  options.endpoint = base;
+  options.credentials = {"dev", "token", "1", "2"};
+  options.retry.max_attempts = 1;
+  return options;
+}
+
+// Every budget of an 11,000-budget account in one GetBudgetsByIds call: the response bytes on the
+// wire with gzip (asked for by default) against the same response without it.
+void WireFigures() {
+  emulator::BudgetService service;
+  emulator::Server server(service);
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0));
+  std::vector<Budget> budgets(emulator::kMaxBudgetsPerAccount - 5);  // the demo data has five
+  for (std::size_t i = 0; i < budgets.size(); ++i) {
+    budgets[i].Name = Name(i);
+    budgets[i].Amount =
+        Decimal::FromString(std::to_string(10 + i % 990) + "." + std::to_string(10 + i % 90));
+    budgets[i].BudgetType = budget_type::kDailyBudgetStandard;
+  }
+  const auto added = BudgetClient(EmulatorClient(base, Protocol::kRest)).AddBudgets(budgets);
+  if (!added.PartialErrors.empty()) Failure("filling the account: partial errors");
+  for (Protocol protocol : {Protocol::kSoap, Protocol::kRest}) {
+    std::uint64_t wire[2] = {0, 0};
+    for (const bool gzip : {true, false}) {
+      ClientOptions options = EmulatorClient(base, protocol);
+      options.transport_options.accept_gzip = gzip;
+      auto meter = std::make_shared<Meter>(MakeCurlTransport(options.transport_options));
+      options.transport = meter;
+      const auto all = BudgetClient(options).GetBudgetsByIds();
+      if (all.Budgets.size() != emulator::kMaxBudgetsPerAccount)
+        Failure("wire: " + std::to_string(all.Budgets.size()) + " budgets instead of 11,000");
+      wire[gzip ? 0 : 1] = meter->wire_bytes;
+    }
+    const std::string name = protocol == Protocol::kSoap ? "soap" : "rest";
+    Emit(name + "_wire_bytes_11000_gzip", static_cast<double>(wire[0]), "bytes",
+         static_cast<double>(wire[1]));
+  }
+}
+
+// The emulator's answer while 1,000 connections sit idle and 20 more send a byte every 100 ms:
+// the median latency of a normal call against the same call with no such connections.
+void IdleConnectionsFigure() {
+  emulator::BudgetService service;
+  emulator::Server server(service);
+  const int port = server.Start("127.0.0.1", 0);
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  const int calls = g_quick ? 20 : 200;
+  auto median_ms = [&] {
+    std::vector<double> samples;
+    for (int i = 0; i < calls; ++i) {
+      // A new client each time: a new connection, as a newcomer among the stuck ones would open.
+      BudgetClient client(EmulatorClient(base, i % 2 ? Protocol::kSoap : Protocol::kRest));
+      const auto start = Clock::now();
+      try {
+        if (client.GetBudgetsByIds({9007199254740993LL}).Budgets.size() != 1)
+          Failure("idle: wrong result");
+      } catch (const std::exception& e) {
+        Failure(std::string("idle: ") + e.what());
+      }
+      samples.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+    std::sort(samples.begin(), samples.end());
+    return samples[samples.size() / 2];
+  };
+  const double alone = median_ms();
+  auto connect = [port] {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+      Failure("idle: cannot connect");
+    return fd;
+  };
+  std::vector<int> idle, slow;
+  for (int i = 0; i < 1000; ++i) idle.push_back(connect());
+  for (int i = 0; i < 20; ++i) slow.push_back(connect());
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    const std::string bytes = "POST /CampaignManagement/v13/Budgets/QueryByIds HTTP/1.1\r\n";
+    for (std::size_t at = 0; !done; at = (at + 1) % bytes.size()) {
+      for (int fd : slow) ::send(fd, bytes.data() + at, 1, MSG_NOSIGNAL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  const double stuck = median_ms();
+  done = true;
+  trickle.join();
+  for (int fd : idle) ::close(fd);
+  for (int fd : slow) ::close(fd);
+  Emit("emulator_call_ms_with_1000_idle", stuck, "ms", alone);
 }
 
 // Emulator throughput: N parallel clients x M calls each, zero errors expected.
@@ -356,7 +475,7 @@ void EmulatorThroughput() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string only;  // a group of figures: decode, encode, memory, call, emulator
+  std::string only;  // a group of figures: decode, encode, memory, call, emulator, wire
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--quick") {
@@ -364,10 +483,16 @@ int main(int argc, char** argv) {
     } else if (arg == "--only" && i + 1 < argc) {
       only = argv[++i];
     } else {
-      std::fprintf(stderr,
-                   "usage: bingads-bench [--quick] [--only decode|encode|memory|call|emulator]\n");
+      std::fprintf(
+          stderr,
+          "usage: bingads-bench [--quick] [--only decode|encode|memory|call|emulator|wire]\n");
       return 2;
     }
+  }
+  rlimit files{};  // the idle-connections figure holds over 2,000 descriptors
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
   }
   auto wanted = [&only](const char* group) { return only.empty() || only == group; };
   if (wanted("decode")) {
@@ -380,6 +505,10 @@ int main(int argc, char** argv) {
     MemoryFigure(11000, false);
   }
   if (wanted("call")) EndToEndFigures();
-  if (wanted("emulator")) EmulatorThroughput();
+  if (wanted("emulator")) {
+    EmulatorThroughput();
+    IdleConnectionsFigure();
+  }
+  if (wanted("wire")) WireFigures();
   return g_failures == 0 ? 0 : 1;
 }

@@ -15,11 +15,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
-#include <deque>
 #include <map>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -98,10 +95,20 @@ bool AcceptsGzip(std::string_view accept_encoding) {
   return false;
 }
 
+// gzip at the fastest level. Each thread keeps its compressor: setting one up costs more than
+// compressing a typical response.
 std::string Gzip(std::string_view data) {
-  z_stream z{};
-  if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw std::runtime_error("zlib: deflateInit2 failed");
+  struct Stream {
+    Stream() {
+      if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw std::runtime_error("zlib: deflateInit2 failed");
+    }
+    ~Stream() { deflateEnd(&z); }
+    z_stream z{};
+  };
+  thread_local Stream stream;
+  z_stream& z = stream.z;
+  deflateReset(&z);
   std::string out(deflateBound(&z, static_cast<uLong>(data.size())), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uInt>(data.size());
@@ -109,7 +116,6 @@ std::string Gzip(std::string_view data) {
   z.avail_out = static_cast<uInt>(out.size());
   const int rc = deflate(&z, Z_FINISH);
   out.resize(z.total_out);
-  deflateEnd(&z);
   if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate did not finish");
   return out;
 }
@@ -203,17 +209,10 @@ struct Connection {
   std::size_t counted = 0;  // bytes of this connection in the buffered total
 };
 
-struct Job {
+// A request waiting for the emulator's --delay-ms before it is answered.
+struct Delayed {
   int fd;
   std::uint64_t serial;
-  Request request;
-};
-
-struct Done {
-  int fd;
-  std::uint64_t serial;
-  std::string bytes;
-  bool close;
 };
 
 // An error status and its reason; the connection answers it and closes.
@@ -222,67 +221,132 @@ struct Refuse {
   std::string why;
 };
 
-}  // namespace
-
-struct Server::Impl {
-  Impl(BudgetService& s, ServerLimits l) : service(s), limits(l) {}
-
+// What every event loop of one server shares.
+struct Shared {
+  Shared(BudgetService& s, ServerLimits l) : service(s), limits(l) {}
   BudgetService& service;
   ServerLimits limits;
   int listen_fd = -1;
-  int epoll_fd = -1;
-  int wake_fd = -1;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> buffered{0};  // request bytes held over all connections
   std::atomic<bool> stopping{false};
-  std::thread loop;
-  std::vector<std::thread> workers;
+};
 
-  // Loop thread only.
-  std::unordered_map<int, Connection> connections;
-  std::multimap<Clock::time_point, Job> delayed;
-  std::uint64_t next_serial = 1;
-  std::size_t buffered = 0;
-
-  // Shared with the workers.
-  std::mutex mutex;
-  std::condition_variable work_ready;
-  std::deque<Job> jobs;
-  std::vector<Done> done;
+// One thread's event loop: it accepts its share of the connections (the listening socket is
+// watched by every loop, waking one at a time), reads their requests, answers them inline and
+// writes the answers, never blocking on a peer. Every socket is non-blocking.
+class EventLoop {
+ public:
+  explicit EventLoop(Shared& shared) : shared_(shared), limits(shared.limits) {
+    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (epoll_fd_ < 0 || wake_fd_ < 0) throw std::runtime_error("epoll or eventfd failed");
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+    ev.data.fd = shared.listen_fd;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, shared.listen_fd, &ev);
+    ev.events = EPOLLIN;
+    ev.data.fd = wake_fd_;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  }
+  ~EventLoop() {
+    std::vector<int> open;
+    for (const auto& entry : connections_) open.push_back(entry.first);
+    for (int fd : open) Close(fd);
+    ::close(epoll_fd_);
+    ::close(wake_fd_);
+  }
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
 
   void Wake() const {
     const std::uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof one);
+    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
   }
 
+  void Run() {
+    std::vector<epoll_event> events(256);
+    auto last_sweep = Clock::now();
+    while (!shared_.stopping.load()) {
+      auto now = Clock::now();
+      int timeout = 50;
+      if (!delayed_.empty()) {
+        const auto wait =
+            std::chrono::duration_cast<std::chrono::milliseconds>(delayed_.begin()->first - now);
+        timeout = static_cast<int>(std::clamp<std::int64_t>(wait.count() + 1, 0, timeout));
+      }
+      const int n = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), timeout);
+      for (int i = 0; i < n; ++i) {
+        const int fd = events[i].data.fd;
+        const std::uint32_t what = events[i].events;
+        if (fd == shared_.listen_fd) {
+          Accept();
+          continue;
+        }
+        if (fd == wake_fd_) {
+          std::uint64_t count = 0;
+          [[maybe_unused]] auto r = ::read(wake_fd_, &count, sizeof count);
+          continue;
+        }
+        auto it = connections_.find(fd);
+        if (it == connections_.end()) continue;
+        Connection& c = it->second;
+        if (c.state == State::kReading && (what & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+          Read(c);
+        } else if (c.state == State::kWriting && (what & EPOLLOUT)) {
+          Write(c);
+        } else if (what & (EPOLLHUP | EPOLLERR)) {
+          Close(fd);
+        }
+      }
+      now = Clock::now();
+      while (!delayed_.empty() && delayed_.begin()->first <= now) {
+        const Delayed due = delayed_.begin()->second;
+        delayed_.erase(delayed_.begin());
+        auto it = connections_.find(due.fd);
+        if (it != connections_.end() && it->second.serial == due.serial) Answer(it->second);
+      }
+      if (now - last_sweep >= std::chrono::milliseconds(50)) {
+        Sweep(now);
+        last_sweep = now;
+      }
+    }
+  }
+
+ private:
   void Watch(const Connection& c, std::uint32_t events) const {
     epoll_event ev{};
     ev.events = events;
     ev.data.fd = c.fd;
-    epoll_ctl(epoll_fd, EPOLL_CTL_MOD, c.fd, &ev);
+    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
   }
 
+  // Keeps the shared count of held request bytes up to date with this connection's.
   void Count(Connection& c) {
     const std::size_t now = c.in.size() + c.request.body.size();
-    buffered = buffered - c.counted + now;
+    shared_.buffered += now;
+    shared_.buffered -= c.counted;
     c.counted = now;
   }
 
   void Close(int fd) {
-    auto it = connections.find(fd);
-    if (it == connections.end()) return;
-    buffered -= it->second.counted;
-    epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+    auto it = connections_.find(fd);
+    if (it == connections_.end()) return;
+    shared_.buffered -= it->second.counted;
+    --shared_.connections;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
     ::close(fd);
-    connections.erase(it);
+    connections_.erase(it);
   }
 
   void Accept() {
     while (true) {
-      const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      const int fd = ::accept4(shared_.listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno == EINTR || errno == ECONNABORTED) continue;
-        return;  // EAGAIN, or out of descriptors: the rest wait in the backlog
+        return;  // EAGAIN (another loop took it), or out of descriptors: the rest wait
       }
-      if (connections.size() >= limits.max_connections) {
+      if (shared_.connections.load() >= limits.max_connections) {
         const std::string refusal =
             Refusal(503, "too many connections (the limit is " +
                              std::to_string(limits.max_connections) + "); try again later");
@@ -290,16 +354,17 @@ struct Server::Impl {
         ::close(fd);
         continue;
       }
+      ++shared_.connections;
       const int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      Connection& c = connections[fd];
+      Connection& c = connections_[fd];
       c.fd = fd;
-      c.serial = next_serial++;
+      c.serial = next_serial_++;
       c.deadline = Clock::now() + limits.idle_timeout;
       epoll_event ev{};
       ev.events = EPOLLIN;
       ev.data.fd = fd;
-      epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+      epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
     }
   }
 
@@ -356,7 +421,7 @@ struct Server::Impl {
         }
         c.in.append(buffer, static_cast<std::size_t>(n));
         Count(c);
-        if (buffered > limits.max_buffered_bytes) {
+        if (shared_.buffered.load() > limits.max_buffered_bytes) {
           Respond(c, Refusal(503, "the emulator holds too many request bytes; try again later"),
                   true);
           return;
@@ -383,24 +448,30 @@ struct Server::Impl {
     }
     c.state = State::kProcessing;
     Watch(c, 0);
-    Job job{c.fd, c.serial, std::move(c.request)};
-    c.request = Request{};
-    Count(c);
-    c.counted += job.request.body.size();  // still held until the response is written
-    buffered += job.request.body.size();
-    if (IsApiPath(job.request.path) && service.Options().delay.count() > 0) {
-      delayed.emplace(Clock::now() + service.Options().delay, std::move(job));
+    if (IsApiPath(c.request.path) && shared_.service.Options().delay.count() > 0) {
+      delayed_.emplace(Clock::now() + shared_.service.Options().delay, Delayed{c.fd, c.serial});
     } else {
-      Submit(std::move(job));
+      Answer(c);
     }
   }
 
-  void Submit(Job job) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      jobs.push_back(std::move(job));
+  // Runs the request through the fronts and starts writing the answer.
+  void Answer(Connection& c) {
+    const Request& request = c.request;
+    std::string bytes;
+    try {
+      const Reply reply = Route(shared_.service, request);
+      bytes = Serialize(reply.status, reply, request.keep_alive,
+                        AcceptsGzip(request.Header("accept-encoding")));
+    } catch (const std::exception& e) {
+      Reply reply{500,
+                  "text/plain; charset=utf-8",
+                  std::string("emulator internal error: ") + e.what(),
+                  "",
+                  {}};
+      bytes = Serialize(500, reply, request.keep_alive, false);
     }
-    work_ready.notify_one();
+    Respond(c, std::move(bytes), !request.keep_alive);
   }
 
   // Parses what has arrived; true once a whole request is in c.request. Throws Refuse.
@@ -563,23 +634,13 @@ struct Server::Impl {
     }
   }
 
-  void Finish(Done d) {
-    auto it = connections.find(d.fd);
-    if (it == connections.end() || it->second.serial != d.serial) return;  // closed meanwhile
-    Connection& c = it->second;
-    buffered -= c.counted;
-    c.counted = 0;
-    Count(c);
-    Respond(c, std::move(d.bytes), d.close);
-  }
-
   // Closes connections whose deadline passed: idle ones silently, part-read requests with 408.
   void Sweep(Clock::time_point now) {
     std::vector<int> expired;
-    for (const auto& [fd, c] : connections)
+    for (const auto& [fd, c] : connections_)
       if (c.state != State::kProcessing && c.deadline <= now) expired.push_back(fd);
     for (int fd : expired) {
-      Connection& c = connections.at(fd);
+      Connection& c = connections_.at(fd);
       const bool started =
           c.state == State::kReading && (!c.in.empty() || c.phase != Phase::kHeaders);
       if (started) {
@@ -592,93 +653,22 @@ struct Server::Impl {
     }
   }
 
-  void Loop() {
-    std::vector<epoll_event> events(256);
-    auto last_sweep = Clock::now();
-    while (!stopping.load()) {
-      auto now = Clock::now();
-      int timeout = 50;
-      if (!delayed.empty()) {
-        const auto wait =
-            std::chrono::duration_cast<std::chrono::milliseconds>(delayed.begin()->first - now);
-        timeout = static_cast<int>(std::clamp<std::int64_t>(wait.count() + 1, 0, timeout));
-      }
-      const int n = epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), timeout);
-      for (int i = 0; i < n; ++i) {
-        const int fd = events[i].data.fd;
-        const std::uint32_t what = events[i].events;
-        if (fd == listen_fd) {
-          Accept();
-          continue;
-        }
-        if (fd == wake_fd) {
-          std::uint64_t count = 0;
-          [[maybe_unused]] auto r = ::read(wake_fd, &count, sizeof count);
-          continue;
-        }
-        auto it = connections.find(fd);
-        if (it == connections.end()) continue;
-        Connection& c = it->second;
-        if (c.state == State::kReading && (what & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
-          Read(c);
-        } else if (c.state == State::kWriting && (what & EPOLLOUT)) {
-          Write(c);
-        } else if (what & (EPOLLHUP | EPOLLERR)) {
-          Close(fd);
-        }
-      }
-      std::vector<Done> finished;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        finished.swap(done);
-      }
-      for (Done& d : finished) Finish(std::move(d));
-      now = Clock::now();
-      while (!delayed.empty() && delayed.begin()->first <= now) {
-        Submit(std::move(delayed.begin()->second));
-        delayed.erase(delayed.begin());
-      }
-      if (now - last_sweep >= std::chrono::milliseconds(50)) {
-        Sweep(now);
-        last_sweep = now;
-      }
-    }
-    std::vector<int> open;
-    for (const auto& entry : connections) open.push_back(entry.first);
-    for (int fd : open) Close(fd);
-  }
+  Shared& shared_;
+  const ServerLimits& limits;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  std::unordered_map<int, Connection> connections_;
+  std::multimap<Clock::time_point, Delayed> delayed_;
+  std::uint64_t next_serial_ = 1;
+};
 
-  void Work() {
-    while (true) {
-      Job job;
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        work_ready.wait(lock, [this] { return stopping.load() || !jobs.empty(); });
-        if (stopping.load()) return;
-        job = std::move(jobs.front());
-        jobs.pop_front();
-      }
-      std::string bytes;
-      const bool keep_alive = job.request.keep_alive;
-      try {
-        const Reply reply = Route(service, job.request);
-        bytes = Serialize(reply.status, reply, keep_alive,
-                          AcceptsGzip(job.request.Header("accept-encoding")));
-      } catch (const std::exception& e) {
-        Reply reply{500,
-                    "text/plain; charset=utf-8",
-                    std::string("emulator internal error: ") + e.what(),
-                    "",
-                    {}};
-        bytes = Serialize(500, reply, keep_alive, false);
-      }
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        done.push_back({job.fd, job.serial, std::move(bytes), !keep_alive});
-      }
-      Wake();
-    }
-  }
+}  // namespace
+
+struct Server::Impl {
+  Impl(BudgetService& service, ServerLimits limits) : shared(service, limits) {}
+  Shared shared;
+  std::vector<std::unique_ptr<EventLoop>> loops;
+  std::vector<std::thread> threads;
 };
 
 Server::Server(BudgetService& service, ServerLimits limits)
@@ -686,11 +676,11 @@ Server::Server(BudgetService& service, ServerLimits limits)
 
 Server::~Server() { Stop(); }
 
-const ServerLimits& Server::Limits() const { return impl_->limits; }
+const ServerLimits& Server::Limits() const { return impl_->shared.limits; }
 
 int Server::Start(const std::string& host, int port) {
   Impl& s = *impl_;
-  if (s.loop.joinable()) throw std::runtime_error("the emulator is already serving");
+  if (!s.threads.empty()) throw std::runtime_error("the emulator is already serving");
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -720,45 +710,31 @@ int Server::Start(const std::string& host, int port) {
       ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                                         : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
   // Each connection takes a descriptor: keep the cap where the process can still open them.
+  ServerLimits& limits = s.shared.limits;
   rlimit files{};
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
     const std::size_t room = files.rlim_cur > 64 ? files.rlim_cur - 64 : 1;
-    s.limits.max_connections = std::min(s.limits.max_connections, room);
+    limits.max_connections = std::min(limits.max_connections, room);
   }
-  s.listen_fd = fd;
-  s.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  s.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  for (int watched : {s.listen_fd, s.wake_fd}) {
-    epoll_event ev{};
-    ev.events = EPOLLIN;
-    ev.data.fd = watched;
-    epoll_ctl(s.epoll_fd, EPOLL_CTL_ADD, watched, &ev);
+  s.shared.listen_fd = fd;
+  s.shared.stopping = false;
+  for (int i = 0; i < std::max(1, limits.threads); ++i) {
+    s.loops.push_back(std::make_unique<EventLoop>(s.shared));
   }
-  s.stopping = false;
-  for (int i = 0; i < std::max(1, s.limits.workers); ++i)
-    s.workers.emplace_back([&s] { s.Work(); });
-  s.loop = std::thread([&s] { s.Loop(); });
+  for (auto& loop : s.loops) s.threads.emplace_back([&loop] { loop->Run(); });
   return bound_port;
 }
 
 void Server::Stop() {
   Impl& s = *impl_;
-  if (!s.loop.joinable()) return;
-  {
-    std::lock_guard<std::mutex> lock(s.mutex);
-    s.stopping = true;
-  }
-  s.work_ready.notify_all();
-  s.Wake();
-  s.loop.join();
-  for (auto& worker : s.workers) worker.join();
-  s.workers.clear();
-  s.jobs.clear();
-  s.done.clear();
-  s.delayed.clear();
-  for (int fd : {s.listen_fd, s.epoll_fd, s.wake_fd})
-    if (fd >= 0) ::close(fd);
-  s.listen_fd = s.epoll_fd = s.wake_fd = -1;
+  if (s.threads.empty()) return;
+  s.shared.stopping = true;
+  for (auto& loop : s.loops) loop->Wake();
+  for (auto& thread : s.threads) thread.join();
+  s.threads.clear();
+  s.loops.clear();  // closes every connection
+  ::close(s.shared.listen_fd);
+  s.shared.listen_fd = -1;
 }
 
 }  // namespace bingads::emulator

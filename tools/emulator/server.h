@@ -1,8 +1,9 @@
-// bingads-emulator: the HTTP/1.1 front that routes to the SOAP and REST fronts. One event-driven
-// thread owns every socket (epoll, non-blocking), so connections that stay idle or trickle bytes
-// cost a file descriptor and a buffer, never a thread; complete requests go to a small pool of
-// workers. Every connection has deadlines, and the number of connections and buffered bytes are
-// capped, with a clear refusal past each cap.
+// bingads-emulator: the HTTP/1.1 front that routes to the SOAP and REST fronts. A few event-loop
+// threads (epoll, non-blocking sockets) each own their share of the connections, so connections
+// that stay idle or trickle bytes cost a file descriptor and a buffer, never a thread; a complete
+// request is answered on its loop (--delay-ms is a timer there, not a sleep). Every connection
+// has deadlines, and the number of connections and buffered bytes are capped, with a clear
+// refusal past each cap.
 #pragma once
 
 #include <chrono>
@@ -29,7 +30,9 @@ struct ServerLimits {
   std::size_t max_header_bytes = 64 * 1024;       ///< Request line and headers; past it 431.
   std::size_t max_body_bytes = 64 * 1024 * 1024;  ///< One request body; past it 413.
   std::size_t max_buffered_bytes = 1024u << 20;   ///< Request bytes held over all connections; 503.
-  int workers = 4;                                ///< Threads that run the handlers.
+  /// Event-loop threads; each accepts, reads, answers and writes for its share of the
+  /// connections.
+  int threads = 4;
 };
 
 class Server {
