@@ -346,7 +346,8 @@ class EventLoop {
         if (errno == EINTR || errno == ECONNABORTED) continue;
         return;  // EAGAIN (another loop took it), or out of descriptors: the rest wait
       }
-      if (shared_.connections.load() >= limits.max_connections) {
+      if (shared_.connections.fetch_add(1) >= limits.max_connections) {
+        --shared_.connections;
         const std::string refusal =
             Refusal(503, "too many connections (the limit is " +
                              std::to_string(limits.max_connections) + "); try again later");
@@ -354,7 +355,6 @@ class EventLoop {
         ::close(fd);
         continue;
       }
-      ++shared_.connections;
       const int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       Connection& c = connections_[fd];

@@ -333,9 +333,8 @@ Budget BudgetService::WithAssociationCount(const Budget& stored) const {
 }
 
 std::optional<std::int64_t> BudgetService::NameOwner(const std::string& name) const {
-  const std::string wanted = Lower(name);
   for (const auto& [id, b] : budgets_) {
-    if (b.Name && Lower(*b.Name) == wanted) return id;
+    if (b.Name && internal::EqualsIgnoreCase(*b.Name, name)) return id;  // ASCII, as Lower
   }
   return std::nullopt;
 }
