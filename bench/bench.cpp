@@ -393,7 +393,7 @@ void IdleConnectionsFigure() {
   const int port = server.Start("127.0.0.1", 0);
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   const int calls = g_quick ? 20 : 200;
-  auto median_ms = [&] {
+  auto median_us = [&] {
     std::vector<double> samples;
     for (int i = 0; i < calls; ++i) {
       // A new client each time: a new connection, as a newcomer among the stuck ones would open.
@@ -405,12 +405,12 @@ void IdleConnectionsFigure() {
       } catch (const std::exception& e) {
         Failure(std::string("idle: ") + e.what());
       }
-      samples.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      samples.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
     }
     std::sort(samples.begin(), samples.end());
     return samples[samples.size() / 2];
   };
-  const double alone = median_ms();
+  const double alone = median_us();
   auto connect = [port] {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
@@ -432,12 +432,12 @@ void IdleConnectionsFigure() {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
-  const double stuck = median_ms();
+  const double stuck = median_us();
   done = true;
   trickle.join();
   for (int fd : idle) ::close(fd);
   for (int fd : slow) ::close(fd);
-  Emit("emulator_call_ms_with_1000_idle", stuck, "ms", alone);
+  Emit("emulator_call_us_with_1000_idle", stuck, "us", alone);
 }
 
 // Emulator throughput: N parallel clients x M calls each, zero errors expected.
