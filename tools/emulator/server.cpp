@@ -23,27 +23,13 @@
 #include <vector>
 
 #include "fronts.h"
+#include "http_request.h"
 #include "text.h"
 
 namespace bingads::emulator {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// A request as it arrived; header names are lower-cased.
-struct Request {
-  std::string method;
-  std::string path;  // without the query
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  bool keep_alive = true;
-
-  std::string Header(std::string_view lower_name) const {
-    for (const auto& [name, value] : headers)
-      if (name == lower_name) return value;
-    return {};
-  }
-};
 
 const char* Reason(int status) {
   switch (status) {
@@ -156,7 +142,7 @@ bool IsTokenPath(std::string_view path) {
   return tenant.find('/') == std::string_view::npos;
 }
 
-Reply Route(BudgetService& service, const Request& req) {
+Reply Route(BudgetService& service, const HttpRequestIn& req) {
   const bool rest = req.path.rfind(std::string(kRestPrefix) + "/", 0) == 0;
   if (req.path == kSoapServicePath || IsTokenPath(req.path)) {
     if (req.method != "POST") {
@@ -189,19 +175,16 @@ Reply Route(BudgetService& service, const Request& req) {
   return {404, "text/plain; charset=utf-8", "bingads-emulator: no such resource\n", "", {}};
 }
 
-enum class Phase { kHeaders, kBody, kChunkSize, kChunkData, kChunkEnd, kTrailers, kDone };
 enum class State { kReading, kProcessing, kWriting };
 
 struct Connection {
-  int fd = -1;
-  std::uint64_t serial = 0;
+  Connection(int descriptor, std::uint64_t number, const ServerLimits& limits)
+      : fd(descriptor), serial(number), parser(limits.max_header_bytes, limits.max_body_bytes) {}
+  int fd;
+  std::uint64_t serial;
   State state = State::kReading;
-  Phase phase = Phase::kHeaders;
-  std::string in;             // received and not yet parsed
-  std::size_t scanned = 0;    // where the search for the end of the headers resumes
-  Request request;            // the request being read
-  std::size_t body_left = 0;  // Content-Length or chunk bytes still to come
-  bool continue_sent = false;
+  std::string in;  // received and not yet parsed
+  RequestParser parser;
   std::string out;
   std::size_t written = 0;
   bool close_after_write = false;
@@ -213,12 +196,6 @@ struct Connection {
 struct Delayed {
   int fd;
   std::uint64_t serial;
-};
-
-// An error status and its reason; the connection answers it and closes.
-struct Refuse {
-  int status;
-  std::string why;
 };
 
 // What every event loop of one server shares.
@@ -323,7 +300,7 @@ class EventLoop {
 
   // Keeps the shared count of held request bytes up to date with this connection's.
   void Count(Connection& c) {
-    const std::size_t now = c.in.size() + c.request.body.size();
+    const std::size_t now = c.in.size() + c.parser.Request().body.size();
     shared_.buffered += now;
     shared_.buffered -= c.counted;
     c.counted = now;
@@ -357,9 +334,7 @@ class EventLoop {
       }
       const int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      Connection& c = connections_[fd];
-      c.fd = fd;
-      c.serial = next_serial_++;
+      Connection& c = connections_.try_emplace(fd, fd, next_serial_++, limits).first->second;
       c.deadline = Clock::now() + limits.idle_timeout;
       epoll_event ev{};
       ev.events = EPOLLIN;
@@ -401,10 +376,7 @@ class EventLoop {
     c.out.clear();
     c.out.shrink_to_fit();
     c.state = State::kReading;
-    c.phase = Phase::kHeaders;
-    c.request = Request{};
-    c.continue_sent = false;
-    c.scanned = 0;
+    c.parser.Reset();
     Count(c);
     c.deadline = Clock::now() + (c.in.empty() ? limits.idle_timeout : limits.request_timeout);
     Watch(c, EPOLLIN);
@@ -416,7 +388,7 @@ class EventLoop {
     for (int reads = 0; reads < 16; ++reads) {
       const ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
       if (n > 0) {
-        if (c.in.empty() && c.phase == Phase::kHeaders && c.request.method.empty()) {
+        if (c.in.empty() && !c.parser.Started()) {
           c.deadline = Clock::now() + limits.request_timeout;  // a request begins
         }
         c.in.append(buffer, static_cast<std::size_t>(n));
@@ -441,14 +413,20 @@ class EventLoop {
 
   void Parse(Connection& c) {
     try {
-      if (!Advance(c)) return;
-    } catch (const Refuse& r) {
-      Respond(c, Refusal(r.status, r.why), true);
+      if (!c.parser.Advance(c.in)) {
+        if (c.parser.TakeContinue()) {
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          [[maybe_unused]] auto n = ::send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL);
+        }
+        return;
+      }
+    } catch (const ParseError& e) {
+      Respond(c, Refusal(e.status, e.why), true);
       return;
     }
     c.state = State::kProcessing;
     Watch(c, 0);
-    if (IsApiPath(c.request.path) && shared_.service.Options().delay.count() > 0) {
+    if (IsApiPath(c.parser.Request().path) && shared_.service.Options().delay.count() > 0) {
       delayed_.emplace(Clock::now() + shared_.service.Options().delay, Delayed{c.fd, c.serial});
     } else {
       Answer(c);
@@ -457,7 +435,7 @@ class EventLoop {
 
   // Runs the request through the fronts and starts writing the answer.
   void Answer(Connection& c) {
-    const Request& request = c.request;
+    const HttpRequestIn& request = c.parser.Request();
     std::string bytes;
     try {
       const Reply reply = Route(shared_.service, request);
@@ -474,166 +452,6 @@ class EventLoop {
     Respond(c, std::move(bytes), !request.keep_alive);
   }
 
-  // Parses what has arrived; true once a whole request is in c.request. Throws Refuse.
-  bool Advance(Connection& c) {
-    while (true) {
-      switch (c.phase) {
-        case Phase::kHeaders: {
-          while (c.in.size() >= 2 && c.in[0] == '\r' && c.in[1] == '\n') c.in.erase(0, 2);
-          const std::size_t from = c.scanned >= 3 ? c.scanned - 3 : 0;
-          const std::size_t end = c.in.find("\r\n\r\n", from);
-          if (end == std::string::npos) {
-            c.scanned = c.in.size();
-            if (c.in.size() > limits.max_header_bytes)
-              throw Refuse{431, "request headers over " + std::to_string(limits.max_header_bytes) +
-                                    " bytes"};
-            return false;
-          }
-          if (end > limits.max_header_bytes)
-            throw Refuse{
-                431, "request headers over " + std::to_string(limits.max_header_bytes) + " bytes"};
-          ParseHead(c, std::string_view(c.in).substr(0, end));
-          c.in.erase(0, end + 4);
-          c.scanned = 0;
-          if (c.phase == Phase::kBody && c.body_left > 0 && !c.continue_sent &&
-              internal::EqualsIgnoreCase(c.request.Header("expect"), "100-continue") &&
-              c.in.empty()) {
-            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-            [[maybe_unused]] auto n =
-                ::send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL);
-            c.continue_sent = true;
-          }
-          break;
-        }
-        case Phase::kBody:
-        case Phase::kChunkData: {
-          const std::size_t take = std::min(c.body_left, c.in.size());
-          c.request.body.append(c.in, 0, take);
-          c.in.erase(0, take);
-          c.body_left -= take;
-          if (c.body_left > 0) return false;
-          c.phase = c.phase == Phase::kBody ? Phase::kDone : Phase::kChunkEnd;
-          break;
-        }
-        case Phase::kChunkSize: {
-          const std::size_t eol = c.in.find("\r\n");
-          if (eol == std::string::npos) {
-            if (c.in.size() > 1024) throw Refuse{400, "a chunk-size line over 1024 bytes"};
-            return false;
-          }
-          std::string_view line = std::string_view(c.in).substr(0, eol);
-          line = line.substr(0, line.find(';'));  // chunk extensions are ignored
-          line = internal::Trim(line);
-          std::size_t size = 0;
-          if (line.empty() || line.size() > 15 ||
-              line.find_first_not_of("0123456789abcdefABCDEF") != std::string_view::npos)
-            throw Refuse{400, "a malformed chunk size"};
-          for (char ch : line)
-            size = size * 16 + static_cast<std::size_t>(
-                                   std::isdigit(static_cast<unsigned char>(ch))
-                                       ? ch - '0'
-                                       : std::tolower(static_cast<unsigned char>(ch)) - 'a' + 10);
-          c.in.erase(0, eol + 2);
-          if (c.request.body.size() + size > limits.max_body_bytes)
-            throw Refuse{413,
-                         "request body over " + std::to_string(limits.max_body_bytes) + " bytes"};
-          c.body_left = size;
-          c.phase = size == 0 ? Phase::kTrailers : Phase::kChunkData;
-          break;
-        }
-        case Phase::kChunkEnd:
-          if (c.in.size() < 2) return false;
-          if (c.in.compare(0, 2, "\r\n") != 0) throw Refuse{400, "a chunk not ended by CRLF"};
-          c.in.erase(0, 2);
-          c.phase = Phase::kChunkSize;
-          break;
-        case Phase::kTrailers: {
-          const std::size_t eol = c.in.find("\r\n");
-          if (eol == std::string::npos) {
-            if (c.in.size() > limits.max_header_bytes) throw Refuse{431, "trailers too long"};
-            return false;
-          }
-          c.in.erase(0, eol + 2);
-          if (eol == 0) c.phase = Phase::kDone;
-          break;
-        }
-        case Phase::kDone:
-          return true;
-      }
-    }
-  }
-
-  // The request line and headers; sets how the body is framed.
-  void ParseHead(Connection& c, std::string_view head) {
-    Request& r = c.request;
-    const std::size_t line_end = std::min(head.find("\r\n"), head.size());
-    const std::string_view line = head.substr(0, line_end);
-    const std::size_t sp1 = line.find(' ');
-    const std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
-    if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos)
-      throw Refuse{400, "a malformed request line"};
-    r.method = std::string(line.substr(0, sp1));
-    std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-    const std::string_view version = line.substr(sp2 + 1);
-    if (r.method.empty() ||
-        r.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos)
-      throw Refuse{400, "a malformed method"};
-    if (version != "HTTP/1.1" && version != "HTTP/1.0") {
-      throw Refuse{version.rfind("HTTP/", 0) == 0 ? 505 : 400, "HTTP/1.1 or HTTP/1.0 only"};
-    }
-    if (target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0) {
-      const std::size_t slash = target.find('/', target.find("//") + 2);
-      target = slash == std::string_view::npos ? "/" : target.substr(slash);
-    }
-    if (target.empty() || target.front() != '/') throw Refuse{400, "a malformed request target"};
-    r.path = std::string(target.substr(0, target.find('?')));
-    bool close = version == "HTTP/1.0";
-    std::optional<std::size_t> length;
-    bool chunked = false;
-    for (std::size_t pos = line_end + 2; pos < head.size();) {
-      const std::size_t eol = std::min(head.find("\r\n", pos), head.size());
-      const std::string_view field = head.substr(pos, eol - pos);
-      pos = eol + 2;
-      const std::size_t colon = field.find(':');
-      if (colon == 0 || colon == std::string_view::npos || field.front() == ' ' ||
-          field.front() == '\t' ||
-          field.substr(0, colon).find_first_of(" \t") != std::string_view::npos)
-        throw Refuse{400, "a malformed header line"};
-      std::string name(field.substr(0, colon));
-      for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      const std::string_view value = internal::Trim(field.substr(colon + 1));
-      for (unsigned char ch : value)
-        if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-          throw Refuse{400, "a control character in the " + name + " header"};
-      if (name == "content-length") {
-        const auto n = internal::ParseWhole<std::int64_t>(value);
-        if (!n || *n < 0 || value.front() == '-' ||
-            (length && *length != static_cast<std::size_t>(*n)))
-          throw Refuse{400, "a malformed Content-Length"};
-        if (static_cast<std::size_t>(*n) > limits.max_body_bytes)
-          throw Refuse{413,
-                       "request body over " + std::to_string(limits.max_body_bytes) + " bytes"};
-        length = static_cast<std::size_t>(*n);
-      } else if (name == "transfer-encoding") {
-        if (!internal::EqualsIgnoreCase(value, "chunked"))
-          throw Refuse{501, "Transfer-Encoding other than chunked"};
-        chunked = true;
-      } else if (name == "connection") {
-        if (internal::EqualsIgnoreCase(value, "close")) close = true;
-        if (internal::EqualsIgnoreCase(value, "keep-alive")) close = false;
-      }
-      r.headers.emplace_back(std::move(name), std::string(value));
-    }
-    if (chunked && length) throw Refuse{400, "both Content-Length and Transfer-Encoding"};
-    r.keep_alive = !close;
-    if (chunked) {
-      c.phase = Phase::kChunkSize;
-    } else {
-      c.body_left = length.value_or(0);
-      c.phase = c.body_left > 0 ? Phase::kBody : Phase::kDone;
-    }
-  }
-
   // Closes connections whose deadline passed: idle ones silently, part-read requests with 408.
   void Sweep(Clock::time_point now) {
     std::vector<int> expired;
@@ -641,8 +459,7 @@ class EventLoop {
       if (c.state != State::kProcessing && c.deadline <= now) expired.push_back(fd);
     for (int fd : expired) {
       Connection& c = connections_.at(fd);
-      const bool started =
-          c.state == State::kReading && (!c.in.empty() || c.phase != Phase::kHeaders);
+      const bool started = c.state == State::kReading && (!c.in.empty() || c.parser.Started());
       if (started) {
         const std::string refusal =
             Refusal(408, "the request did not arrive whole within " +
