@@ -17,37 +17,17 @@
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out, err;
-};
+using Run = testing::CliRun;
+const std::map<std::string, std::string>& kTestEnv = testing::CliTestEnv();
 
-const std::map<std::string, std::string> kTestEnv = {{"BINGADS_DEVELOPER_TOKEN", "DEV-TOKEN-123"},
-                                                     {"BINGADS_ACCESS_TOKEN", "ACCESS-TOKEN-456"},
-                                                     {"BINGADS_CUSTOMER_ID", "1234567"},
-                                                     {"BINGADS_ACCOUNT_ID", "7654321"}};
-
-// Runs the CLI in-process with `input` as standard input.
 Run CliWithInput(const std::vector<std::string>& args, const std::string& input,
                  const std::map<std::string, std::string>& env = kTestEnv) {
-  std::istringstream in(input);
-  std::ostringstream out, err;
-  Run r;
-  r.status = bingads::cli::Run(
-      args,
-      [&env](const char* name) -> const char* {
-        auto it = env.find(name);
-        return it == env.end() ? nullptr : it->second.c_str();
-      },
-      in, out, err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
+  return testing::RunCli(args, env, input);
 }
 
 Run Cli(const std::vector<std::string>& args,
         const std::map<std::string, std::string>& env = kTestEnv) {
-  return CliWithInput(args, "", env);
+  return testing::RunCli(args, env);
 }
 
 // Drops what differs between two runs by design: the TrackingId, or the list of them when a call

@@ -307,31 +307,8 @@ TEST_CASE("hostile: CR, LF, NUL in credentials and ids never reach the wire (lib
 
 namespace {
 
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-CliRun RunCli(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-  std::istringstream in;
-  std::ostringstream out, err;
-  CliRun r;
-  r.status = bingads::cli::Run(
-      args,
-      [&env](const char* name) -> const char* {
-        auto it = env.find(name);
-        return it == env.end() ? nullptr : it->second.c_str();
-      },
-      in, out, err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
-
-const std::map<std::string, std::string> kEnv = {{"BINGADS_DEVELOPER_TOKEN", "DEV-TOKEN-123"},
-                                                 {"BINGADS_ACCESS_TOKEN", "ACCESS-TOKEN-456"},
-                                                 {"BINGADS_CUSTOMER_ID", "1234567"},
-                                                 {"BINGADS_ACCOUNT_ID", "7654321"}};
+using testing::RunCli;
+const std::map<std::string, std::string>& kEnv = testing::CliTestEnv();
 
 }  // namespace
 

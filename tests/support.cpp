@@ -15,6 +15,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli.h"
+
 extern char** environ;
 
 namespace testing {
@@ -161,30 +163,39 @@ void RawServer::Stop() {
   for (int fd : fds_) ::close(fd);
 }
 
-std::string ReadRequest(int fd, std::chrono::milliseconds timeout) {
+namespace {
+
+// Appends what arrives on `fd` to `in` until `enough(in)`, the peer closes or `timeout` passes.
+void Receive(int fd, std::chrono::milliseconds timeout, std::string& in,
+             const std::function<bool(const std::string&)>& enough) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string in;
-  std::size_t want = std::string::npos;
-  while (in.size() < want) {
+  while (!enough(in)) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     pollfd p{fd, POLLIN, 0};
-    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return;
     char buffer[65536];
     const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) break;
+    if (n <= 0) return;
     in.append(buffer, static_cast<std::size_t>(n));
-    const auto end = in.find("\r\n\r\n");
-    if (want == std::string::npos && end != std::string::npos) {
-      std::size_t length = 0;
-      std::string lower = in.substr(0, end);
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (const auto at = lower.find("\r\ncontent-length:"); at != std::string::npos) {
-        length = std::strtoul(lower.c_str() + at + 17, nullptr, 10);
-      }
-      want = end + 4 + length;
-    }
   }
+}
+
+}  // namespace
+
+std::string ReadRequest(int fd, std::chrono::milliseconds timeout) {
+  std::string in;
+  Receive(fd, timeout, in, [](const std::string& so_far) {
+    const auto end = so_far.find("\r\n\r\n");
+    if (end == std::string::npos) return false;
+    std::string lower = so_far.substr(0, end);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t length = 0;
+    if (const auto at = lower.find("\r\ncontent-length:"); at != std::string::npos) {
+      length = std::strtoul(lower.c_str() + at + 17, nullptr, 10);
+    }
+    return so_far.size() >= end + 4 + length;
+  });
   return in;
 }
 
@@ -212,19 +223,35 @@ int Connect(int port) {
 }
 
 std::string ReadUntilClosed(int fd, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string in;
-  while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    pollfd p{fd, POLLIN, 0};
-    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-    char buffer[65536];
-    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) break;
-    in.append(buffer, static_cast<std::size_t>(n));
-  }
+  Receive(fd, timeout, in, [](const std::string&) { return false; });
   return in;
+}
+
+const std::map<std::string, std::string>& CliTestEnv() {
+  static const std::map<std::string, std::string> env = {
+      {"BINGADS_DEVELOPER_TOKEN", "DEV-TOKEN-123"},
+      {"BINGADS_ACCESS_TOKEN", "ACCESS-TOKEN-456"},
+      {"BINGADS_CUSTOMER_ID", "1234567"},
+      {"BINGADS_ACCOUNT_ID", "7654321"}};
+  return env;
+}
+
+CliRun RunCli(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+              const std::string& input) {
+  std::istringstream in(input);
+  std::ostringstream out, err;
+  CliRun r;
+  r.status = bingads::cli::Run(
+      args,
+      [&env](const char* name) -> const char* {
+        auto it = env.find(name);
+        return it == env.end() ? nullptr : it->second.c_str();
+      },
+      in, out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
 }
 
 ProcessRun RunProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env) {

@@ -8,6 +8,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -113,6 +114,18 @@ bool SendAll(int fd, std::string_view data);
 int Connect(int port);
 /// Reads until the peer closes or `timeout` passes; returns what arrived.
 std::string ReadUntilClosed(int fd, std::chrono::milliseconds timeout);
+
+/// The CLI run in-process: its exit status, standard output and standard error.
+struct CliRun {
+  int status = -1;
+  std::string out, err;
+};
+/// The test credentials as the CLI's environment variables.
+const std::map<std::string, std::string>& CliTestEnv();
+/// Runs the CLI in-process with `env` as its environment and `input` as standard input.
+CliRun RunCli(const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env = CliTestEnv(),
+              const std::string& input = "");
 
 /// A process's exit status, output and peak resident memory.
 struct ProcessRun {
