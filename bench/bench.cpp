@@ -199,7 +199,7 @@ void EncodeFigures() {
     budgets[i].BudgetType = budget_type::kDailyBudgetStandard;
   }
   internal::CallTarget target{"https://campaign.api.bingads.microsoft.com",
-                              {"dev", "token", "1", "2"}};
+                              {"dev", "token", "1", emulator::kDemoAccountId}};
   for (bool soap : {true, false}) {
     auto codec = soap ? internal::MakeSoapCodec() : internal::MakeRestCodec();
     const double value = MedianNs(g_quick ? 3 : 9, g_quick ? 200 : 2000, [&] {
@@ -269,7 +269,7 @@ void EndToEndFigures() {
     ClientOptions options;
     options.protocol = protocol;
     options.endpoint = base;
-    options.credentials = {"dev", "token", "1", "2"};
+    options.credentials = {"dev", "token", "1", emulator::kDemoAccountId};
     int connections = 0;
     auto transport = MakeCurlTransport(options.transport_options);
     struct Counting : HttpTransport {
@@ -345,7 +345,7 @@ ClientOptions EmulatorClient(const std::string& base, Protocol protocol) {
   ClientOptions options;
   options.protocol = protocol;
   options.endpoint = base;
-  options.credentials = {"dev", "token", "1", "2"};
+  options.credentials = {"dev", "token", "1", emulator::kDemoAccountId};
   options.retry.max_attempts = 1;
   return options;
 }
@@ -454,7 +454,7 @@ void EmulatorThroughput() {
       ClientOptions options;
       options.protocol = c % 2 ? Protocol::kSoap : Protocol::kRest;
       options.endpoint = base;
-      options.credentials = {"dev", "token", "1", "2"};
+      options.credentials = {"dev", "token", "1", emulator::kDemoAccountId};
       options.retry.max_attempts = 1;
       BudgetClient client(options);
       for (int i = 0; i < calls; ++i) {

@@ -1,7 +1,10 @@
 #include <bingads/client.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <random>
 #include <span>
@@ -51,8 +54,112 @@ std::string TrackingIdOf(const Error& e) {
 
 }  // namespace
 
+// What every client made from one BudgetClient (copies, ForAccount) shares: the transport and its
+// connections, the token provider, codecs, the jitter source and the log. Thread-safe.
+struct BudgetClient::Shared {
+  explicit Shared(const ClientOptions& options)
+      : transport(options.transport ? options.transport
+                                    : MakeCurlTransport(options.transport_options)),
+        tokens(options.token_provider ? options.token_provider
+                                      : MakeStaticTokenProvider(options.credentials.access_token)),
+        protocol(options.protocol),
+        log_function(options.log) {}
+
+  // A codec for one call: codecs are not thread-safe, so each call takes one of its own from a
+  // pool (or a new one) and gives it back.
+  std::unique_ptr<internal::Codec> TakeCodec() {
+    std::lock_guard<std::mutex> lock(codec_mutex);
+    if (codecs.empty()) {
+      return protocol == Protocol::kSoap ? internal::MakeSoapCodec() : internal::MakeRestCodec();
+    }
+    std::unique_ptr<internal::Codec> codec = std::move(codecs.back());
+    codecs.pop_back();
+    return codec;
+  }
+  void ReturnCodec(std::unique_ptr<internal::Codec> codec) {
+    std::lock_guard<std::mutex> lock(codec_mutex);
+    codecs.push_back(std::move(codec));
+  }
+
+  void Log(const std::string& line) {
+    if (!log_function) return;
+    std::lock_guard<std::mutex> lock(log_mutex);  // lines of parallel calls never interleave
+    log_function(line);
+  }
+
+  double Random(const ClientOptions& options) {
+    if (options.random) return options.random();
+    std::lock_guard<std::mutex> lock(rng_mutex);
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  }
+
+  const std::shared_ptr<HttpTransport> transport;
+  const std::shared_ptr<TokenProvider> tokens;
+  const Protocol protocol;
+  const std::function<void(std::string_view)> log_function;
+  std::mutex codec_mutex;
+  std::vector<std::unique_ptr<internal::Codec>> codecs;
+  std::mutex log_mutex;
+  std::mutex rng_mutex;
+  std::mt19937_64 rng{std::random_device{}()};
+};
+
+namespace {
+
+// How many calls of one operation may be in flight: starts at the client's concurrency, halves
+// (down to one) whenever a call is throttled, and holds every call that has not started yet
+// until the Retry-After of the latest throttling has passed.
+class Gate {
+ public:
+  Gate(int limit, std::function<std::chrono::steady_clock::time_point()> now,
+       std::function<void(std::chrono::milliseconds)> sleep)
+      : limit_(std::max(1, limit)), now_(std::move(now)), sleep_(std::move(sleep)) {}
+
+  void Enter() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      if (in_flight_ >= limit_) {
+        released_.wait(lock);
+        continue;
+      }
+      const auto now = now_();
+      if (now >= not_before_) break;
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(not_before_ - now);
+      lock.unlock();
+      sleep_(std::max(wait, std::chrono::milliseconds(1)));
+      lock.lock();
+    }
+    ++in_flight_;
+  }
+
+  void Leave() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --in_flight_;
+    }
+    released_.notify_all();
+  }
+
+  void Throttled(std::chrono::milliseconds retry_after) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    limit_ = std::max(1, limit_ / 2);
+    not_before_ = std::max(not_before_, now_() + retry_after);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable released_;
+  int limit_;
+  int in_flight_ = 0;
+  std::chrono::steady_clock::time_point not_before_{};
+  std::function<std::chrono::steady_clock::time_point()> now_;
+  std::function<void(std::chrono::milliseconds)> sleep_;
+};
+
+}  // namespace
+
 struct BudgetClient::Impl {
-  explicit Impl(ClientOptions o) : options(std::move(o)) {
+  Impl(ClientOptions o, std::shared_ptr<Shared> s) : options(std::move(o)), shared(std::move(s)) {
     target.base_url =
         options.endpoint.empty() ? DefaultBaseUrl(options.environment) : options.endpoint;
     while (!target.base_url.empty() && target.base_url.back() == '/') target.base_url.pop_back();
@@ -66,17 +173,19 @@ struct BudgetClient::Impl {
     internal::CheckHeaderValue("Credentials::access_token", c.access_token);
     internal::CheckIdValue("Credentials::customer_id", c.customer_id);
     internal::CheckIdValue("Credentials::account_id", c.account_id);
-    codec =
-        options.protocol == Protocol::kSoap ? internal::MakeSoapCodec() : internal::MakeRestCodec();
-    transport =
-        options.transport ? options.transport : MakeCurlTransport(options.transport_options);
-    tokens = options.token_provider ? options.token_provider
-                                    : MakeStaticTokenProvider(options.credentials.access_token);
+    if (options.max_concurrency < 0) {
+      throw Error(ErrorKind::kUsage, "max_concurrency must be 0 (the default) or more", 0, true);
+    }
+    if (!shared) shared = std::make_shared<Shared>(options);
   }
 
-  void Log(const std::string& line) const {
-    if (options.log) options.log(line);
+  // Calls of one read at once: the option, or 4 in production and 1 in sandbox.
+  int Concurrency() const {
+    if (options.max_concurrency > 0) return options.max_concurrency;
+    return options.environment == Environment::kSandbox ? 1 : 4;
   }
+
+  void Log(const std::string& line) const { shared->Log(line); }
 
   std::chrono::steady_clock::time_point Now() const {
     return options.clock ? options.clock() : std::chrono::steady_clock::now();
@@ -90,11 +199,6 @@ struct BudgetClient::Impl {
     }
   }
 
-  double Random() {
-    if (options.random) return options.random();
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-  }
-
   std::string Capped(std::string_view body) const {
     std::string shown = internal::RedactBody(body.substr(0, options.log_body_limit));
     if (body.size() > options.log_body_limit) {
@@ -103,28 +207,30 @@ struct BudgetClient::Impl {
     return shown;
   }
 
-  HttpResponse Exchange(const HttpRequest& request, std::string_view operation) {
+  HttpResponse Exchange(const HttpRequest& request, std::string_view operation) const {
     if (options.log) {
-      Log("> " + request.Method + " " + request.Url + " (" + ToString(options.protocol) + " " +
-          std::string(operation) + ", " + std::to_string(request.Body.size()) + " bytes)");
+      std::string lines = "> " + request.Method + " " + request.Url + " (" +
+                          ToString(options.protocol) + " " + std::string(operation) + ", " +
+                          std::to_string(request.Body.size()) + " bytes)";
       for (const auto& [name, value] : request.Headers) {
-        Log("> " + name + ": " + internal::RedactHeader(name, value));
+        lines += "\n> " + name + ": " + internal::RedactHeader(name, value);
       }
-      Log("> " + Capped(request.Body));
+      Log(lines + "\n> " + Capped(request.Body));
     }
     const auto start = std::chrono::steady_clock::now();
     try {
-      HttpResponse response = transport->Send(request);
+      HttpResponse response = shared->transport->Send(request);
       if (options.log) {
         const auto ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
-        Log("< HTTP " + std::to_string(response.Status) + " in " + std::to_string(ms.count()) +
-            " ms, " + std::to_string(response.Body.size()) + " bytes, " +
-            (response.NewConnections > 0 ? "new connection" : "reused connection"));
+        std::string lines = "< HTTP " + std::to_string(response.Status) + " in " +
+                            std::to_string(ms.count()) + " ms, " +
+                            std::to_string(response.Body.size()) + " bytes, " +
+                            (response.NewConnections > 0 ? "new connection" : "reused connection");
         for (const auto& [name, value] : response.Headers) {
-          Log("< " + name + ": " + internal::RedactHeader(name, value));
+          lines += "\n< " + name + ": " + internal::RedactHeader(name, value);
         }
-        Log("< " + Capped(response.Body));
+        Log(lines + "\n< " + Capped(response.Body));
       }
       return response;
     } catch (const Error& e) {
@@ -134,10 +240,12 @@ struct BudgetClient::Impl {
   }
 
   // One operation on one chunk: fetches the token, sends, decodes; sends once more after a
-  // rejected token the provider could renew, and retries as RetryOptions allow. The result's
-  // TrackingIds (or the error's AttemptTrackingIds) list every attempt's.
+  // rejected token the provider could renew, and retries as RetryOptions allow (telling `gate`,
+  // when there is one, of throttling). The result's TrackingIds (or the error's
+  // AttemptTrackingIds) list every attempt's.
   template <typename Result, typename Encode, typename Decode>
-  Result Call(const char* operation, Idempotency idempotency, Encode encode, Decode decode) {
+  Result Call(const char* operation, Idempotency idempotency, Encode encode, Decode decode,
+              Gate* gate) const {
     std::vector<std::string> tracking;
     const auto start = Now();
     bool token_renewed = false;
@@ -146,7 +254,7 @@ struct BudgetClient::Impl {
       std::optional<std::chrono::milliseconds> retry_after;
       std::string response_tracking;  // the TrackingId header of a reply that is no fault
       try {
-        call_target.credentials.access_token = tokens->AccessToken();
+        call_target.credentials.access_token = shared->tokens->AccessToken();
         internal::CheckHeaderValue("the access token from the token provider",
                                    call_target.credentials.access_token);
         const HttpResponse response = Exchange(encode(call_target), operation);
@@ -163,15 +271,18 @@ struct BudgetClient::Impl {
           tracking.push_back(response_tracking);
         }
         if (!token_renewed && TokenRejected(e) &&
-            tokens->Invalidate(call_target.credentials.access_token)) {
+            shared->tokens->Invalidate(call_target.credentials.access_token)) {
           token_renewed = true;
           --attempt;  // a resend with a new token is not a retry
           Log("! access token rejected; sending once more with a renewed token");
           continue;
         }
         const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Now() - start);
-        const RetryDecision decision =
-            DecideRetry(options.retry, e, idempotency, attempt, elapsed, retry_after, Random());
+        const RetryDecision decision = DecideRetry(options.retry, e, idempotency, attempt, elapsed,
+                                                   retry_after, shared->Random(options));
+        if (gate != nullptr && IsThrottling(e)) {
+          gate->Throttled(decision.retry ? decision.delay : options.retry.throttle_delay);
+        }
         if (!decision.retry) {
           e.SetAttemptTrackingIds(tracking);
           throw;
@@ -195,26 +306,77 @@ struct BudgetClient::Impl {
     return std::all_of(seen.begin(), seen.end(), [](bool b) { return b; });
   }
 
-  // Runs an operation over `items` in calls of at most kMaxItemsPerCall and stitches the results.
-  // `call` does one chunk; `slots` is the result's positional list (a member pointer), or nullptr
-  // for operations without one. An empty list is sent as one call.
+  // Runs an operation over `items` in calls of at most kMaxItemsPerCall and stitches the results
+  // in order. `call(chunk, gate)` does one chunk; `slots` is the result's positional list (a
+  // member pointer), or nullptr for operations without one. An empty list is sent as one call.
+  // Reads run up to Concurrency() chunks at once; writes one at a time, in order.
   template <typename Result, typename Item, typename ChunkCall, typename Slots>
-  Result Batched(const std::vector<Item>& items, ChunkCall call, Slots slots) {
-    std::lock_guard<std::mutex> lock(mutex);
+  Result Batched(const std::vector<Item>& items, ChunkCall call, Slots slots,
+                 Idempotency idempotency) const {
     const std::span<const Item> all(items);
     const std::size_t size = all.size();
     const std::size_t step = BudgetClient::kMaxItemsPerCall;
-    Result total;
-    std::size_t offset = 0;
-    do {
-      const auto chunk = all.subspan(offset, std::min(step, size - offset));
-      Result part;
-      try {
-        part = call(chunk);
-      } catch (const Error& e) {
-        if (offset == 0) throw;
-        throw BatchInterrupted<Result>(std::move(total), offset, size, std::current_exception(), e);
+    const std::size_t chunks = size == 0 ? 1 : (size + step - 1) / step;
+    auto chunk_at = [&](std::size_t k) {
+      const std::size_t offset = k * step;
+      return all.subspan(std::min(offset, size), std::min(step, size - std::min(offset, size)));
+    };
+    // Each chunk's result or error; a chunk after the first failure in order may be left empty.
+    std::vector<std::optional<Result>> parts(chunks);
+    std::vector<std::exception_ptr> failures(chunks);
+    const int concurrency = idempotency == Idempotency::kRead
+                                ? static_cast<int>(std::min<std::size_t>(
+                                      static_cast<std::size_t>(Concurrency()), chunks))
+                                : 1;
+    if (concurrency <= 1) {
+      for (std::size_t k = 0; k < chunks; ++k) {
+        try {
+          parts[k] = call(chunk_at(k), nullptr);
+        } catch (const Error&) {
+          failures[k] = std::current_exception();
+          break;
+        }
       }
+    } else {
+      Gate gate(
+          concurrency, [this] { return Now(); }, [this](std::chrono::milliseconds d) { Sleep(d); });
+      std::atomic<std::size_t> next{0};
+      std::atomic<std::size_t> first_failure{chunks};
+      auto work = [&] {
+        while (true) {
+          const std::size_t k = next.fetch_add(1);
+          if (k >= chunks || k > first_failure.load()) return;
+          gate.Enter();
+          try {
+            parts[k] = call(chunk_at(k), &gate);
+          } catch (const Error&) {
+            failures[k] = std::current_exception();
+            std::size_t seen = first_failure.load();
+            while (k < seen && !first_failure.compare_exchange_weak(seen, k)) {
+            }
+          }
+          gate.Leave();
+        }
+      };
+      std::vector<std::thread> helpers;
+      for (int t = 1; t < concurrency; ++t) helpers.emplace_back(work);
+      work();
+      for (auto& helper : helpers) helper.join();
+    }
+
+    Result total;
+    for (std::size_t k = 0; k < chunks; ++k) {
+      const auto chunk = chunk_at(k);
+      const std::size_t offset = k * step;
+      if (failures[k] || !parts[k]) {
+        if (offset == 0) std::rethrow_exception(failures[k]);
+        try {
+          std::rethrow_exception(failures[k]);
+        } catch (const Error& e) {
+          throw BatchInterrupted<Result>(std::move(total), offset, size, failures[k], e);
+        }
+      }
+      Result& part = *parts[k];
       if constexpr (!std::is_same_v<Slots, std::nullptr_t>) {
         auto& list = part.*slots;
         // One slot per item. A missing or empty list stands for "none of them" only when a partial
@@ -245,8 +407,7 @@ struct BudgetClient::Impl {
       }
       total.TrackingIds.insert(total.TrackingIds.end(), part.TrackingIds.begin(),
                                part.TrackingIds.end());
-      offset += chunk.size();
-    } while (offset < size);
+    }
     return total;
   }
 
@@ -256,60 +417,74 @@ struct BudgetClient::Impl {
   Result Run(const char* operation, Idempotency idempotency, const std::vector<Item>& items,
              HttpRequest (internal::Codec::*encode)(const internal::CallTarget&,
                                                     std::span<const Item>),
-             Result (internal::Codec::*decode)(const HttpResponse&), Slots slots) {
+             Result (internal::Codec::*decode)(const HttpResponse&), Slots slots) const {
     return Batched<Result>(
         items,
-        [&](std::span<const Item> chunk) {
+        [&](std::span<const Item> chunk, Gate* gate) {
+          std::unique_ptr<internal::Codec> codec = shared->TakeCodec();
+          struct GiveBack {
+            Shared& shared;
+            std::unique_ptr<internal::Codec>& codec;
+            ~GiveBack() { shared.ReturnCodec(std::move(codec)); }
+          } give_back{*shared, codec};
           return Call<Result>(
               operation, idempotency,
               [&](const internal::CallTarget& t) { return (codec.get()->*encode)(t, chunk); },
-              [&](const HttpResponse& r) { return (codec.get()->*decode)(r); });
+              [&](const HttpResponse& r) { return (codec.get()->*decode)(r); }, gate);
         },
-        slots);
+        slots, idempotency);
   }
 
   ClientOptions options;
   internal::CallTarget target;
-  std::unique_ptr<internal::Codec> codec;
-  std::shared_ptr<HttpTransport> transport;
-  std::shared_ptr<TokenProvider> tokens;
-  std::mt19937_64 rng{std::random_device{}()};
-  std::mutex mutex;
+  std::shared_ptr<Shared> shared;
 };
 
 BudgetClient::BudgetClient(ClientOptions options)
-    : impl_(std::make_unique<Impl>(std::move(options))) {}
+    : impl_(std::make_shared<Impl>(std::move(options), nullptr)) {}
 BudgetClient::~BudgetClient() = default;
+BudgetClient::BudgetClient(const BudgetClient&) = default;
+BudgetClient& BudgetClient::operator=(const BudgetClient&) = default;
 BudgetClient::BudgetClient(BudgetClient&&) noexcept = default;
 BudgetClient& BudgetClient::operator=(BudgetClient&&) noexcept = default;
 
+BudgetClient BudgetClient::ForAccount(std::string account_id, std::string customer_id) const {
+  ClientOptions options = impl_->options;
+  options.credentials.account_id = std::move(account_id);
+  if (!customer_id.empty()) options.credentials.customer_id = std::move(customer_id);
+  BudgetClient other(*this);
+  other.impl_ = std::make_shared<Impl>(std::move(options), impl_->shared);
+  return other;
+}
+
 const ClientOptions& BudgetClient::Options() const { return impl_->options; }
 
-GetBudgetsByIdsResult BudgetClient::GetBudgetsByIds(const std::vector<std::int64_t>& budget_ids) {
+GetBudgetsByIdsResult BudgetClient::GetBudgetsByIds(
+    const std::vector<std::int64_t>& budget_ids) const {
   return impl_->Run("GetBudgetsByIds", Idempotency::kRead, budget_ids,
                     &internal::Codec::EncodeGetBudgetsByIds,
                     &internal::Codec::DecodeGetBudgetsByIds, &GetBudgetsByIdsResult::Budgets);
 }
 
-AddBudgetsResult BudgetClient::AddBudgets(const std::vector<Budget>& budgets) {
+AddBudgetsResult BudgetClient::AddBudgets(const std::vector<Budget>& budgets) const {
   return impl_->Run("AddBudgets", Idempotency::kWrite, budgets, &internal::Codec::EncodeAddBudgets,
                     &internal::Codec::DecodeAddBudgets, &AddBudgetsResult::BudgetIds);
 }
 
-UpdateBudgetsResult BudgetClient::UpdateBudgets(const std::vector<Budget>& budgets) {
+UpdateBudgetsResult BudgetClient::UpdateBudgets(const std::vector<Budget>& budgets) const {
   return impl_->Run("UpdateBudgets", Idempotency::kWrite, budgets,
                     &internal::Codec::EncodeUpdateBudgets, &internal::Codec::DecodeUpdateBudgets,
                     nullptr);
 }
 
-DeleteBudgetsResult BudgetClient::DeleteBudgets(const std::vector<std::int64_t>& budget_ids) {
+DeleteBudgetsResult BudgetClient::DeleteBudgets(const std::vector<std::int64_t>& budget_ids) const {
   return impl_->Run("DeleteBudgets", Idempotency::kWrite, budget_ids,
                     &internal::Codec::EncodeDeleteBudgets, &internal::Codec::DecodeDeleteBudgets,
                     nullptr);
 }
 
 GetCampaignIdsByBudgetIdsResult BudgetClient::GetCampaignIdsByBudgetIds(
-    const std::vector<std::int64_t>& budget_ids) {
+    const std::vector<std::int64_t>& budget_ids) const {
   return impl_->Run("GetCampaignIdsByBudgetIds", Idempotency::kRead, budget_ids,
                     &internal::Codec::EncodeGetCampaignIdsByBudgetIds,
                     &internal::Codec::DecodeGetCampaignIdsByBudgetIds,

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <condition_variable>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "internal.h"
 #include "text.h"
@@ -110,6 +112,11 @@ std::string Mebibytes(std::size_t bytes) {
   return bytes % mib == 0 ? std::to_string(bytes / mib) + " MiB" : std::to_string(bytes) + " bytes";
 }
 
+// A pool of libcurl easy handles, each keeping its connection alive, so that calls from many
+// threads run at once: a call takes the handle used last (sequential calls reuse one connection),
+// or a new one while fewer than max_connections exist, or waits for one to come back. The DNS
+// cache and TLS sessions are shared between the handles; connections are not, since libcurl does
+// not support sharing them between threads.
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(TransportOptions options) : options_(std::move(options)) {
@@ -117,11 +124,22 @@ class CurlTransport final : public HttpTransport {
     if (options_.max_response_bytes == 0) {
       throw Error(ErrorKind::kUsage, "max_response_bytes must be above 0");
     }
+    if (options_.max_connections == 0) {
+      throw Error(ErrorKind::kUsage, "max_connections must be above 0");
+    }
     std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    curl_ = curl_easy_init();
-    if (curl_ == nullptr) throw Error(ErrorKind::kTransport, "libcurl: curl_easy_init failed");
+    share_ = curl_share_init();
+    if (share_ == nullptr) throw Error(ErrorKind::kTransport, "libcurl: curl_share_init failed");
+    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, Lock);
+    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, Unlock);
+    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   }
-  ~CurlTransport() override { curl_easy_cleanup(curl_); }
+  ~CurlTransport() override {
+    for (CURL* curl : idle_) curl_easy_cleanup(curl);
+    curl_share_cleanup(share_);
+  }
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
 
@@ -136,37 +154,40 @@ class CurlTransport final : public HttpTransport {
         throw Error(ErrorKind::kUsage, "a header name is empty or holds ' ' or ':'", 0, true);
       }
     }
-    std::lock_guard<std::mutex> lock(mutex_);
+    CURL* const curl = Acquire(request);
+    struct Return {
+      CurlTransport* pool;
+      CURL* curl;
+      ~Return() { pool->Release(curl); }
+    } give_back{this, curl};
     // Reset per-request options but keep the handle, so its connection cache is reused.
-    curl_easy_reset(curl_);
+    curl_easy_reset(curl);
+    curl_easy_setopt(curl, CURLOPT_SHARE, share_);
     HttpResponse response;
     char error_buffer[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(curl_, CURLOPT_URL, request.Url.c_str());
-    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is a response, not a hop
-    curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS,
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(curl, CURLOPT_URL, request.Url.c_str());
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is a response, not a hop
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS,
-                     static_cast<long>(options_.request_timeout.count()));
-    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-    if (!options_.ca_file.empty())
-      curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.ca_file.c_str());
-    if (!options_.ca_path.empty())
-      curl_easy_setopt(curl_, CURLOPT_CAPATH, options_.ca_path.c_str());
-    if (!options_.proxy.empty()) curl_easy_setopt(curl_, CURLOPT_PROXY, options_.proxy.c_str());
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+    if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.ca_path.empty()) curl_easy_setopt(curl, CURLOPT_CAPATH, options_.ca_path.c_str());
+    if (!options_.proxy.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, options_.proxy.c_str());
     const std::string agent = options_.user_agent.empty()
                                   ? std::string("bingads-budgets/") + kVersion
                                   : options_.user_agent;
-    curl_easy_setopt(curl_, CURLOPT_USERAGENT, agent.c_str());
-    if (options_.accept_gzip) curl_easy_setopt(curl_, CURLOPT_ACCEPT_ENCODING, "gzip");
-    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.Method.c_str());
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, agent.c_str());
+    if (options_.accept_gzip) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip");
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.Method.c_str());
     if (request.Method != "GET") {
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, request.Body.data());
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE,
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.Body.data());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.Body.size()));
     }
     curl_slist* headers = nullptr;
@@ -174,24 +195,24 @@ class CurlTransport final : public HttpTransport {
       headers = curl_slist_append(headers, (name + ": " + value).c_str());
     }
     headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     Sink sink{&response, options_.max_response_bytes};
-    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, OnBody);
-    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, OnHeader);
-    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &sink);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
     std::uint64_t sent = 0;
     if (options_.count_request_bytes) {
-      curl_easy_setopt(curl_, CURLOPT_DEBUGFUNCTION, OnDebug);
-      curl_easy_setopt(curl_, CURLOPT_DEBUGDATA, &sent);
-      curl_easy_setopt(curl_, CURLOPT_VERBOSE, 1L);  // feeds OnDebug only; nothing is printed
+      curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, OnDebug);
+      curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &sent);
+      curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);  // feeds OnDebug only; nothing is printed
     }
 
-    const CURLcode rc = curl_easy_perform(curl_);
+    const CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(headers);
     if (sink.too_large) {
       long status = 0;
-      curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
       response = HttpResponse{};  // give the memory back before anything else happens
       throw Error(ErrorKind::kResponseTooLarge,
                   "response too large: over the limit of " +
@@ -207,7 +228,7 @@ class CurlTransport final : public HttpTransport {
       // Nothing of the request left this machine when no connection was made or no byte of it
       // was written: such a request may be sent again, even a write.
       long request_bytes = 0;
-      curl_easy_getinfo(curl_, CURLINFO_REQUEST_SIZE, &request_bytes);
+      curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_bytes);
       const bool unsent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
                           rc == CURLE_COULDNT_RESOLVE_PROXY || request_bytes == 0;
       throw Error(timeout ? ErrorKind::kTimeout : ErrorKind::kTransport,
@@ -216,15 +237,15 @@ class CurlTransport final : public HttpTransport {
                   0, unsent);
     }
     long status = 0;
-    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     response.Status = static_cast<int>(status);
     long connects = 0;
-    curl_easy_getinfo(curl_, CURLINFO_NUM_CONNECTS, &connects);
+    curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects);
     response.NewConnections = static_cast<int>(connects);
     long header_size = 0;
     curl_off_t download = 0;
-    curl_easy_getinfo(curl_, CURLINFO_HEADER_SIZE, &header_size);
-    curl_easy_getinfo(curl_, CURLINFO_SIZE_DOWNLOAD_T, &download);  // as received: compressed
+    curl_easy_getinfo(curl, CURLINFO_HEADER_SIZE, &header_size);
+    curl_easy_getinfo(curl, CURLINFO_SIZE_DOWNLOAD_T, &download);  // as received: compressed
     response.WireRequestBytes = sent;
     response.WireResponseBytes =
         static_cast<std::uint64_t>(header_size) + static_cast<std::uint64_t>(download);
@@ -232,9 +253,52 @@ class CurlTransport final : public HttpTransport {
   }
 
  private:
+  CURL* Acquire(const HttpRequest& request) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const auto deadline = std::chrono::steady_clock::now() + options_.connect_timeout;
+    while (idle_.empty() && total_ >= options_.max_connections) {
+      if (returned_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+          total_ >= options_.max_connections) {
+        throw Error(ErrorKind::kTimeout,
+                    "timeout: all " + std::to_string(options_.max_connections) +
+                        " connections stayed busy for the connect timeout (" + request.Method +
+                        " " + request.Url + ", not sent)",
+                    0, true);
+      }
+    }
+    if (!idle_.empty()) {
+      CURL* curl = idle_.back();
+      idle_.pop_back();
+      return curl;
+    }
+    CURL* curl = curl_easy_init();
+    if (curl == nullptr) throw Error(ErrorKind::kTransport, "libcurl: curl_easy_init failed");
+    ++total_;
+    return curl;
+  }
+
+  void Release(CURL* curl) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      idle_.push_back(curl);
+    }
+    returned_.notify_one();
+  }
+
+  static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<CurlTransport*>(user)->share_locks_[data].lock();
+  }
+  static void Unlock(CURL*, curl_lock_data data, void* user) {
+    static_cast<CurlTransport*>(user)->share_locks_[data].unlock();
+  }
+
   TransportOptions options_;
-  CURL* curl_ = nullptr;
+  CURLSH* share_ = nullptr;
+  std::mutex share_locks_[CURL_LOCK_DATA_LAST];
   std::mutex mutex_;
+  std::condition_variable returned_;
+  std::vector<CURL*> idle_;  // most recently returned last
+  std::size_t total_ = 0;    // handles made
 };
 
 }  // namespace

@@ -23,13 +23,15 @@ bool HasCode(const Error& error, std::int32_t code) {
 
 }  // namespace
 
+bool IsThrottling(const Error& error) { return error.HttpStatus() == 429 || HasCode(error, 117); }
+
 RetryDecision DecideRetry(const RetryOptions& options, const Error& error, Idempotency idempotency,
                           int attempt, std::chrono::milliseconds elapsed,
                           std::optional<std::chrono::milliseconds> retry_after, double random01) {
   const bool fault = dynamic_cast<const ApiFault*>(&error) != nullptr;
   const int status = error.HttpStatus();
   const bool read = idempotency == Idempotency::kRead;
-  const bool throttled = status == 429 || HasCode(error, 117);
+  const bool throttled = IsThrottling(error);
   const char* reason = nullptr;
   if (error.Kind() == ErrorKind::kUsage || error.Kind() == ErrorKind::kAuthentication ||
       error.Kind() == ErrorKind::kResponseTooLarge) {

@@ -126,7 +126,8 @@ TEST_CASE("cli: --verbose shows the exchange with every secret redacted") {
     CHECK(r.err.find("ACCESS-TOKEN-456") == std::string::npos);
     CHECK(r.err.find("DEV-TOKEN-123") == std::string::npos);
     CHECK(r.err.find("***") != std::string::npos);
-    CHECK(r.err.find("7654321") != std::string::npos);  // ids are not secrets
+    CHECK(r.err.find(bingads::emulator::kDemoAccountId) !=
+          std::string::npos);  // ids are not secrets
   }
 }
 

@@ -45,7 +45,7 @@ struct Front {
 std::string RestRequest(const std::string& extra_headers = "", const std::string& body = "{}") {
   return "POST /CampaignManagement/v13/Budgets/QueryByIds HTTP/1.1\r\nHost: 127.0.0.1\r\n"
          "Authorization: Bearer t\r\nDeveloperToken: d\r\nCustomerId: 1\r\n"
-         "CustomerAccountId: 2\r\nContent-Type: application/json\r\n" +
+         "CustomerAccountId: 2000002\r\nContent-Type: application/json\r\n" +
          extra_headers + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
@@ -173,7 +173,7 @@ TEST_CASE("emulator front: HTTP framing and limits, each refusal with its status
   // A chunked body is read as one.
   const std::string chunked =
       "POST /CampaignManagement/v13/Budgets/QueryByIds HTTP/1.1\r\nAuthorization: Bearer t\r\n"
-      "DeveloperToken: d\r\nCustomerId: 1\r\nCustomerAccountId: 2\r\n"
+      "DeveloperToken: d\r\nCustomerId: 1\r\nCustomerAccountId: 2000002\r\n"
       "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
       "5\r\n{\"Bud\r\n1a;ext=1\r\ngetIds\":[\"9007199254740993\r\n3\r\n\"]}\r\n0\r\n\r\n";
   std::string reply = Exchange(front.port, chunked);

@@ -23,7 +23,7 @@ std::string Envelope(const std::string& header, const std::string& body) {
 }
 
 const std::string kAuthHeaders =
-    "<AuthenticationToken>t</AuthenticationToken><CustomerAccountId>1</CustomerAccountId>"
+    "<AuthenticationToken>t</AuthenticationToken><CustomerAccountId>2000002</CustomerAccountId>"
     "<CustomerId>2</CustomerId><DeveloperToken>d</DeveloperToken>";
 
 }  // namespace
@@ -181,7 +181,7 @@ TEST_CASE(
       R"(<s:Envelope xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">)"
       R"(<s:Header xmlns="https://bingads.microsoft.com/CampaignManagement/v13">)"
       R"(<Action mustUnderstand="1">GetBudgetsByIds</Action>)"
-      R"(<AuthenticationToken i:nil="false">token</AuthenticationToken><CustomerAccountId i:nil="false">1</CustomerAccountId>)"
+      R"(<AuthenticationToken i:nil="false">token</AuthenticationToken><CustomerAccountId i:nil="false">2000002</CustomerAccountId>)"
       R"(<CustomerId i:nil="false">2</CustomerId><DeveloperToken i:nil="false">dev</DeveloperToken></s:Header>)"
       R"(<s:Body><GetBudgetsByIdsRequest xmlns="https://bingads.microsoft.com/CampaignManagement/v13">)"
       R"(<BudgetIds i:nil="false" xmlns:a1="http://schemas.microsoft.com/2003/10/Serialization/Arrays">)"

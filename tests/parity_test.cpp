@@ -191,7 +191,8 @@ TEST_CASE("compare: a diverging server yields a mismatch naming the position and
       [](const char* name) -> const char* {
         const std::string n = name;
         if (n == "BINGADS_DEVELOPER_TOKEN" || n == "BINGADS_ACCESS_TOKEN") return "x";
-        if (n == "BINGADS_CUSTOMER_ID" || n == "BINGADS_ACCOUNT_ID") return "1";
+        if (n == "BINGADS_CUSTOMER_ID") return "1";
+        if (n == "BINGADS_ACCOUNT_ID") return emulator::kDemoAccountId;
         return nullptr;
       },
       in, out, err);
@@ -199,6 +200,7 @@ TEST_CASE("compare: a diverging server yields a mismatch naming the position and
   rapidjson::Document doc;
   doc.Parse(out.str().c_str());
   REQUIRE_FALSE(doc.HasParseError());
+  REQUIRE(doc.IsObject());
   CHECK(std::string(doc["schema"].GetString()) == "bingads-budgets/parity-report/1");
   CHECK(std::string(doc["verdict"].GetString()) == "mismatch");
   const auto& diff = doc["comparisons"][0]["differences"][0];

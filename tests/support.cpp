@@ -82,7 +82,7 @@ std::optional<std::filesystem::path> ReferenceDir() {
 }
 
 bingads::Credentials TestCredentials() {
-  return {"DEV-TOKEN-123", "ACCESS-TOKEN-456", "1234567", "7654321"};
+  return {"DEV-TOKEN-123", "ACCESS-TOKEN-456", "1234567", bingads::emulator::kDemoAccountId};
 }
 
 bingads::ClientOptions FakeOptions(bingads::Protocol protocol,
@@ -93,6 +93,7 @@ bingads::ClientOptions FakeOptions(bingads::Protocol protocol,
   options.credentials = TestCredentials();
   options.transport = std::move(transport);
   options.retry.max_attempts = 1;  // decoding tests: one canned reply per call; retry tests opt in
+  options.max_concurrency = 1;     // canned replies come in order, so chunks go in order too
   options.sleep = [](std::chrono::milliseconds) { FAIL("a test client slept"); };
   return options;
 }
@@ -233,7 +234,7 @@ const std::map<std::string, std::string>& CliTestEnv() {
       {"BINGADS_DEVELOPER_TOKEN", "DEV-TOKEN-123"},
       {"BINGADS_ACCESS_TOKEN", "ACCESS-TOKEN-456"},
       {"BINGADS_CUSTOMER_ID", "1234567"},
-      {"BINGADS_ACCOUNT_ID", "7654321"}};
+      {"BINGADS_ACCOUNT_ID", bingads::emulator::kDemoAccountId}};
   return env;
 }
 

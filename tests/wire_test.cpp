@@ -71,7 +71,7 @@ TEST_CASE("wire: SOAP 1.1 request for GetBudgetsByIds") {
   }
   const std::vector<std::pair<std::string, std::string>> expected = {
       {"AuthenticationToken", "ACCESS-TOKEN-456"},  // raw token, no "Bearer"
-      {"CustomerAccountId", "7654321"},
+      {"CustomerAccountId", bingads::emulator::kDemoAccountId},
       {"CustomerId", "1234567"},
       {"DeveloperToken", "DEV-TOKEN-123"}};
   CHECK(headers == expected);
@@ -103,7 +103,7 @@ TEST_CASE("wire: REST request for GetBudgetsByIds") {
   CHECK(HeaderOf(r, "Authorization") == "Bearer ACCESS-TOKEN-456");
   CHECK(HeaderOf(r, "DeveloperToken") == "DEV-TOKEN-123");
   CHECK(HeaderOf(r, "CustomerId") == "1234567");
-  CHECK(HeaderOf(r, "CustomerAccountId") == "7654321");
+  CHECK(HeaderOf(r, "CustomerAccountId") == bingads::emulator::kDemoAccountId);
   CHECK(HeaderOf(r, "Content-Type") == "application/json");
   rapidjson::Document doc;
   doc.Parse(r.Body.c_str());

@@ -72,7 +72,8 @@ struct ClientOptions {
   TransportOptions transport_options;  ///< Settings of the default libcurl transport.
   /// A transport of your own (tests, custom stacks); null means MakeCurlTransport.
   std::shared_ptr<HttpTransport> transport;
-  /// Receives one line per exchange and its headers and bodies (capped), secrets redacted.
+  /// Receives each exchange's lines (request, headers and body capped; response likewise), secrets
+  /// redacted. Calls of one client never run it at the same time.
   std::function<void(std::string_view)> log;
   std::size_t log_body_limit = 4096;  ///< Bytes of each body shown in the log.
   /// Test hooks, so that retry tests never wait: the clock, the sleep between attempts and the
@@ -80,52 +81,69 @@ struct ClientOptions {
   std::function<std::chrono::steady_clock::time_point()> clock;
   std::function<void(std::chrono::milliseconds)> sleep;  ///< Test hook (see clock).
   std::function<double()> random;                        ///< Test hook (see clock).
+  /// Calls of one GetBudgetsByIds or GetCampaignIdsByBudgetIds past kMaxItemsPerCall ids that may
+  /// be in flight at once. 0 (the default) means 4 in production and 1 in sandbox, as
+  /// Microsoft's sandbox guidance asks for one thread. Writes always go one call at a time.
+  int max_concurrency = 0;
 };
 
-/// A Campaign Management budget client. Calls on one client are serialised; use one client per
-/// thread for parallel calls.
+/// A Campaign Management budget client. Thread-safe: calls on one client (and on its copies and
+/// ForAccount clients, which share its connections, token provider and settings) may run from
+/// any number of threads at once. Copying is cheap.
 ///
 /// Every operation takes any number of items. Past kMaxItemsPerCall it sends calls of at most that
-/// many, in order, and stitches the results: positions refer to the caller's list, each partial
-/// error's Index is remapped to the caller's position, and every call's TrackingId is kept. When a
-/// later call fails, BatchInterrupted<Result> carries what the earlier calls returned.
+/// many and stitches the results: positions refer to the caller's list, each partial error's
+/// Index is remapped to the caller's position, and every call's TrackingId is kept, in the order
+/// of the calls. Reads send up to ClientOptions::max_concurrency calls at once; a throttled call
+/// (HTTP 429, code 117) halves that for the rest of the operation and holds the calls not yet
+/// sent until its Retry-After has passed. Writes go one call at a time, in order. When a call
+/// fails, BatchInterrupted<Result> carries what the calls before it returned.
 ///
 /// Errors: ApiFault for a fault, Error for transport failures or an undecodable response; partial
 /// errors are data.
 class BudgetClient {
  public:
-  /// Makes the transport (libcurl unless options.transport is set); nothing is sent yet.
+  /// Makes the transport (libcurl unless options.transport is set); nothing is sent yet. Throws
+  /// Error(kUsage) for options that cannot be sent (see TransportOptions and Credentials).
   explicit BudgetClient(ClientOptions options);
   ~BudgetClient();
-  BudgetClient(BudgetClient&&) noexcept;  ///< The moved-from client may only be destroyed.
+  BudgetClient(const BudgetClient&);             ///< Shares everything with `other`.
+  BudgetClient& operator=(const BudgetClient&);  ///< As the copy constructor.
+  BudgetClient(BudgetClient&&) noexcept;         ///< The moved-from client may only be destroyed.
   BudgetClient& operator=(BudgetClient&&) noexcept;  ///< As the move constructor.
+
+  /// A client for another account (CustomerAccountId) and, when given, customer (CustomerId),
+  /// sharing this one's connections, token provider and settings: one client serves many
+  /// accounts. The ids are checked as the constructor checks them.
+  BudgetClient ForAccount(std::string account_id, std::string customer_id = {}) const;
 
   /// The service's limit of items per call.
   static constexpr std::size_t kMaxItemsPerCall = 100;
 
   /// GetBudgetsByIds. An empty list asks for every budget of the account (one call).
-  GetBudgetsByIdsResult GetBudgetsByIds(const std::vector<std::int64_t>& budget_ids = {});
+  GetBudgetsByIdsResult GetBudgetsByIds(const std::vector<std::int64_t>& budget_ids = {}) const;
 
   /// AddBudgets. Id and AssociationCount are read-only and never sent; Name, Amount and BudgetType
   /// are required by the service.
-  AddBudgetsResult AddBudgets(const std::vector<Budget>& budgets);
+  AddBudgetsResult AddBudgets(const std::vector<Budget>& budgets) const;
 
   /// UpdateBudgets. Id is required; of the other fields only those set are sent, so the service
   /// leaves the unset ones unchanged. AssociationCount is never sent.
-  UpdateBudgetsResult UpdateBudgets(const std::vector<Budget>& budgets);
+  UpdateBudgetsResult UpdateBudgets(const std::vector<Budget>& budgets) const;
 
   /// DeleteBudgets. The service refuses to delete a budget that campaigns still share.
-  DeleteBudgetsResult DeleteBudgets(const std::vector<std::int64_t>& budget_ids);
+  DeleteBudgetsResult DeleteBudgets(const std::vector<std::int64_t>& budget_ids) const;
 
   /// GetCampaignIdsByBudgetIds: for each budget id, the campaigns that share it.
   GetCampaignIdsByBudgetIdsResult GetCampaignIdsByBudgetIds(
-      const std::vector<std::int64_t>& budget_ids);
+      const std::vector<std::int64_t>& budget_ids) const;
 
   const ClientOptions& Options() const;  ///< The options the client was made with.
 
  private:
+  struct Shared;
   struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace bingads

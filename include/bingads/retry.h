@@ -42,6 +42,9 @@ struct RetryDecision {
   const char* reason = "";             ///< Why (for logs and tests), e.g. "HTTP 429".
 };
 
+/// True when `error` is the service throttling: HTTP 429 or code 117 CallRateExceeded.
+bool IsThrottling(const Error& error);
+
 /// Decides about attempt number `attempt` (1 for the first send) that failed with `error`, when
 /// `elapsed` has passed since the first send. `retry_after` is the response's Retry-After, if
 /// any; `random01` is a number in [0,1) for the jitter.

@@ -42,7 +42,7 @@ struct HttpResponse {
 };
 
 /// Moves bytes. Implementations throw bingads::Error (kTransport or kTimeout) when no response
-/// arrived. A transport is used by one call at a time (the client serialises its calls).
+/// arrived. Send may be called from several threads at once (a client's calls run concurrently).
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
@@ -82,12 +82,16 @@ struct TransportOptions {
   std::size_t max_response_bytes = kDefaultMaxResponseBytes;
   /// Allow http:// URLs to hosts that are not loopback, sending credentials in clear text.
   bool allow_insecure_http = false;
+  /// Connections (libcurl handles, each kept alive) at most: calls beyond it from more threads
+  /// wait for one, at most connect_timeout. Sequential calls reuse one connection.
+  std::size_t max_connections = 16;
   /// Count the request bytes written to the socket (HttpResponse::WireRequestBytes). It costs a
   /// little on every call, so it is off unless measuring (compare and migrate-check turn it on).
   bool count_request_bytes = false;
 };
 
-/// The default transport: libcurl, one handle kept alive so connections are reused across calls.
+/// The default transport: libcurl, a pool of handles kept alive so connections are reused across
+/// calls and calls from several threads run at once. Thread-safe.
 std::shared_ptr<HttpTransport> MakeCurlTransport(const TransportOptions& options);
 
 }  // namespace bingads

@@ -39,7 +39,7 @@ base=$(sed -n 's/^listening on //p' "$work/out")
 [ -n "$base" ] || { echo "emulator did not start" >&2; cat "$work/err" >&2; exit 1; }
 for program in "$work/cmake-build/get_budgets" "$work/get_budgets_pc"; do
   BINGADS_ENDPOINT=$base BINGADS_DEVELOPER_TOKEN=d BINGADS_ACCESS_TOKEN=t BINGADS_CUSTOMER_ID=1 \
-    BINGADS_ACCOUNT_ID=2 "$program" >"$work/got"
+    BINGADS_ACCOUNT_ID=2000002 "$program" >"$work/got"
   # The emulator's seeded budget 9007199254740993 (above 2^53), then an empty slot for id 123.
   grep -qx '0: Everyday search 25.5' "$work/got" && grep -qx '1: (none)' "$work/got" &&
     grep -qx 'item 1: 4916 CampaignServiceBudgetIdInvalid' "$work/got" &&

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -14,8 +15,10 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <mutex>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "internal.h"
 #include "server.h"
@@ -51,10 +54,14 @@ constexpr const char* kUsage =
     "  --no-gzip                            do not ask for gzip-compressed responses\n"
     "  --allow-insecure-http                allow http:// to hosts that are not loopback\n"
     "                                       (credentials then travel in clear text)\n"
+    "  --parallel N                         calls (and accounts) at once; default 4, sandbox 1\n"
+    "  --accounts ID,...|@FILE|-            run the command for each account, up to --parallel\n"
+    "                                       at once: one JSON line per account, in order\n"
     "  --verbose                            log each exchange to stderr (secrets redacted)\n"
     "  --pretty                             indent the JSON output\n"
     "  --version                            print the version and exit\n"
-    "commands (any number of items; past 100 they go in several calls):\n"
+    "commands (any number of items; past 100 they go in several calls; ID lists may also be\n"
+    "@FILE or - for standard input, ids separated by commas, spaces or newlines):\n"
     "  get [--ids ID,...]                   GetBudgetsByIds; no --ids: every budget\n"
     "  add --file FILE|-                    AddBudgets from {\"Budgets\":[...]} (REST shape)\n"
     "  update --file FILE|-                 UpdateBudgets; each budget needs its Id\n"
@@ -72,33 +79,79 @@ struct UsageError {
   std::string message;
 };
 
-std::int64_t ParseId(std::string_view token) {
-  if (token.empty()) throw UsageError{"--ids: empty id in the list"};
+// One id of an --ids or --accounts list; `where` names it in errors ("--ids", "--ids @f line 3").
+std::int64_t ParseId(std::string_view token, const std::string& where) {
+  if (token.empty()) throw UsageError{where + ": empty id in the list"};
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), value);
   if (token.front() == '-' || token.front() == '+') {
-    throw UsageError{"--ids: '" + std::string(token) + "' is not a positive id"};
+    throw UsageError{where + ": '" + std::string(token) + "' is not a positive id"};
   }
   if (ec == std::errc::result_out_of_range) {
-    throw UsageError{"--ids: '" + std::string(token) + "' does not fit a 64-bit id"};
+    throw UsageError{where + ": '" + std::string(token) + "' does not fit a 64-bit id"};
   }
   if (ec != std::errc() || end != token.data() + token.size()) {
-    throw UsageError{"--ids: '" + std::string(token) + "' is not a number"};
+    throw UsageError{where + ": '" + std::string(token) + "' is not a number"};
   }
-  if (value <= 0) throw UsageError{"--ids: '" + std::string(token) + "' is not a positive id"};
+  if (value <= 0) throw UsageError{where + ": '" + std::string(token) + "' is not a positive id"};
   return value;
 }
 
-std::vector<std::int64_t> ParseIds(std::string_view list) {
-  if (list.empty()) throw UsageError{"--ids: empty list (leave --ids out to get every budget)"};
+// Reads the text behind an id-list argument: the list itself, @FILE, or - for standard input.
+std::string IdListText(const std::string& option, const std::string& value, std::istream& in,
+                       std::string& where) {
+  where = option;
+  if (value == "-") {
+    where = option + " -";
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  if (!value.empty() && value.front() == '@') {
+    const std::string file = value.substr(1);
+    std::ifstream stream(file, std::ios::binary);
+    if (!stream) {
+      throw UsageError{option + ": cannot read '" + file + "': " + std::strerror(errno)};
+    }
+    where = option + " @" + file;
+    return std::string(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
+  }
+  return value;
+}
+
+// Ids separated by commas, spaces, tabs or newlines (two commas in a row leave an empty id, which
+// is refused); an error names the line of a file or standard input.
+std::vector<std::int64_t> ParseIds(const std::string& option, const std::string& value,
+                                   std::istream& in) {
+  std::string where;
+  const std::string text = IdListText(option, value, in, where);
+  const bool lines = where != option;
   std::vector<std::int64_t> ids;
-  std::size_t start = 0;
-  while (true) {
-    const auto comma = list.find(',', start);
-    ids.push_back(ParseId(list.substr(
-        start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
+  std::size_t line = 1;
+  bool after_comma = false;
+  for (std::size_t i = 0; i <= text.size();) {
+    const char c = i < text.size() ? text[i] : '\n';
+    if (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      if (c == ',') {
+        if (after_comma || ids.empty()) {
+          throw UsageError{where + (lines ? " line " + std::to_string(line) : "") +
+                           ": empty id in the list"};
+        }
+        after_comma = true;
+      }
+      if (c == '\n') ++line;
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && text.find_first_of(", \t\r\n", end) != end) ++end;
+    ids.push_back(ParseId(std::string_view(text).substr(i, end - i),
+                          where + (lines ? " line " + std::to_string(line) : "")));
+    after_comma = false;
+    i = end;
+  }
+  if (after_comma) throw UsageError{where + ": empty id at the end of the list"};
+  if (ids.empty()) {
+    throw UsageError{where + ": empty list" +
+                     (option == "--ids" ? " (leave --ids out to get every budget)" : "")};
   }
   return ids;
 }
@@ -205,6 +258,148 @@ int ExitFor(const Error& e) {
   }
 }
 
+std::string JsonString(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+const char* KindName(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUsage:
+      return "usage";
+    case ErrorKind::kTransport:
+      return "transport";
+    case ErrorKind::kTimeout:
+      return "timeout";
+    case ErrorKind::kMalformedResponse:
+      return "malformed_response";
+    case ErrorKind::kApiFault:
+      return "api_fault";
+    case ErrorKind::kAuthentication:
+      return "authentication";
+    case ErrorKind::kResponseTooLarge:
+      return "response_too_large";
+  }
+  return "unknown";
+}
+
+// One JSON line of --accounts: `document` (a JSON object, "{}" for none) with "AccountId" first
+// and, when the command failed, "Error" last.
+std::string AccountLine(std::int64_t account, const std::string& document, const Error* error) {
+  std::string line = "{\"AccountId\":\"" + std::to_string(account) + "\"";
+  const std::string_view members = std::string_view(document).substr(1, document.size() - 2);
+  if (!members.empty()) line += "," + std::string(members);
+  if (error != nullptr) {
+    line += ",\"Error\":{\"Kind\":\"" + std::string(KindName(error->Kind())) +
+            "\",\"Message\":" + JsonString(error->what()) + ",\"TrackingIds\":[";
+    for (std::size_t i = 0; i < error->AttemptTrackingIds().size(); ++i) {
+      line += (i ? "," : "") + JsonString(error->AttemptTrackingIds()[i]);
+    }
+    line += "]}";
+  }
+  return line + "}";
+}
+
+// Counts calls and throttled answers for the progress line.
+class CountingTransport final : public HttpTransport {
+ public:
+  explicit CountingTransport(std::shared_ptr<HttpTransport> inner) : inner_(std::move(inner)) {}
+  HttpResponse Send(const HttpRequest& request) override {
+    ++calls;
+    HttpResponse response = inner_->Send(request);
+    if (response.Status == 429 ||
+        (response.Status == 500 && response.Body.find(">117</") != std::string::npos)) {
+      ++throttles;
+    }
+    return response;
+  }
+  std::atomic<int> calls{0}, throttles{0};
+
+ private:
+  std::shared_ptr<HttpTransport> inner_;
+};
+
+// --accounts: the command once per account, up to the client's concurrency at once, through one
+// client (one pool of connections, one token provider). Lines come out in the order given as soon
+// as every line before them is written. Exit status: the first failed account's, else 0.
+template <typename CommandOn>
+int FanOut(ClientOptions options, const std::vector<std::int64_t>& accounts, CommandOn command_on,
+           std::ostream& out, std::ostream& err) {
+  const bool progress = &err == &std::cerr && isatty(STDERR_FILENO);
+  std::shared_ptr<CountingTransport> counter;
+  if (progress) {
+    counter = std::make_shared<CountingTransport>(
+        options.transport ? options.transport : MakeCurlTransport(options.transport_options));
+    options.transport = counter;
+  }
+  const int at_once = options.max_concurrency > 0
+                          ? options.max_concurrency
+                          : (options.environment == Environment::kSandbox ? 1 : 4);
+  const BudgetClient client(std::move(options));
+  std::vector<std::optional<std::string>> lines(accounts.size());
+  std::vector<int> codes(accounts.size(), kExitOk);
+  std::mutex mutex;
+  std::size_t written = 0, done = 0;
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t k = next++; k < accounts.size(); k = next++) {
+      std::string line;
+      int code = kExitOk;
+      try {
+        const BudgetClient one = client.ForAccount(std::to_string(accounts[k]));
+        line = command_on(one, [&](auto call) {
+          using Result = decltype(call());
+          try {
+            return AccountLine(accounts[k], ToJson(call()), nullptr);
+          } catch (const BatchInterrupted<Result>& e) {
+            code = ExitFor(e);
+            return AccountLine(accounts[k], ToJson(e.Result()), &e);
+          }
+        });
+      } catch (const Error& e) {
+        code = ExitFor(e);
+        line = AccountLine(accounts[k], "{}", &e);
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      lines[k] = std::move(line);
+      codes[k] = code;
+      ++done;
+      while (written < lines.size() && lines[written]) {
+        out << *lines[written] << '\n';
+        lines[written++].reset();
+      }
+      out.flush();
+      if (progress) {
+        err << "\rbingads-budgets: accounts " << done << "/" << accounts.size() << ", calls "
+            << counter->calls << ", throttled " << counter->throttles
+            << (done == accounts.size() ? "\n" : "") << std::flush;
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (int t = 1; t < at_once && static_cast<std::size_t>(t) < accounts.size(); ++t) {
+    helpers.emplace_back(work);
+  }
+  work();
+  for (auto& helper : helpers) helper.join();
+  for (const int code : codes)
+    if (code != kExitOk) return code;
+  return kExitOk;
+}
+
 }  // namespace
 
 int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream& in,
@@ -228,6 +423,7 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
     std::optional<std::vector<std::int64_t>> ids;
     std::optional<std::string> file;
     bool verbose = false;
+    std::vector<std::int64_t> account_list;
     JsonStyle style;
     for (std::size_t i = 0; i < args.size(); ++i) {
       const std::string& arg = args[i];
@@ -255,6 +451,15 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
             options.endpoint.rfind("https://", 0) != 0) {
           throw UsageError{"--endpoint must be an http:// or https:// URL"};
         }
+      } else if (arg == "--parallel") {
+        const auto number = internal::ParseWhole<int>(value());
+        if (!number || *number <= 0 || *number > 64) {
+          throw UsageError{"--parallel needs a whole number from 1 to 64"};
+        }
+        options.max_concurrency = *number;
+      } else if (arg == "--accounts") {
+        if (!command.empty()) throw UsageError{"--accounts goes before the command"};
+        account_list = ParseIds("--accounts", value(), in);
       } else if (arg == "--allow-insecure-http") {
         options.transport_options.allow_insecure_http = true;
       } else if (arg == "--max-response-mb") {
@@ -309,7 +514,7 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
         if (operation != "get" && operation != "delete" && operation != "campaigns") {
           throw UsageError{"--ids belongs after the get, delete or campaigns command"};
         }
-        ids = ParseIds(value());
+        ids = ParseIds("--ids", value(), in);
       } else if (arg == "--file") {
         if (operation != "add" && operation != "update") {
           throw UsageError{"--file belongs after the add or update command"};
@@ -345,6 +550,12 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
     if (!comparing && (json || html || compare.keep || compare.repeat != 1)) {
       throw UsageError{"--repeat, --json, --html and --keep belong to compare and migrate-check"};
     }
+    if (!account_list.empty()) {
+      if (comparing) throw UsageError{"--accounts does not go with " + command};
+      if (style.pretty)
+        throw UsageError{"--accounts writes JSON Lines, one per account: no --pretty"};
+      options.credentials.account_id = std::to_string(account_list.front());
+    }
     std::vector<Budget> budgets;
     if (file) budgets = ReadBudgetsFile(*file, in, operation == "update");
     // migrate-check with no target and no credentials runs against a local emulator.
@@ -373,7 +584,8 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
          "access token (BINGADS_ACCESS_TOKEN, or OAuth: BINGADS_CLIENT_ID and "
          "BINGADS_REFRESH_TOKEN)"},
         {!options.credentials.customer_id.empty(), "customer id (BINGADS_CUSTOMER_ID)"},
-        {!options.credentials.account_id.empty(), "account id (BINGADS_ACCOUNT_ID)"}};
+        {!options.credentials.account_id.empty() || !account_list.empty(),
+         "account id (BINGADS_ACCOUNT_ID)"}};
     for (const auto& r : required) {
       if (!r.present) throw UsageError{std::string("missing ") + r.name};
     }
@@ -437,9 +649,20 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       });
       return parity ? kExitOk : kExitMismatch;
     }
+    // Runs the command on one client: returns its JSON document, or throws.
+    auto command_on = [&](const BudgetClient& client, auto&& handle) {
+      if (operation == "get") return handle([&] { return client.GetBudgetsByIds(id_list); });
+      if (operation == "add") return handle([&] { return client.AddBudgets(budgets); });
+      if (operation == "update") return handle([&] { return client.UpdateBudgets(budgets); });
+      if (operation == "delete") return handle([&] { return client.DeleteBudgets(id_list); });
+      return handle([&] { return client.GetCampaignIdsByBudgetIds(id_list); });
+    };
+    if (!account_list.empty()) {
+      return FanOut(std::move(options), account_list, command_on, out, err);
+    }
     BudgetClient client(std::move(options));
     // A split batch interrupted part-way still prints what the completed calls returned.
-    auto run = [&](auto call) {
+    return command_on(client, [&](auto call) {
       using Result = decltype(call());
       try {
         out << ToJson(call(), style) << '\n';
@@ -449,12 +672,7 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
         err << "bingads-budgets: " << e.what() << '\n';
         return ExitFor(e);
       }
-    };
-    if (operation == "get") return run([&] { return client.GetBudgetsByIds(id_list); });
-    if (operation == "add") return run([&] { return client.AddBudgets(budgets); });
-    if (operation == "update") return run([&] { return client.UpdateBudgets(budgets); });
-    if (operation == "delete") return run([&] { return client.DeleteBudgets(id_list); });
-    return run([&] { return client.GetCampaignIdsByBudgetIds(id_list); });
+    });
   } catch (const UsageError& e) {
     err << "bingads-budgets: " << e.message << "\n" << kUsage;
     return kExitUsage;

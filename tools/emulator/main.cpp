@@ -35,6 +35,8 @@ int Usage(const char* message) {
       << "  --retry-after SECONDS    Retry-After sent with throttling; default 1\n"
       << "  --delay-ms N             wait before every API response; default 0\n"
       << "  --soap-faults-http-200   send SOAP faults with HTTP 200 instead of 500\n"
+      << "  --empty-accounts         accounts made by their first call start empty (else\n"
+      << "                           with a copy of the demo data under ids of their own)\n"
       << "  --max-connections N      open connections at once; past it 503; default 4096\n"
       << "                           (at most what the descriptor limit allows)\n"
       << "  --idle-timeout SECONDS   close a kept-alive connection idle this long; default 5\n"
@@ -64,6 +66,10 @@ int main(int argc, char** argv) {
     }
     if (arg == "--soap-faults-http-200") {
       service_options.soap_faults_with_200 = true;
+      continue;
+    }
+    if (arg == "--empty-accounts") {
+      service_options.empty_accounts = true;
       continue;
     }
     static const char* const kValued[] = {"--port",

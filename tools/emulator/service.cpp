@@ -103,6 +103,36 @@ EditorialError Editorial(const std::string& term, std::size_t i) {
   return e;
 }
 
+// `text` escaped for a JSON string (account ids come from request headers).
+std::string JsonText(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The five demo budgets, with ids from `first` on: a unicode and markup-laden name, a 19-digit
+// amount, every budget type.
+std::vector<Budget> DemoBudgets(std::int64_t first) {
+  return {
+      Demo(first, "Everyday search", "25.5", budget_type::kDailyBudgetStandard),
+      Demo(first + 1, "Brand \xe2\x80\x94 M\xc3\xbcnchen & <Caf\xc3\xa9> \"quoted\"",
+           "1234567890123456.789", budget_type::kDailyBudgetStandard),
+      Demo(first + 2, "Accelerated holiday push", "500", budget_type::kDailyBudgetAccelerated),
+      Demo(first + 3, "Lifetime launch \xe6\x97\xa5\xe6\x9c\xac", "10000.05",
+           budget_type::kLifetimeBudgetStandard),
+      Demo(first + 4, "Pennies", "0.01", budget_type::kDailyBudgetStandard),
+  };
+}
+
 }  // namespace
 
 BudgetService::BudgetService(ServiceOptions options) : options_(std::move(options)) {
@@ -112,23 +142,42 @@ BudgetService::BudgetService(ServiceOptions options) : options_(std::move(option
     Load();
     return;
   }
-  const Budget demo[] = {
-      Demo(kFirstDemoId, "Everyday search", "25.5", budget_type::kDailyBudgetStandard),
-      Demo(kFirstDemoId + 1, "Brand \xe2\x80\x94 M\xc3\xbcnchen & <Caf\xc3\xa9> \"quoted\"",
-           "1234567890123456.789", budget_type::kDailyBudgetStandard),
-      Demo(kFirstDemoId + 2, "Accelerated holiday push", "500",
-           budget_type::kDailyBudgetAccelerated),
-      Demo(kFirstDemoId + 3, "Lifetime launch \xe6\x97\xa5\xe6\x9c\xac", "10000.05",
-           budget_type::kLifetimeBudgetStandard),
-      Demo(kFirstDemoId + 4, "Pennies", "0.01", budget_type::kDailyBudgetStandard),
-  };
-  for (const Budget& b : demo) budgets_.emplace(*b.Id, b);
+  Account& demo = accounts_[kDemoAccountId];
+  for (const Budget& b : DemoBudgets(kFirstDemoId)) demo.budgets.emplace(*b.Id, b);
   // Two campaigns share the first budget, one the third.
-  campaigns_ = {{kFirstCampaignId, kFirstDemoId},
-                {kFirstCampaignId + 1, kFirstDemoId},
-                {kFirstCampaignId + 2, kFirstDemoId + 2}};
+  demo.campaigns = {{kFirstCampaignId, kFirstDemoId},
+                    {kFirstCampaignId + 1, kFirstDemoId},
+                    {kFirstCampaignId + 2, kFirstDemoId + 2}};
   next_id_ = kFirstDemoId + 5;
   Save();
+}
+
+BudgetService::Account& BudgetService::AccountOf(const RequestContext& context, bool& made) {
+  const std::string id = context.account_id.empty() ? kDemoAccountId : context.account_id;
+  auto [it, inserted] = accounts_.try_emplace(id);
+  made = inserted;
+  if (inserted && !options_.empty_accounts) {
+    // The demo data under ids of this account's own: five budgets, three campaigns on two.
+    const std::int64_t first = next_id_;
+    for (const Budget& b : DemoBudgets(first)) it->second.budgets.emplace(*b.Id, b);
+    it->second.campaigns = {{first + 5, first}, {first + 6, first}, {first + 7, first + 2}};
+    next_id_ = first + 8;
+  }
+  return it->second;
+}
+
+BudgetService::Account& BudgetService::ReadAccount(const RequestContext& context) {
+  bool made = false;
+  Account& account = AccountOf(context, made);
+  if (made && !options_.state_file.empty()) {
+    try {
+      Save();
+    } catch (...) {
+      accounts_.erase(context.account_id.empty() ? kDemoAccountId : context.account_id);
+      throw;
+    }
+  }
+  return account;
 }
 
 std::string BudgetService::NewTrackingId() {
@@ -309,31 +358,41 @@ Outcome<Result> BudgetService::Write(const RequestContext& context, const List& 
   if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(list, false, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
-  // The store before the change, kept only when there is a state file to write.
-  std::optional<std::tuple<decltype(budgets_), decltype(campaigns_), decltype(next_id_)>> before;
-  if (!options_.state_file.empty()) before.emplace(budgets_, campaigns_, next_id_);
+  const std::int64_t next_before = next_id_;
+  bool made = false;
+  Account& account = AccountOf(context, made);
+  // The account before the change, kept only when there is a state file to write.
+  std::optional<Account> before;
+  if (!options_.state_file.empty() && !made) before = account;
   Result result;
   result.TrackingIds = {tracking_id};
-  if (!change(result)) return result;
+  if (!change(account, result) && !made) return result;
   try {
     Save();
   } catch (...) {
     // Not written, so not acknowledged: the change must not show in later answers either.
-    if (before) std::tie(budgets_, campaigns_, next_id_) = std::move(*before);
+    if (made) {
+      accounts_.erase(context.account_id.empty() ? kDemoAccountId : context.account_id);
+    } else if (before) {
+      account = std::move(*before);
+    }
+    next_id_ = next_before;
     throw;
   }
   return result;
 }
 
-Budget BudgetService::WithAssociationCount(const Budget& stored) const {
+Budget BudgetService::WithAssociationCount(const Account& account, const Budget& stored) {
   Budget b = stored;
-  b.AssociationCount = static_cast<std::int32_t>(std::count_if(
-      campaigns_.begin(), campaigns_.end(), [&](const auto& c) { return c.second == *stored.Id; }));
+  b.AssociationCount = static_cast<std::int32_t>(
+      std::count_if(account.campaigns.begin(), account.campaigns.end(),
+                    [&](const auto& c) { return c.second == *stored.Id; }));
   return b;
 }
 
-std::optional<std::int64_t> BudgetService::NameOwner(const std::string& name) const {
-  for (const auto& [id, b] : budgets_) {
+std::optional<std::int64_t> BudgetService::NameOwner(const Account& account,
+                                                     const std::string& name) {
+  for (const auto& [id, b] : account.budgets) {
     if (b.Name && internal::EqualsIgnoreCase(*b.Name, name)) return id;  // ASCII, as Lower
   }
   return std::nullopt;
@@ -353,17 +412,18 @@ Outcome<GetBudgetsByIdsResult> BudgetService::GetBudgetsByIds(const RequestConte
   if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(ids, true, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
+  const Account& account = ReadAccount(context);
   GetBudgetsByIdsResult result;
   result.TrackingIds = {tracking_id};
   if (!ids || ids->empty()) {
-    for (const auto& [id, budget] : budgets_)
-      result.Budgets.emplace_back(WithAssociationCount(budget));
+    for (const auto& [id, budget] : account.budgets)
+      result.Budgets.emplace_back(WithAssociationCount(account, budget));
     return result;
   }
   for (std::size_t i = 0; i < ids->size(); ++i) {
-    auto it = budgets_.find((*ids)[i]);
-    if (it != budgets_.end()) {
-      result.Budgets.emplace_back(WithAssociationCount(it->second));
+    auto it = account.budgets.find((*ids)[i]);
+    if (it != account.budgets.end()) {
+      result.Budgets.emplace_back(WithAssociationCount(account, it->second));
     } else {
       result.Budgets.emplace_back();
       result.PartialErrors.emplace_back(
@@ -376,59 +436,60 @@ Outcome<GetBudgetsByIdsResult> BudgetService::GetBudgetsByIds(const RequestConte
 Outcome<AddBudgetsResult> BudgetService::AddBudgets(const RequestContext& context,
                                                     const BudgetList& budgets,
                                                     const std::string& tracking_id) {
-  return Write<AddBudgetsResult>(context, budgets, tracking_id, [&](AddBudgetsResult& result) {
-    bool changed = false;
-    for (std::size_t i = 0; i < budgets->size(); ++i) {
-      const auto& in = (*budgets)[i];
-      std::optional<PartialError> error;
-      if (!in) {
-        error = Item(4902, "CampaignServiceBudgetIsNull", "The budget is null.", i);
-      } else if (in->Id) {
-        error = Item(4903, "CampaignServiceBudgetIdShouldBeNullOnAdd",
-                     "The budget id must be null on add.", i, "Id");
-      } else if (auto field = FieldError(*in, i, true)) {
-        error = std::move(*field);
-      } else if (NameOwner(*in->Name)) {
-        error = Item(4907, "CampaignServiceDuplicateBudgetName",
-                     "The budget name already exists in the account.", i, "Name");
-      } else if (budgets_.size() >= kMaxBudgetsPerAccount) {
-        error = Item(4914, "CampaignServiceBudgetEntityLimitExceeded",
-                     "The number of budgets for the account has been exceeded.", i);
-      } else if (auto term = DisapprovedTerm(*in->Name)) {
-        error = Editorial(*term, i);
-      }
-      if (error) {
-        result.BudgetIds.emplace_back();
-        result.PartialErrors.push_back(std::move(*error));
-        continue;
-      }
-      Budget stored;
-      stored.Id = next_id_++;
-      stored.Name = in->Name;
-      stored.Amount = Decimal::FromString(in->Amount->Canonical());
-      stored.BudgetType = in->BudgetType;
-      budgets_.emplace(*stored.Id, stored);
-      result.BudgetIds.emplace_back(*stored.Id);
-      changed = true;
-    }
-    return changed;
-  });
+  return Write<AddBudgetsResult>(
+      context, budgets, tracking_id, [&](Account& account, AddBudgetsResult& result) {
+        bool changed = false;
+        for (std::size_t i = 0; i < budgets->size(); ++i) {
+          const auto& in = (*budgets)[i];
+          std::optional<PartialError> error;
+          if (!in) {
+            error = Item(4902, "CampaignServiceBudgetIsNull", "The budget is null.", i);
+          } else if (in->Id) {
+            error = Item(4903, "CampaignServiceBudgetIdShouldBeNullOnAdd",
+                         "The budget id must be null on add.", i, "Id");
+          } else if (auto field = FieldError(*in, i, true)) {
+            error = std::move(*field);
+          } else if (NameOwner(account, *in->Name)) {
+            error = Item(4907, "CampaignServiceDuplicateBudgetName",
+                         "The budget name already exists in the account.", i, "Name");
+          } else if (account.budgets.size() >= kMaxBudgetsPerAccount) {
+            error = Item(4914, "CampaignServiceBudgetEntityLimitExceeded",
+                         "The number of budgets for the account has been exceeded.", i);
+          } else if (auto term = DisapprovedTerm(*in->Name)) {
+            error = Editorial(*term, i);
+          }
+          if (error) {
+            result.BudgetIds.emplace_back();
+            result.PartialErrors.push_back(std::move(*error));
+            continue;
+          }
+          Budget stored;
+          stored.Id = next_id_++;
+          stored.Name = in->Name;
+          stored.Amount = Decimal::FromString(in->Amount->Canonical());
+          stored.BudgetType = in->BudgetType;
+          account.budgets.emplace(*stored.Id, stored);
+          result.BudgetIds.emplace_back(*stored.Id);
+          changed = true;
+        }
+        return changed;
+      });
 }
 
 Outcome<UpdateBudgetsResult> BudgetService::UpdateBudgets(const RequestContext& context,
                                                           const BudgetList& budgets,
                                                           const std::string& tracking_id) {
   return Write<UpdateBudgetsResult>(
-      context, budgets, tracking_id, [&](UpdateBudgetsResult& result) {
+      context, budgets, tracking_id, [&](Account& account, UpdateBudgetsResult& result) {
         std::set<std::int64_t> seen;
         bool changed = false;
         for (std::size_t i = 0; i < budgets->size(); ++i) {
           const auto& in = (*budgets)[i];
           std::optional<PartialError> error;
-          auto stored = in && in->Id ? budgets_.find(*in->Id) : budgets_.end();
+          auto stored = in && in->Id ? account.budgets.find(*in->Id) : account.budgets.end();
           if (!in) {
             error = Item(4902, "CampaignServiceBudgetIsNull", "The budget is null.", i);
-          } else if (!in->Id || stored == budgets_.end()) {
+          } else if (!in->Id || stored == account.budgets.end()) {
             error =
                 Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i, "Id");
           } else if (!seen.insert(*in->Id).second) {
@@ -436,7 +497,7 @@ Outcome<UpdateBudgetsResult> BudgetService::UpdateBudgets(const RequestContext& 
                          "The budget list contains duplicate budget ids.", i, "Id");
           } else if (auto field = FieldError(*in, i, false)) {
             error = std::move(*field);
-          } else if (auto owner = in->Name ? NameOwner(*in->Name) : std::nullopt;
+          } else if (auto owner = in->Name ? NameOwner(account, *in->Name) : std::nullopt;
                      owner && *owner != *in->Id) {
             error = Item(4907, "CampaignServiceDuplicateBudgetName",
                          "The budget name already exists in the account.", i, "Name");
@@ -460,29 +521,31 @@ Outcome<UpdateBudgetsResult> BudgetService::UpdateBudgets(const RequestContext& 
 Outcome<DeleteBudgetsResult> BudgetService::DeleteBudgets(const RequestContext& context,
                                                           const IdList& ids,
                                                           const std::string& tracking_id) {
-  return Write<DeleteBudgetsResult>(context, ids, tracking_id, [&](DeleteBudgetsResult& result) {
-    std::set<std::int64_t> seen;
-    bool changed = false;
-    for (std::size_t i = 0; i < ids->size(); ++i) {
-      const std::int64_t id = (*ids)[i];
-      if (!seen.insert(id).second) {
-        result.PartialErrors.emplace_back(Item(4915, "CampaignServiceDuplicateBudgetId",
-                                               "The budget list contains duplicate budget ids.",
-                                               i));
-      } else if (budgets_.find(id) == budgets_.end()) {
-        result.PartialErrors.emplace_back(
-            Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i));
-      } else if (WithAssociationCount(budgets_.at(id)).AssociationCount > 0) {
-        result.PartialErrors.emplace_back(Item(
-            4918, "CampaignServiceBudgetIsSharedWithCampaigns",
-            "The budget is shared with at least one campaign, therefore it can't be deleted.", i));
-      } else {
-        budgets_.erase(id);
-        changed = true;
-      }
-    }
-    return changed;
-  });
+  return Write<DeleteBudgetsResult>(
+      context, ids, tracking_id, [&](Account& account, DeleteBudgetsResult& result) {
+        std::set<std::int64_t> seen;
+        bool changed = false;
+        for (std::size_t i = 0; i < ids->size(); ++i) {
+          const std::int64_t id = (*ids)[i];
+          if (!seen.insert(id).second) {
+            result.PartialErrors.emplace_back(Item(4915, "CampaignServiceDuplicateBudgetId",
+                                                   "The budget list contains duplicate budget ids.",
+                                                   i));
+          } else if (account.budgets.find(id) == account.budgets.end()) {
+            result.PartialErrors.emplace_back(
+                Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i));
+          } else if (WithAssociationCount(account, account.budgets.at(id)).AssociationCount > 0) {
+            result.PartialErrors.emplace_back(Item(
+                4918, "CampaignServiceBudgetIsSharedWithCampaigns",
+                "The budget is shared with at least one campaign, therefore it can't be deleted.",
+                i));
+          } else {
+            account.budgets.erase(id);
+            changed = true;
+          }
+        }
+        return changed;
+      });
 }
 
 Outcome<GetCampaignIdsByBudgetIdsResult> BudgetService::GetCampaignIdsByBudgetIds(
@@ -490,18 +553,19 @@ Outcome<GetCampaignIdsByBudgetIdsResult> BudgetService::GetCampaignIdsByBudgetId
   if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(ids, false, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
+  const Account& account = ReadAccount(context);
   GetCampaignIdsByBudgetIdsResult result;
   result.TrackingIds = {tracking_id};
   for (std::size_t i = 0; i < ids->size(); ++i) {
     const std::int64_t id = (*ids)[i];
-    if (budgets_.find(id) == budgets_.end()) {
+    if (account.budgets.find(id) == account.budgets.end()) {
       result.CampaignIdCollection.emplace_back();
       result.PartialErrors.emplace_back(
           Item(4916, "CampaignServiceBudgetIdInvalid", "The budget id is invalid.", i));
       continue;
     }
     IdCollection collection;
-    for (const auto& [campaign, budget] : campaigns_) {
+    for (const auto& [campaign, budget] : account.campaigns) {
       if (budget == id) collection.Ids.emplace_back(campaign);
     }
     result.CampaignIdCollection.emplace_back(std::move(collection));
@@ -510,23 +574,32 @@ Outcome<GetCampaignIdsByBudgetIdsResult> BudgetService::GetCampaignIdsByBudgetId
 }
 
 // ---- state file ---------------------------------------------------------------------------------
-// {"NextId":"...","Budgets":[REST-shaped budgets],"Campaigns":[{"Id":"...","BudgetId":"..."}]}
+// {"NextId":"...","Accounts":[{"AccountId":"...","Campaigns":[{"Id":"...","BudgetId":"..."}],
+//  "Budgets":[REST-shaped budgets]}]}. Files of the single-account format before accounts
+// ({"NextId","Campaigns","Budgets"} at the top) load into the demo account.
 
 void BudgetService::Save() const {
   if (options_.state_file.empty()) return;
-  GetBudgetsByIdsResult all;
-  for (const auto& [id, b] : budgets_) all.Budgets.emplace_back(b);
-  std::string body = ToJson(all, {.with_tracking_id = false});
-  std::ostringstream extra;
-  extra << "{\"NextId\":\"" << next_id_ << "\",\"Campaigns\":[";
-  bool first = true;
-  for (const auto& [campaign, budget] : campaigns_) {
-    extra << (first ? "" : ",") << "{\"Id\":\"" << campaign << "\",\"BudgetId\":\"" << budget
-          << "\"}";
-    first = false;
+  std::ostringstream text;
+  text << "{\"NextId\":\"" << next_id_ << "\",\"Accounts\":[";
+  bool first_account = true;
+  for (const auto& [account_id, account] : accounts_) {
+    GetBudgetsByIdsResult all;
+    for (const auto& [id, b] : account.budgets) all.Budgets.emplace_back(b);
+    const std::string budgets = ToJson(all, {.with_tracking_id = false});
+    text << (first_account ? "" : ",") << "{\"AccountId\":\"" << JsonText(account_id)
+         << "\",\"Campaigns\":[";
+    bool first = true;
+    for (const auto& [campaign, budget] : account.campaigns) {
+      text << (first ? "" : ",") << "{\"Id\":\"" << campaign << "\",\"BudgetId\":\"" << budget
+           << "\"}";
+      first = false;
+    }
+    text << "]," << budgets.substr(1);  // splice into the Budgets object
+    first_account = false;
   }
-  extra << "],";
-  body = extra.str() + body.substr(1);  // splice into the Budgets object
+  text << "]}";
+  const std::string body = text.str();
 
   // Write a temporary file, flush it to disk, then rename it over the old one: a reader (or a
   // crash) sees either the old state or the new one, never half of either.
@@ -572,24 +645,39 @@ void BudgetService::Load() {
     if (!id) fail(std::string(what) + " is not an id");
     return *id;
   };
-  if (!doc.HasMember("NextId") || !doc.HasMember("Campaigns") || !doc["Campaigns"].IsArray() ||
-      !doc.HasMember("Budgets")) {
-    fail("NextId, Budgets or Campaigns missing");
-  }
+  if (!doc.HasMember("NextId")) fail("NextId missing");
   next_id_ = id_of(doc["NextId"], "NextId");
-  for (const auto& c : doc["Campaigns"].GetArray()) {
-    if (!c.IsObject() || !c.HasMember("Id") || !c.HasMember("BudgetId"))
-      fail("a campaign is malformed");
-    campaigns_[id_of(c["Id"], "campaign Id")] = id_of(c["BudgetId"], "campaign BudgetId");
-  }
-  try {
-    const BudgetList budgets = ReadBudgetsJson(doc);
-    for (const auto& b : budgets.value_or(std::vector<std::optional<Budget>>{})) {
-      if (!b || !b->Id) fail("a budget has no Id");
-      budgets_[*b->Id] = *b;
+  // One account's campaigns and budgets from `v`.
+  auto load_account = [&](const rapidjson::Value& v, const std::string& account_id) {
+    if (!v.HasMember("Campaigns") || !v["Campaigns"].IsArray() || !v.HasMember("Budgets")) {
+      fail("Budgets or Campaigns missing");
     }
-  } catch (const std::invalid_argument& e) {
-    fail(e.what());
+    Account& account = accounts_[account_id];
+    for (const auto& c : v["Campaigns"].GetArray()) {
+      if (!c.IsObject() || !c.HasMember("Id") || !c.HasMember("BudgetId"))
+        fail("a campaign is malformed");
+      account.campaigns[id_of(c["Id"], "campaign Id")] = id_of(c["BudgetId"], "campaign BudgetId");
+    }
+    try {
+      const BudgetList budgets = ReadBudgetsJson(v);
+      for (const auto& b : budgets.value_or(std::vector<std::optional<Budget>>{})) {
+        if (!b || !b->Id) fail("a budget has no Id");
+        account.budgets[*b->Id] = *b;
+      }
+    } catch (const std::invalid_argument& e) {
+      fail(e.what());
+    }
+  };
+  if (!doc.HasMember("Accounts")) {
+    load_account(doc, kDemoAccountId);  // the format before accounts
+    return;
+  }
+  if (!doc["Accounts"].IsArray()) fail("Accounts is not a list");
+  for (const auto& a : doc["Accounts"].GetArray()) {
+    if (!a.IsObject() || !a.HasMember("AccountId") || !a["AccountId"].IsString()) {
+      fail("an account has no AccountId");
+    }
+    load_account(a, a["AccountId"].GetString());
   }
 }
 

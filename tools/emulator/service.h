@@ -1,5 +1,6 @@
-// bingads-emulator: protocol-neutral budget service over one in-memory store. The SOAP and REST
-// fronts decode requests into these calls and encode the results; both see the same data.
+// bingads-emulator: protocol-neutral budget service over one in-memory store, partitioned by
+// account (CustomerAccountId). The SOAP and REST fronts decode requests into these calls and
+// encode the results; both see the same data.
 #pragma once
 
 #include <bingads/errors.h>
@@ -42,6 +43,11 @@ struct TokenReply {
 template <typename T>
 using Outcome = std::variant<T, Fault>;
 
+/// The demo account: it keeps the fixed demo ids (from 9007199254740993, above 2^53) that the
+/// demo, the tests and the official-WSDL client use. Every other account gets a copy of the demo
+/// data under ids of its own on its first call.
+inline constexpr const char* kDemoAccountId = "2000002";
+
 /// Limits the documentation states.
 inline constexpr std::size_t kMaxItemsPerCall = 100;
 inline constexpr std::size_t kMaxBudgetsPerAccount = 11000;
@@ -67,6 +73,7 @@ struct ServiceOptions {
   int retry_after_seconds = 1;         ///< Retry-After sent with throttling
   bool soap_faults_with_200 = false;   ///< SOAP faults with HTTP 200 instead of 500
   std::chrono::milliseconds delay{0};  ///< added before every API response
+  bool empty_accounts = false;         ///< accounts made by a first call start with no budgets
   /// Test hook for token expiry; null means steady_clock.
   std::function<std::chrono::steady_clock::time_point()> clock;
 };
@@ -106,8 +113,19 @@ class BudgetService {
   // Fault injection first, then the credentials.
   std::optional<Fault> Admit(const RequestContext& context, const std::string& tracking_id);
   std::chrono::steady_clock::time_point Now() const;
-  Budget WithAssociationCount(const Budget& stored) const;
-  std::optional<std::int64_t> NameOwner(const std::string& name) const;
+  // One account's store; AssociationCount is derived, not stored.
+  struct Account {
+    std::map<std::int64_t, Budget> budgets;
+    std::map<std::int64_t, std::int64_t> campaigns;  // campaign id -> budget id
+  };
+  // The caller's account (CustomerAccountId; none means the demo account), made on its first
+  // call with a copy of the demo data under new ids (none with empty_accounts). Called with
+  // mutex_ held; `made` says whether it was made now.
+  Account& AccountOf(const RequestContext& context, bool& made);
+  // AccountOf for reads: a newly made account is saved before it is answered from.
+  Account& ReadAccount(const RequestContext& context);
+  static Budget WithAssociationCount(const Account& account, const Budget& stored);
+  static std::optional<std::int64_t> NameOwner(const Account& account, const std::string& name);
   std::optional<std::string> DisapprovedTerm(const std::string& name) const;
   template <typename Result, typename List, typename Change>
   Outcome<Result> Write(const RequestContext& context, const List& list,
@@ -117,9 +135,8 @@ class BudgetService {
 
   ServiceOptions options_;
   mutable std::mutex mutex_;
-  std::map<std::int64_t, Budget> budgets_;          // AssociationCount is derived, not stored
-  std::map<std::int64_t, std::int64_t> campaigns_;  // campaign id -> budget id
-  std::int64_t next_id_ = 0;
+  std::map<std::string, Account> accounts_;  // by CustomerAccountId
+  std::int64_t next_id_ = 0;                 // budget and campaign ids, unique over all accounts
   std::map<std::string, std::chrono::steady_clock::time_point> access_tokens_;  // issued ones
   std::set<std::string> refresh_tokens_;
   std::uint64_t calls_ = 0;
