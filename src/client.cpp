@@ -117,17 +117,23 @@ class Gate {
 
   void Enter() {
     std::unique_lock<std::mutex> lock(mutex_);
+    // The latest Retry-After this caller has slept through: a sleep is trusted to have waited
+    // (tests replace it with one that does not), so each throttle holds a caller once.
+    std::chrono::steady_clock::time_point slept_until{};
     while (true) {
       if (in_flight_ >= limit_) {
         released_.wait(lock);
         continue;
       }
+      const auto target = not_before_;
+      if (slept_until >= target) break;
       const auto now = now_();
-      if (now >= not_before_) break;
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(not_before_ - now);
+      if (now >= target) break;
       lock.unlock();
-      sleep_(std::max(wait, std::chrono::milliseconds(1)));
+      sleep_(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(target - now),
+                      std::chrono::milliseconds(1)));
       lock.lock();
+      slept_until = target;
     }
     ++in_flight_;
   }
