@@ -19,10 +19,12 @@
 #include <fstream>
 #include <functional>
 #include <pugixml.hpp>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cli.h"
 #include "internal.h"
 #include "server.h"
 #include "service.h"
@@ -440,6 +442,93 @@ void IdleConnectionsFigure() {
   Emit("emulator_call_us_with_1000_idle", stuck, "us", alone);
 }
 
+// Over an emulated link (--delay-ms 50; 20 with --quick): GetBudgetsByIds of 5,000 ids, and every
+// budget of 50 accounts through the CLI's --accounts fan-out, at concurrency 1 and at the default
+// (4). Each figure's floor is the link alone: ceil(calls / concurrency) x the delay. Then the
+// connections 1,000 calls from 8 threads open on one client.
+void ParallelFigures() {
+  const int delay_ms = g_quick ? 20 : 50;
+  emulator::ServiceOptions slow;
+  slow.delay = std::chrono::milliseconds(delay_ms);
+  emulator::BudgetService service(slow);
+  emulator::Server server(service);
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0));
+  const std::size_t id_count = g_quick ? 1000 : 5000;
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = 0; i < id_count; ++i)
+    ids.push_back(9007199254740993LL + static_cast<std::int64_t>(i % 5));
+  const int accounts = g_quick ? 10 : 50;
+  std::string account_list;
+  for (int a = 0; a < accounts; ++a) account_list += (a ? "," : "") + std::to_string(5000001 + a);
+  for (const int concurrency : {1, 0}) {
+    const int effective = concurrency == 0 ? 4 : concurrency;
+    const std::string label = concurrency == 0 ? "default" : "concurrency_1";
+    auto floor_ms = [&](std::size_t calls) {
+      return static_cast<double>((calls + static_cast<std::size_t>(effective) - 1) /
+                                 static_cast<std::size_t>(effective)) *
+             delay_ms;
+    };
+    ClientOptions options = EmulatorClient(base, Protocol::kRest);
+    options.max_concurrency = concurrency;
+    const BudgetClient client(options);
+    auto start = Clock::now();
+    const auto result = client.GetBudgetsByIds(ids);
+    const double get_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    if (result.Budgets.size() != ids.size() || !result.PartialErrors.empty())
+      Failure("parallel: wrong GetBudgetsByIds result");
+    const std::size_t calls = (id_count + 99) / 100;
+    Emit("parallel_get_" + std::to_string(id_count) + "_ms_" + label, get_ms, "ms",
+         floor_ms(calls));
+
+    std::vector<std::string> args = {"--endpoint", base, "--accounts", account_list};
+    if (concurrency > 0) args.insert(args.end(), {"--parallel", std::to_string(concurrency)});
+    args.push_back("get");
+    std::istringstream in;
+    std::ostringstream out, err;
+    const auto env = [](const char* name) -> const char* {
+      const std::string n = name;
+      if (n == "BINGADS_DEVELOPER_TOKEN" || n == "BINGADS_ACCESS_TOKEN") return "bench";
+      if (n == "BINGADS_CUSTOMER_ID") return "1";
+      return nullptr;
+    };
+    start = Clock::now();
+    const int status = cli::Run(args, env, in, out, err);
+    const double fan_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    const std::string text = out.str();
+    if (status != 0 || std::count(text.begin(), text.end(), '\n') != accounts)
+      Failure("parallel: the fan-out did not write one line per account: " + err.str());
+    Emit("fanout_" + std::to_string(accounts) + "_accounts_ms_" + label, fan_ms, "ms",
+         floor_ms(static_cast<std::size_t>(accounts)));
+  }
+
+  emulator::BudgetService quick_service;
+  emulator::Server quick_server(quick_service);
+  const std::string quick_base =
+      "http://127.0.0.1:" + std::to_string(quick_server.Start("127.0.0.1", 0));
+  ClientOptions options = EmulatorClient(quick_base, Protocol::kRest);
+  auto meter = std::make_shared<Meter>(MakeCurlTransport(options.transport_options));
+  options.transport = meter;
+  const BudgetClient shared(options);
+  std::vector<std::thread> threads;
+  std::atomic<int> errors{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < (g_quick ? 25 : 125); ++i) {
+        try {
+          if (shared.GetBudgetsByIds({9007199254740993LL}).Budgets.size() != 1) ++errors;
+        } catch (const std::exception&) {
+          ++errors;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  Emit("tcp_connections_1000_calls_8_threads", meter->connections, "connections", 0);
+  if (meter->connections > 8 || errors != 0)
+    Failure("parallel: " + std::to_string(meter->connections) + " connections, " +
+            std::to_string(errors.load()) + " errors for calls from 8 threads");
+}
+
 // Emulator throughput: N parallel clients x M calls each, zero errors expected.
 void EmulatorThroughput() {
   emulator::BudgetService service;
@@ -477,7 +566,7 @@ void EmulatorThroughput() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string only;  // a group of figures: decode, encode, memory, call, emulator, wire
+  std::string only;  // a group: decode, encode, memory, call, emulator, wire, parallel
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--quick") {
@@ -485,9 +574,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--only" && i + 1 < argc) {
       only = argv[++i];
     } else {
-      std::fprintf(
-          stderr,
-          "usage: bingads-bench [--quick] [--only decode|encode|memory|call|emulator|wire]\n");
+      std::fprintf(stderr,
+                   "usage: bingads-bench [--quick] [--only "
+                   "decode|encode|memory|call|emulator|wire|parallel]\n");
       return 2;
     }
   }
@@ -512,5 +601,6 @@ int main(int argc, char** argv) {
     IdleConnectionsFigure();
   }
   if (wanted("wire")) WireFigures();
+  if (wanted("parallel")) ParallelFigures();
   return g_failures == 0 ? 0 : 1;
 }
