@@ -355,7 +355,7 @@ struct BudgetClient::Impl {
           gate.Enter();
           try {
             parts[k] = call(chunk_at(k), &gate);
-          } catch (const Error&) {
+          } catch (...) {  // nothing may escape a thread; rethrown below, in order
             failures[k] = std::current_exception();
             std::size_t seen = first_failure.load();
             while (k < seen && !first_failure.compare_exchange_weak(seen, k)) {
@@ -374,15 +374,15 @@ struct BudgetClient::Impl {
     for (std::size_t k = 0; k < chunks; ++k) {
       const auto chunk = chunk_at(k);
       const std::size_t offset = k * step;
-      if (failures[k] || !parts[k]) {
-        if (offset == 0) std::rethrow_exception(failures[k]);
+      if (failures[k]) {  // the first failure in order; every chunk before it has its part
         try {
           std::rethrow_exception(failures[k]);
         } catch (const Error& e) {
+          if (offset == 0) throw;
           throw BatchInterrupted<Result>(std::move(total), offset, size, failures[k], e);
         }
       }
-      Result& part = *parts[k];
+      Result& part = parts[k].value();
       if constexpr (!std::is_same_v<Slots, std::nullptr_t>) {
         auto& list = part.*slots;
         // One slot per item. A missing or empty list stands for "none of them" only when a partial

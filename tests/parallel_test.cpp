@@ -382,3 +382,26 @@ TEST_CASE("cli: 11,000 ids go in through --ids @FILE and --ids -") {
   CHECK(testing::RunCli({"get", "--ids", "@/nonexistent/ids"}).status == cli::kExitUsage);
   std::filesystem::remove(file);
 }
+
+TEST_CASE("parallel: a failed chunk keeps exactly the chunks before it, as a sequential read") {
+  emulator::ServiceOptions failing;
+  failing.fail_every = 3;  // the third call fails: one of the first four chunks
+  testing::Emulator emulator(failing);
+  ClientOptions options = emulator.Options(Protocol::kRest);
+  options.retry.max_attempts = 1;
+  const std::vector<std::int64_t> ids = ManyIds(1000);
+  try {
+    BudgetClient(options).GetBudgetsByIds(ids);
+    FAIL("a chunk should have failed");
+  } catch (const BatchInterrupted<GetBudgetsByIdsResult>& e) {
+    const std::size_t done = e.CompletedItems();
+    CHECK(done % 100 == 0);
+    CHECK(done >= 100);
+    CHECK(done <= 300);
+    CHECK(e.Result().Budgets.size() == done);
+    CHECK(e.Result().TrackingIds.size() == done / 100);
+    CHECK(e.Kind() == ErrorKind::kApiFault);
+  } catch (const ApiFault& e) {
+    CHECK(Contains(e.what(), "InternalError"));  // the first chunk was the third call
+  }
+}
