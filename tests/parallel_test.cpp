@@ -152,10 +152,11 @@ TEST_CASE("parallel: TrackingIds follow the order of the calls, not of their ans
     std::map<std::string, std::string> tracking_by_first_id;
     HttpResponse Send(const HttpRequest& request) override {
       HttpResponse response = inner->Send(request);
-      std::smatch m;
-      std::regex_search(request.Body, m, std::regex(R"re("BudgetIds":\["([0-9]+)")re"));
+      // {"BudgetIds":["first",...: no std::regex here, whose locale cache races across threads.
+      const std::size_t from = request.Body.find("[\"") + 2;
+      const std::string first = request.Body.substr(from, request.Body.find('"', from) - from);
       std::lock_guard<std::mutex> lock(mutex);
-      tracking_by_first_id[m[1]] = response.Header("TrackingId").value_or("");
+      tracking_by_first_id[first] = response.Header("TrackingId").value_or("");
       return response;
     }
   };
