@@ -47,6 +47,19 @@ bool TokenRejected(const Error& e) {
                      [](const AdApiError& a) { return a.Code == 109; });
 }
 
+// A SOAP call that failed the way a retired endpoint would: HTTP 404 or 410 on the SOAP path, or
+// a fault with code 303 ApiVersionNoLongerSupported.
+bool LooksRetired(const Error& e) {
+  if (e.HttpStatus() == 404 || e.HttpStatus() == 410) return true;
+  const auto* fault = dynamic_cast<const ApiFault*>(&e);
+  if (fault == nullptr) return false;
+  const auto& d = fault->Detail();
+  return std::any_of(d.Errors.begin(), d.Errors.end(),
+                     [](const AdApiError& a) { return a.Code == 303; }) ||
+         std::any_of(d.OperationErrors.begin(), d.OperationErrors.end(),
+                     [](const OperationError& o) { return o.Code == 303; });
+}
+
 std::string TrackingIdOf(const Error& e) {
   const auto* fault = dynamic_cast<const ApiFault*>(&e);
   return fault != nullptr ? fault->Detail().TrackingId : std::string();
@@ -291,6 +304,12 @@ struct BudgetClient::Impl {
         }
         if (!decision.retry) {
           e.SetAttemptTrackingIds(tracking);
+          if (options.protocol == Protocol::kSoap && LooksRetired(e)) {
+            e.AppendNote(
+                " [the SOAP endpoint answered as a retired one would: Microsoft retired the SOAP "
+                "API on 2027-01-31 (no new features since 2026-10-01); use REST: Protocol::kRest, "
+                "CLI --protocol rest]");
+          }
           throw;
         }
         Log("! attempt " + std::to_string(attempt) + " failed (" + decision.reason +

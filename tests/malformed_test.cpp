@@ -256,3 +256,26 @@ TEST_CASE("transport: refused connections and timeouts are told apart, and waits
   slow.stop();
   server.join();
 }
+
+TEST_CASE("soap retirement: 404, 410 or fault 303 on SOAP says SOAP was retired and names REST") {
+  const std::string html = "<html><body>Not Found</body></html>";
+  for (const int status : {404, 410}) {
+    CAPTURE(status);
+    const Error soap = CallFails(Protocol::kSoap, status, html, {{"Content-Type", "text/html"}});
+    CHECK(soap.Kind() == ErrorKind::kTransport);
+    CHECK(Contains(soap.what(), "Microsoft retired the SOAP API on 2027-01-31"));
+    CHECK(Contains(soap.what(), "--protocol rest"));
+    const Error rest = CallFails(Protocol::kRest, status, html, {{"Content-Type", "text/html"}});
+    CHECK_FALSE(Contains(rest.what(), "retired"));
+  }
+  std::string fault = testing::Fixture("soap/fault_adapi_105.xml");
+  fault.replace(fault.find("<Code>105</Code>"), 16, "<Code>303</Code>");
+  fault.replace(fault.find("InvalidCredentials"), 18, "ApiVersionNoLongerSupported");
+  const ApiFault f = CallFails<ApiFault>(Protocol::kSoap, 500, fault);
+  CHECK(f.Detail().Errors.at(0).Code == 303);  // still the decoded fault
+  CHECK(Contains(f.what(), "303 ApiVersionNoLongerSupported"));
+  CHECK(Contains(f.what(), "retired the SOAP API on 2027-01-31"));
+  // Other SOAP failures say nothing of it.
+  const Error other = CallFails(Protocol::kSoap, 502, html, {{"Content-Type", "text/html"}});
+  CHECK_FALSE(Contains(other.what(), "retired"));
+}

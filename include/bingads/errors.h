@@ -44,6 +44,10 @@ class Error : public std::runtime_error {
   void SetAttemptTrackingIds(std::vector<std::string> ids) {
     attempt_tracking_ids_ = std::move(ids);
   }
+  /// Appends `note` to what(); the client adds context this way (e.g. SOAP's retirement).
+  void AppendNote(const std::string& note) {
+    std::runtime_error::operator=(std::runtime_error(std::string(what()) + note));
+  }
 
  private:
   ErrorKind kind_;
