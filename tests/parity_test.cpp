@@ -46,40 +46,7 @@ CompareOptions OptionsFor(const testing::Emulator& emulator) {
 }
 
 // A server that speaks SOAP like the emulator behind it but changes one amount over REST.
-struct DivergingServer {
-  testing::Emulator upstream;
-  httplib::Server server;
-  std::thread thread;
-  int port = 0;
-  DivergingServer() {
-    auto forward = [this](const httplib::Request& req, httplib::Response& res) {
-      HttpHeaders headers;
-      for (const auto& [k, v] : req.headers) {
-        if (k != "Host" && k != "Content-Length" && k != "Accept-Encoding")
-          headers.emplace_back(k, v);
-      }
-      auto reply = MakeCurlTransport({})->Send(
-          {req.method, upstream.BaseUrl() + req.path, headers, req.body});
-      std::string body = reply.Body;
-      if (req.path.find("QueryByIds") != std::string::npos) {
-        body = std::regex_replace(body, std::regex(R"("Amount":500,)"), R"("Amount":500.01,)");
-      }
-      res.status = reply.Status;
-      if (auto t = reply.Header("TrackingId")) res.set_header("TrackingId", *t);
-      res.set_content(body, reply.Header("Content-Type").value_or("text/plain").c_str());
-    };
-    server.Post(".*", forward);
-    server.Put(".*", forward);
-    server.Delete(".*", forward);
-    port = server.bind_to_any_port("127.0.0.1");
-    thread = std::thread([this] { server.listen_after_bind(); });
-  }
-  ~DivergingServer() {
-    server.stop();
-    thread.join();
-  }
-  std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port); }
-};
+using testing::DivergingServer;
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <spawn.h>
@@ -13,6 +14,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "cli.h"
@@ -96,6 +98,45 @@ bingads::ClientOptions FakeOptions(bingads::Protocol protocol,
   options.max_concurrency = 1;     // canned replies come in order, so chunks go in order too
   options.sleep = [](std::chrono::milliseconds) { FAIL("a test client slept"); };
   return options;
+}
+
+struct DivergingServer::Impl {
+  httplib::Server server;
+  std::thread thread;
+  int port = 0;
+};
+
+DivergingServer::DivergingServer() : impl_(std::make_unique<Impl>()) {
+  auto forward = [this](const httplib::Request& req, httplib::Response& res) {
+    bingads::HttpHeaders headers;
+    for (const auto& [k, v] : req.headers) {
+      if (k != "Host" && k != "Content-Length" && k != "Accept-Encoding")
+        headers.emplace_back(k, v);
+    }
+    auto reply = bingads::MakeCurlTransport({})->Send(
+        {req.method, upstream.BaseUrl() + req.path, headers, req.body});
+    std::string body = reply.Body;
+    if (req.path.find("QueryByIds") != std::string::npos) {
+      body = std::regex_replace(body, std::regex(R"("Amount":500,)"), R"("Amount":500.01,)");
+    }
+    res.status = reply.Status;
+    if (auto t = reply.Header("TrackingId")) res.set_header("TrackingId", *t);
+    res.set_content(body, reply.Header("Content-Type").value_or("text/plain").c_str());
+  };
+  impl_->server.Post(".*", forward);
+  impl_->server.Put(".*", forward);
+  impl_->server.Delete(".*", forward);
+  impl_->port = impl_->server.bind_to_any_port("127.0.0.1");
+  impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+}
+
+DivergingServer::~DivergingServer() {
+  impl_->server.stop();
+  impl_->thread.join();
+}
+
+std::string DivergingServer::BaseUrl() const {
+  return "http://127.0.0.1:" + std::to_string(impl_->port);
 }
 
 int UnusedPort() {

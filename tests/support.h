@@ -76,6 +76,20 @@ class Emulator {
   int port_ = 0;
 };
 
+/// An emulator behind a forwarding server on 127.0.0.1 whose REST GetBudgetsByIds answers say
+/// 500.01 where the store says 500 (SOAP passes unchanged): one field differs between protocols.
+class DivergingServer {
+ public:
+  DivergingServer();
+  ~DivergingServer();
+  std::string BaseUrl() const;
+  Emulator upstream;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 /// A loopback port that nothing listens on (bound to find it, then closed).
 int UnusedPort();
 

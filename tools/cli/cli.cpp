@@ -3,6 +3,7 @@
 #include <bingads/client.h>
 #include <bingads/json.h>
 #include <bingads/parity.h>
+#include <bingads/shadow.h>
 #include <bingads/version.h>
 #include <unistd.h>
 
@@ -57,6 +58,9 @@ constexpr const char* kUsage =
     "  --parallel N                         calls (and accounts) at once; default 4, sandbox 1\n"
     "  --accounts ID,...|@FILE|-            run the command for each account, up to --parallel\n"
     "                                       at once: one JSON line per account, in order\n"
+    "  --shadow                             get and campaigns: also run the read on the other\n"
+    "                                       protocol and report each difference on stderr\n"
+    "  --shadow-strict                      with --shadow: exit 6 on any difference\n"
     "  --verbose                            log each exchange to stderr (secrets redacted)\n"
     "  --pretty                             indent the JSON output\n"
     "  --version                            print the version and exit\n"
@@ -332,6 +336,53 @@ class CountingTransport final : public HttpTransport {
   std::shared_ptr<HttpTransport> inner_;
 };
 
+// --shadow: the read on the primary protocol (--protocol), printed as usual, and again on the
+// other one in the background; each difference is a line on stderr, then a summary. The exit
+// status is the primary's, or 6 on a difference with --shadow-strict.
+int ShadowRead(ClientOptions options, const std::string& operation,
+               const std::vector<std::int64_t>& ids, const JsonStyle& style, bool strict,
+               std::ostream& out, std::ostream& err) {
+  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+      options.transport_options.request_timeout * std::max(1, options.retry.max_attempts) +
+      std::chrono::seconds(10));
+  std::mutex mutex;  // the shadow's lines come from its thread
+  ShadowOptions shadow_options;
+  shadow_options.client = std::move(options);
+  shadow_options.on_comparison = [&](const ShadowComparison& c) {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (const Difference& d : c.report.differences) {
+      err << "shadow: " << d.where << ": SOAP " << d.soap << " | REST " << d.rest << '\n';
+    }
+    if (!c.shadow_error.empty())
+      err << "shadow: the shadow call failed: " << c.shadow_error << '\n';
+  };
+  ShadowClient client(std::move(shadow_options));
+  int status = kExitOk;
+  auto print = [&](auto call) {
+    using Result = decltype(call());
+    try {
+      out << ToJson(call(), style) << '\n';
+    } catch (const BatchInterrupted<Result>& e) {
+      out << ToJson(e.Result(), style) << '\n';
+      err << "bingads-budgets: " << e.what() << '\n';
+      status = ExitFor(e);
+    }
+  };
+  if (operation == "get") {
+    print([&] { return client.GetBudgetsByIds(ids); });
+  } else {
+    print([&] { return client.GetCampaignIdsByBudgetIds(ids); });
+  }
+  const bool drained = client.Drain(wait);
+  const ShadowCounters n = client.Counters();
+  std::lock_guard<std::mutex> lock(mutex);
+  err << "shadow: " << n.compared << " compared, " << n.matched << " matched, " << n.mismatched
+      << " mismatched, " << n.skipped << " skipped, " << n.shadow_errors << " shadow errors"
+      << (drained ? "" : " (stopped waiting for the shadow)") << '\n';
+  if (status == kExitOk && strict && n.mismatched > 0) return kExitMismatch;
+  return status;
+}
+
 // --accounts: the command once per account, up to the client's concurrency at once, through one
 // client (one pool of connections, one token provider). Lines come out in the order given as soon
 // as every line before them is written. Exit status: the first failed account's, else 0.
@@ -424,6 +475,7 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
     std::optional<std::string> file;
     bool verbose = false;
     std::vector<std::int64_t> account_list;
+    bool shadow = false, shadow_strict = false;
     JsonStyle style;
     for (std::size_t i = 0; i < args.size(); ++i) {
       const std::string& arg = args[i];
@@ -460,6 +512,9 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       } else if (arg == "--accounts") {
         if (!command.empty()) throw UsageError{"--accounts goes before the command"};
         account_list = ParseIds("--accounts", value(), in);
+      } else if (arg == "--shadow" || arg == "--shadow-strict") {
+        if (!command.empty()) throw UsageError{arg + " goes before the command"};
+        (arg == "--shadow" ? shadow : shadow_strict) = true;
       } else if (arg == "--allow-insecure-http") {
         options.transport_options.allow_insecure_http = true;
       } else if (arg == "--max-response-mb") {
@@ -549,6 +604,13 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
     const bool comparing = command == "compare" || command == "migrate-check";
     if (!comparing && (json || html || compare.keep || compare.repeat != 1)) {
       throw UsageError{"--repeat, --json, --html and --keep belong to compare and migrate-check"};
+    }
+    if (shadow_strict && !shadow) throw UsageError{"--shadow-strict goes with --shadow"};
+    if (shadow && ((operation != "get" && operation != "campaigns") || comparing)) {
+      throw UsageError{"--shadow reads: it goes with get and campaigns"};
+    }
+    if (shadow && !account_list.empty()) {
+      throw UsageError{"--shadow does not go with --accounts yet"};
     }
     if (!account_list.empty()) {
       if (comparing) throw UsageError{"--accounts does not go with " + command};
@@ -660,6 +722,8 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
     if (!account_list.empty()) {
       return FanOut(std::move(options), account_list, command_on, out, err);
     }
+    if (shadow)
+      return ShadowRead(std::move(options), operation, id_list, style, shadow_strict, out, err);
     BudgetClient client(std::move(options));
     // A split batch interrupted part-way still prints what the completed calls returned.
     return command_on(client, [&](auto call) {
