@@ -3,6 +3,7 @@
 #include <bingads/client.h>
 #include <bingads/json.h>
 #include <bingads/parity.h>
+#include <bingads/recording.h>
 #include <bingads/shadow.h>
 #include <bingads/version.h>
 #include <unistd.h>
@@ -61,6 +62,9 @@ constexpr const char* kUsage =
     "  --shadow                             get and campaigns: also run the read on the other\n"
     "                                       protocol and report each difference on stderr\n"
     "  --shadow-strict                      with --shadow: exit 6 on any difference\n"
+    "  --record DIR                         write every API exchange into DIR (secrets\n"
+    "                                       replaced by ***), readable and diffable\n"
+    "  --replay DIR                         answer from the recording in DIR: no network\n"
     "  --verbose                            log each exchange to stderr (secrets redacted)\n"
     "  --pretty                             indent the JSON output\n"
     "  --version                            print the version and exit\n"
@@ -336,6 +340,14 @@ class CountingTransport final : public HttpTransport {
   std::shared_ptr<HttpTransport> inner_;
 };
 
+// The tag a recorded compare used for its copies' names, or "" when there is none.
+std::string ReadTag(const std::string& directory) {
+  std::ifstream in(std::filesystem::path(directory) / "compare-tag");
+  std::string tag;
+  std::getline(in, tag);
+  return tag;
+}
+
 // --shadow: the read on the primary protocol (--protocol), printed as usual, and again on the
 // other one in the background; each difference is a line on stderr, then a summary. The exit
 // status is the primary's, or 6 on a difference with --shadow-strict.
@@ -476,6 +488,7 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
     bool verbose = false;
     std::vector<std::int64_t> account_list;
     bool shadow = false, shadow_strict = false;
+    std::optional<std::string> record_dir, replay_dir;
     JsonStyle style;
     for (std::size_t i = 0; i < args.size(); ++i) {
       const std::string& arg = args[i];
@@ -512,6 +525,9 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       } else if (arg == "--accounts") {
         if (!command.empty()) throw UsageError{"--accounts goes before the command"};
         account_list = ParseIds("--accounts", value(), in);
+      } else if (arg == "--record" || arg == "--replay") {
+        if (!command.empty()) throw UsageError{arg + " goes before the command"};
+        (arg == "--record" ? record_dir : replay_dir) = value();
       } else if (arg == "--shadow" || arg == "--shadow-strict") {
         if (!command.empty()) throw UsageError{arg + " goes before the command"};
         (arg == "--shadow" ? shadow : shadow_strict) = true;
@@ -633,6 +649,20 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
           << '\n';
     }
     if (verbose) options.log = [&err](std::string_view line) { err << line << '\n'; };
+    if (record_dir && replay_dir) throw UsageError{"--record and --replay do not go together"};
+    if (replay_dir) {
+      // No network at all: API calls come from the recording, and no token is fetched (the
+      // recording holds none).
+      try {
+        options.transport = MakeReplayTransport(*replay_dir);
+      } catch (const Error& e) {
+        throw UsageError{std::string("--replay: ") + e.what()};
+      }
+      if (options.credentials.access_token.empty()) {
+        options.credentials.access_token = "replayed-access-token";
+      }
+      compare.tag = ReadTag(*replay_dir);
+    }
     if (options.credentials.access_token.empty()) {
       options.token_provider = OAuthFromEnvironment(from_env, options, err);
     }
@@ -669,6 +699,22 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       throw UsageError{e.what()};
     }
 
+    if (record_dir) {
+      // API calls are recorded (token calls are not: they carry nothing but secrets). The tag
+      // that names compare's copies is kept, so that a replay asks for the same names.
+      try {
+        options.transport = MakeRecordingTransport(
+            options.transport ? options.transport : MakeCurlTransport(options.transport_options),
+            *record_dir);
+      } catch (const Error& e) {
+        throw UsageError{std::string("--record: ") + e.what()};
+      }
+      if (comparing) {
+        compare.tag = std::to_string(std::chrono::system_clock::now().time_since_epoch() /
+                                     std::chrono::seconds(1));
+        std::ofstream(std::filesystem::path(*record_dir) / "compare-tag") << compare.tag << '\n';
+      }
+    }
     const std::vector<std::int64_t> id_list = ids.value_or(std::vector<std::int64_t>{});
     if (comparing) {
       compare.soap = options;

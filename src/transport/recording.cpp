@@ -1,0 +1,367 @@
+// Record and replay: a decorator that writes every exchange into a folder, secrets redacted, and a
+// transport that answers from such a folder, matching requests on what they ask.
+#include <bingads/json.h>
+#include <bingads/recording.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <pugixml.hpp>
+#include <sstream>
+
+#include "internal.h"
+#include "text.h"
+
+namespace bingads {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What identifies an exchange for replay: protocol, operation and what the request asks.
+struct Key {
+  std::string protocol;   // "soap", "rest" or "token"
+  std::string operation;  // e.g. "GetBudgetsByIds"
+  std::string ask;        // e.g. "ids 1,2,3" or "budgets [...]"
+  bool operator<(const Key& o) const {
+    return std::tie(protocol, operation, ask) < std::tie(o.protocol, o.operation, o.ask);
+  }
+};
+
+std::string PathOf(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (slash == std::string::npos) return "/";
+  return url.substr(slash, url.find('?', slash) - slash);
+}
+
+std::string LocalName(const char* name) {
+  const char* colon = std::strchr(name, ':');
+  return colon != nullptr ? colon + 1 : name;
+}
+
+pugi::xml_node Child(pugi::xml_node parent, const char* local) {
+  for (pugi::xml_node n = parent.first_child(); n; n = n.next_sibling())
+    if (n.type() == pugi::node_element && LocalName(n.name()) == local) return n;
+  return {};
+}
+
+bool Nil(pugi::xml_node n) {
+  for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute())
+    if (LocalName(a.name()) == "nil" && std::string(a.value()) == "true") return true;
+  return false;
+}
+
+std::string BudgetText(const Budget& b) {
+  std::string out = "{";
+  if (b.Id) out += "Id=" + std::to_string(*b.Id) + ";";
+  if (b.Name) out += "Name=" + *b.Name + ";";
+  if (b.Amount) out += "Amount=" + b.Amount->Canonical() + ";";
+  if (b.BudgetType) out += "BudgetType=" + std::string(b.BudgetType->Text()) + ";";
+  return out + "}";
+}
+
+std::string IdsText(const std::vector<std::string>& ids) {
+  if (ids.empty()) return "ids (none: every budget)";
+  std::string out = "ids ";
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];
+  return out;
+}
+
+// What a SOAP request asks: its ids, or its budgets, from the envelope.
+std::string SoapAsk(const std::string& body) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(body.data(), body.size())) return "(not XML)";
+  pugi::xml_node request = Child(doc.document_element(), "Body").first_child();
+  while (request && request.type() != pugi::node_element) request = request.next_sibling();
+  if (!request) return "(no request)";
+  if (pugi::xml_node ids = Child(request, "BudgetIds")) {
+    std::vector<std::string> list;
+    for (pugi::xml_node id = ids.first_child(); id; id = id.next_sibling())
+      if (id.type() == pugi::node_element) list.push_back(Nil(id) ? "nil" : id.text().get());
+    return IdsText(list);
+  }
+  if (pugi::xml_node budgets = Child(request, "Budgets")) {
+    std::string out = "budgets ";
+    for (pugi::xml_node n = budgets.first_child(); n; n = n.next_sibling()) {
+      if (n.type() != pugi::node_element) continue;
+      Budget b;
+      for (pugi::xml_node f = n.first_child(); f; f = f.next_sibling()) {
+        if (f.type() != pugi::node_element || Nil(f)) continue;
+        const std::string field = LocalName(f.name()), text = f.text().get();
+        if (field == "Id") b.Id = internal::ParseWhole<std::int64_t>(text);
+        if (field == "Name") b.Name = text;
+        if (field == "Amount") b.Amount = Decimal::Parse(text);
+        if (field == "BudgetType") b.BudgetType = text;
+      }
+      out += BudgetText(b);
+    }
+    return out;
+  }
+  return "ids (none: every budget)";
+}
+
+// What a REST request asks, from its JSON body.
+std::string RestAsk(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return "(not JSON)";
+  if (doc.HasMember("Budgets")) {
+    try {
+      std::string out = "budgets ";
+      for (const Budget& b : BudgetsFromJson(body)) out += BudgetText(b);
+      return out;
+    } catch (const Error&) {
+      return "(unreadable budgets)";
+    }
+  }
+  std::vector<std::string> ids;
+  if (auto it = doc.FindMember("BudgetIds"); it != doc.MemberEnd() && it->value.IsArray()) {
+    for (const auto& v : it->value.GetArray()) ids.push_back(v.IsString() ? v.GetString() : "nil");
+  }
+  return IdsText(ids);
+}
+
+Key KeyOf(const HttpRequest& request) {
+  const std::string path = PathOf(request.Url);
+  if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".svc") == 0) {
+    std::string action;
+    for (const auto& [name, value] : request.Headers)
+      if (internal::EqualsIgnoreCase(name, "SOAPAction")) action = value;
+    action.erase(std::remove(action.begin(), action.end(), '"'), action.end());
+    return {"soap", action, SoapAsk(request.Body)};
+  }
+  if (path.find("/oauth2/") != std::string::npos) return {"token", "Token", "refresh_token grant"};
+  static const std::map<std::pair<std::string, std::string>, std::string> kRest = {
+      {{"POST", "/Budgets/QueryByIds"}, "GetBudgetsByIds"},
+      {{"POST", "/Budgets"}, "AddBudgets"},
+      {{"PUT", "/Budgets"}, "UpdateBudgets"},
+      {{"DELETE", "/Budgets"}, "DeleteBudgets"},
+      {{"POST", "/CampaignIds/QueryByBudgetIds"}, "GetCampaignIdsByBudgetIds"}};
+  const auto prefix = path.find(kRestPrefix);
+  const std::string resource =
+      prefix == std::string::npos ? path : path.substr(prefix + kRestPrefix.size());
+  const auto it = kRest.find({request.Method, resource});
+  return {"rest", it != kRest.end() ? it->second : request.Method + " " + resource,
+          RestAsk(request.Body)};
+}
+
+std::string Extension(const std::string& protocol) { return protocol == "soap" ? ".xml" : ".json"; }
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw Error(ErrorKind::kUsage, "recording: cannot write " + path.string(), 0, true);
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::kUsage, "replay: cannot read " + path.string(), 0, true);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+template <typename Writer>
+void WriteHeaders(Writer& w, const HttpHeaders& headers) {
+  w.StartArray();
+  for (const auto& [name, value] : headers) {
+    w.StartArray();
+    w.String(name.c_str());
+    const std::string shown = internal::RedactHeader(name, value);
+    w.String(shown.c_str());
+    w.EndArray();
+  }
+  w.EndArray();
+}
+
+class RecordingTransport final : public HttpTransport {
+ public:
+  RecordingTransport(std::shared_ptr<HttpTransport> inner, const std::string& directory)
+      : inner_(std::move(inner)), dir_(directory) {
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    if (ec || !fs::is_directory(dir_)) {
+      throw Error(ErrorKind::kUsage, "recording: cannot make the folder " + directory, 0, true);
+    }
+    std::ifstream index(dir_ / "index.jsonl");
+    for (std::string line; std::getline(index, line);) ++count_;  // continue a recording
+  }
+
+  HttpResponse Send(const HttpRequest& request) override {
+    HttpResponse response = inner_->Send(request);
+    const Key key = KeyOf(request);
+    std::lock_guard<std::mutex> lock(mutex_);
+    char number[16];
+    std::snprintf(number, sizeof number, "%04d", ++count_);
+    const std::string stem = std::string(number) + "-" + key.protocol + "-" + key.operation;
+    const std::string ext = Extension(key.protocol);
+    WriteFile(dir_ / (stem + ".request" + ext), internal::RedactBody(request.Body));
+    WriteFile(dir_ / (stem + ".response" + ext), internal::RedactBody(response.Body));
+    rapidjson::StringBuffer line;
+    rapidjson::Writer<rapidjson::StringBuffer> w(line);
+    w.StartObject();
+    w.Key("seq");
+    w.Int(count_);
+    w.Key("protocol");
+    w.String(key.protocol.c_str());
+    w.Key("operation");
+    w.String(key.operation.c_str());
+    w.Key("asks");
+    w.String(key.ask.c_str());
+    w.Key("method");
+    w.String(request.Method.c_str());
+    w.Key("path");
+    w.String(PathOf(request.Url).c_str());
+    w.Key("status");
+    w.Int(response.Status);
+    w.Key("request");
+    w.String((stem + ".request" + ext).c_str());
+    w.Key("response");
+    w.String((stem + ".response" + ext).c_str());
+    w.Key("request_headers");
+    WriteHeaders(w, request.Headers);
+    w.Key("response_headers");
+    WriteHeaders(w, response.Headers);
+    w.EndObject();
+    std::ofstream index(dir_ / "index.jsonl", std::ios::app);
+    index << line.GetString() << '\n';
+    if (!index) throw Error(ErrorKind::kUsage, "recording: cannot write the index", 0, true);
+    return response;
+  }
+
+ private:
+  std::shared_ptr<HttpTransport> inner_;
+  fs::path dir_;
+  std::mutex mutex_;
+  int count_ = 0;
+};
+
+class ReplayTransport final : public HttpTransport {
+ public:
+  explicit ReplayTransport(const std::string& directory) : dir_(directory) {
+    std::ifstream index(dir_ / "index.jsonl");
+    if (!index) {
+      throw Error(ErrorKind::kUsage, "replay: no recording in " + directory + " (index.jsonl)", 0,
+                  true);
+    }
+    int line_number = 0;
+    for (std::string line; std::getline(index, line);) {
+      ++line_number;
+      rapidjson::Document doc;
+      doc.Parse(line.data(), line.size());
+      auto text = [&](const char* name) -> std::string {
+        if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember(name) || !doc[name].IsString())
+          throw Error(ErrorKind::kUsage,
+                      "replay: index.jsonl line " + std::to_string(line_number) + ": no " + name, 0,
+                      true);
+        return doc[name].GetString();
+      };
+      Recorded r;
+      r.seq = line_number;
+      const std::string request_file = text("request");
+      r.key = {text("protocol"), text("operation"), ""};
+      r.key.ask = KeyOf(RequestOf(r.key.protocol, text("method"), text("path"),
+                                  ReadFile(dir_ / request_file), doc["request_headers"]))
+                      .ask;
+      r.response.Status = doc["status"].GetInt();
+      r.response.Body = ReadFile(dir_ / text("response"));
+      for (const auto& pair : doc["response_headers"].GetArray()) {
+        const std::string name = pair[0].GetString();
+        // The body is stored decompressed; its framing headers no longer hold.
+        if (internal::EqualsIgnoreCase(name, "Content-Encoding") ||
+            internal::EqualsIgnoreCase(name, "Content-Length") ||
+            internal::EqualsIgnoreCase(name, "Transfer-Encoding"))
+          continue;
+        r.response.Headers.emplace_back(name, pair[1].GetString());
+      }
+      exchanges_[r.key].push_back(std::move(r));
+    }
+  }
+
+  HttpResponse Send(const HttpRequest& request) override {
+    const Key key = KeyOf(request);
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = exchanges_.find(key);
+    if (it == exchanges_.end()) throw NoMatch(key);
+    std::size_t& next = served_[key];
+    const Recorded& r = it->second[std::min(next, it->second.size() - 1)];
+    ++next;
+    return r.response;
+  }
+
+ private:
+  struct Recorded {
+    int seq = 0;
+    Key key;
+    HttpResponse response;
+  };
+
+  static HttpRequest RequestOf(const std::string& protocol, const std::string& method,
+                               const std::string& path, std::string body,
+                               const rapidjson::Value& headers) {
+    HttpRequest request{method, "http://recording" + path, {}, std::move(body)};
+    if (headers.IsArray()) {
+      for (const auto& pair : headers.GetArray())
+        if (pair.IsArray() && pair.Size() == 2)
+          request.Headers.emplace_back(pair[0].GetString(), pair[1].GetString());
+    }
+    (void)protocol;
+    return request;
+  }
+
+  // The recorded request nearest to `key`: the same protocol and operation, then the longest
+  // common start of what it asks.
+  Error NoMatch(const Key& key) const {
+    const Recorded* nearest = nullptr;
+    std::size_t best = 0;
+    for (const auto& [k, list] : exchanges_) {
+      if (k.protocol != key.protocol || k.operation != key.operation) continue;
+      const auto mismatch =
+          std::mismatch(k.ask.begin(), k.ask.end(), key.ask.begin(), key.ask.end());
+      const auto common = static_cast<std::size_t>(mismatch.first - k.ask.begin());
+      if (nearest == nullptr || common > best) {
+        nearest = &list.front();
+        best = common;
+      }
+    }
+    auto shown = [](const std::string& ask, std::size_t from) {
+      const std::size_t start = from > 20 ? from - 20 : 0;
+      std::string part = ask.substr(start, 80);
+      return (start > 0 ? "..." : "") + part + (start + 80 < ask.size() ? "..." : "");
+    };
+    std::string message =
+        "replay: no recorded " + key.protocol + " " + key.operation + " asks " + shown(key.ask, 0);
+    if (nearest == nullptr) {
+      message += "; the recording has no " + key.protocol + " " + key.operation + " at all";
+    } else {
+      message += "; nearest is exchange " + std::to_string(nearest->seq) + ", which asks " +
+                 shown(nearest->key.ask, best) + " (they differ from character " +
+                 std::to_string(best + 1) + ": " + shown(key.ask, best) + ")";
+    }
+    return Error(ErrorKind::kTransport, message, 0, true);
+  }
+
+  fs::path dir_;
+  std::map<Key, std::vector<Recorded>> exchanges_;
+  std::map<Key, std::size_t> served_;
+  std::mutex mutex_;
+};
+
+}  // namespace
+
+std::shared_ptr<HttpTransport> MakeRecordingTransport(std::shared_ptr<HttpTransport> inner,
+                                                      const std::string& directory) {
+  return std::make_shared<RecordingTransport>(std::move(inner), directory);
+}
+
+std::shared_ptr<HttpTransport> MakeReplayTransport(const std::string& directory) {
+  return std::make_shared<ReplayTransport>(directory);
+}
+
+}  // namespace bingads
