@@ -1,4 +1,5 @@
 // bingads-emulator: a local Campaign Management budget service speaking SOAP 1.1 and REST.
+#include <bingads/recording.h>
 #include <bingads/version.h>
 #include <sys/resource.h>
 
@@ -35,6 +36,8 @@ int Usage(const char* message) {
       << "  --retry-after SECONDS    Retry-After sent with throttling; default 1\n"
       << "  --delay-ms N             wait before every API response; default 0\n"
       << "  --soap-faults-http-200   send SOAP faults with HTTP 200 instead of 500\n"
+      << "  --replay DIR             answer every API call from the recording in DIR (made\n"
+      << "                           with bingads-budgets --record), matched on what it asks\n"
       << "  --empty-accounts         accounts made by their first call start empty (else\n"
       << "                           with a copy of the demo data under ids of their own)\n"
       << "  --max-connections N      open connections at once; past it 503; default 4096\n"
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
   int port = 0;
   bingads::emulator::ServiceOptions service_options;
   bingads::emulator::ServerLimits limits;
+  std::shared_ptr<bingads::HttpTransport> replay;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -72,7 +76,8 @@ int main(int argc, char** argv) {
       service_options.empty_accounts = true;
       continue;
     }
-    static const char* const kValued[] = {"--port",
+    static const char* const kValued[] = {"--replay",
+                                          "--port",
                                           "--host",
                                           "--state",
                                           "--disapproved-terms",
@@ -144,6 +149,12 @@ int main(int argc, char** argv) {
       auto v = need(r);
       if (!v) return bad(r);
       service_options.retry_after_seconds = static_cast<int>(*v);
+    } else if (arg == "--replay") {
+      try {
+        replay = bingads::MakeReplayTransport(value);
+      } catch (const std::exception& e) {
+        return Usage(e.what());
+      }
     } else if (arg == "--max-connections") {
       constexpr Range r{1, 1000000};
       auto v = need(r);
@@ -188,7 +199,7 @@ int main(int argc, char** argv) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
-  bingads::emulator::Server server(*service, limits);
+  bingads::emulator::Server server(*service, limits, replay);
   int bound = 0;
   try {
     bound = server.Start(host, port);

@@ -142,6 +142,44 @@ bool IsTokenPath(std::string_view path) {
   return tenant.find('/') == std::string_view::npos;
 }
 
+// --replay: the recorded answer to what the request asks, whichever client sent it.
+Reply Replay(HttpTransport& recording, const HttpRequestIn& req) {
+  HttpRequest request{req.method, "http://replay" + req.path, {}, req.body};
+  for (const auto& [name, value] : req.headers) request.Headers.emplace_back(name, value);
+  HttpResponse recorded;
+  try {
+    recorded = recording.Send(request);
+  } catch (const Error& e) {
+    const std::string why = std::string("bingads-emulator --replay: ") + e.what();
+    if (req.path != kSoapServicePath) return {500, "text/plain; charset=utf-8", why, "", {}};
+    // A SOAP client shows a fault's faultstring: say it there.
+    std::string text;
+    for (const char c : why) {
+      text += c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : std::string(1, c);
+    }
+    return {500,
+            "text/xml; charset=utf-8",
+            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>"
+            "<faultcode>s:Client</faultcode><faultstring xml:lang=\"en-US\">" +
+                text + "</faultstring></s:Fault></s:Body></s:Envelope>",
+            "",
+            {}};
+  }
+  Reply reply{recorded.Status,
+              recorded.Header("Content-Type").value_or(""),
+              std::move(recorded.Body),
+              recorded.Header("TrackingId").value_or(""),
+              {}};
+  for (auto& [name, value] : recorded.Headers) {
+    static constexpr const char* kOwn[] = {"Content-Type", "TrackingId",     "Connection",
+                                           "Keep-Alive",   "Content-Length", "Vary"};
+    if (std::none_of(std::begin(kOwn), std::end(kOwn),
+                     [&name](const char* own) { return internal::EqualsIgnoreCase(name, own); }))
+      reply.headers.emplace_back(name, value);
+  }
+  return reply;
+}
+
 Reply Route(BudgetService& service, const HttpRequestIn& req) {
   const bool rest = req.path.rfind(std::string(kRestPrefix) + "/", 0) == 0;
   if (req.path == kSoapServicePath || IsTokenPath(req.path)) {
@@ -200,9 +238,11 @@ struct Delayed {
 
 // What every event loop of one server shares.
 struct Shared {
-  Shared(BudgetService& s, ServerLimits l) : service(s), limits(l) {}
+  Shared(BudgetService& s, ServerLimits l, std::shared_ptr<HttpTransport> r)
+      : service(s), limits(l), replay(std::move(r)) {}
   BudgetService& service;
   ServerLimits limits;
+  std::shared_ptr<HttpTransport> replay;  // answers from a recording instead of the service
   int listen_fd = -1;
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> buffered{0};  // request bytes held over all connections
@@ -438,7 +478,9 @@ class EventLoop {
     const HttpRequestIn& request = c.parser.Request();
     std::string bytes;
     try {
-      const Reply reply = Route(shared_.service, request);
+      const Reply reply = shared_.replay && (IsApiPath(request.path) || IsTokenPath(request.path))
+                              ? Replay(*shared_.replay, request)
+                              : Route(shared_.service, request);
       bytes = Serialize(reply.status, reply, request.keep_alive,
                         AcceptsGzip(request.Header("accept-encoding")));
     } catch (const std::exception& e) {
@@ -482,14 +524,15 @@ class EventLoop {
 }  // namespace
 
 struct Server::Impl {
-  Impl(BudgetService& service, ServerLimits limits) : shared(service, limits) {}
+  Impl(BudgetService& service, ServerLimits limits, std::shared_ptr<HttpTransport> replay)
+      : shared(service, limits, std::move(replay)) {}
   Shared shared;
   std::vector<std::unique_ptr<EventLoop>> loops;
   std::vector<std::thread> threads;
 };
 
-Server::Server(BudgetService& service, ServerLimits limits)
-    : impl_(std::make_unique<Impl>(service, limits)) {}
+Server::Server(BudgetService& service, ServerLimits limits, std::shared_ptr<HttpTransport> replay)
+    : impl_(std::make_unique<Impl>(service, limits, std::move(replay))) {}
 
 Server::~Server() { Stop(); }
 

@@ -6,6 +6,8 @@
 // refusal past each cap.
 #pragma once
 
+#include <bingads/transport.h>
+
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -37,7 +39,10 @@ struct ServerLimits {
 
 class Server {
  public:
-  explicit Server(BudgetService& service, ServerLimits limits = {});
+  /// Serves `service`; with `replay` (MakeReplayTransport), API and token calls are answered from
+  /// that recording instead, matched on what they ask, so any client can run against it.
+  explicit Server(BudgetService& service, ServerLimits limits = {},
+                  std::shared_ptr<HttpTransport> replay = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
