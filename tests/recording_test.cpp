@@ -151,3 +151,29 @@ TEST_CASE("recording: compare over a recording reproduces its parity report offl
   CHECK(Contains(replayed.out, R"("rest": "500.01")"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("recording: migrate-check over a recording reproduces its parity matrix offline") {
+  const auto dir = TempDir("recording-migrate");
+  std::string endpoint, recorded;
+  // The matrix without the cost columns: every comparison and its verdict.
+  auto matrix = [](const std::string& table) {
+    std::istringstream lines(table);
+    std::string out;
+    for (std::string line; std::getline(lines, line);) out += line.substr(0, 55) + "\n";
+    return out;
+  };
+  {
+    testing::Emulator emulator;
+    endpoint = emulator.BaseUrl();
+    const auto r =
+        testing::RunCli({"--endpoint", endpoint, "--record", dir.string(), "migrate-check"});
+    CHECK(r.status == cli::kExitOk);
+    recorded = r.out;
+  }
+  const auto replayed =
+      testing::RunCli({"--endpoint", endpoint, "--replay", dir.string(), "migrate-check"});
+  CHECK(replayed.status == cli::kExitOk);
+  CHECK(matrix(replayed.out) == matrix(recorded));
+  CHECK(Contains(replayed.out, "AddBudgets"));
+  std::filesystem::remove_all(dir);
+}
