@@ -188,6 +188,17 @@ TEST_CASE("shadow: --shadow prints the primary's result and each difference on s
       {"--endpoint", base, "--shadow", "--shadow-strict", "campaigns", "--ids", ids});
   CHECK(same.status == cli::kExitOk);
   CHECK(same.err.find("shadow: 1 compared, 1 matched") != std::string::npos);
+  // With --accounts: each account's lines, its differences named with it, one summary.
+  const auto accounts = testing::RunCli(
+      {"--endpoint", base, "--shadow", "--shadow-strict", "--accounts", "2000002,3300001", "get"});
+  CHECK(accounts.status == cli::kExitMismatch);
+  CHECK(accounts.out.rfind("{\"AccountId\":\"2000002\"", 0) == 0);
+  CHECK(accounts.out.find("\n{\"AccountId\":\"3300001\"") != std::string::npos);
+  CHECK(accounts.err.find("shadow: account 2000002: Budgets[2].Amount: SOAP 500 | REST 500.01") !=
+        std::string::npos);
+  CHECK(accounts.err.find("shadow: account 3300001: Budgets[2].Amount: SOAP 500 | REST 500.01") !=
+        std::string::npos);
+  CHECK(accounts.err.find("shadow: 2 compared, 0 matched, 2 mismatched") != std::string::npos);
   CHECK(testing::RunCli({"--endpoint", base, "--shadow", "delete", "--ids", "1"}).status ==
         cli::kExitUsage);
   CHECK(testing::RunCli({"--endpoint", base, "--shadow-strict", "get"}).status == cli::kExitUsage);

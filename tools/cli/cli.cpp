@@ -348,58 +348,78 @@ std::string ReadTag(const std::string& directory) {
   return tag;
 }
 
-// --shadow: the read on the primary protocol (--protocol), printed as usual, and again on the
-// other one in the background; each difference is a line on stderr, then a summary. The exit
+// --shadow: reads go to the primary protocol (--protocol) and are printed as usual, and again to
+// the other one in the background; each difference is a line on stderr, then a summary. The exit
 // status is the primary's, or 6 on a difference with --shadow-strict.
-int ShadowRead(ClientOptions options, const std::string& operation,
-               const std::vector<std::int64_t>& ids, const JsonStyle& style, bool strict,
-               std::ostream& out, std::ostream& err) {
-  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-      options.transport_options.request_timeout * std::max(1, options.retry.max_attempts) +
-      std::chrono::seconds(10));
-  std::mutex mutex;  // the shadow's lines come from its thread
-  ShadowOptions shadow_options;
-  shadow_options.client = std::move(options);
-  shadow_options.on_comparison = [&](const ShadowComparison& c) {
-    std::lock_guard<std::mutex> lock(mutex);
-    for (const Difference& d : c.report.differences) {
-      err << "shadow: " << d.where << ": SOAP " << d.soap << " | REST " << d.rest << '\n';
-    }
-    if (!c.shadow_error.empty())
-      err << "shadow: the shadow call failed: " << c.shadow_error << '\n';
-  };
-  ShadowClient client(std::move(shadow_options));
-  int status = kExitOk;
-  auto print = [&](auto call) {
-    using Result = decltype(call());
-    try {
-      out << ToJson(call(), style) << '\n';
-    } catch (const BatchInterrupted<Result>& e) {
-      out << ToJson(e.Result(), style) << '\n';
-      err << "bingads-budgets: " << e.what() << '\n';
-      status = ExitFor(e);
-    }
-  };
-  if (operation == "get") {
-    print([&] { return client.GetBudgetsByIds(ids); });
-  } else {
-    print([&] { return client.GetCampaignIdsByBudgetIds(ids); });
+struct ShadowRun {
+  ShadowRun(const ClientOptions& options, bool strict_mode, std::ostream& stream)
+      : wait(std::chrono::duration_cast<std::chrono::milliseconds>(
+            options.transport_options.request_timeout * std::max(1, options.retry.max_attempts) +
+            std::chrono::seconds(10))),
+        strict(strict_mode),
+        err(stream) {}
+
+  // A shadow client for `options`, whose differences are printed with `label` before them.
+  ShadowOptions For(ClientOptions options, const std::string& label) {
+    ShadowOptions shadow_options;
+    shadow_options.client = std::move(options);
+    shadow_options.on_comparison = [this, label](const ShadowComparison& c) {
+      std::lock_guard<std::mutex> lock(mutex);
+      for (const Difference& d : c.report.differences) {
+        err << "shadow: " << label << d.where << ": SOAP " << d.soap << " | REST " << d.rest
+            << '\n';
+      }
+      if (!c.shadow_error.empty()) {
+        err << "shadow: " << label << "the shadow call failed: " << c.shadow_error << '\n';
+      }
+    };
+    return shadow_options;
   }
-  const bool drained = client.Drain(wait);
-  const ShadowCounters n = client.Counters();
-  std::lock_guard<std::mutex> lock(mutex);
-  err << "shadow: " << n.compared << " compared, " << n.matched << " matched, " << n.mismatched
-      << " mismatched, " << n.skipped << " skipped, " << n.shadow_errors << " shadow errors"
-      << (drained ? "" : " (stopped waiting for the shadow)") << '\n';
-  if (status == kExitOk && strict && n.mismatched > 0) return kExitMismatch;
-  return status;
+
+  // Waits for `client`'s comparisons and adds them up.
+  void Finish(ShadowClient& client) {
+    const bool drained = client.Drain(wait);
+    const ShadowCounters n = client.Counters();
+    std::lock_guard<std::mutex> lock(mutex);
+    gave_up = gave_up || !drained;
+    total.compared += n.compared;
+    total.matched += n.matched;
+    total.mismatched += n.mismatched;
+    total.skipped += n.skipped;
+    total.shadow_errors += n.shadow_errors;
+  }
+
+  // Prints the summary line; the exit status given the primary's.
+  int Summary(int status) {
+    std::lock_guard<std::mutex> lock(mutex);
+    err << "shadow: " << total.compared << " compared, " << total.matched << " matched, "
+        << total.mismatched << " mismatched, " << total.skipped << " skipped, "
+        << total.shadow_errors << " shadow errors"
+        << (gave_up ? " (stopped waiting for the shadow)" : "") << '\n';
+    return status == kExitOk && strict && total.mismatched > 0 ? kExitMismatch : status;
+  }
+
+  const std::chrono::milliseconds wait;
+  const bool strict;
+  std::ostream& err;
+  std::mutex mutex;
+  ShadowCounters total;
+  bool gave_up = false;
+};
+
+// The read (get or campaigns) on a shadow client, through `handle` as on a plain client.
+template <typename Handle>
+auto ShadowCommand(ShadowClient& client, const std::string& operation,
+                   const std::vector<std::int64_t>& ids, Handle handle) {
+  if (operation == "get") return handle([&] { return client.GetBudgetsByIds(ids); });
+  return handle([&] { return client.GetCampaignIdsByBudgetIds(ids); });
 }
 
 // --accounts: the command once per account, up to the client's concurrency at once, through one
 // client (one pool of connections, one token provider). Lines come out in the order given as soon
 // as every line before them is written. Exit status: the first failed account's, else 0.
-template <typename CommandOn>
-int FanOut(ClientOptions options, const std::vector<std::int64_t>& accounts, CommandOn command_on,
+template <typename LineFor>
+int FanOut(ClientOptions options, const std::vector<std::int64_t>& accounts, LineFor line_for,
            std::ostream& out, std::ostream& err) {
   const bool progress = &err == &std::cerr && isatty(STDERR_FILENO);
   std::shared_ptr<CountingTransport> counter;
@@ -422,16 +442,7 @@ int FanOut(ClientOptions options, const std::vector<std::int64_t>& accounts, Com
       std::string line;
       int code = kExitOk;
       try {
-        const BudgetClient one = client.ForAccount(std::to_string(accounts[k]));
-        line = command_on(one, [&](auto call) {
-          using Result = decltype(call());
-          try {
-            return AccountLine(accounts[k], ToJson(call()), nullptr);
-          } catch (const BatchInterrupted<Result>& e) {
-            code = ExitFor(e);
-            return AccountLine(accounts[k], ToJson(e.Result()), &e);
-          }
-        });
+        line = line_for(client.ForAccount(std::to_string(accounts[k])), accounts[k], code);
       } catch (const Error& e) {
         code = ExitFor(e);
         line = AccountLine(accounts[k], "{}", &e);
@@ -625,9 +636,6 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
     if (shadow && ((operation != "get" && operation != "campaigns") || comparing)) {
       throw UsageError{"--shadow reads: it goes with get and campaigns"};
     }
-    if (shadow && !account_list.empty()) {
-      throw UsageError{"--shadow does not go with --accounts yet"};
-    }
     if (!account_list.empty()) {
       if (comparing) throw UsageError{"--accounts does not go with " + command};
       if (style.pretty)
@@ -765,11 +773,58 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       if (operation == "delete") return handle([&] { return client.DeleteBudgets(id_list); });
       return handle([&] { return client.GetCampaignIdsByBudgetIds(id_list); });
     };
-    if (!account_list.empty()) {
-      return FanOut(std::move(options), account_list, command_on, out, err);
+    // One account's line of --accounts, or the error it ends with.
+    auto account_line = [](std::int64_t account, int& code) {
+      return [account, &code](auto call) {
+        using Result = decltype(call());
+        try {
+          return AccountLine(account, ToJson(call()), nullptr);
+        } catch (const BatchInterrupted<Result>& e) {
+          code = ExitFor(e);
+          return AccountLine(account, ToJson(e.Result()), &e);
+        }
+      };
+    };
+    if (shadow) {
+      ShadowRun run(options, shadow_strict, err);
+      if (!account_list.empty()) {
+        const int status = FanOut(
+            std::move(options), account_list,
+            [&](const BudgetClient& one, std::int64_t account, int& code) {
+              ShadowClient client(
+                  run.For(one.Options(), "account " + std::to_string(account) + ": "));
+              std::string line =
+                  ShadowCommand(client, operation, id_list, account_line(account, code));
+              run.Finish(client);
+              return line;
+            },
+            out, err);
+        return run.Summary(status);
+      }
+      ShadowClient client(run.For(std::move(options), ""));
+      int status = kExitOk;
+      ShadowCommand(client, operation, id_list, [&](auto call) {
+        using Result = decltype(call());
+        try {
+          out << ToJson(call(), style) << '\n';
+        } catch (const BatchInterrupted<Result>& e) {
+          out << ToJson(e.Result(), style) << '\n';
+          err << "bingads-budgets: " << e.what() << '\n';
+          status = ExitFor(e);
+        }
+      });
+      run.Finish(client);
+      return run.Summary(status);
     }
-    if (shadow)
-      return ShadowRead(std::move(options), operation, id_list, style, shadow_strict, out, err);
+    if (!account_list.empty()) {
+      return FanOut(
+          std::move(options), account_list,
+          [&](const BudgetClient& one, std::int64_t account, int& code) {
+            return command_on(one, account_line(account, code));
+          },
+          out, err);
+    }
+
     BudgetClient client(std::move(options));
     // A split batch interrupted part-way still prints what the completed calls returned.
     return command_on(client, [&](auto call) {
