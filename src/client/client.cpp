@@ -308,7 +308,8 @@ struct BudgetClient::Impl {
             e.AppendNote(
                 " [the SOAP endpoint answered as a retired one would: Microsoft retired the SOAP "
                 "API on 2027-01-31 (no new features since 2026-10-01); use REST: Protocol::kRest, "
-                "CLI --protocol rest]");
+                "CLI --protocol rest; to compare with SOAP, replay a recording made before: "
+                "--replay DIR]");
           }
           throw;
         }
