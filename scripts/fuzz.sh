@@ -6,7 +6,7 @@
 # replays that folder on every run.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: soap_response rest_response soap_fault
 #                                              rest_fault rest_fast_path budget_file emulator_soap
-#                                              emulator_rest emulator_http
+#                                              emulator_rest emulator_http soap_fast_path
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,7 +14,7 @@ seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(soap_response rest_response soap_fault rest_fault rest_fast_path
-  budget_file emulator_soap emulator_rest emulator_http)
+  budget_file emulator_soap emulator_rest emulator_http soap_fast_path)
 
 scripts/install-deps.sh
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -44,6 +44,8 @@ for target in "${targets[@]}"; do
       cp tests/fixtures/rest/* fuzz/seeds/budgets/* build-fuzz/corpus/rest_fast_path/ ;;
     emulator_soap) seed "$target" fuzz/seeds/requests/*.xml ;;
     emulator_rest) seed "$target" fuzz/seeds/requests/*.json ;;
+    soap_fast_path) mkdir -p build-fuzz/corpus/soap_fast_path &&
+      cp tests/fixtures/soap/* fuzz/seeds/soap/* build-fuzz/corpus/soap_fast_path/ ;;
     emulator_http) mkdir -p build-fuzz/corpus/emulator_http &&
       cp fuzz/seeds/http/* build-fuzz/corpus/emulator_http/ ;;
     *) echo "fuzz: unknown target $target" >&2; exit 2 ;;

@@ -66,7 +66,9 @@ class Codec {
       const HttpResponse& response) = 0;
 };
 
-std::unique_ptr<Codec> MakeSoapCodec();
+/// The SOAP codec. `fast_path` lets GetBudgetsByIds responses of the usual shape skip gSOAP
+/// (soap/fast_reader.h); tests and the differential fuzz target turn it off to compare.
+std::unique_ptr<Codec> MakeSoapCodec(bool fast_path = true);
 /// The REST codec. `fast_path` lets GetBudgetsByIds responses of the usual shape skip the DOM
 /// (fast_scan.h); tests and the differential fuzz target turn it off to compare.
 std::unique_ptr<Codec> MakeRestCodec(bool fast_path = true);

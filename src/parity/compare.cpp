@@ -6,27 +6,39 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <mutex>
 
 namespace bingads {
 namespace {
 
-// Counts what crosses the wire for the calls made through it.
+// What crossed the wire so far.
+struct Bytes {
+  std::uint64_t request = 0, response_wire = 0, response = 0;
+};
+
+// Counts what crosses the wire for the calls made through it (a read's chunks may run at once).
 class Meter final : public HttpTransport {
  public:
   explicit Meter(std::shared_ptr<HttpTransport> inner) : inner_(std::move(inner)) {}
   HttpResponse Send(const HttpRequest& request) override {
     HttpResponse response = inner_->Send(request);
-    request_bytes +=
+    std::lock_guard<std::mutex> lock(mutex_);
+    bytes_.request +=
         response.WireRequestBytes != 0 ? response.WireRequestBytes : request.Body.size();
-    response_wire_bytes +=
+    bytes_.response_wire +=
         response.WireResponseBytes != 0 ? response.WireResponseBytes : response.Body.size();
-    response_bytes += response.Body.size();
+    bytes_.response += response.Body.size();
     return response;
   }
-  std::uint64_t request_bytes = 0, response_wire_bytes = 0, response_bytes = 0;
+  Bytes Counted() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return bytes_;
+  }
 
  private:
   std::shared_ptr<HttpTransport> inner_;
+  std::mutex mutex_;
+  Bytes bytes_;
 };
 
 double ThreadCpuMs() {
@@ -69,7 +81,7 @@ struct Side {
   // Runs `call` (not measured when `measured` is false) and records its cost.
   template <typename R, typename Call>
   Outcome<R> Run(Call call, bool measured = true) {
-    const auto before = *meter;
+    const Bytes before = meter->Counted();
     const double cpu = ThreadCpuMs();
     const auto start = std::chrono::steady_clock::now();
     Outcome<R> outcome;
@@ -88,9 +100,10 @@ struct Side {
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count());
       cost.cpu_ms += ThreadCpuMs() - cpu;
-      cost.request_bytes += meter->request_bytes - before.request_bytes;
-      cost.response_wire_bytes += meter->response_wire_bytes - before.response_wire_bytes;
-      cost.response_bytes += meter->response_bytes - before.response_bytes;
+      const Bytes after = meter->Counted();
+      cost.request_bytes += after.request - before.request;
+      cost.response_wire_bytes += after.response_wire - before.response_wire;
+      cost.response_bytes += after.response - before.response;
       ++cost.calls;
     }
     return outcome;

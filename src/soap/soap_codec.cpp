@@ -6,6 +6,7 @@
 #include <streambuf>
 #include <string>
 
+#include "fast_reader.h"
 #include "internal.h"
 #include "soapH.h"
 
@@ -118,7 +119,7 @@ class BodyReader : public std::streambuf {
 
 class SoapCodec final : public Codec {
  public:
-  SoapCodec() : soap_(soap_new1(SOAP_C_UTFSTRING)) {
+  explicit SoapCodec(bool fast_path) : soap_(soap_new1(SOAP_C_UTFSTRING)), fast_path_(fast_path) {
     if (soap_ == nullptr) throw Error(ErrorKind::kTransport, "gSOAP: out of memory");
     soap_set_namespaces(soap_, namespaces);
     // Plain XML out: the transport adds the HTTP framing, so gSOAP need not serialise every
@@ -143,6 +144,10 @@ class SoapCodec final : public Codec {
   }
 
   GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) override {
+    if (fast_path_) {
+      GetBudgetsByIdsResult fast;
+      if (FastSoapGetBudgetsByIds(response, fast)) return fast;
+    }
     CallScope scope(soap_);
     _cm__GetBudgetsByIdsResponse decoded;
     GetBudgetsByIdsResult result =
@@ -414,11 +419,14 @@ class SoapCodec final : public Codec {
   }
 
   struct soap* soap_;
+  bool fast_path_;
   std::string header_values_[4];
 };
 
 }  // namespace
 
-std::unique_ptr<Codec> MakeSoapCodec() { return std::make_unique<SoapCodec>(); }
+std::unique_ptr<Codec> MakeSoapCodec(bool fast_path) {
+  return std::make_unique<SoapCodec>(fast_path);
+}
 
 }  // namespace bingads::internal
