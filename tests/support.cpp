@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "internal.h"
 
 extern char** environ;
 
@@ -139,6 +140,33 @@ DivergingServer::~DivergingServer() {
 
 std::string DivergingServer::BaseUrl() const {
   return "http://127.0.0.1:" + std::to_string(impl_->port);
+}
+
+void CheckSameDecoding(bingads::internal::Codec& fast, bingads::internal::Codec& general,
+                       const bingads::HttpResponse& response) {
+  std::optional<bingads::GetBudgetsByIdsResult> a, b;
+  std::string error_a, error_b;
+  try {
+    a = fast.DecodeGetBudgetsByIds(response);
+  } catch (const bingads::Error& e) {
+    error_a = e.what();
+  }
+  try {
+    b = general.DecodeGetBudgetsByIds(response);
+  } catch (const bingads::Error& e) {
+    error_b = e.what();
+  }
+  CHECK(error_a == error_b);
+  REQUIRE(a.has_value() == b.has_value());
+  if (!a) return;
+  CHECK(a->Budgets == b->Budgets);
+  CHECK(a->PartialErrors == b->PartialErrors);
+  CHECK(a->TrackingIds == b->TrackingIds);
+  for (std::size_t i = 0; i < a->Budgets.size() && i < b->Budgets.size(); ++i) {
+    if (a->Budgets[i] && a->Budgets[i]->Amount && b->Budgets[i] && b->Budgets[i]->Amount) {
+      CHECK(a->Budgets[i]->Amount->Text() == b->Budgets[i]->Amount->Text());
+    }
+  }
 }
 
 int UnusedPort() {

@@ -20,7 +20,17 @@
 #include "server.h"
 #include "service.h"
 
+namespace bingads::internal {
+class Codec;
+}
+
 namespace testing {
+
+/// Decodes `response` as GetBudgetsByIds with both codecs (a fast path and its general reader)
+/// and checks that both end alike: equal results, amounts by their received text too, or the
+/// same error.
+void CheckSameDecoding(bingads::internal::Codec& a, bingads::internal::Codec& b,
+                       const bingads::HttpResponse& response);
 
 /// Replays canned responses in order and records every request it was given.
 class FakeTransport : public bingads::HttpTransport {
