@@ -170,12 +170,13 @@ Reply Replay(HttpTransport& recording, const HttpRequestIn& req) {
               std::move(recorded.Body),
               recorded.Header("TrackingId").value_or(""),
               {}};
-  for (auto& [name, value] : recorded.Headers) {
+  for (auto& header : recorded.Headers) {  // no structured binding: clang 14 cannot capture one
     static constexpr const char* kOwn[] = {"Content-Type", "TrackingId",     "Connection",
                                            "Keep-Alive",   "Content-Length", "Vary"};
+    const std::string& name = header.first;
     if (std::none_of(std::begin(kOwn), std::end(kOwn),
                      [&name](const char* own) { return internal::EqualsIgnoreCase(name, own); }))
-      reply.headers.emplace_back(name, value);
+      reply.headers.emplace_back(name, std::move(header.second));
   }
   return reply;
 }
