@@ -28,6 +28,10 @@ BudgetList ReadBudgetsJson(const rapidjson::Value& root);
 Reply HandleSoap(BudgetService& service, std::string_view content_type,
                  std::string_view soap_action, const std::string& body);
 
+/// A SOAP 1.1 fault (HTTP 500) with this faultcode and faultstring and no detail, as the SOAP
+/// front writes its own.
+Reply SoapFault(const std::string& faultcode, const std::string& faultstring);
+
 /// REST JSON with RapidJSON. `header` returns a request header's value or "".
 Reply HandleRest(BudgetService& service, std::string_view method, std::string_view path,
                  const std::function<std::string(const char*)>& header, const std::string& body);

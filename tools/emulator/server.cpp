@@ -107,26 +107,30 @@ std::string Gzip(std::string_view data) {
 }
 
 // The bytes of a whole response. Text bodies of some size are gzip-encoded when the client asks.
-std::string Serialize(int status, const Reply& reply, bool keep_alive, bool gzip) {
-  std::string body = reply.body;
-  gzip = gzip && body.size() >= 512;
-  if (gzip) body = Gzip(body);
-  std::string head = "HTTP/1.1 " + std::to_string(status) + " " + Reason(status) + "\r\n";
+std::string Serialize(const Reply& reply, bool keep_alive, bool gzip) {
+  gzip = gzip && reply.body.size() >= 512;
+  const std::string compressed = gzip ? Gzip(reply.body) : std::string();
+  const std::string& body = gzip ? compressed : reply.body;
+  std::string head =
+      "HTTP/1.1 " + std::to_string(reply.status) + " " + Reason(reply.status) + "\r\n";
   if (!reply.content_type.empty()) head += "Content-Type: " + reply.content_type + "\r\n";
   if (!reply.tracking_id.empty()) head += "TrackingId: " + reply.tracking_id + "\r\n";
   for (const auto& [name, value] : reply.headers) head += name + ": " + value + "\r\n";
   if (gzip) head += "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n";
   head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   head += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-  return head + body;
+  head.reserve(head.size() + body.size());
+  head += body;
+  return head;
 }
 
 // A refusal of the front itself: text/plain, and the connection closes after it.
 std::string Refusal(int status, const std::string& why) {
   Reply reply;
+  reply.status = status;
   reply.content_type = "text/plain; charset=utf-8";
   reply.body = "bingads-emulator: " + why + "\n";
-  return Serialize(status, reply, false, false);
+  return Serialize(reply, false, false);
 }
 
 bool IsApiPath(std::string_view path) {
@@ -151,19 +155,9 @@ Reply Replay(HttpTransport& recording, const HttpRequestIn& req) {
     recorded = recording.Send(request);
   } catch (const Error& e) {
     const std::string why = std::string("bingads-emulator --replay: ") + e.what();
-    if (req.path != kSoapServicePath) return {500, "text/plain; charset=utf-8", why, "", {}};
     // A SOAP client shows a fault's faultstring: say it there.
-    std::string text;
-    for (const char c : why) {
-      text += c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : std::string(1, c);
-    }
-    return {500,
-            "text/xml; charset=utf-8",
-            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>"
-            "<faultcode>s:Client</faultcode><faultstring xml:lang=\"en-US\">" +
-                text + "</faultstring></s:Fault></s:Body></s:Envelope>",
-            "",
-            {}};
+    if (req.path == kSoapServicePath) return SoapFault("s:Client", why);
+    return {500, "text/plain; charset=utf-8", why, "", {}};
   }
   Reply reply{recorded.Status,
               recorded.Header("Content-Type").value_or(""),
@@ -482,15 +476,14 @@ class EventLoop {
       const Reply reply = shared_.replay && (IsApiPath(request.path) || IsTokenPath(request.path))
                               ? Replay(*shared_.replay, request)
                               : Route(shared_.service, request);
-      bytes = Serialize(reply.status, reply, request.keep_alive,
-                        AcceptsGzip(request.Header("accept-encoding")));
+      bytes = Serialize(reply, request.keep_alive, AcceptsGzip(request.Header("accept-encoding")));
     } catch (const std::exception& e) {
       Reply reply{500,
                   "text/plain; charset=utf-8",
                   std::string("emulator internal error: ") + e.what(),
                   "",
                   {}};
-      bytes = Serialize(500, reply, request.keep_alive, false);
+      bytes = Serialize(reply, request.keep_alive, false);
     }
     Respond(c, std::move(bytes), !request.keep_alive);
   }

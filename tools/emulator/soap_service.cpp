@@ -374,6 +374,10 @@ Reply Dispatch(BudgetService& service, const std::string& operation, const Reque
 
 }  // namespace
 
+Reply SoapFault(const std::string& faultcode, const std::string& faultstring) {
+  return FaultReply(faultcode, faultstring, nullptr, "");
+}
+
 Reply HandleSoap(BudgetService& service, std::string_view content_type,
                  std::string_view soap_action, const std::string& body) {
   const std::string tracking_id = BudgetService::NewTrackingId();
