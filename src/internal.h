@@ -34,6 +34,13 @@ bool IsLoopbackHost(std::string_view host);
 /// text. Throws Error(kUsage, unsent) naming `what` ("endpoint", "token URL"...) and https.
 void CheckUrl(std::string_view what, const std::string& url, bool allow_insecure_http);
 
+/// True when `error` is an ApiFault with `code` among its errors or operation errors.
+bool HasFaultCode(const Error& error, std::int32_t code);
+
+/// Calls of one read (past kMaxItemsPerCall ids) sent at once: options.max_concurrency, or its
+/// default, 4 in production and 1 in sandbox.
+int ReadConcurrency(const ClientOptions& options);
+
 /// Redacts secrets in header values and in XML, JSON and form bodies.
 std::string RedactHeader(std::string_view name, std::string_view value);
 std::string RedactBody(std::string_view body);

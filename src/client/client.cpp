@@ -50,14 +50,7 @@ bool TokenRejected(const Error& e) {
 // A SOAP call that failed the way a retired endpoint would: HTTP 404 or 410 on the SOAP path, or
 // a fault with code 303 ApiVersionNoLongerSupported.
 bool LooksRetired(const Error& e) {
-  if (e.HttpStatus() == 404 || e.HttpStatus() == 410) return true;
-  const auto* fault = dynamic_cast<const ApiFault*>(&e);
-  if (fault == nullptr) return false;
-  const auto& d = fault->Detail();
-  return std::any_of(d.Errors.begin(), d.Errors.end(),
-                     [](const AdApiError& a) { return a.Code == 303; }) ||
-         std::any_of(d.OperationErrors.begin(), d.OperationErrors.end(),
-                     [](const OperationError& o) { return o.Code == 303; });
+  return e.HttpStatus() == 404 || e.HttpStatus() == 410 || internal::HasFaultCode(e, 303);
 }
 
 std::string TrackingIdOf(const Error& e) {
@@ -66,6 +59,11 @@ std::string TrackingIdOf(const Error& e) {
 }
 
 }  // namespace
+
+int internal::ReadConcurrency(const ClientOptions& options) {
+  if (options.max_concurrency > 0) return options.max_concurrency;
+  return options.environment == Environment::kSandbox ? 1 : 4;
+}
 
 // What every client made from one BudgetClient (copies, ForAccount) shares: the transport and its
 // connections, the token provider, codecs, the jitter source and the log. Thread-safe.
@@ -196,12 +194,6 @@ struct BudgetClient::Impl {
       throw Error(ErrorKind::kUsage, "max_concurrency must be 0 (the default) or more", 0, true);
     }
     if (!shared) shared = std::make_shared<Shared>(options);
-  }
-
-  // Calls of one read at once: the option, or 4 in production and 1 in sandbox.
-  int Concurrency() const {
-    if (options.max_concurrency > 0) return options.max_concurrency;
-    return options.environment == Environment::kSandbox ? 1 : 4;
   }
 
   void Log(const std::string& line) const { shared->Log(line); }
@@ -335,7 +327,7 @@ struct BudgetClient::Impl {
   // Runs an operation over `items` in calls of at most kMaxItemsPerCall and stitches the results
   // in order. `call(chunk, gate)` does one chunk; `slots` is the result's positional list (a
   // member pointer), or nullptr for operations without one. An empty list is sent as one call.
-  // Reads run up to Concurrency() chunks at once; writes one at a time, in order.
+  // Reads run up to ReadConcurrency(options) chunks at once; writes one at a time, in order.
   template <typename Result, typename Item, typename ChunkCall, typename Slots>
   Result Batched(const std::vector<Item>& items, ChunkCall call, Slots slots,
                  Idempotency idempotency) const {
@@ -350,10 +342,11 @@ struct BudgetClient::Impl {
     // Each chunk's result or error; a chunk after the first failure in order may be left empty.
     std::vector<std::optional<Result>> parts(chunks);
     std::vector<std::exception_ptr> failures(chunks);
-    const int concurrency = idempotency == Idempotency::kRead
-                                ? static_cast<int>(std::min<std::size_t>(
-                                      static_cast<std::size_t>(Concurrency()), chunks))
-                                : 1;
+    const int concurrency =
+        idempotency == Idempotency::kRead
+            ? static_cast<int>(std::min<std::size_t>(
+                  static_cast<std::size_t>(internal::ReadConcurrency(options)), chunks))
+            : 1;
     if (concurrency <= 1) {
       for (std::size_t k = 0; k < chunks; ++k) {
         try {

@@ -6,12 +6,13 @@
 #include <ctime>
 #include <string>
 
+#include "internal.h"
 #include "text.h"
 
 namespace bingads {
-namespace {
+namespace internal {
 
-bool HasCode(const Error& error, std::int32_t code) {
+bool HasFaultCode(const Error& error, std::int32_t code) {
   const auto* fault = dynamic_cast<const ApiFault*>(&error);
   if (fault == nullptr) return false;
   const FaultDetail& d = fault->Detail();
@@ -21,9 +22,11 @@ bool HasCode(const Error& error, std::int32_t code) {
                      [&](const OperationError& e) { return e.Code == code; });
 }
 
-}  // namespace
+}  // namespace internal
 
-bool IsThrottling(const Error& error) { return error.HttpStatus() == 429 || HasCode(error, 117); }
+bool IsThrottling(const Error& error) {
+  return error.HttpStatus() == 429 || internal::HasFaultCode(error, 117);
+}
 
 RetryDecision DecideRetry(const RetryOptions& options, const Error& error, Idempotency idempotency,
                           int attempt, std::chrono::milliseconds elapsed,
@@ -43,7 +46,7 @@ RetryDecision DecideRetry(const RetryOptions& options, const Error& error, Idemp
     reason = status == 429 ? "HTTP 429" : "code 117 CallRateExceeded";
   } else if (fault) {
     // SOAP faults always come with HTTP 500, so only the codes count here.
-    if (read && HasCode(error, 0)) reason = "code 0 InternalError";
+    if (read && internal::HasFaultCode(error, 0)) reason = "code 0 InternalError";
   } else if (read) {
     if (status >= 500 && status <= 599) {
       reason = "HTTP 5xx";

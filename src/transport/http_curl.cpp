@@ -14,15 +14,8 @@
 namespace bingads {
 
 std::optional<std::string> HttpResponse::Header(std::string_view name) const {
-  for (const auto& [key, value] : Headers) {
-    if (key.size() != name.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < key.size() && same; ++i) {
-      same = std::tolower(static_cast<unsigned char>(key[i])) ==
-             std::tolower(static_cast<unsigned char>(name[i]));
-    }
-    if (same) return value;
-  }
+  for (const auto& [key, value] : Headers)
+    if (internal::EqualsIgnoreCase(key, name)) return value;
   return std::nullopt;
 }
 

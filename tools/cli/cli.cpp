@@ -266,24 +266,6 @@ int ExitFor(const Error& e) {
   }
 }
 
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
-
 const char* KindName(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::kUsage:
@@ -312,9 +294,9 @@ std::string AccountLine(std::int64_t account, const std::string& document, const
   if (!members.empty()) line += "," + std::string(members);
   if (error != nullptr) {
     line += ",\"Error\":{\"Kind\":\"" + std::string(KindName(error->Kind())) +
-            "\",\"Message\":" + JsonString(error->what()) + ",\"TrackingIds\":[";
+            "\",\"Message\":" + internal::JsonQuoted(error->what()) + ",\"TrackingIds\":[";
     for (std::size_t i = 0; i < error->AttemptTrackingIds().size(); ++i) {
-      line += (i ? "," : "") + JsonString(error->AttemptTrackingIds()[i]);
+      line += (i ? "," : "") + internal::JsonQuoted(error->AttemptTrackingIds()[i]);
     }
     line += "]}";
   }
@@ -428,9 +410,7 @@ int FanOut(ClientOptions options, const std::vector<std::int64_t>& accounts, Lin
         options.transport ? options.transport : MakeCurlTransport(options.transport_options));
     options.transport = counter;
   }
-  const int at_once = options.max_concurrency > 0
-                          ? options.max_concurrency
-                          : (options.environment == Environment::kSandbox ? 1 : 4);
+  const int at_once = internal::ReadConcurrency(options);
   const BudgetClient client(std::move(options));
   std::vector<std::optional<std::string>> lines(accounts.size());
   std::vector<int> codes(accounts.size(), kExitOk);

@@ -103,22 +103,6 @@ EditorialError Editorial(const std::string& term, std::size_t i) {
   return e;
 }
 
-// `text` escaped for a JSON string (account ids come from request headers).
-std::string JsonText(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // The five demo budgets, with ids from `first` on: a unicode and markup-laden name, a 19-digit
 // amount, every budget type.
 std::vector<Budget> DemoBudgets(std::int64_t first) {
@@ -587,8 +571,8 @@ void BudgetService::Save() const {
     GetBudgetsByIdsResult all;
     for (const auto& [id, b] : account.budgets) all.Budgets.emplace_back(b);
     const std::string budgets = ToJson(all, {.with_tracking_id = false});
-    text << (first_account ? "" : ",") << "{\"AccountId\":\"" << JsonText(account_id)
-         << "\",\"Campaigns\":[";
+    text << (first_account ? "" : ",") << "{\"AccountId\":" << internal::JsonQuoted(account_id)
+         << ",\"Campaigns\":[";
     bool first = true;
     for (const auto& [campaign, budget] : account.campaigns) {
       text << (first ? "" : ",") << "{\"Id\":\"" << campaign << "\",\"BudgetId\":\"" << budget
