@@ -266,8 +266,8 @@ class ReplayTransport final : public HttpTransport {
       r.seq = line_number;
       const std::string request_file = text("request");
       r.key = {text("protocol"), text("operation"), ""};
-      r.key.ask = KeyOf(RequestOf(r.key.protocol, text("method"), text("path"),
-                                  ReadFile(dir_ / request_file), doc["request_headers"]))
+      r.key.ask = KeyOf(RequestOf(text("method"), text("path"), ReadFile(dir_ / request_file),
+                                  doc["request_headers"]))
                       .ask;
       r.response.Status = doc["status"].GetInt();
       r.response.Body = ReadFile(dir_ / text("response"));
@@ -302,8 +302,7 @@ class ReplayTransport final : public HttpTransport {
     HttpResponse response;
   };
 
-  static HttpRequest RequestOf(const std::string& protocol, const std::string& method,
-                               const std::string& path, std::string body,
+  static HttpRequest RequestOf(const std::string& method, const std::string& path, std::string body,
                                const rapidjson::Value& headers) {
     HttpRequest request{method, "http://recording" + path, {}, std::move(body)};
     if (headers.IsArray()) {
@@ -311,7 +310,6 @@ class ReplayTransport final : public HttpTransport {
         if (pair.IsArray() && pair.Size() == 2)
           request.Headers.emplace_back(pair[0].GetString(), pair[1].GetString());
     }
-    (void)protocol;
     return request;
   }
 
