@@ -257,6 +257,21 @@ void MemoryFigure(std::size_t count, bool soap) {
 
 size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
 
+// Counts what crosses the wire through a client's transport (calls may come from many threads).
+struct Meter : HttpTransport {
+  explicit Meter(std::shared_ptr<HttpTransport> t) : inner(std::move(t)) {}
+  HttpResponse Send(const HttpRequest& r) override {
+    HttpResponse response = inner->Send(r);
+    wire_bytes += response.WireResponseBytes;
+    body_bytes += response.Body.size();
+    connections += response.NewConnections;
+    return response;
+  }
+  std::shared_ptr<HttpTransport> inner;
+  std::atomic<std::uint64_t> wire_bytes{0}, body_bytes{0};
+  std::atomic<int> connections{0};
+};
+
 // End to end against the emulator over loopback with keep-alive: the client's time per call
 // against a raw libcurl POST of the very same request bytes over one reused connection.
 void EndToEndFigures() {
@@ -272,21 +287,8 @@ void EndToEndFigures() {
     options.protocol = protocol;
     options.endpoint = base;
     options.credentials = {"dev", "token", "1", emulator::kDemoAccountId};
-    int connections = 0;
-    auto transport = MakeCurlTransport(options.transport_options);
-    struct Counting : HttpTransport {
-      std::shared_ptr<HttpTransport> inner;
-      int* connections;
-      HttpResponse Send(const HttpRequest& r) override {
-        HttpResponse response = inner->Send(r);
-        *connections += response.NewConnections;
-        return response;
-      }
-    };
-    auto counting = std::make_shared<Counting>();
-    counting->inner = transport;
-    counting->connections = &connections;
-    options.transport = counting;
+    auto meter = std::make_shared<Meter>(MakeCurlTransport(options.transport_options));
+    options.transport = meter;
     BudgetClient client(options);
     // The request the client sends, captured once for the raw floor.
     auto codec =
@@ -319,6 +321,7 @@ void EndToEndFigures() {
     const double floor = raw[raw.size() / 2], value = ours[ours.size() / 2];
     Emit(std::string(name) + "_call_ns", value, "ns", floor);
     Emit(std::string(name) + "_calls_per_second", 1e9 / value, "calls/s", 0);
+    const int connections = meter->connections;
     Emit(std::string(name) + "_tcp_connections", connections, "connections", 0);
     if (connections != 1)
       Failure(std::string(name) + ": sequential calls used " + std::to_string(connections) +
@@ -327,21 +330,6 @@ void EndToEndFigures() {
     curl_easy_cleanup(curl);
   }
 }
-
-// Counts what crosses the wire through a client's transport.
-struct Meter : HttpTransport {
-  explicit Meter(std::shared_ptr<HttpTransport> t) : inner(std::move(t)) {}
-  HttpResponse Send(const HttpRequest& r) override {
-    HttpResponse response = inner->Send(r);
-    wire_bytes += response.WireResponseBytes;
-    body_bytes += response.Body.size();
-    connections += response.NewConnections;
-    return response;
-  }
-  std::shared_ptr<HttpTransport> inner;
-  std::uint64_t wire_bytes = 0, body_bytes = 0;
-  int connections = 0;
-};
 
 ClientOptions EmulatorClient(const std::string& base, Protocol protocol) {
   ClientOptions options;
@@ -523,9 +511,10 @@ void ParallelFigures() {
     });
   }
   for (auto& thread : threads) thread.join();
-  Emit("tcp_connections_1000_calls_8_threads", meter->connections, "connections", 0);
-  if (meter->connections > 8 || errors != 0)
-    Failure("parallel: " + std::to_string(meter->connections) + " connections, " +
+  const int connections = meter->connections;
+  Emit("tcp_connections_1000_calls_8_threads", connections, "connections", 0);
+  if (connections > 8 || errors != 0)
+    Failure("parallel: " + std::to_string(connections) + " connections, " +
             std::to_string(errors.load()) + " errors for calls from 8 threads");
 }
 
