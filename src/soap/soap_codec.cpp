@@ -119,7 +119,10 @@ class BodyReader : public std::streambuf {
 
 class SoapCodec final : public Codec {
  public:
-  explicit SoapCodec(bool fast_path) : soap_(soap_new1(SOAP_C_UTFSTRING)), fast_path_(fast_path) {
+  // SOAP_XML_TREE: the contract is document/literal, with no multi-reference data, so gSOAP keeps
+  // no id/href bookkeeping either way (an id attribute in a response is ignored).
+  explicit SoapCodec(bool fast_path)
+      : soap_(soap_new1(SOAP_C_UTFSTRING | SOAP_XML_TREE)), fast_path_(fast_path) {
     if (soap_ == nullptr) throw Error(ErrorKind::kTransport, "gSOAP: out of memory");
     soap_set_namespaces(soap_, namespaces);
     // Plain XML out: the transport adds the HTTP framing, so gSOAP need not serialise every
