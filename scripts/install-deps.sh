@@ -15,6 +15,8 @@ packages=(
   doxygen                       # tests check that every public declaration is documented
   openssl                       # tests make a self-signed certificate for the TLS check
   clang libclang-rt-14-dev      # libFuzzer targets (scripts/fuzz.sh) and their sanitizers
+  libsimdjson-dev nlohmann-json3-dev  # the bench's peers of the REST reader
+  python3-zeep python3-suds hyperfine # bench/peers.sh: the Python peers, timed
 )
 missing=()
 for p in "${packages[@]}"; do
