@@ -83,6 +83,52 @@ constexpr const char* kUsage =
     "                                       with no --endpoint and no credentials: a local "
     "emulator\n";
 
+// `bingads-budgets COMMAND --help`: each command's own options.
+struct CommandHelp {
+  std::string_view command;
+  const char* text;
+};
+constexpr CommandHelp kCommandHelp[] = {
+    {"get",
+     "usage: bingads-budgets [options] get [--ids ID,...|@FILE|-]\n"
+     "GetBudgetsByIds: the budgets with these ids, an empty slot for each id that has none.\n"
+     "  --ids ID,...|@FILE|-                 ids separated by commas, spaces or newlines;\n"
+     "                                       no --ids: every budget of the account\n"},
+    {"add",
+     "usage: bingads-budgets [options] add --file FILE|-\n"
+     "AddBudgets: prints the new ids, an empty slot for each budget that was refused.\n"
+     "  --file FILE|-                        {\"Budgets\":[...]} in the REST shape, without Id\n"},
+    {"update",
+     "usage: bingads-budgets [options] update --file FILE|-\n"
+     "UpdateBudgets: each budget needs its Id; fields left out are left as they are.\n"
+     "  --file FILE|-                        {\"Budgets\":[...]} in the REST shape\n"},
+    {"delete",
+     "usage: bingads-budgets [options] delete --ids ID,...|@FILE|-\n"
+     "DeleteBudgets.\n"
+     "  --ids ID,...|@FILE|-                 ids separated by commas, spaces or newlines\n"},
+    {"campaigns",
+     "usage: bingads-budgets [options] campaigns --ids ID,...|@FILE|-\n"
+     "GetCampaignIdsByBudgetIds: the campaigns sharing each budget.\n"
+     "  --ids ID,...|@FILE|-                 budget ids separated by commas, spaces or newlines\n"},
+    {"compare",
+     "usage: bingads-budgets [options] compare [--repeat N] [--json] [--html FILE] [--keep]\n"
+     "                                          OPERATION ARGS\n"
+     "Runs OPERATION (get, add, update, delete or campaigns, with its own options) over SOAP\n"
+     "and REST and reports parity and cost; exit 0 on parity, 6 on a mismatch.\n"
+     "  --repeat N                           runs of the operation per protocol; default 1\n"
+     "  --json                               the report as JSON\n"
+     "  --html FILE                          also write the report as an HTML page\n"
+     "  --keep                               keep the copies that writes compare (else\n"
+     "                                       deleted at the end)\n"},
+    {"migrate-check",
+     "usage: bingads-budgets [options] migrate-check [--json] [--html FILE] [--keep]\n"
+     "Every operation and error case over both protocols; with no --endpoint and no\n"
+     "credentials: against a local emulator. Exit 0 on parity, 6 on a mismatch.\n"
+     "  --json                               the report as JSON\n"
+     "  --html FILE                          also write the report as an HTML page\n"
+     "  --keep                               keep the copies that writes compare\n"},
+};
+
 struct UsageError {
   std::string message;
 };
@@ -488,7 +534,11 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
         return args[++i];
       };
       if (arg == "--help" || arg == "-h") {
-        out << kUsage;
+        // After a command, that command's options (compare's own, not its operation's).
+        const std::string_view name = command.empty() ? operation : command;
+        const auto* help = std::find_if(std::begin(kCommandHelp), std::end(kCommandHelp),
+                                        [&](const CommandHelp& h) { return h.command == name; });
+        out << (help == std::end(kCommandHelp) ? kUsage : help->text);
         return kExitOk;
       } else if (arg == "--version") {
         out << "bingads-budgets " << kVersion << "\n";
