@@ -24,6 +24,9 @@ WARN_IF_DOC_ERROR = YES
 WARN_NO_PARAMDOC = NO
 DISTRIBUTE_GROUP_DOC = YES
 QUIET = YES
+MACRO_EXPANSION = YES
+EXPAND_ONLY_PREDEF = YES
+PREDEFINED = BINGADS_EXPORT=
 CONFIG
 findings=$(grep -v '^$' "$out/warnings" | sed "s|^$root/||" | sort -u || true)
 if [ -n "$findings" ]; then

@@ -17,6 +17,8 @@ packages=(
   clang libclang-rt-14-dev      # libFuzzer targets (scripts/fuzz.sh) and their sanitizers
   libsimdjson-dev nlohmann-json3-dev  # the bench's peers of the REST reader
   python3-zeep python3-suds hyperfine # bench/peers.sh: the Python peers, timed
+  scdoc man-db                  # man pages: built from their scdoc sources, rendered by tests
+  lintian file                  # Debian packages: cpack finds ELF files with file; lintian checks
 )
 missing=()
 for p in "${packages[@]}"; do

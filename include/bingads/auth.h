@@ -4,6 +4,7 @@
 #pragma once
 
 #include <bingads/errors.h>
+#include <bingads/export.h>
 #include <bingads/transport.h>
 
 #include <chrono>
@@ -15,7 +16,7 @@ namespace bingads {
 
 /// Supplies OAuth access tokens to a client. Implementations must be thread-safe: clients on
 /// several threads may share one provider.
-class TokenProvider {
+class BINGADS_EXPORT TokenProvider {
  public:
   virtual ~TokenProvider() = default;
   /// A token to send now (refreshing first if it is about to expire). Throws Error on failure.
@@ -26,11 +27,11 @@ class TokenProvider {
 };
 
 /// A fixed token (e.g. obtained elsewhere); Invalidate returns false.
-std::shared_ptr<TokenProvider> MakeStaticTokenProvider(std::string access_token);
+BINGADS_EXPORT std::shared_ptr<TokenProvider> MakeStaticTokenProvider(std::string access_token);
 
 /// The token endpoint refused the request (e.g. error "invalid_grant": the refresh token was
 /// revoked or expired). Kind() is kAuthentication.
-class OAuthError : public Error {
+class BINGADS_EXPORT OAuthError : public Error {
  public:
   /// `error` and `description` are the endpoint's "error" and "error_description".
   OAuthError(std::string error, std::string description, int http_status);
@@ -62,7 +63,7 @@ inline TransportOptions TokenCallTransport() {
 }
 
 /// Settings of the refresh-token flow.
-struct OAuthOptions {
+struct BINGADS_EXPORT OAuthOptions {
   std::string client_id;      ///< Required.
   std::string client_secret;  ///< Only for web apps; left out of the request when empty.
   std::string refresh_token;  ///< Required: the long-lived token from the consent flow.
@@ -85,6 +86,6 @@ struct OAuthOptions {
 /// The OAuth refresh-token flow: refreshes before expiry (refresh_margin) and when the service
 /// rejects the token; concurrent callers share one refresh. Throws OAuthError when the endpoint
 /// refuses, Error for transport failures.
-std::shared_ptr<TokenProvider> MakeOAuthTokenProvider(OAuthOptions options);
+BINGADS_EXPORT std::shared_ptr<TokenProvider> MakeOAuthTokenProvider(OAuthOptions options);
 
 }  // namespace bingads

@@ -4,6 +4,7 @@
 
 #include <bingads/auth.h>
 #include <bingads/errors.h>
+#include <bingads/export.h>
 #include <bingads/model.h>
 #include <bingads/retry.h>
 #include <bingads/transport.h>
@@ -31,14 +32,14 @@ enum class Environment {
 };
 
 /// "soap" or "rest"; nullopt for anything else.
-std::optional<Protocol> ParseProtocol(std::string_view text);
+BINGADS_EXPORT std::optional<Protocol> ParseProtocol(std::string_view text);
 /// "production" or "sandbox"; nullopt for anything else.
-std::optional<Environment> ParseEnvironment(std::string_view text);
+BINGADS_EXPORT std::optional<Environment> ParseEnvironment(std::string_view text);
 /// "soap" or "rest".
-const char* ToString(Protocol protocol);
+BINGADS_EXPORT const char* ToString(Protocol protocol);
 
 /// Base URL of an environment, e.g. https://campaign.api.bingads.microsoft.com
-std::string DefaultBaseUrl(Environment environment);
+BINGADS_EXPORT std::string DefaultBaseUrl(Environment environment);
 /// Path of the SOAP service below the base URL.
 inline constexpr std::string_view kSoapServicePath =
     "/Api/Advertiser/CampaignManagement/v13/CampaignManagementService.svc";
@@ -48,7 +49,7 @@ inline constexpr std::string_view kRestPrefix = "/CampaignManagement/v13";
 /// Request credentials. The access token is an OAuth access token (sent as the SOAP
 /// AuthenticationToken header, or as "Authorization: Bearer ..." over REST); it is used when
 /// ClientOptions::token_provider is null.
-struct Credentials {
+struct BINGADS_EXPORT Credentials {
   std::string developer_token;  ///< DeveloperToken header, sent on every call.
   std::string access_token;     ///< OAuth access token, when no token_provider is set.
   std::string customer_id;      ///< CustomerId: the customer that owns the account.
@@ -56,7 +57,7 @@ struct Credentials {
 };
 
 /// Everything a client needs. Defaults: REST, production, libcurl with TransportOptions defaults.
-struct ClientOptions {
+struct BINGADS_EXPORT ClientOptions {
   Protocol protocol = Protocol::kRest;                 ///< Wire protocol; default REST.
   Environment environment = Environment::kProduction;  ///< Used when endpoint is empty.
   /// Base URL overriding the environment's (e.g. an emulator at http://127.0.0.1:PORT). The SOAP
@@ -101,7 +102,7 @@ struct ClientOptions {
 ///
 /// Errors: ApiFault for a fault, Error for transport failures or an undecodable response; partial
 /// errors are data.
-class BudgetClient {
+class BINGADS_EXPORT BudgetClient {
  public:
   /// Makes the transport (libcurl unless options.transport is set); nothing is sent yet. Throws
   /// Error(kUsage) for options that cannot be sent (see TransportOptions and Credentials).

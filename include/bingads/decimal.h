@@ -2,6 +2,8 @@
 /// bingads-budgets: exact decimal amounts (xs:decimal) that never pass through a binary double.
 #pragma once
 
+#include <bingads/export.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,7 +14,7 @@ namespace bingads {
 /// An exact decimal number, as xs:decimal defines it: an optional sign, digits and an optional
 /// fraction, no exponent. The text received is kept as it came (so "50.00" stays "50.00" on the
 /// way out), while equality compares values ("50.00" == "50").
-class Decimal {
+class BINGADS_EXPORT Decimal {
  public:
   /// Zero.
   Decimal();

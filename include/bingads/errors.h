@@ -2,6 +2,7 @@
 /// bingads-budgets: the errors a call can end with. Partial errors are data, not exceptions.
 #pragma once
 
+#include <bingads/export.h>
 #include <bingads/model.h>
 
 #include <cstdint>
@@ -27,7 +28,7 @@ enum class ErrorKind {
 };
 
 /// Base of every error thrown by the library. what() is one line naming the cause.
-class Error : public std::runtime_error {
+class BINGADS_EXPORT Error : public std::runtime_error {
  public:
   /// `message` becomes what(); `unsent` marks a request that surely never reached the service.
   Error(ErrorKind kind, const std::string& message, int http_status = 0, bool unsent = false);
@@ -57,7 +58,7 @@ class Error : public std::runtime_error {
 };
 
 /// AdApiError, an entry of AdApiFaultDetail.Errors (note the singular "Detail").
-struct AdApiError {
+struct BINGADS_EXPORT AdApiError {
   std::int32_t Code = 0;                 ///< Numeric error code, e.g. 105.
   std::optional<std::string> Detail;     ///< Further details, when the service gives any.
   std::optional<std::string> ErrorCode;  ///< Symbolic code, e.g. "InvalidCredentials".
@@ -66,7 +67,7 @@ struct AdApiError {
 };
 
 /// OperationError, an entry of ApiFaultDetail.OperationErrors.
-struct OperationError {
+struct BINGADS_EXPORT OperationError {
   std::int32_t Code = 0;                 ///< Numeric error code, e.g. 4916.
   std::optional<std::string> Details;    ///< Further details, when the service gives any.
   std::optional<std::string> ErrorCode;  ///< Symbolic code, e.g. "CampaignServiceBudgetIdInvalid".
@@ -75,7 +76,7 @@ struct OperationError {
 };
 
 /// A decoded fault, whichever protocol carried it.
-struct FaultDetail {
+struct BINGADS_EXPORT FaultDetail {
   /// "AdApiFaultDetail", "ApiFaultDetail", or the name of an undeclared detail kept as RawDetail.
   std::string Type;
   std::string TrackingId;                 ///< The failed call's TrackingId (give it to support).
@@ -87,7 +88,7 @@ struct FaultDetail {
 };
 
 /// The service answered with a fault. what() names every code, ErrorCode and the TrackingId.
-class ApiFault : public Error {
+class BINGADS_EXPORT ApiFault : public Error {
  public:
   /// Kind() is kAuthentication when an error has code 105, 106, 108 or 109, else kApiFault.
   ApiFault(FaultDetail detail, int http_status);
@@ -103,7 +104,7 @@ class ApiFault : public Error {
 /// first CompletedItems() items; Cause() rethrows the failing call's own error. Kind(),
 /// HttpStatus() and what() follow that error, what() adding which call failed.
 template <typename R>
-class BatchInterrupted : public Error {
+class BINGADS_EXPORT BatchInterrupted : public Error {
  public:
   /// `partial` covers the first `completed_items` of `total_items`; `cause` is the failing call's
   /// exception and `error` the same exception as an Error.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <bingads/errors.h>
+#include <bingads/export.h>
 #include <bingads/model.h>
 
 #include <string>
@@ -12,7 +13,7 @@
 namespace bingads {
 
 /// How ToJson writes.
-struct JsonStyle {
+struct BINGADS_EXPORT JsonStyle {
   /// Adds "TrackingId":"..." first, or "TrackingIds":[...] when the work took several calls.
   /// false: the service's own body shape.
   bool with_tracking_id = true;
@@ -23,21 +24,22 @@ struct JsonStyle {
 /// with its exact digits, every property present (null when unset), e.g.
 /// {"TrackingId":"...","Budgets":[{...}|null,...],"PartialErrors":[...]}.
 ///@{
-std::string ToJson(const GetBudgetsByIdsResult& result, const JsonStyle& style = {});
-std::string ToJson(const AddBudgetsResult& result, const JsonStyle& style = {});
-std::string ToJson(const UpdateBudgetsResult& result, const JsonStyle& style = {});
-std::string ToJson(const DeleteBudgetsResult& result, const JsonStyle& style = {});
-std::string ToJson(const GetCampaignIdsByBudgetIdsResult& result, const JsonStyle& style = {});
+BINGADS_EXPORT std::string ToJson(const GetBudgetsByIdsResult& result, const JsonStyle& style = {});
+BINGADS_EXPORT std::string ToJson(const AddBudgetsResult& result, const JsonStyle& style = {});
+BINGADS_EXPORT std::string ToJson(const UpdateBudgetsResult& result, const JsonStyle& style = {});
+BINGADS_EXPORT std::string ToJson(const DeleteBudgetsResult& result, const JsonStyle& style = {});
+BINGADS_EXPORT std::string ToJson(const GetCampaignIdsByBudgetIdsResult& result,
+                                  const JsonStyle& style = {});
 ///@}
 
 /// Reads budgets in the REST request shape {"Budgets":[{...},...]}. Amount must be a JSON number
 /// (its digits are kept exactly), Id a string or an integer, BudgetType a known BudgetLimitType;
 /// null means unset. Anything else (not JSON, other members, wrong types, null entries) throws
 /// Error(kUsage) naming the JSON path.
-std::vector<Budget> BudgetsFromJson(std::string_view json);
+BINGADS_EXPORT std::vector<Budget> BudgetsFromJson(std::string_view json);
 
 /// A fault in the REST shape: {"TrackingId","Type","Errors"} for AdApiFaultDetail,
 /// {"TrackingId","Type","BatchErrors","OperationErrors"} otherwise.
-std::string ToJson(const FaultDetail& fault);
+BINGADS_EXPORT std::string ToJson(const FaultDetail& fault);
 
 }  // namespace bingads

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <bingads/decimal.h>
+#include <bingads/export.h>
 
 #include <cstdint>
 #include <optional>
@@ -23,14 +24,14 @@ inline constexpr const char* kDailyBudgetStandard = "DailyBudgetStandard";
 /// Spread over the campaign's life; not settable on a shared budget.
 inline constexpr const char* kLifetimeBudgetStandard = "LifetimeBudgetStandard";
 /// True for the three values the v13 contract lists.
-bool IsKnown(std::string_view value);
+BINGADS_EXPORT bool IsKnown(std::string_view value);
 }  // namespace budget_type
 
 /// A BudgetLimitType value. The values the v13 contract lists are held without allocating; any
 /// other text (a value the service adds later) is kept as it came, so a call never fails on it.
 /// Converts from text and compares with it: `b.BudgetType = budget_type::kDailyBudgetStandard`,
 /// `b.BudgetType == "DailyBudgetStandard"`.
-class BudgetLimitType {
+class BINGADS_EXPORT BudgetLimitType {
  public:
   /// From text: a known value is recognised, anything else is kept verbatim.
   BudgetLimitType(std::string_view text);
@@ -54,7 +55,7 @@ class BudgetLimitType {
 };
 
 /// A shared budget. Every field is optional: the service may leave any of them out or nil.
-struct Budget {
+struct BINGADS_EXPORT Budget {
   std::optional<Decimal> Amount;                   ///< Daily amount, exact.
   std::optional<std::int32_t> AssociationCount;    ///< Campaigns sharing it (read-only).
   std::optional<BudgetLimitType> BudgetType;       ///< How the amount is spent (see budget_type).
@@ -64,14 +65,14 @@ struct Budget {
 };
 
 /// One entry of BatchError.ForwardCompatibilityMap; key and value are nillable on the wire.
-struct KeyValuePair {
+struct BINGADS_EXPORT KeyValuePair {
   std::optional<std::string> Key;                        ///< Unset when nil or absent.
   std::optional<std::string> Value;                      ///< Unset when nil or absent.
   bool operator==(const KeyValuePair&) const = default;  ///< Field by field.
 };
 
 /// An item-level error; Index is the zero-based position of the failing item in the request.
-struct BatchError {
+struct BINGADS_EXPORT BatchError {
   std::int32_t Code = 0;                 ///< Numeric error code, e.g. 4916.
   std::optional<std::string> Details;    ///< Further details, when the service gives any.
   std::optional<std::string> ErrorCode;  ///< Symbolic code, e.g. "CampaignServiceBudgetIdInvalid".
@@ -84,7 +85,7 @@ struct BatchError {
 };
 
 /// The EditorialError subtype of BatchError.
-struct EditorialError : BatchError {
+struct BINGADS_EXPORT EditorialError : BatchError {
   std::optional<bool> Appealable;               ///< Whether an exception may be requested.
   std::optional<std::string> DisapprovedText;   ///< The text that was disapproved.
   std::optional<std::string> Location;          ///< Where the text is, e.g. the field name.
@@ -98,42 +99,42 @@ using PartialError = std::variant<BatchError, EditorialError>;
 
 /// The BatchError fields of either alternative.
 ///@{
-const BatchError& BaseOf(const PartialError& error);
-BatchError& BaseOf(PartialError& error);
+BINGADS_EXPORT const BatchError& BaseOf(const PartialError& error);
+BINGADS_EXPORT BatchError& BaseOf(PartialError& error);
 ///@}
 
 /// What every operation returns besides its own list: the partial errors, whose Index refers to
 /// the caller's list, and the TrackingId of every call that did the work (one per call of at most
 /// 100 items; support asks for them).
-struct BatchResult {
+struct BINGADS_EXPORT BatchResult {
   std::vector<PartialError> PartialErrors;  ///< In the order the service listed them.
   std::vector<std::string> TrackingIds;     ///< One per call made, in call order.
 };
 
 /// GetBudgetsByIds: one slot per requested id, empty where the service returned null; or every
 /// budget of the account when no ids were given.
-struct GetBudgetsByIdsResult : BatchResult {
+struct BINGADS_EXPORT GetBudgetsByIdsResult : BatchResult {
   std::vector<std::optional<Budget>> Budgets;  ///< Positional; empty slot for a null.
 };
 
 /// AddBudgets: the new ids, one slot per budget given, empty where that budget was not added.
-struct AddBudgetsResult : BatchResult {
+struct BINGADS_EXPORT AddBudgetsResult : BatchResult {
   std::vector<std::optional<std::int64_t>> BudgetIds;  ///< Positional; empty when not added.
 };
 
 /// UpdateBudgets reports only partial errors.
-struct UpdateBudgetsResult : BatchResult {};
+struct BINGADS_EXPORT UpdateBudgetsResult : BatchResult {};
 /// DeleteBudgets reports only partial errors.
-struct DeleteBudgetsResult : BatchResult {};
+struct BINGADS_EXPORT DeleteBudgetsResult : BatchResult {};
 
 /// The campaigns sharing one budget. Ids items are nillable on the wire.
-struct IdCollection {
+struct BINGADS_EXPORT IdCollection {
   std::vector<std::optional<std::int64_t>> Ids;          ///< Campaign ids; empty slot for a nil.
   bool operator==(const IdCollection&) const = default;  ///< Element by element.
 };
 
 /// GetCampaignIdsByBudgetIds: one slot per requested budget id, empty where it was not found.
-struct GetCampaignIdsByBudgetIdsResult : BatchResult {
+struct BINGADS_EXPORT GetCampaignIdsByBudgetIdsResult : BatchResult {
   std::vector<std::optional<IdCollection>> CampaignIdCollection;  ///< Positional, one per id.
 };
 

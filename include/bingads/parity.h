@@ -4,6 +4,7 @@
 #pragma once
 
 #include <bingads/client.h>
+#include <bingads/export.h>
 #include <bingads/model.h>
 
 #include <cstdint>
@@ -15,7 +16,7 @@ namespace bingads {
 
 /// One field that differs: where (e.g. "Budgets[3].Amount", "PartialErrors[Index=7].Code") and
 /// the two values as text ("(empty)" for an empty slot, "(unset)" for an unset field).
-struct Difference {
+struct BINGADS_EXPORT Difference {
   std::string where;  ///< Path of the field, e.g. "Budgets[3].Amount".
   std::string soap;   ///< The SOAP side's value as text.
   std::string rest;   ///< The REST side's value as text.
@@ -23,13 +24,13 @@ struct Difference {
 };
 
 /// The field-by-field comparison of two domain results of one operation.
-struct ParityReport {
+struct BINGADS_EXPORT ParityReport {
   std::vector<Difference> differences;                 ///< Empty when both sides agree.
   bool Parity() const { return differences.empty(); }  ///< True when there is no difference.
 };
 
 /// What to leave out of a comparison (used for writes, where each protocol made its own copy).
-struct CompareRules {
+struct BINGADS_EXPORT CompareRules {
   bool ignore_ids = false;       ///< Budget.Id, and which id AddBudgets returned.
   std::string soap_name_suffix;  ///< Removed from SOAP-side names before comparing.
   std::string rest_name_suffix;  ///< Removed from REST-side names before comparing.
@@ -39,19 +40,21 @@ struct CompareRules {
 /// order within one Index) and compared with their subtype and every field. TrackingIds are never
 /// compared.
 ///@{
-ParityReport CompareResults(const GetBudgetsByIdsResult& soap, const GetBudgetsByIdsResult& rest,
-                            const CompareRules& rules = {});
-ParityReport CompareResults(const AddBudgetsResult& soap, const AddBudgetsResult& rest,
-                            const CompareRules& rules = {});
-ParityReport CompareResults(const BatchResult& soap, const BatchResult& rest,
-                            const CompareRules& rules = {});
-ParityReport CompareResults(const GetCampaignIdsByBudgetIdsResult& soap,
-                            const GetCampaignIdsByBudgetIdsResult& rest,
-                            const CompareRules& rules = {});
+BINGADS_EXPORT ParityReport CompareResults(const GetBudgetsByIdsResult& soap,
+                                           const GetBudgetsByIdsResult& rest,
+                                           const CompareRules& rules = {});
+BINGADS_EXPORT ParityReport CompareResults(const AddBudgetsResult& soap,
+                                           const AddBudgetsResult& rest,
+                                           const CompareRules& rules = {});
+BINGADS_EXPORT ParityReport CompareResults(const BatchResult& soap, const BatchResult& rest,
+                                           const CompareRules& rules = {});
+BINGADS_EXPORT ParityReport CompareResults(const GetCampaignIdsByBudgetIdsResult& soap,
+                                           const GetCampaignIdsByBudgetIdsResult& rest,
+                                           const CompareRules& rules = {});
 ///@}
 
 /// The cost of one protocol over the runs of a comparison.
-struct ProtocolCost {
+struct BINGADS_EXPORT ProtocolCost {
   std::vector<double> latencies_ms;       ///< One per call of the measured operation.
   double p50_ms = 0;                      ///< Median of latencies_ms.
   double p95_ms = 0;                      ///< 95th percentile of latencies_ms.
@@ -64,7 +67,7 @@ struct ProtocolCost {
 };
 
 /// The outcome of one operation compared over both protocols.
-struct Comparison {
+struct BINGADS_EXPORT Comparison {
   std::string operation;  ///< e.g. "GetBudgetsByIds"
   std::string label;      ///< What was compared, e.g. "get --ids 1,2,3" or a migrate-check case.
   ParityReport parity;    ///< SOAP against REST, field by field.
@@ -77,7 +80,7 @@ struct Comparison {
 };
 
 /// Settings of a comparison run: one client configuration per protocol (same endpoint and account).
-struct CompareOptions {
+struct BINGADS_EXPORT CompareOptions {
   ClientOptions soap;  ///< The SOAP client; its protocol is forced to SOAP.
   ClientOptions rest;  ///< The REST client; its protocol is forced to REST.
   int repeat = 1;      ///< Runs of the measured operation per protocol.
@@ -92,29 +95,32 @@ struct CompareOptions {
 // the suffix and the ids set aside, then delete the copies unless `keep`.
 
 /// GetBudgetsByIds with the same ids on both protocols.
-Comparison CompareGetBudgetsByIds(const CompareOptions& options,
-                                  const std::vector<std::int64_t>& ids);
+BINGADS_EXPORT Comparison CompareGetBudgetsByIds(const CompareOptions& options,
+                                                 const std::vector<std::int64_t>& ids);
 /// GetCampaignIdsByBudgetIds with the same ids on both protocols.
-Comparison CompareGetCampaignIdsByBudgetIds(const CompareOptions& options,
-                                            const std::vector<std::int64_t>& ids);
+BINGADS_EXPORT Comparison CompareGetCampaignIdsByBudgetIds(const CompareOptions& options,
+                                                           const std::vector<std::int64_t>& ids);
 /// Adds the budgets once per protocol (names suffixed), then reads both copies back.
-Comparison CompareAddBudgets(const CompareOptions& options, const std::vector<Budget>& budgets);
+BINGADS_EXPORT Comparison CompareAddBudgets(const CompareOptions& options,
+                                            const std::vector<Budget>& budgets);
 /// Copies the budgets whose Id the updates name, then applies the updates to each copy.
-Comparison CompareUpdateBudgets(const CompareOptions& options, const std::vector<Budget>& updates);
+BINGADS_EXPORT Comparison CompareUpdateBudgets(const CompareOptions& options,
+                                               const std::vector<Budget>& updates);
 /// Copies the budgets with these ids, then deletes the copies through each protocol.
-Comparison CompareDeleteBudgets(const CompareOptions& options,
-                                const std::vector<std::int64_t>& ids);
+BINGADS_EXPORT Comparison CompareDeleteBudgets(const CompareOptions& options,
+                                               const std::vector<std::int64_t>& ids);
 
 /// migrate-check: every operation and the error cases that matter (duplicate name, invalid id,
 /// more than 100 ids, EditorialError, a fault), each compared over both protocols. It writes only
 /// on budgets it creates and deletes them afterwards.
-std::vector<Comparison> MigrateCheck(const CompareOptions& options);
+BINGADS_EXPORT std::vector<Comparison> MigrateCheck(const CompareOptions& options);
 
 /// A plain-text table: one row per comparison with parity, latencies and bytes per protocol.
-std::string RenderTable(const std::vector<Comparison>& comparisons);
+BINGADS_EXPORT std::string RenderTable(const std::vector<Comparison>& comparisons);
 /// The comparisons as JSON; the schema is documented in the README ("compare --json").
-std::string RenderJson(const std::vector<Comparison>& comparisons);
+BINGADS_EXPORT std::string RenderJson(const std::vector<Comparison>& comparisons);
 /// A self-contained offline HTML page: parity matrix, SVG latency distributions and byte counts.
-std::string RenderHtml(const std::vector<Comparison>& comparisons, const std::string& title);
+BINGADS_EXPORT std::string RenderHtml(const std::vector<Comparison>& comparisons,
+                                      const std::string& title);
 
 }  // namespace bingads

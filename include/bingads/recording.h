@@ -5,6 +5,7 @@
 /// (the log's redaction list, in headers and bodies) is replaced by `***`; nothing else changes.
 #pragma once
 
+#include <bingads/export.h>
 #include <bingads/transport.h>
 
 #include <memory>
@@ -15,8 +16,8 @@ namespace bingads {
 /// A transport that sends through `inner` and writes each exchange into `directory` (made if
 /// missing; a recording already there is continued). Throws Error(kUsage) when the folder cannot
 /// be written. Thread-safe.
-std::shared_ptr<HttpTransport> MakeRecordingTransport(std::shared_ptr<HttpTransport> inner,
-                                                      const std::string& directory);
+BINGADS_EXPORT std::shared_ptr<HttpTransport> MakeRecordingTransport(
+    std::shared_ptr<HttpTransport> inner, const std::string& directory);
 
 /// A transport that answers from the recording in `directory`, with no network. A request
 /// matches a recorded one on protocol, operation and what it asks (its ids, or its budgets),
@@ -24,6 +25,6 @@ std::shared_ptr<HttpTransport> MakeRecordingTransport(std::shared_ptr<HttpTransp
 /// same thing are answered in recorded order (the last answer repeats). A request with no match
 /// is Error(kTransport) naming the nearest recorded request and what differs. Throws
 /// Error(kUsage) when the recording cannot be read. Thread-safe.
-std::shared_ptr<HttpTransport> MakeReplayTransport(const std::string& directory);
+BINGADS_EXPORT std::shared_ptr<HttpTransport> MakeReplayTransport(const std::string& directory);
 
 }  // namespace bingads

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <bingads/errors.h>
+#include <bingads/export.h>
 
 #include <chrono>
 #include <functional>
@@ -21,7 +22,7 @@ namespace bingads {
 /// - writes (Add, Update, Delete): only when the request surely was not processed: it was never
 ///   sent (connection refused, DNS, connect timeout), HTTP 429, or code 117. Never after a send
 ///   that timed out or a 5xx, since the service may have done the work.
-struct RetryOptions {
+struct BINGADS_EXPORT RetryOptions {
   int max_attempts = 4;  ///< Sends in all, the first included; 1 turns retries off.
   /// No retry starts later than this after the first send.
   std::chrono::milliseconds max_total{90'000};
@@ -36,24 +37,26 @@ struct RetryOptions {
 enum class Idempotency { kRead, kWrite };
 
 /// The policy's verdict on one failed attempt.
-struct RetryDecision {
+struct BINGADS_EXPORT RetryDecision {
   bool retry = false;                  ///< Send again.
   std::chrono::milliseconds delay{0};  ///< Wait this long first (when retry).
   const char* reason = "";             ///< Why (for logs and tests), e.g. "HTTP 429".
 };
 
 /// True when `error` is the service throttling: HTTP 429 or code 117 CallRateExceeded.
-bool IsThrottling(const Error& error);
+BINGADS_EXPORT bool IsThrottling(const Error& error);
 
 /// Decides about attempt number `attempt` (1 for the first send) that failed with `error`, when
 /// `elapsed` has passed since the first send. `retry_after` is the response's Retry-After, if
 /// any; `random01` is a number in [0,1) for the jitter.
-RetryDecision DecideRetry(const RetryOptions& options, const Error& error, Idempotency idempotency,
-                          int attempt, std::chrono::milliseconds elapsed,
-                          std::optional<std::chrono::milliseconds> retry_after, double random01);
+BINGADS_EXPORT RetryDecision DecideRetry(const RetryOptions& options, const Error& error,
+                                         Idempotency idempotency, int attempt,
+                                         std::chrono::milliseconds elapsed,
+                                         std::optional<std::chrono::milliseconds> retry_after,
+                                         double random01);
 
 /// Parses a Retry-After value: delta-seconds or an HTTP date (relative to `now`).
-std::optional<std::chrono::milliseconds> ParseRetryAfter(
+BINGADS_EXPORT std::optional<std::chrono::milliseconds> ParseRetryAfter(
     std::string_view value,
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 

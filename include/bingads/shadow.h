@@ -5,6 +5,7 @@
 #pragma once
 
 #include <bingads/client.h>
+#include <bingads/export.h>
 #include <bingads/parity.h>
 
 #include <chrono>
@@ -17,7 +18,7 @@
 namespace bingads {
 
 /// One shadow comparison: a read answered by the primary protocol, repeated on the shadow one.
-struct ShadowComparison {
+struct BINGADS_EXPORT ShadowComparison {
   std::string operation;               ///< "GetBudgetsByIds" or "GetCampaignIdsByBudgetIds".
   Protocol primary = Protocol::kRest;  ///< The protocol that answered the caller.
   /// SOAP against REST, field by field (empty when the shadow failed).
@@ -32,7 +33,7 @@ struct ShadowComparison {
 };
 
 /// What a shadow client has done so far.
-struct ShadowCounters {
+struct BINGADS_EXPORT ShadowCounters {
   std::uint64_t compared = 0;       ///< Shadow calls made and compared (errors included).
   std::uint64_t matched = 0;        ///< Of those, the ones that agreed.
   std::uint64_t mismatched = 0;     ///< Of those, the ones with at least one difference.
@@ -41,7 +42,7 @@ struct ShadowCounters {
 };
 
 /// Settings of a shadow client.
-struct ShadowOptions {
+struct BINGADS_EXPORT ShadowOptions {
   /// The primary client; the shadow is the same client on the other protocol (same endpoint,
   /// credentials, token provider, retries).
   ClientOptions client;
@@ -62,7 +63,7 @@ struct ShadowOptions {
 /// gets exactly the primary's result or error and pays only for putting a job on the queue.
 /// Thread-safe. Destroying it waits for the shadow call under way (bounded by its timeouts) and
 /// drops the ones still queued.
-class ShadowClient {
+class BINGADS_EXPORT ShadowClient {
  public:
   /// Makes both clients; throws as BudgetClient does.
   explicit ShadowClient(ShadowOptions options);

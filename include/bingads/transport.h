@@ -2,6 +2,8 @@
 /// bingads-budgets: the one HTTP seam that carries both protocols.
 #pragma once
 
+#include <bingads/export.h>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -18,7 +20,7 @@ namespace bingads {
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 /// An HTTP request as the protocol layers build it.
-struct HttpRequest {
+struct BINGADS_EXPORT HttpRequest {
   std::string Method;   ///< "POST", "PUT", "DELETE"...
   std::string Url;      ///< Absolute URL, e.g. https://campaign.api.bingads.microsoft.com/...
   HttpHeaders Headers;  ///< Request headers; the transport adds Host, Content-Length and such.
@@ -26,7 +28,7 @@ struct HttpRequest {
 };
 
 /// An HTTP response. Any status counts as a response; the protocol layer decides what it means.
-struct HttpResponse {
+struct BINGADS_EXPORT HttpResponse {
   int Status = 0;       ///< HTTP status code, e.g. 200 or 500.
   HttpHeaders Headers;  ///< Response headers, in the order received.
   std::string Body;     ///< Response body, decompressed when it came gzip-encoded.
@@ -43,7 +45,7 @@ struct HttpResponse {
 
 /// Moves bytes. Implementations throw bingads::Error (kTransport or kTimeout) when no response
 /// arrived. Send may be called from several threads at once (a client's calls run concurrently).
-class HttpTransport {
+class BINGADS_EXPORT HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   /// Sends `request` and returns the response whatever its status; throws bingads::Error when
@@ -64,7 +66,7 @@ inline constexpr std::size_t kDefaultMaxTokenResponseBytes = std::size_t{1} << 2
 /// holds a control character (CR, LF, NUL...), when the URL is neither http:// nor https://, and
 /// when it is http:// to a host that is not loopback (127.0.0.0/8, ::1, localhost) unless
 /// allow_insecure_http. Only http and https are spoken, and redirects are never followed.
-struct TransportOptions {
+struct BINGADS_EXPORT TransportOptions {
   std::chrono::milliseconds connect_timeout{10'000};   ///< TCP + TLS connect; default 10 s.
   std::chrono::milliseconds request_timeout{120'000};  ///< Whole call; default 120 s.
   bool verify_tls = true;                              ///< Peer and host verification.
@@ -92,6 +94,6 @@ struct TransportOptions {
 
 /// The default transport: libcurl, a pool of handles kept alive so connections are reused across
 /// calls and calls from several threads run at once. Thread-safe.
-std::shared_ptr<HttpTransport> MakeCurlTransport(const TransportOptions& options);
+BINGADS_EXPORT std::shared_ptr<HttpTransport> MakeCurlTransport(const TransportOptions& options);
 
 }  // namespace bingads

@@ -1,7 +1,7 @@
 // SOAP GetBudgetsByIds fast path: a strict one-pass byte scanner (no DOM, no copy of the body)
 // that writes responses of the usual shape straight into the domain model, declining anything it
-// does not fully understand to the gSOAP reader, which stays the contract. The differential fuzz target soap_fast_path holds
-// the two to the same answer.
+// does not fully understand to the gSOAP reader, which stays the contract. The differential fuzz
+// target soap_fast_path holds the two to the same answer.
 #pragma once
 
 #include <bingads/model.h>

@@ -10,7 +10,7 @@
 #include "internal.h"
 #include "soapH.h"
 
-extern SOAP_NMAC struct Namespace namespaces[];
+extern struct Namespace bingads_soap_namespaces[];  // nsmap.cpp
 
 namespace bingads::internal {
 namespace {
@@ -124,7 +124,7 @@ class SoapCodec final : public Codec {
   explicit SoapCodec(bool fast_path)
       : soap_(soap_new1(SOAP_C_UTFSTRING | SOAP_XML_TREE)), fast_path_(fast_path) {
     if (soap_ == nullptr) throw Error(ErrorKind::kTransport, "gSOAP: out of memory");
-    soap_set_namespaces(soap_, namespaces);
+    soap_set_namespaces(soap_, bingads_soap_namespaces);
     // Plain XML out: the transport adds the HTTP framing, so gSOAP need not serialise every
     // request twice (once only to count its length for a Content-Length it would not send).
     soap_set_omode(soap_, SOAP_ENC_PLAIN);

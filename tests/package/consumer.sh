@@ -11,7 +11,7 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 prefix=$work/prefix
 
 cmake --install "$build" --prefix "$prefix" >/dev/null
-for f in include/bingads/client.h include/bingads/version.h lib/libbingads_budgets.a \
+for f in include/bingads/client.h include/bingads/version.h lib/libbingads-budgets.a \
   bin/bingads-budgets bin/bingads-emulator lib/cmake/bingads_budgets/bingads_budgetsConfig.cmake \
   lib/pkgconfig/bingads_budgets.pc; do
   [ -e "$prefix/$f" ] || { echo "not installed: $f" >&2; exit 1; }
