@@ -111,6 +111,11 @@ class Scanner {
     return p_ == end_;
   }
 
+  // The bytes not read yet.
+  std::string_view Rest() const {
+    return {reinterpret_cast<const char*>(p_), static_cast<std::size_t>(end_ - p_)};
+  }
+
   // A member name without escapes or non-ASCII bytes, and the ':' after it.
   bool Key(std::string_view& key) {
     if (!Eat('"')) return false;
@@ -521,9 +526,6 @@ bool ScanGetBudgetsByIds(std::string_view body, GetBudgetsByIdsResult& result) {
   Scanner in(body);
   std::string scratch;
   bool seen_budgets = false, seen_errors = false;
-  // Room for as many slots as the body has objects (budgets, and partial errors, which about
-  // match the null slots), so the slots are not moved as they grow.
-  budgets.reserve(std::min(Count(body, '{'), body.size() / 16));
   if (!in.Eat('{')) return false;
   if (!in.Eat('}')) {
     do {
@@ -534,12 +536,21 @@ bool ScanGetBudgetsByIds(std::string_view body, GetBudgetsByIdsResult& result) {
         if (in.Literal("null")) continue;
         if (!in.Eat('[')) return false;
         if (in.Eat(']')) continue;
+        const std::size_t start = in.Rest().size();
         do {
           if (in.Literal("null")) {
             budgets.emplace_back();
           } else if (!in.Eat('{') ||
                      !ScanBudget(in, budgets.emplace_back(std::in_place).value(), scratch)) {
             return false;
+          }
+          // Once the first slots show how long a slot is, room for as many as the rest of the
+          // body could hold, so that the slots are not moved as they grow (room never written
+          // stays unused pages). Counting objects instead would cost a pass over the body.
+          if (budgets.size() == 32) {
+            // At least 16 bytes a slot, as if every one were null: at most 12 times the body.
+            const std::size_t per_slot = std::max<std::size_t>((start - in.Rest().size()) / 32, 16);
+            budgets.reserve(32 + in.Rest().size() / per_slot);
           }
         } while (in.Eat(','));
         if (!in.Eat(']')) return false;
@@ -548,6 +559,9 @@ bool ScanGetBudgetsByIds(std::string_view body, GetBudgetsByIdsResult& result) {
         if (in.Literal("null")) continue;
         if (!in.Eat('[')) return false;
         if (in.Eat(']')) continue;
+        // At most one error per object left in the body, and none shorter than 64 bytes in the
+        // usual shape: room for them at once (they are large, and would be moved as they grow).
+        result.PartialErrors.reserve(std::min(Count(in.Rest(), '{'), in.Rest().size() / 64));
         do {
           if (in.Literal("null")) continue;  // skipped, as the general reader does
           if (!in.Eat('{') || !ScanPartialError(in, result.PartialErrors, scratch)) return false;

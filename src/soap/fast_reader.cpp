@@ -3,6 +3,7 @@
 // shape WCF writes -- and declines anything else to the gSOAP reader, which stays the contract.
 #include "fast_reader.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -457,7 +458,9 @@ void ReadBudgets(Reader& in, const Scope& scope, const char* body_end,
     // Once the first slots show how long a slot is, room for as many as the rest of the body
     // could hold, so that the slots are not moved as they grow (pages not written stay unused).
     if (budgets.size() == 32) {
-      const auto per_slot = static_cast<std::size_t>(in.Position() - start) / 32 + 1;
+      // At least the length of a nil slot, <Budget i:nil="true"/>: at most 9 times the body.
+      const auto per_slot =
+          std::max<std::size_t>(static_cast<std::size_t>(in.Position() - start) / 32, 22);
       budgets.reserve(32 + static_cast<std::size_t>(body_end - in.Position()) / per_slot);
     }
   }
@@ -548,6 +551,16 @@ bool FastSoapGetBudgetsByIds(const HttpResponse& response, GetBudgetsByIdsResult
         seen_errors = true;
         if (nil) throw Decline{};
         if (!tag.closed) {
+          // Room for every BatchError left in the body at once: they are large, and would be
+          // moved as they grow.
+          const std::string_view rest(
+              in.Position(), static_cast<std::size_t>(body.data() + body.size() - in.Position()));
+          std::size_t errors = 0;
+          for (auto at = rest.find("<BatchError"); at != std::string_view::npos;
+               at = rest.find("<BatchError", at + 1)) {
+            ++errors;
+          }
+          result.PartialErrors.reserve(errors);
           Tag item;
           while (!in.AtClose()) {
             in.Open(item);
