@@ -114,3 +114,42 @@ TEST_CASE("soap fast path: every truncation of a realistic body ends as the gSOA
     CheckAgreement(full.substr(0, cut));
   }
 }
+
+TEST_CASE("soap fast path: UpdateBudgets and DeleteBudgets answers read as the gSOAP reader does") {
+  const auto fixture = [](const char* name) {
+    const auto path =
+        std::filesystem::path(BINGADS_SOURCE_DIR) / "tests" / "fixtures" / "soap" / name;
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE_MESSAGE(in.good(), "cannot read " << path);
+    return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  };
+  const auto fast = internal::MakeSoapCodec(true), general = internal::MakeSoapCodec(false);
+  const std::string update = fixture("update_budgets.xml"), remove = fixture("delete_budgets.xml");
+  UpdateBudgetsResult taken_update;
+  DeleteBudgetsResult taken_delete;
+  CHECK(internal::FastSoapUpdateBudgets(Ok(update), taken_update));
+  CHECK(internal::FastSoapDeleteBudgets(Ok(remove), taken_delete));
+  CHECK_FALSE(taken_delete.PartialErrors.empty());
+  // Each reads its own response only, and both agree with gSOAP, partial errors and TrackingId.
+  CHECK_FALSE(internal::FastSoapDeleteBudgets(Ok(update), taken_delete));
+  CHECK_FALSE(internal::FastSoapUpdateBudgets(Ok(remove), taken_update));
+  // What a decode gave, or the error it ended with.
+  const auto outcome = [](auto decode) -> std::string {
+    try {
+      return ToJson(decode());
+    } catch (const Error& e) {
+      return std::string("error: ") + e.what();
+    }
+  };
+  for (const std::string& body :
+       {update, remove, Replace(remove, "<Index>1</Index>", "<Index>1</Index><Extra/>"),
+        Replace(remove, "<BatchError>", "<BatchError i:type=\"EditorialError\">"),
+        Replace(
+            update, "<ForwardCompatibilityMap i:nil=\"true\"/>",
+            "<ForwardCompatibilityMap><KeyValuePairOfstringstring/></ForwardCompatibilityMap>")}) {
+    CHECK(outcome([&] { return fast->DecodeDeleteBudgets(Ok(body)); }) ==
+          outcome([&] { return general->DecodeDeleteBudgets(Ok(body)); }));
+    CHECK(outcome([&] { return fast->DecodeUpdateBudgets(Ok(body)); }) ==
+          outcome([&] { return general->DecodeUpdateBudgets(Ok(body)); }));
+  }
+}

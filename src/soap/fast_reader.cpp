@@ -401,8 +401,16 @@ BatchError ReadBatchError(Reader& in, const Scope& scope, std::string& scratch) 
     in.Open(tag);
     if (tag.name == "ForwardCompatibilityMap") {
       Once(seen, 16);
-      // An empty map only, with the prefix declaration WCF puts on it; entries go to gSOAP.
-      Scope::OnlyDeclarations(tag);
+      // An empty or nil map only, with the prefix declaration WCF puts on it; entries go to
+      // gSOAP.
+      for (int i = 0; i < tag.count; ++i) {
+        const Attribute& a = tag.attributes[i];
+        if (!tag.IsDeclaration(i) && (Prefix(a.name).empty() || Local(a.name) != "nil" ||
+                                      scope.Resolve(Prefix(a.name)) != kXsiNs ||
+                                      (a.value != "true" && a.value != "false"))) {
+          throw Decline{};
+        }
+      }
       in.Empty(tag);
       continue;
     }
@@ -466,9 +474,13 @@ void ReadBudgets(Reader& in, const Scope& scope, const char* body_end,
   }
 }
 
-}  // namespace
-
-bool FastSoapGetBudgetsByIds(const HttpResponse& response, GetBudgetsByIdsResult& out) {
+// Reads a SOAP 1.1 envelope whose header holds at most a TrackingId and whose body is one
+// `reply_name` element of the campaign namespace, with the lists below it: PartialErrors here,
+// any other list by `read_list(in, scope, tag, result, scratch)`, which returns false for a list
+// it does not know.
+template <typename Result, typename ReadList>
+bool ReadResponse(const HttpResponse& response, std::string_view reply_name, Result& out,
+                  ReadList read_list) {
   if (response.Status < 200 || response.Status > 299 || response.Body.empty()) return false;
   const std::string_view body = response.Body;
   // Markup from the first byte: a declaration, a byte order mark or text before the envelope
@@ -480,7 +492,7 @@ bool FastSoapGetBudgetsByIds(const HttpResponse& response, GetBudgetsByIdsResult
     Scope scope;
     Tag tag;
     std::string scratch;
-    GetBudgetsByIdsResult result;
+    Result result;
     std::string tracking;
     in.Open(tag);
     scope.Enter(tag);
@@ -521,10 +533,10 @@ bool FastSoapGetBudgetsByIds(const HttpResponse& response, GetBudgetsByIdsResult
     in.Open(tag);
     scope.Enter(tag);
     Scope::OnlyDeclarations(tag);
-    scope.Expect(tag, "GetBudgetsByIdsResponse", kCampaignNs);
+    scope.Expect(tag, reply_name, kCampaignNs);
     const std::string_view reply = tag.name;
     const bool reply_closed = tag.closed;
-    bool seen_budgets = false, seen_errors = false;
+    bool seen_errors = false;
     while (!reply_closed && !in.AtClose()) {
       in.Open(tag);
       const std::size_t lists = scope.Enter(tag);
@@ -541,13 +553,7 @@ bool FastSoapGetBudgetsByIds(const HttpResponse& response, GetBudgetsByIdsResult
       }
       // Below the lists, the default namespace must still be the response's.
       if (scope.Resolve("") != kCampaignNs) throw Decline{};
-      if (tag.name == "Budgets" && !seen_budgets) {
-        seen_budgets = true;
-        if (nil || tag.closed) throw Decline{};
-        ReadBudgets(in, scope, body.data() + body.size(), result.Budgets, scratch);
-        if (result.Budgets.empty()) throw Decline{};
-        in.Close(tag.name);
-      } else if (tag.name == "PartialErrors" && !seen_errors) {
+      if (tag.name == "PartialErrors" && !seen_errors) {
         seen_errors = true;
         if (nil) throw Decline{};
         if (!tag.closed) {
@@ -569,7 +575,7 @@ bool FastSoapGetBudgetsByIds(const HttpResponse& response, GetBudgetsByIdsResult
           }
           in.Close(tag.name);
         }
-      } else {
+      } else if (nil || !read_list(in, scope, tag, result, scratch)) {
         throw Decline{};
       }
       scope.Leave(lists);
@@ -586,6 +592,36 @@ bool FastSoapGetBudgetsByIds(const HttpResponse& response, GetBudgetsByIdsResult
   } catch (const Decline&) {
     return false;
   }
+}
+
+// Update and Delete answer with their partial errors alone.
+constexpr auto kNoOtherList = [](Reader&, const Scope&, const Tag&, auto&, std::string&) {
+  return false;
+};
+
+}  // namespace
+
+bool FastSoapGetBudgetsByIds(const HttpResponse& response, GetBudgetsByIdsResult& out) {
+  const char* const end = response.Body.data() + response.Body.size();
+  bool seen = false;
+  return ReadResponse(response, "GetBudgetsByIdsResponse", out,
+                      [&](Reader& in, const Scope& scope, const Tag& tag,
+                          GetBudgetsByIdsResult& result, std::string& scratch) {
+                        if (tag.name != "Budgets" || seen || tag.closed) return false;
+                        seen = true;
+                        ReadBudgets(in, scope, end, result.Budgets, scratch);
+                        if (result.Budgets.empty()) return false;
+                        in.Close(tag.name);
+                        return true;
+                      });
+}
+
+bool FastSoapUpdateBudgets(const HttpResponse& response, UpdateBudgetsResult& out) {
+  return ReadResponse(response, "UpdateBudgetsResponse", out, kNoOtherList);
+}
+
+bool FastSoapDeleteBudgets(const HttpResponse& response, DeleteBudgetsResult& out) {
+  return ReadResponse(response, "DeleteBudgetsResponse", out, kNoOtherList);
 }
 
 }  // namespace bingads::internal

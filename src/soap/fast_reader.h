@@ -15,5 +15,8 @@ namespace bingads::internal {
 /// than the predefined ones and character references, comments, CDATA, DTDs, an XML declaration,
 /// NUL bytes, '\r' or ']' in text, whitespace around numbers...
 bool FastSoapGetBudgetsByIds(const HttpResponse& response, GetBudgetsByIdsResult& out);
+/// The same for UpdateBudgets and DeleteBudgets, which answer with partial errors alone.
+bool FastSoapUpdateBudgets(const HttpResponse& response, UpdateBudgetsResult& out);
+bool FastSoapDeleteBudgets(const HttpResponse& response, DeleteBudgetsResult& out);
 
 }  // namespace bingads::internal

@@ -197,6 +197,7 @@ class SoapCodec final : public Codec {
   }
 
   UpdateBudgetsResult DecodeUpdateBudgets(const HttpResponse& response) override {
+    if (UpdateBudgetsResult fast; fast_path_ && FastSoapUpdateBudgets(response, fast)) return fast;
     CallScope scope(soap_);
     _cm__UpdateBudgetsResponse decoded;
     return Receive<UpdateBudgetsResult>(decoded, "cm:UpdateBudgetsResponse", response);
@@ -212,6 +213,7 @@ class SoapCodec final : public Codec {
   }
 
   DeleteBudgetsResult DecodeDeleteBudgets(const HttpResponse& response) override {
+    if (DeleteBudgetsResult fast; fast_path_ && FastSoapDeleteBudgets(response, fast)) return fast;
     CallScope scope(soap_);
     _cm__DeleteBudgetsResponse decoded;
     return Receive<DeleteBudgetsResult>(decoded, "cm:DeleteBudgetsResponse", response);
