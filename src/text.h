@@ -166,6 +166,34 @@ inline std::optional<std::size_t> InvalidUtf8(std::string_view text) {
   return std::nullopt;
 }
 
+/// Appends code point `cp` (at most 0x10FFFF) to `out` as UTF-8.
+inline void AppendUtf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+/// Eight bytes at a time, for the scanners: `kEveryByte * c` repeats byte c in a word, and
+/// kHighBits is each byte's top bit.
+inline constexpr std::uint64_t kEveryByte = 0x0101010101010101ULL;
+inline constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+/// 0x80 in each byte of `word` that is zero, exactly (no false positives from borrows).
+inline std::uint64_t ZeroBytes(std::uint64_t word) {
+  return ~(((word & ~kHighBits) + ~kHighBits) | word | ~kHighBits);
+}
+
 /// A budget type as optional text, for writers that take optional strings.
 inline std::optional<std::string> TypeText(const std::optional<BudgetLimitType>& type) {
   return type ? std::optional<std::string>(type->Text()) : std::nullopt;

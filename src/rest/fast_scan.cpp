@@ -15,14 +15,6 @@
 namespace bingads::internal {
 namespace {
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
-
-// 0x80 in each byte of `word` that is zero, exactly (no false positives from borrows).
-std::uint64_t ZeroBytes(std::uint64_t word) {
-  return ~(((word & ~kHighBits) + ~kHighBits) | word | ~kHighBits);
-}
-
 // How many bytes from p need no attention inside a string: not '"', '\\', a control character
 // or a non-ASCII byte. Eight bytes at a time.
 std::size_t PlainRun(const unsigned char* p, const unsigned char* end) {
@@ -31,8 +23,8 @@ std::size_t PlainRun(const unsigned char* p, const unsigned char* end) {
     std::uint64_t word;
     std::memcpy(&word, q, 8);
     const std::uint64_t special =
-        ZeroBytes(word ^ (kOnes * '"')) | ZeroBytes(word ^ (kOnes * '\\')) |
-        ((~((word & ~kHighBits) + kOnes * (0x80 - 0x20)) | word) & kHighBits);
+        ZeroBytes(word ^ (kEveryByte * '"')) | ZeroBytes(word ^ (kEveryByte * '\\')) |
+        ((~((word & ~kHighBits) + kEveryByte * (0x80 - 0x20)) | word) & kHighBits);
     if (special != 0) return static_cast<std::size_t>(q - p) + (std::countr_zero(special) >> 3);
     q += 8;
   }
@@ -50,24 +42,6 @@ std::size_t Count(std::string_view text, char c) {
     p = static_cast<const char*>(hit) + 1;
   }
   return n;
-}
-
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 class Scanner {

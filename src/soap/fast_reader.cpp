@@ -36,14 +36,6 @@ constexpr auto kNameChars = [] {
 
 bool IsNameChar(char c) { return kNameChars[static_cast<unsigned char>(c)]; }
 
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
-
-// 0x80 in each byte of `word` that is zero, exactly (no false positives from borrows).
-std::uint64_t ZeroBytes(std::uint64_t word) {
-  return ~(((word & ~kHighBits) + ~kHighBits) | word | ~kHighBits);
-}
-
 // How many bytes from p are plain character data: not '<', '&', '\r' or ']'.
 std::size_t TextRun(const char* p, const char* end) {
   const char* q = p;
@@ -51,8 +43,8 @@ std::size_t TextRun(const char* p, const char* end) {
     std::uint64_t word;
     std::memcpy(&word, q, 8);
     const std::uint64_t special =
-        ZeroBytes(word ^ (kOnes * '<')) | ZeroBytes(word ^ (kOnes * '&')) |
-        ZeroBytes(word ^ (kOnes * '\r')) | ZeroBytes(word ^ (kOnes * ']'));
+        ZeroBytes(word ^ (kEveryByte * '<')) | ZeroBytes(word ^ (kEveryByte * '&')) |
+        ZeroBytes(word ^ (kEveryByte * '\r')) | ZeroBytes(word ^ (kEveryByte * ']'));
     if (special != 0) return static_cast<std::size_t>(q - p) + (std::countr_zero(special) >> 3);
     q += 8;
   }
@@ -125,6 +117,21 @@ class Scope {
     for (int i = 0; i < tag.count; ++i)
       if (!tag.IsDeclaration(i)) throw Decline{};
   }
+  // A list's attributes: declarations, and xsi:nil; anything else is declined. Returns whether
+  // it is nil.
+  bool ListNil(const Tag& tag) const {
+    bool nil = false;
+    for (int i = 0; i < tag.count; ++i) {
+      if (tag.IsDeclaration(i)) continue;
+      const Attribute& a = tag.attributes[i];
+      if (Prefix(a.name).empty() || Local(a.name) != "nil" || Resolve(Prefix(a.name)) != kXsiNs ||
+          (a.value != "true" && a.value != "false")) {
+        throw Decline{};
+      }
+      nil = a.value == "true";
+    }
+    return nil;
+  }
   // Whether `tag` carries xsi:nil="true"; any other attribute, or nil twice, is declined.
   bool Nil(const Tag& tag) const {
     if (tag.count == 0) return false;  // the usual case
@@ -147,24 +154,6 @@ class Scope {
 bool XmlChar(std::uint32_t c) {
   return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
          (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
-
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 class Reader {
@@ -403,14 +392,7 @@ BatchError ReadBatchError(Reader& in, const Scope& scope, std::string& scratch) 
       Once(seen, 16);
       // An empty or nil map only, with the prefix declaration WCF puts on it; entries go to
       // gSOAP.
-      for (int i = 0; i < tag.count; ++i) {
-        const Attribute& a = tag.attributes[i];
-        if (!tag.IsDeclaration(i) && (Prefix(a.name).empty() || Local(a.name) != "nil" ||
-                                      scope.Resolve(Prefix(a.name)) != kXsiNs ||
-                                      (a.value != "true" && a.value != "false"))) {
-          throw Decline{};
-        }
-      }
+      scope.ListNil(tag);
       in.Empty(tag);
       continue;
     }
@@ -474,6 +456,15 @@ void ReadBudgets(Reader& in, const Scope& scope, const char* body_end,
   }
 }
 
+// An element of the envelope's structure (Envelope, Header, TrackingId, Body, the reply): read,
+// its declarations in scope, no other attribute. Returns the depth to restore when it closes.
+std::size_t OpenStructural(Reader& in, Scope& scope, Tag& tag) {
+  in.Open(tag);
+  const std::size_t depth = scope.Enter(tag);
+  Scope::OnlyDeclarations(tag);
+  return depth;
+}
+
 // Reads a SOAP 1.1 envelope whose header holds at most a TrackingId and whose body is one
 // `reply_name` element of the campaign namespace, with the lists below it: PartialErrors here,
 // any other list by `read_list(in, scope, tag, result, scratch)`, which returns false for a list
@@ -494,24 +485,18 @@ bool ReadResponse(const HttpResponse& response, std::string_view reply_name, Res
     std::string scratch;
     Result result;
     std::string tracking;
-    in.Open(tag);
-    scope.Enter(tag);
-    Scope::OnlyDeclarations(tag);
+    OpenStructural(in, scope, tag);
     scope.Expect(tag, "Envelope", kEnvelopeNs);
     if (tag.closed) throw Decline{};
     const std::string_view envelope = tag.name;
     in.SkipSpace();
-    in.Open(tag);
-    std::size_t depth = scope.Enter(tag);
-    Scope::OnlyDeclarations(tag);
+    std::size_t depth = OpenStructural(in, scope, tag);
     if (Local(tag.name) == "Header") {
       scope.Expect(tag, "Header", kEnvelopeNs);
       if (!tag.closed) {
         const std::string_view header = tag.name;
         while (!in.AtClose()) {
-          in.Open(tag);
-          const std::size_t inner = scope.Enter(tag);
-          Scope::OnlyDeclarations(tag);
+          const std::size_t inner = OpenStructural(in, scope, tag);
           scope.Expect(tag, "TrackingId", kCampaignNs);
           if (!tracking.empty()) throw Decline{};
           tracking = in.Text(tag, scratch);
@@ -522,17 +507,13 @@ bool ReadResponse(const HttpResponse& response, std::string_view reply_name, Res
       }
       scope.Leave(depth);
       in.SkipSpace();
-      in.Open(tag);
-      depth = scope.Enter(tag);
-      Scope::OnlyDeclarations(tag);
+      depth = OpenStructural(in, scope, tag);
     }
     scope.Expect(tag, "Body", kEnvelopeNs);
     if (tag.closed) throw Decline{};
     const std::string_view body_name = tag.name;
     in.SkipSpace();
-    in.Open(tag);
-    scope.Enter(tag);
-    Scope::OnlyDeclarations(tag);
+    OpenStructural(in, scope, tag);
     scope.Expect(tag, reply_name, kCampaignNs);
     const std::string_view reply = tag.name;
     const bool reply_closed = tag.closed;
@@ -541,16 +522,7 @@ bool ReadResponse(const HttpResponse& response, std::string_view reply_name, Res
       in.Open(tag);
       const std::size_t lists = scope.Enter(tag);
       // The lists' own attributes: declarations, and xsi:nil on an absent list.
-      bool nil = false;
-      for (int i = 0; i < tag.count; ++i) {
-        if (tag.IsDeclaration(i)) continue;
-        const Attribute& a = tag.attributes[i];
-        if (Prefix(a.name).empty() || Local(a.name) != "nil" ||
-            scope.Resolve(Prefix(a.name)) != kXsiNs || (a.value != "true" && a.value != "false")) {
-          throw Decline{};
-        }
-        nil = a.value == "true";
-      }
+      const bool nil = scope.ListNil(tag);
       // Below the lists, the default namespace must still be the response's.
       if (scope.Resolve("") != kCampaignNs) throw Decline{};
       if (tag.name == "PartialErrors" && !seen_errors) {
