@@ -28,9 +28,12 @@ else()
   message(STATUS "scdoc or gzip not found: man pages are not built")
 endif()
 
-install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/cli/bingads-budgets.bash
-  DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME bingads-budgets
-  COMPONENT tools)
+foreach(tool cli/bingads-budgets emulator/bingads-emulator)
+  get_filename_component(command ${tool} NAME)
+  install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/tools/${tool}.bash
+    DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME ${command}
+    COMPONENT tools)
+endforeach()
 
 # --- Debian packages ------------------------------------------------------------------------------
 set(BINGADS_PACKAGE_MAINTAINER "bingads-budgets developers <maintainers@bingads-budgets.invalid>"

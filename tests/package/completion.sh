@@ -48,5 +48,22 @@ cd "$work/dir"
 expect "add --file bud" "budgets.json "
 expect "get --ids @i" "@ids.txt "
 expect "--record d" ""
+
+# bingads-emulator's options and its --state file.
+# shellcheck source=/dev/null
+source "$src/tools/emulator/bingads-emulator.bash"
+emulator() {  # emulator "WORDS" "EXPECTED"
+  local got
+  read -ra COMP_WORDS <<<"bingads-emulator $1"
+  [[ $1 == *" " ]] && COMP_WORDS+=("")
+  COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+  COMPREPLY=()
+  _bingads_emulator
+  got=$([ ${#COMPREPLY[@]} = 0 ] || printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ')
+  [ "$got" = "$2" ] || { echo "completion: emulator '$1' gave '$got', expected '$2'" >&2; failures=$((failures + 1)); }
+}
+emulator "--max-c" "--max-connections "
+emulator "--state bud" "budgets.json "
+emulator "--port " ""
 [ $failures = 0 ] || exit 1
-echo "completion: commands, options, values and files complete"
+echo "completion: commands, options, values and files complete, for both programs"

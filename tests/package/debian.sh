@@ -87,5 +87,7 @@ done
 # The unpacked man pages render, and the unpacked CLI's every option is in its page.
 "$src/tests/package/man_options.sh" "$prefix/bin" "$prefix/share/man/man1/bingads-budgets.1.gz" \
   "$prefix/share/man/man1/bingads-emulator.1.gz"
-[ -f "$prefix/share/bash-completion/completions/bingads-budgets" ] || fail "no bash completion"
+for command in bingads-budgets bingads-emulator; do
+  [ -f "$prefix/share/bash-completion/completions/$command" ] || fail "no bash completion for $command"
+done
 echo "debian.sh: three packages, lintian without errors, the API alone exported, examples built shared and static and run"

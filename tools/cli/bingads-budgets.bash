@@ -19,16 +19,16 @@ _bingads_budgets() {
     --file | --ca-file | --html)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       [ "$prev" = --file ] && [[ "-" == "$cur"* ]] && COMPREPLY+=(-)
-      compopt -o filenames 2>/dev/null
+      compopt -o filenames 2>/dev/null || true
       return ;;
     --record | --replay)
       mapfile -t COMPREPLY < <(compgen -d -- "$cur")
-      compopt -o filenames 2>/dev/null
+      compopt -o filenames 2>/dev/null || true
       return ;;
     --ids | --accounts)
       if [[ $cur == @* ]]; then
         mapfile -t COMPREPLY < <(compgen -f -- "${cur#@}" | sed 's/^/@/')
-        compopt -o filenames 2>/dev/null
+        compopt -o filenames 2>/dev/null || true
       fi
       return ;;
     --endpoint | --developer-token | --access-token | --customer-id | --account-id | \
