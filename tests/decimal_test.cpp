@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -121,4 +123,22 @@ TEST_CASE("budget types: known values are recognised, others kept verbatim, text
   CHECK(field->IsKnown());
   CHECK(bingads::budget_type::IsKnown("DailyBudgetAccelerated"));
   CHECK_FALSE(bingads::budget_type::IsKnown("Daily"));
+  // An unknown value's text is its own: copies keep it after the original is gone or changed.
+  auto original = std::make_unique<BudgetLimitType>(std::string("FutureBudgetType"));
+  BudgetLimitType copy = *original;
+  BudgetLimitType assigned = standard;
+  assigned = *original;
+  *original = standard;
+  CHECK(original->Text() == "DailyBudgetStandard");
+  original.reset();
+  CHECK(copy.Text() == "FutureBudgetType");
+  CHECK(assigned.Text() == "FutureBudgetType");
+  const BudgetLimitType& same = assigned;
+  assigned = same;  // self-assignment keeps it
+  CHECK(assigned.Text() == "FutureBudgetType");
+  BudgetLimitType moved = std::move(copy);
+  CHECK(moved.Text() == "FutureBudgetType");
+  CHECK_FALSE(moved.IsKnown());
+  // A slot stays small: the unknown text lives behind a pointer.
+  CHECK(sizeof(BudgetLimitType) <= 2 * sizeof(void*));
 }

@@ -6,6 +6,7 @@
 #include <bingads/export.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,16 @@ class BINGADS_EXPORT BudgetLimitType {
   BudgetLimitType(const char* text) : BudgetLimitType(std::string_view(text)) {}
   /// From a std::string.
   BudgetLimitType(const std::string& text) : BudgetLimitType(std::string_view(text)) {}
+  /// Copies (an unknown value's text too).
+  BudgetLimitType(const BudgetLimitType& other);
+  /// Copies (an unknown value's text too).
+  BudgetLimitType& operator=(const BudgetLimitType& other);
+  /// Moves; the moved-from value reads as empty text when it held an unknown value.
+  BudgetLimitType(BudgetLimitType&&) noexcept = default;
+  /// Moves; the moved-from value reads as empty text when it held an unknown value.
+  BudgetLimitType& operator=(BudgetLimitType&&) noexcept = default;
+  /// Frees an unknown value's text.
+  ~BudgetLimitType() = default;
   /// The value as the wire carries it.
   std::string_view Text() const;
   /// True for the three values the v13 contract lists.
@@ -51,7 +62,9 @@ class BINGADS_EXPORT BudgetLimitType {
  private:
   static constexpr std::uint8_t kOther = 0xFF;
   std::uint8_t known_ = kOther;  // index of a known value, or kOther
-  std::string other_;            // the text when it is no known value
+  // The text when it is no known value: behind a pointer, so that a budget's slot stays small
+  // (16 bytes instead of 40) for the values every budget has.
+  std::unique_ptr<const std::string> other_;
 };
 
 /// A shared budget. Every field is optional: the service may leave any of them out or nil.

@@ -21,11 +21,21 @@ BudgetLimitType::BudgetLimitType(std::string_view text) {
       return;
     }
   }
-  other_ = text;
+  other_ = std::make_unique<const std::string>(text);
+}
+
+BudgetLimitType::BudgetLimitType(const BudgetLimitType& other)
+    : known_(other.known_),
+      other_(other.other_ ? std::make_unique<const std::string>(*other.other_) : nullptr) {}
+
+BudgetLimitType& BudgetLimitType::operator=(const BudgetLimitType& other) {
+  if (this != &other) *this = BudgetLimitType(other);
+  return *this;
 }
 
 std::string_view BudgetLimitType::Text() const {
-  return known_ == kOther ? std::string_view(other_) : kKnownTypes[known_];
+  if (known_ != kOther) return kKnownTypes[known_];
+  return other_ ? std::string_view(*other_) : std::string_view();
 }
 
 const BatchError& BaseOf(const PartialError& error) {

@@ -511,6 +511,7 @@ bool ScanGetBudgetsByIds(std::string_view body, GetBudgetsByIdsResult& result) {
         if (!in.Eat('[')) return false;
         if (in.Eat(']')) continue;
         const std::size_t start = in.Rest().size();
+        budgets.reserve(std::min<std::size_t>(32, start / 16));  // until the estimate below
         do {
           if (in.Literal("null")) {
             budgets.emplace_back();

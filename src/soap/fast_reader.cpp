@@ -434,6 +434,7 @@ void ReadBudgets(Reader& in, const Scope& scope, const char* body_end,
                  std::vector<std::optional<Budget>>& budgets, std::string& scratch) {
   Tag tag;
   const char* const start = in.Position();
+  budgets.reserve(std::min<std::size_t>(32, static_cast<std::size_t>(body_end - start) / 22));
   while (!in.AtClose()) {
     in.Open(tag);
     if (tag.name != "Budget") throw Decline{};
