@@ -116,15 +116,9 @@ TEST_CASE("soap fast path: every truncation of a realistic body ends as the gSOA
 }
 
 TEST_CASE("soap fast path: UpdateBudgets and DeleteBudgets answers read as the gSOAP reader does") {
-  const auto fixture = [](const char* name) {
-    const auto path =
-        std::filesystem::path(BINGADS_SOURCE_DIR) / "tests" / "fixtures" / "soap" / name;
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE_MESSAGE(in.good(), "cannot read " << path);
-    return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  };
   const auto fast = internal::MakeSoapCodec(true), general = internal::MakeSoapCodec(false);
-  const std::string update = fixture("update_budgets.xml"), remove = fixture("delete_budgets.xml");
+  const std::string update = testing::Fixture("soap/update_budgets.xml"),
+                    remove = testing::Fixture("soap/delete_budgets.xml");
   UpdateBudgetsResult taken_update;
   DeleteBudgetsResult taken_delete;
   CHECK(internal::FastSoapUpdateBudgets(Ok(update), taken_update));

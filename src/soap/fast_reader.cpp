@@ -132,16 +132,11 @@ class Scope {
     }
     return nil;
   }
-  // Whether `tag` carries xsi:nil="true"; any other attribute, or nil twice, is declined.
+  // A field's attributes: xsi:nil at most, and no declaration. Returns whether it is nil.
   bool Nil(const Tag& tag) const {
     if (tag.count == 0) return false;  // the usual case
-    if (tag.count > 1) throw Decline{};
-    const Attribute& a = tag.attributes[0];
-    const std::string_view prefix = Prefix(a.name);
-    if (prefix.empty() || Local(a.name) != "nil" || Resolve(prefix) != kXsiNs) throw Decline{};
-    if (a.value == "true") return true;
-    if (a.value != "false") throw Decline{};
-    return false;
+    if (tag.count > 1 || tag.IsDeclaration(0)) throw Decline{};
+    return ListNil(tag);
   }
 
  private:
