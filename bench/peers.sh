@@ -21,16 +21,10 @@ done
 wsdl=$root/../shared/reference/wsdl/campaignmanagement_service.production.wsdl
 
 work=$(mktemp -d)
-"$build/bingads-emulator" --port 0 --empty-accounts >"$work/emulator.out" 2>"$work/emulator.err" &
-emulator=$!
-trap 'kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 200); do
-  grep -q '^listening on ' "$work/emulator.out" && break
-  kill -0 "$emulator" 2>/dev/null || { cat "$work/emulator.err" >&2; exit 1; }
-  sleep 0.05
-done
-base=$(sed -n 's/^listening on //p' "$work/emulator.out")
-[ -n "$base" ] || { echo "peers: the emulator did not start" >&2; exit 1; }
+emulator=
+trap '[ -z "$emulator" ] || { kill "$emulator" 2>/dev/null; wait "$emulator" 2>/dev/null; }; rm -rf "$work"' EXIT
+source "$root/scripts/emulator.sh"
+start_emulator "$work" "$build/bingads-emulator" --empty-accounts
 
 # Emulator credentials only; an account of its own that starts empty.
 export BINGADS_DEVELOPER_TOKEN=peers-developer-token BINGADS_ACCESS_TOKEN=peers-access-token

@@ -10,16 +10,10 @@ cmake --build build -j"$(nproc)" --target bingads-budgets bingads-emulator >/dev
 echo "demo: built build/bingads-budgets and build/bingads-emulator"
 
 work=$(mktemp -d)
-build/bingads-emulator --port 0 >"$work/emulator.out" 2>"$work/emulator.err" &
-emulator=$!
-trap 'kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 100); do
-  grep -q '^listening on ' "$work/emulator.out" && break
-  kill -0 "$emulator" 2>/dev/null || { cat "$work/emulator.err" >&2; exit 1; }
-  sleep 0.05
-done
-base=$(sed -n 's/^listening on //p' "$work/emulator.out")
-[ -n "$base" ] || { echo "demo: the emulator did not start" >&2; exit 1; }
+emulator=
+trap '[ -z "$emulator" ] || { kill "$emulator" 2>/dev/null; wait "$emulator" 2>/dev/null; }; rm -rf "$work"' EXIT
+source scripts/emulator.sh
+start_emulator "$work" build/bingads-emulator
 echo "demo: emulator at $base"
 
 # Demo credentials for the emulator only; real ones come from the environment (see README).

@@ -6,8 +6,10 @@
 set -euo pipefail
 src=$1 build=$2 flags=${3:-}
 work=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+emulator=
+trap '[ -z "$emulator" ] || kill "$emulator" 2>/dev/null; rm -rf "$work"' EXIT
+source "$src/scripts/emulator.sh"
+source "$src/tests/package/example.sh"
 prefix=$work/prefix
 
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -32,18 +34,8 @@ c++ $flags -o "$work/get_budgets_pc" "$src/examples/get_budgets.cpp" \
   $(pkg-config --cflags --libs bingads_budgets)
 
 # Both programs against the installed emulator.
-"$prefix/bin/bingads-emulator" --port 0 >"$work/out" 2>"$work/err" &
-pid=$!
-for _ in $(seq 100); do grep -q '^listening on ' "$work/out" && break; sleep 0.05; done
-base=$(sed -n 's/^listening on //p' "$work/out")
-[ -n "$base" ] || { echo "emulator did not start" >&2; cat "$work/err" >&2; exit 1; }
+start_emulator "$work" "$prefix/bin/bingads-emulator"
 for program in "$work/cmake-build/get_budgets" "$work/get_budgets_pc"; do
-  BINGADS_ENDPOINT=$base BINGADS_DEVELOPER_TOKEN=d BINGADS_ACCESS_TOKEN=t BINGADS_CUSTOMER_ID=1 \
-    BINGADS_ACCOUNT_ID=2000002 "$program" >"$work/got"
-  # The emulator's seeded budget 9007199254740993 (above 2^53), then an empty slot for id 123.
-  grep -qx '0: Everyday search 25.5' "$work/got" && grep -qx '1: (none)' "$work/got" &&
-    grep -qx 'item 1: 4916 CampaignServiceBudgetIdInvalid' "$work/got" &&
-    grep -q '^TrackingId ' "$work/got" ||
-    { echo "unexpected output from $program:" >&2; cat "$work/got" >&2; exit 1; }
+  check_example "$program" "$base"
 done
 echo "installed package: headers, library, executables, CMake config and pkg-config all usable"

@@ -8,8 +8,10 @@
 set -euo pipefail
 src=$(cd "$1" && pwd)
 work=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+emulator=
+trap '[ -z "$emulator" ] || kill "$emulator" 2>/dev/null; rm -rf "$work"' EXIT
+source "$src/scripts/emulator.sh"
+source "$src/tests/package/example.sh"
 build=${2:-$work/build}
 fail() { echo "debian.sh: $*" >&2; exit 1; }
 
@@ -71,17 +73,9 @@ ldd "$work/example-shared/get_budgets" | grep -q "libbingads-budgets.so.0 => $li
   fail "the shared example does not load the unpacked library"
 ! ldd "$work/example-static/get_budgets" | grep -q libbingads-budgets || fail "the static example loads the shared library"
 
-"$prefix/bin/bingads-emulator" --port 0 >"$work/out" 2>"$work/err" &
-pid=$!
-for _ in $(seq 200); do grep -q "^listening on " "$work/out" && break; sleep 0.05; done
-base=$(sed -n 's/^listening on //p' "$work/out")
-[ -n "$base" ] || { cat "$work/err" >&2; fail "the unpacked emulator did not start"; }
+start_emulator "$work" "$prefix/bin/bingads-emulator" || fail "the unpacked emulator did not start"
 for program in "$work/example-shared/get_budgets" "$work/example-static/get_budgets" "$work/example-pc"; do
-  LD_LIBRARY_PATH=$libdir BINGADS_ENDPOINT=$base BINGADS_DEVELOPER_TOKEN=d BINGADS_ACCESS_TOKEN=t \
-    BINGADS_CUSTOMER_ID=1 BINGADS_ACCOUNT_ID=2000002 "$program" >"$work/got"
-  grep -qx '0: Everyday search 25.5' "$work/got" && grep -qx '1: (none)' "$work/got" &&
-    grep -qx 'item 1: 4916 CampaignServiceBudgetIdInvalid' "$work/got" ||
-    { cat "$work/got" >&2; fail "unexpected output from $program"; }
+  check_example "$program" "$base" "$libdir" || fail "the example failed: $program"
 done
 
 # The unpacked man pages render, and the unpacked CLI's every option is in its page.
