@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "text.h"
+#include "xml_text.h"
 
 namespace bingads::internal {
 namespace {
@@ -471,9 +472,10 @@ bool ReadResponse(const HttpResponse& response, std::string_view reply_name, Res
   if (response.Status < 200 || response.Status > 299 || response.Body.empty()) return false;
   const std::string_view body = response.Body;
   // Markup from the first byte: a declaration, a byte order mark or text before the envelope
-  // goes to gSOAP. So does a NUL byte, where gSOAP's strings end.
-  if (body.front() != '<' || body.find('\0') != std::string_view::npos || InvalidUtf8(body))
-    return false;
+  // goes to gSOAP. So does any byte or character XML forbids (NUL, other controls, U+FFFE,
+  // U+FFFF, bytes that are not UTF-8), which the general reader refuses by name. DTDs, comments
+  // and references the scanner does not know are declined as it meets them.
+  if (body.front() != '<' || XmlCharsProblem(body)) return false;
   try {
     Reader in(body);
     Scope scope;

@@ -9,6 +9,8 @@
 #include "fast_reader.h"
 #include "internal.h"
 #include "soapH.h"
+#include "text.h"
+#include "xml_text.h"
 
 extern struct Namespace bingads_soap_namespaces[];  // nsmap.cpp
 
@@ -17,8 +19,19 @@ namespace {
 
 constexpr const char* kProtocol = "SOAP";
 
+// Text gSOAP decoded, checked again as the REST reader checks its strings. CheckXmlText refuses
+// what gSOAP would alter before it parses, so this should never fail; it keeps the promise that
+// no text that is not UTF-8 leaves the codec.
+const std::string& Checked(const std::string& text) {
+  if (text.find('\0') != std::string::npos || InvalidUtf8(text)) {
+    throw Error(ErrorKind::kMalformedResponse,
+                "SOAP response could not be read: a decoded text is not UTF-8");
+  }
+  return text;
+}
+
 std::optional<std::string> Opt(const std::string* p) {
-  return p != nullptr ? std::optional<std::string>(*p) : std::nullopt;
+  return p != nullptr ? std::optional<std::string>(Checked(*p)) : std::nullopt;
 }
 
 // Frees everything gSOAP allocated for one call when the scope ends.
@@ -104,7 +117,7 @@ Budget ToBudget(const cm__Budget& in, std::size_t position, const HttpResponse& 
     }
   }
   if (in.AssociationCount != nullptr) out.AssociationCount = *in.AssociationCount;
-  if (in.BudgetType != nullptr) out.BudgetType = *in.BudgetType;
+  if (in.BudgetType != nullptr) out.BudgetType = Checked(*in.BudgetType);
   if (in.Id != nullptr) out.Id = static_cast<std::int64_t>(*in.Id);
   out.Name = Opt(in.Name);
   return out;
@@ -333,7 +346,7 @@ class SoapCodec final : public Codec {
 
   std::string TrackingId() const {
     if (soap_->header != nullptr && soap_->header->cm__TrackingId != nullptr) {
-      return *soap_->header->cm__TrackingId;
+      return Checked(*soap_->header->cm__TrackingId);
     }
     return {};
   }
@@ -344,7 +357,14 @@ class SoapCodec final : public Codec {
   // for a fault and Error for anything else that is not this operation's SOAP 1.1 response.
   template <typename Result, typename Response>
   Result Receive(Response& decoded, const char* tag, const HttpResponse& response) {
-    BodyReader buffer(response.Body);
+    if (response.Body.empty()) ThrowMalformed(kProtocol, response, "empty body");
+    // Refused before gSOAP sees it: a DTD (gSOAP would turn each entity into U+007F), text that
+    // is not UTF-8 or XML, references gSOAP would alter.
+    const XmlTextCheck check = CheckXmlText(response.Body);
+    if (check.problem) ThrowMalformed(kProtocol, response, *check.problem);
+    const std::string expanded =
+        check.wide_references ? ExpandWideReferences(response.Body) : std::string();
+    BodyReader buffer(check.wide_references ? expanded : response.Body);
     std::istream body(&buffer);
     soap_->is = &body;
     decoded.soap_default(soap_);
@@ -363,7 +383,6 @@ class SoapCodec final : public Codec {
         rc = soap_closesock(soap_);
       }
     }
-    if (response.Body.empty()) ThrowMalformed(kProtocol, response, "empty body");
     if (rc == SOAP_OK && soap_->version != 1) {
       ThrowMalformed(kProtocol, response, "a SOAP 1.2 envelope; the service speaks SOAP 1.1");
     }
@@ -386,12 +405,13 @@ class SoapCodec final : public Codec {
   [[noreturn]] void ThrowFault(const HttpResponse& response) {
     FaultDetail detail;
     const SOAP_ENV__Fault* fault = soap_->fault;
-    if (fault != nullptr && fault->faultstring != nullptr) detail.FaultString = fault->faultstring;
+    if (fault != nullptr && fault->faultstring != nullptr)
+      detail.FaultString = Checked(fault->faultstring);
     const SOAP_ENV__Detail* d = fault != nullptr ? fault->detail : nullptr;
     if (d != nullptr && d->adapi__AdApiFaultDetail_ != nullptr) {
       const auto& f = *d->adapi__AdApiFaultDetail_;
       detail.Type = "AdApiFaultDetail";
-      if (f.TrackingId != nullptr) detail.TrackingId = *f.TrackingId;
+      if (f.TrackingId != nullptr) detail.TrackingId = Checked(*f.TrackingId);
       if (f.Errors != nullptr) {
         for (const adapi__AdApiError* e : f.Errors->AdApiError) {
           if (e == nullptr) continue;
@@ -402,7 +422,7 @@ class SoapCodec final : public Codec {
     } else if (d != nullptr && d->cm__ApiFaultDetail_ != nullptr) {
       const auto& f = *d->cm__ApiFaultDetail_;
       detail.Type = "ApiFaultDetail";
-      if (f.TrackingId != nullptr) detail.TrackingId = *f.TrackingId;
+      if (f.TrackingId != nullptr) detail.TrackingId = Checked(*f.TrackingId);
       detail.BatchErrors = ToPartialErrors(f.BatchErrors);
       if (f.OperationErrors != nullptr) {
         for (const cm__OperationError* e : f.OperationErrors->OperationError) {
@@ -412,7 +432,7 @@ class SoapCodec final : public Codec {
         }
       }
     } else if (d != nullptr && d->__any != nullptr) {
-      detail.RawDetail = d->__any;
+      detail.RawDetail = Checked(d->__any);
       const char* open = std::strchr(d->__any, '<');
       if (open != nullptr) {
         const std::size_t len = std::strcspn(open + 1, " />\t\r\n");

@@ -6,6 +6,7 @@
 #include "fronts.h"
 #include "text.h"
 #include "xml_names.h"
+#include "xml_text.h"
 
 namespace bingads::emulator {
 namespace {
@@ -390,6 +391,11 @@ Reply HandleSoap(BudgetService& service, std::string_view content_type,
                   "' was not the expected type 'text/xml; charset=utf-8'.",
               tracking_id,
               {}};
+    }
+    // A DTD is refused unread (pugixml would keep its entities as literal text), and so is text
+    // that is not UTF-8 or not XML's.
+    if (auto problem = internal::CheckXmlText(body).problem) {
+      throw BadRequest{"s:Client", "the request is not acceptable XML: " + *problem};
     }
     pugi::xml_document doc;
     const auto parsed =
