@@ -15,7 +15,14 @@
 
 namespace bingads::internal {
 
-/// A printable one-line excerpt of a body for error messages (control bytes escaped, capped).
+/// Text from outside made safe for a terminal: C0 control characters (but tab, and newline when
+/// `keep_newlines`), DEL and bytes that are not UTF-8 as \xNN; C1 control characters and the
+/// bidirectional overrides (U+202A-U+202E, U+2066-U+2069) as \uNNNN. Everything else is kept,
+/// so escaping twice changes nothing.
+std::string EscapeControls(std::string_view text, bool keep_newlines = false);
+
+/// A printable one-line excerpt of a body for error messages: line ends and tabs as one space,
+/// other control characters escaped (EscapeControls), capped at about `max` bytes.
 std::string Excerpt(std::string_view body, std::size_t max = 160);
 
 /// Throws Error(kMalformedResponse) naming the protocol, the problem, the status and an excerpt.

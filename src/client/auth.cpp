@@ -68,7 +68,7 @@ class OAuthTokenProvider final : public TokenProvider {
   }
 
   void Log(const std::string& line) const {
-    if (options_.log) options_.log(line);
+    if (options_.log) options_.log(internal::EscapeControls(line, /*keep_newlines=*/true));
   }
 
   // Called with mutex_ held.

@@ -94,8 +94,9 @@ struct BudgetClient::Shared {
 
   void Log(const std::string& line) {
     if (!log_function) return;
+    const std::string shown = internal::EscapeControls(line, /*keep_newlines=*/true);
     std::lock_guard<std::mutex> lock(log_mutex);  // lines of parallel calls never interleave
-    log_function(line);
+    log_function(shown);
   }
 
   double Random(const ClientOptions& options) {

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "internal.h"
+
 namespace bingads {
 namespace {
 
@@ -48,8 +50,13 @@ std::string Describe(const FaultDetail& d, int http_status) {
 
 }  // namespace
 
+// Messages carry server text (fault fields, headers, body excerpts, TrackingIds): escaped here,
+// once for every error, so that none reaches a terminal or a log raw.
 Error::Error(ErrorKind kind, const std::string& message, int http_status, bool unsent)
-    : std::runtime_error(message), kind_(kind), http_status_(http_status), unsent_(unsent) {}
+    : std::runtime_error(internal::EscapeControls(message)),
+      kind_(kind),
+      http_status_(http_status),
+      unsent_(unsent) {}
 
 ApiFault::ApiFault(FaultDetail detail, int http_status)
     : Error(KindOf(detail), Describe(detail, http_status), http_status),

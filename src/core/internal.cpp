@@ -10,22 +10,63 @@
 
 namespace bingads::internal {
 
-std::string Excerpt(std::string_view body, std::size_t max) {
+namespace {
+
+void AppendHex(std::string& out, const char* format, unsigned value) {
+  char text[8];
+  std::snprintf(text, sizeof text, format, value);
+  out += text;
+}
+
+}  // namespace
+
+std::string EscapeControls(std::string_view text, bool keep_newlines) {
   std::string out;
-  for (std::size_t i = 0; i < body.size() && out.size() < max; ++i) {
-    const auto c = static_cast<unsigned char>(body[i]);
-    if (c == '\n' || c == '\r' || c == '\t') {
-      if (out.empty() || out.back() != ' ') out += ' ';
-    } else if (c < 0x20 || c == 0x7f) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
-    } else {
+  out.reserve(text.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const end = p + text.size();
+  while (p != end) {
+    const unsigned char c = *p;
+    if (c >= 0x20 && c < 0x7f) {
       out += static_cast<char>(c);
+      ++p;
+    } else if (c == '\t' || (c == '\n' && keep_newlines)) {
+      out += static_cast<char>(c);
+      ++p;
+    } else if (c < 0x80) {
+      AppendHex(out, "\\x%02x", c);
+      ++p;
+    } else if (const std::size_t n = Utf8Sequence(p, end); n == 0) {
+      AppendHex(out, "\\x%02x", c);
+      ++p;
+    } else {
+      const unsigned cp = n == 2   ? ((c & 0x1Fu) << 6) | (p[1] & 0x3Fu)
+                          : n == 3 ? ((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu)
+                                   : 0x10000;
+      if (cp < 0xA0 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+        AppendHex(out, "\\u%04x", cp);
+      } else {
+        out.append(reinterpret_cast<const char*>(p), n);
+      }
+      p += n;
     }
   }
-  if (out.size() >= max && body.size() > max) out += "...";
   return out;
+}
+
+std::string Excerpt(std::string_view body, std::size_t max) {
+  std::string flat;
+  for (std::size_t i = 0; i < body.size() && flat.size() < max; ++i) {
+    const char c = body[i];
+    if (c == '\n' || c == '\r' || c == '\t') {
+      if (flat.empty() || flat.back() != ' ') flat += ' ';
+    } else {
+      flat += c;
+    }
+  }
+  const bool cut = flat.size() >= max && body.size() > max;
+  // A character cut in two at the end shows as its bytes, escaped.
+  return EscapeControls(flat) + (cut ? "..." : "");
 }
 
 void ThrowMalformed(std::string_view protocol, const HttpResponse& response,

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "internal.h"
+
 namespace bingads {
 namespace {
 
@@ -65,9 +67,12 @@ std::string RenderTable(const std::vector<Comparison>& comparisons) {
                   bytes(c.rest).c_str());
     out << line;
     for (const auto& d : c.parity.differences) {
-      out << "    differs at " << d.where << ": SOAP " << d.soap << " | REST " << d.rest << "\n";
+      // The service's text, escaped before it reaches a terminal.
+      out << "    differs at " << internal::EscapeControls(d.where) << ": SOAP "
+          << internal::EscapeControls(d.soap) << " | REST " << internal::EscapeControls(d.rest)
+          << "\n";
     }
-    if (!c.error.empty()) out << "    error: " << c.error << "\n";
+    if (!c.error.empty()) out << "    error: " << internal::EscapeControls(c.error) << "\n";
   }
   out << "verdict: " << (AllParity(comparisons) ? "PARITY" : "MISMATCH") << " ("
       << comparisons.size() << " comparison" << (comparisons.size() == 1 ? "" : "s")
