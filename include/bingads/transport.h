@@ -57,6 +57,11 @@ class BINGADS_EXPORT HttpTransport {
 /// GetCampaignIdsByBudgetIds for 100 budgets shared by up to 10,000 campaigns each over SOAP:
 /// 1,000,000 ids of up to 19 digits in elements of about 20 bytes of markup, some 40 MB.
 inline constexpr std::size_t kDefaultMaxResponseBytes = std::size_t{64} << 20;
+/// Most bytes of header and trailer lines one response may have, all lines together (after
+/// 100-continue and such, the lines of every interim response count too): 256 KiB. Real replies
+/// send under 2 KiB; libcurl caps one line but neither the count of lines nor trailers. Past it
+/// Send throws Error(kResponseTooLarge), as for a body past max_response_bytes.
+inline constexpr std::size_t kMaxResponseHeaderBytes = std::size_t{256} << 10;
 /// Default limit for OAuth token responses (a few KiB in practice): 1 MiB.
 inline constexpr std::size_t kDefaultMaxTokenResponseBytes = std::size_t{1} << 20;
 

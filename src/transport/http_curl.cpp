@@ -27,8 +27,9 @@ std::once_flag g_curl_init;
 struct Sink {
   HttpResponse* response;
   std::size_t limit;
-  std::size_t header_bytes = 0;
+  std::size_t header_bytes = 0;  // header and trailer lines, against kMaxResponseHeaderBytes
   bool too_large = false;
+  bool headers_too_large = false;
   bool encoded = false;  // Content-Encoding: the declared length is not the body's
 };
 
@@ -66,8 +67,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   HttpResponse* response = sink->response;
   const std::size_t n = size * count;
   sink->header_bytes += n;
-  if (sink->header_bytes > sink->limit) {
-    sink->too_large = true;
+  if (sink->header_bytes > kMaxResponseHeaderBytes) {
+    sink->too_large = sink->headers_too_large = true;
     return 0;
   }
   std::string_view line(data, n);
@@ -207,12 +208,17 @@ class CurlTransport final : public HttpTransport {
       long status = 0;
       curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
       response = HttpResponse{};  // give the memory back before anything else happens
+      const std::string what = sink.headers_too_large
+                                   ? "its header and trailer lines are over the limit of " +
+                                         std::to_string(kMaxResponseHeaderBytes >> 10) +
+                                         " KiB (kMaxResponseHeaderBytes)"
+                                   : "over the limit of " + Mebibytes(options_.max_response_bytes) +
+                                         " (counted after decompression)";
       throw Error(ErrorKind::kResponseTooLarge,
-                  "response too large: over the limit of " +
-                      Mebibytes(options_.max_response_bytes) +
-                      " (counted after decompression), so reading stopped (HTTP " +
+                  "response too large: " + what + ", so reading stopped (HTTP " +
                       std::to_string(status) + ", " + request.Method + " " + request.Url +
-                      "); the limit is TransportOptions::max_response_bytes, CLI --max-response-mb",
+                      "); the body's limit is TransportOptions::max_response_bytes, CLI "
+                      "--max-response-mb",
                   static_cast<int>(status));
     }
     if (rc != CURLE_OK) {
