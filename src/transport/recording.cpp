@@ -8,20 +8,17 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <pugixml.hpp>
-#include <sstream>
 
+#include "files.h"
 #include "internal.h"
 #include "text.h"
+#include "xml_text.h"
 
 namespace bingads {
 namespace {
-
-namespace fs = std::filesystem;
 
 // What identifies an exchange for replay: protocol, operation and what the request asks.
 struct Key {
@@ -75,6 +72,7 @@ std::string IdsText(const std::vector<std::string>& ids) {
 
 // What a SOAP request asks: its ids, or its budgets, from the envelope.
 std::string SoapAsk(const std::string& body) {
+  if (internal::CheckXmlText(body).problem) return "(not acceptable XML)";
   pugi::xml_document doc;
   if (!doc.load_buffer(body.data(), body.size())) return "(not XML)";
   pugi::xml_node request = Child(doc.document_element(), "Body").first_child();
@@ -109,7 +107,8 @@ std::string SoapAsk(const std::string& body) {
 // What a REST request asks, from its JSON body.
 std::string RestAsk(const std::string& body) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(body.data(), body.size());
+  doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag>(body.data(),
+                                                                                    body.size());
   if (doc.HasParseError() || !doc.IsObject()) return "(not JSON)";
   if (doc.HasMember("Budgets")) {
     try {
@@ -153,19 +152,7 @@ Key KeyOf(const HttpRequest& request) {
 
 std::string Extension(const std::string& protocol) { return protocol == "soap" ? ".xml" : ".json"; }
 
-void WriteFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) throw Error(ErrorKind::kUsage, "recording: cannot write " + path.string(), 0, true);
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::kUsage, "replay: cannot read " + path.string(), 0, true);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+constexpr const char* kIndex = "index.jsonl";
 
 template <typename Writer>
 void WriteHeaders(Writer& w, const HttpHeaders& headers) {
@@ -180,17 +167,63 @@ void WriteHeaders(Writer& w, const HttpHeaders& headers) {
   w.EndArray();
 }
 
+// The index line of one exchange.
+std::string IndexEntry(int seq, const Key& key, const HttpRequest& request,
+                       const HttpResponse& response, const std::string& stem,
+                       const std::string& ext) {
+  rapidjson::StringBuffer line;
+  rapidjson::Writer<rapidjson::StringBuffer> w(line);
+  w.StartObject();
+  w.Key("seq");
+  w.Int(seq);
+  w.Key("protocol");
+  w.String(key.protocol.c_str());
+  w.Key("operation");
+  w.String(key.operation.c_str());
+  w.Key("asks");
+  w.String(key.ask.c_str());
+  w.Key("method");
+  w.String(request.Method.c_str());
+  w.Key("path");
+  w.String(PathOf(request.Url).c_str());
+  w.Key("status");
+  w.Int(response.Status);
+  w.Key("request");
+  w.String((stem + ".request" + ext).c_str());
+  w.Key("response");
+  w.String((stem + ".response" + ext).c_str());
+  w.Key("request_headers");
+  WriteHeaders(w, request.Headers);
+  w.Key("response_headers");
+  WriteHeaders(w, response.Headers);
+  w.EndObject();
+  return std::string(line.GetString(), line.GetSize()) + "\n";
+}
+
+// The folder of a recording, made owner-only when missing; a FileError becomes Error(kUsage).
+std::unique_ptr<internal::Folder> OpenFolder(const std::string& directory, bool create,
+                                             const char* who) {
+  try {
+    return std::make_unique<internal::Folder>(directory, create);
+  } catch (const internal::FileError& e) {
+    throw Error(ErrorKind::kUsage, std::string(who) + ": " + e.what(), 0, true);
+  }
+}
+
 class RecordingTransport final : public HttpTransport {
  public:
   RecordingTransport(std::shared_ptr<HttpTransport> inner, const std::string& directory)
-      : inner_(std::move(inner)), dir_(directory) {
-    std::error_code ec;
-    fs::create_directories(dir_, ec);
-    if (ec || !fs::is_directory(dir_)) {
-      throw Error(ErrorKind::kUsage, "recording: cannot make the folder " + directory, 0, true);
+      : inner_(std::move(inner)), folder_(OpenFolder(directory, true, "recording")) {
+    // A recording already there is continued; its files are never written again, since every
+    // file is made new (refused when the name exists) and the index only appended to.
+    try {
+      if (folder_->Holds(kIndex)) {
+        const std::string index = folder_->Read(kIndex, kDefaultMaxResponseBytes);
+        count_ = static_cast<int>(std::count(index.begin(), index.end(), '\n'));
+      }
+    } catch (const internal::FileError& e) {
+      throw Error(ErrorKind::kUsage, std::string("recording: ") + e.what(), 0, true);
     }
-    std::ifstream index(dir_ / "index.jsonl");
-    for (std::string line; std::getline(index, line);) ++count_;  // continue a recording
   }
 
   HttpResponse Send(const HttpRequest& request) override {
@@ -201,85 +234,120 @@ class RecordingTransport final : public HttpTransport {
     std::snprintf(number, sizeof number, "%04d", ++count_);
     const std::string stem = std::string(number) + "-" + key.protocol + "-" + key.operation;
     const std::string ext = Extension(key.protocol);
-    WriteFile(dir_ / (stem + ".request" + ext), internal::RedactBody(request.Body));
-    WriteFile(dir_ / (stem + ".response" + ext), internal::RedactBody(response.Body));
-    rapidjson::StringBuffer line;
-    rapidjson::Writer<rapidjson::StringBuffer> w(line);
-    w.StartObject();
-    w.Key("seq");
-    w.Int(count_);
-    w.Key("protocol");
-    w.String(key.protocol.c_str());
-    w.Key("operation");
-    w.String(key.operation.c_str());
-    w.Key("asks");
-    w.String(key.ask.c_str());
-    w.Key("method");
-    w.String(request.Method.c_str());
-    w.Key("path");
-    w.String(PathOf(request.Url).c_str());
-    w.Key("status");
-    w.Int(response.Status);
-    w.Key("request");
-    w.String((stem + ".request" + ext).c_str());
-    w.Key("response");
-    w.String((stem + ".response" + ext).c_str());
-    w.Key("request_headers");
-    WriteHeaders(w, request.Headers);
-    w.Key("response_headers");
-    WriteHeaders(w, response.Headers);
-    w.EndObject();
-    std::ofstream index(dir_ / "index.jsonl", std::ios::app);
-    index << line.GetString() << '\n';
-    if (!index) throw Error(ErrorKind::kUsage, "recording: cannot write the index", 0, true);
+    try {
+      folder_->Create(stem + ".request" + ext, internal::RedactBody(request.Body));
+      folder_->Create(stem + ".response" + ext, internal::RedactBody(response.Body));
+      folder_->Append(kIndex, IndexEntry(count_, key, request, response, stem, ext));
+    } catch (const internal::FileError& e) {
+      // The call was made: only its recording failed.
+      throw Error(ErrorKind::kUsage, "recording in " + folder_->Path() + ": " + e.what());
+    }
     return response;
   }
 
  private:
   std::shared_ptr<HttpTransport> inner_;
-  fs::path dir_;
+  std::unique_ptr<internal::Folder> folder_;
   std::mutex mutex_;
   int count_ = 0;
 };
 
+// One line of a recording's index, checked field by field before anything of it is used: every
+// refusal names the line and the reason.
+class IndexLine {
+ public:
+  IndexLine(std::string_view text, int number) : number_(number) {
+    doc_.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data(),
+                                                                                       text.size());
+    if (doc_.HasParseError() || !doc_.IsObject()) Refuse("not a JSON object");
+  }
+
+  [[noreturn]] void Refuse(const std::string& reason) const {
+    throw Error(
+        ErrorKind::kUsage,
+        "replay: " + std::string(kIndex) + " line " + std::to_string(number_) + ": " + reason, 0,
+        true);
+  }
+
+  // The string member `name`, of at most `max` bytes.
+  std::string Text(const char* name, std::size_t max = 4096) const {
+    const auto it = doc_.FindMember(name);
+    if (it == doc_.MemberEnd() || !it->value.IsString())
+      Refuse(std::string(name) + " is not a string");
+    if (it->value.GetStringLength() > max) Refuse(std::string(name) + " is too long");
+    return std::string(it->value.GetString(), it->value.GetStringLength());
+  }
+
+  // The string member `name`, one of `allowed`.
+  std::string OneOf(const char* name, std::initializer_list<std::string_view> allowed) const {
+    std::string value = Text(name);
+    if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+      Refuse(std::string(name) + " is not one of the values a recording holds");
+    }
+    return value;
+  }
+
+  int Status() const {
+    const auto it = doc_.FindMember("status");
+    if (it == doc_.MemberEnd() || !it->value.IsInt() || it->value.GetInt() < 100 ||
+        it->value.GetInt() > 599) {
+      Refuse("status is not an HTTP status (a whole number from 100 to 599)");
+    }
+    return it->value.GetInt();
+  }
+
+  // The [name, value] pairs of the member `name`.
+  HttpHeaders Headers(const char* name) const {
+    const auto it = doc_.FindMember(name);
+    if (it == doc_.MemberEnd() || !it->value.IsArray())
+      Refuse(std::string(name) + " is not a list");
+    HttpHeaders headers;
+    for (const auto& pair : it->value.GetArray()) {
+      if (!pair.IsArray() || pair.Size() != 2 || !pair[0].IsString() || !pair[1].IsString()) {
+        Refuse(std::string(name) + " holds an item that is not a [name, value] pair of strings");
+      }
+      headers.emplace_back(std::string(pair[0].GetString(), pair[0].GetStringLength()),
+                           std::string(pair[1].GetString(), pair[1].GetStringLength()));
+    }
+    return headers;
+  }
+
+  // The file named by the member `name`: a plain name in the folder, a regular file within
+  // the limit.
+  std::string File(const internal::Folder& folder, const char* name, std::size_t limit) const {
+    const std::string file = Text(name);
+    try {
+      return folder.Read(file, limit);
+    } catch (const internal::FileError& e) {
+      Refuse(std::string(name) + " file: " + e.what());
+    }
+  }
+
+ private:
+  rapidjson::Document doc_;
+  int number_;
+};
+
 class ReplayTransport final : public HttpTransport {
  public:
-  explicit ReplayTransport(const std::string& directory) : dir_(directory) {
-    std::ifstream index(dir_ / "index.jsonl");
-    if (!index) {
-      throw Error(ErrorKind::kUsage, "replay: no recording in " + directory + " (index.jsonl)", 0,
-                  true);
+  ReplayTransport(const std::string& directory, std::size_t limit) {
+    const auto folder = OpenFolder(directory, false, "replay");
+    std::string index;
+    try {
+      if (!folder->Holds(kIndex)) throw internal::FileError("no recording (index.jsonl)");
+      index = folder->Read(kIndex, limit);
+    } catch (const internal::FileError& e) {
+      throw Error(ErrorKind::kUsage, "replay: " + directory + ": " + e.what(), 0, true);
     }
-    int line_number = 0;
-    for (std::string line; std::getline(index, line);) {
-      ++line_number;
-      rapidjson::Document doc;
-      doc.Parse(line.data(), line.size());
-      auto text = [&](const char* name) -> std::string {
-        if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember(name) || !doc[name].IsString())
-          throw Error(ErrorKind::kUsage,
-                      "replay: index.jsonl line " + std::to_string(line_number) + ": no " + name, 0,
-                      true);
-        return doc[name].GetString();
-      };
-      Recorded r;
-      r.seq = line_number;
-      const std::string request_file = text("request");
-      r.key = {text("protocol"), text("operation"), ""};
-      r.key.ask = KeyOf(RequestOf(text("method"), text("path"), ReadFile(dir_ / request_file),
-                                  doc["request_headers"]))
-                      .ask;
-      r.response.Status = doc["status"].GetInt();
-      r.response.Body = ReadFile(dir_ / text("response"));
-      for (const auto& pair : doc["response_headers"].GetArray()) {
-        const std::string name = pair[0].GetString();
-        // The body is stored decompressed; its framing headers no longer hold.
-        if (internal::EqualsIgnoreCase(name, "Content-Encoding") ||
-            internal::EqualsIgnoreCase(name, "Content-Length") ||
-            internal::EqualsIgnoreCase(name, "Transfer-Encoding"))
-          continue;
-        r.response.Headers.emplace_back(name, pair[1].GetString());
-      }
+    int number = 0;
+    for (std::size_t at = 0; at < index.size();) {
+      const std::size_t end = std::min(index.find('\n', at), index.size());
+      const std::string_view text(index.data() + at, end - at);
+      at = end + 1;
+      ++number;
+      if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      Recorded r = Load(IndexLine(text, number), *folder, limit);
+      r.seq = number;
       exchanges_[r.key].push_back(std::move(r));
     }
   }
@@ -302,15 +370,27 @@ class ReplayTransport final : public HttpTransport {
     HttpResponse response;
   };
 
-  static HttpRequest RequestOf(const std::string& method, const std::string& path, std::string body,
-                               const rapidjson::Value& headers) {
-    HttpRequest request{method, "http://recording" + path, {}, std::move(body)};
-    if (headers.IsArray()) {
-      for (const auto& pair : headers.GetArray())
-        if (pair.IsArray() && pair.Size() == 2)
-          request.Headers.emplace_back(pair[0].GetString(), pair[1].GetString());
+  static Recorded Load(const IndexLine& line, const internal::Folder& folder, std::size_t limit) {
+    Recorded r;
+    r.key.protocol = line.OneOf("protocol", {"soap", "rest", "token"});
+    r.key.operation = line.Text("operation", 200);
+    HttpRequest request{line.OneOf("method", {"GET", "POST", "PUT", "DELETE", "PATCH"}),
+                        "http://recording" + line.Text("path"), line.Headers("request_headers"),
+                        line.File(folder, "request", limit)};
+    if (request.Url.find("://recording/") == std::string::npos)
+      line.Refuse("path does not start with '/'");
+    r.key.ask = KeyOf(request).ask;
+    r.response.Status = line.Status();
+    r.response.Body = line.File(folder, "response", limit);
+    for (auto& [name, value] : line.Headers("response_headers")) {
+      // The body is stored decompressed; its framing headers no longer hold.
+      if (internal::EqualsIgnoreCase(name, "Content-Encoding") ||
+          internal::EqualsIgnoreCase(name, "Content-Length") ||
+          internal::EqualsIgnoreCase(name, "Transfer-Encoding"))
+        continue;
+      r.response.Headers.emplace_back(std::move(name), std::move(value));
     }
-    return request;
+    return r;
   }
 
   // The recorded request nearest to `key`: the same protocol and operation, then the longest
@@ -345,7 +425,6 @@ class ReplayTransport final : public HttpTransport {
     return Error(ErrorKind::kTransport, message, 0, true);
   }
 
-  fs::path dir_;
   std::map<Key, std::vector<Recorded>> exchanges_;
   std::map<Key, std::size_t> served_;
   std::mutex mutex_;
@@ -358,8 +437,9 @@ std::shared_ptr<HttpTransport> MakeRecordingTransport(std::shared_ptr<HttpTransp
   return std::make_shared<RecordingTransport>(std::move(inner), directory);
 }
 
-std::shared_ptr<HttpTransport> MakeReplayTransport(const std::string& directory) {
-  return std::make_shared<ReplayTransport>(directory);
+std::shared_ptr<HttpTransport> MakeReplayTransport(const std::string& directory,
+                                                   std::size_t max_file_bytes) {
+  return std::make_shared<ReplayTransport>(directory, max_file_bytes);
 }
 
 }  // namespace bingads

@@ -22,6 +22,7 @@
 #include <sstream>
 #include <thread>
 
+#include "files.h"
 #include "internal.h"
 #include "server.h"
 #include "service.h"
@@ -286,15 +287,12 @@ std::shared_ptr<TokenProvider> OAuthFromEnvironment(
              "to have it saved\n";
       return;
     }
-    const std::string temporary = file + ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::trunc);
-      out << rotated << '\n';
-      if (!out) throw Error(ErrorKind::kUsage, "cannot write '" + temporary + "'");
+    // Owner-only from the first byte, through a new temporary file (never a link), renamed.
+    try {
+      internal::ReplaceFile(file, rotated + "\n");
+    } catch (const internal::FileError& e) {
+      throw Error(ErrorKind::kUsage, std::string("BINGADS_REFRESH_TOKEN_FILE: ") + e.what());
     }
-    std::filesystem::permissions(
-        temporary, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    std::filesystem::rename(temporary, file);
   };
   return MakeOAuthTokenProvider(std::move(oauth));
 }
@@ -368,12 +366,21 @@ class CountingTransport final : public HttpTransport {
   std::shared_ptr<HttpTransport> inner_;
 };
 
-// The tag a recorded compare used for its copies' names, or "" when there is none.
+// The tag a recorded compare used for its copies' names, or "" when there is none. It is read as
+// the rest of the recording is: a regular file in the folder, no link, a few bytes, digits only.
 std::string ReadTag(const std::string& directory) {
-  std::ifstream in(std::filesystem::path(directory) / "compare-tag");
-  std::string tag;
-  std::getline(in, tag);
-  return tag;
+  try {
+    const internal::Folder folder(directory, false);
+    if (!folder.Holds("compare-tag")) return "";
+    std::string tag = folder.Read("compare-tag", 64);
+    while (!tag.empty() && (tag.back() == '\n' || tag.back() == '\r')) tag.pop_back();
+    if (tag.empty() || tag.find_first_not_of("0123456789") != std::string::npos) {
+      throw internal::FileError("'compare-tag' holds no tag (digits)");
+    }
+    return tag;
+  } catch (const internal::FileError& e) {
+    throw UsageError{"--replay: " + std::string(e.what())};
+  }
 }
 
 // --shadow: reads go to the primary protocol (--protocol) and are printed as usual, and again to
@@ -394,7 +401,9 @@ struct ShadowRun {
     shadow_options.on_comparison = [this, label](const ShadowComparison& c) {
       std::lock_guard<std::mutex> lock(mutex);
       for (const Difference& d : c.report.differences) {
-        err << "shadow: " << label << d.where << ": SOAP " << d.soap << " | REST " << d.rest
+        // The values are the service's text: escaped before they reach a terminal.
+        err << "shadow: " << label << internal::EscapeControls(d.where) << ": SOAP "
+            << internal::EscapeControls(d.soap) << " | REST " << internal::EscapeControls(d.rest)
             << '\n';
       }
       if (!c.shadow_error.empty()) {
@@ -692,7 +701,8 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       // No network at all: API calls come from the recording, and no token is fetched (the
       // recording holds none).
       try {
-        options.transport = MakeReplayTransport(*replay_dir);
+        options.transport =
+            MakeReplayTransport(*replay_dir, options.transport_options.max_response_bytes);
       } catch (const Error& e) {
         throw UsageError{std::string("--replay: ") + e.what()};
       }
@@ -750,7 +760,13 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       if (comparing) {
         compare.tag = std::to_string(std::chrono::system_clock::now().time_since_epoch() /
                                      std::chrono::seconds(1));
-        std::ofstream(std::filesystem::path(*record_dir) / "compare-tag") << compare.tag << '\n';
+        // Replaced as a whole, never written through a link that may stand in its place.
+        try {
+          internal::ReplaceFile((std::filesystem::path(*record_dir) / "compare-tag").string(),
+                                compare.tag + "\n");
+        } catch (const internal::FileError& e) {
+          throw UsageError{"--record: " + std::string(e.what())};
+        }
       }
     }
     const std::vector<std::int64_t> id_list = ids.value_or(std::vector<std::int64_t>{});

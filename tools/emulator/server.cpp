@@ -153,7 +153,7 @@ Reply Replay(HttpTransport& recording, const HttpRequestIn& req) {
   HttpResponse recorded;
   try {
     recorded = recording.Send(request);
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {  // Error, or anything else: the server keeps serving
     const std::string why = std::string("bingads-emulator --replay: ") + e.what();
     // A SOAP client shows a fault's faultstring: say it there.
     if (req.path == kSoapServicePath) return SoapFault("s:Client", why);
