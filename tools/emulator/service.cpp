@@ -123,29 +123,29 @@ BudgetService::BudgetService(ServiceOptions options) : options_(std::move(option
   for (auto& term : options_.disapproved_terms) term = Lower(term);
   refresh_tokens_.insert(options_.refresh_token);
   if (!options_.state_file.empty() && std::filesystem::exists(options_.state_file)) {
-    Load();
+    store_ = ReadState(options_.state_file, kDemoAccountId);
     return;
   }
-  Account& demo = accounts_[kDemoAccountId];
+  Account& demo = store_.accounts[kDemoAccountId];
   for (const Budget& b : DemoBudgets(kFirstDemoId)) demo.budgets.emplace(*b.Id, b);
   // Two campaigns share the first budget, one the third.
   demo.campaigns = {{kFirstCampaignId, kFirstDemoId},
                     {kFirstCampaignId + 1, kFirstDemoId},
                     {kFirstCampaignId + 2, kFirstDemoId + 2}};
-  next_id_ = kFirstDemoId + 5;
+  store_.next_id = kFirstDemoId + 5;
   Save();
 }
 
 BudgetService::Account& BudgetService::AccountOf(const RequestContext& context, bool& made) {
   const std::string id = context.account_id.empty() ? kDemoAccountId : context.account_id;
-  auto [it, inserted] = accounts_.try_emplace(id);
+  auto [it, inserted] = store_.accounts.try_emplace(id);
   made = inserted;
   if (inserted && !options_.empty_accounts) {
     // The demo data under ids of this account's own: five budgets, three campaigns on two.
-    const std::int64_t first = next_id_;
+    const std::int64_t first = store_.next_id;
     for (const Budget& b : DemoBudgets(first)) it->second.budgets.emplace(*b.Id, b);
     it->second.campaigns = {{first + 5, first}, {first + 6, first}, {first + 7, first + 2}};
-    next_id_ = first + 8;
+    store_.next_id = first + 8;
   }
   return it->second;
 }
@@ -157,7 +157,7 @@ BudgetService::Account& BudgetService::ReadAccount(const RequestContext& context
     try {
       Save();
     } catch (...) {
-      accounts_.erase(context.account_id.empty() ? kDemoAccountId : context.account_id);
+      store_.accounts.erase(context.account_id.empty() ? kDemoAccountId : context.account_id);
       throw;
     }
   }
@@ -342,7 +342,7 @@ Outcome<Result> BudgetService::Write(const RequestContext& context, const List& 
   if (auto fault = Admit(context, tracking_id)) return *fault;
   if (auto fault = CheckList(list, false, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
-  const std::int64_t next_before = next_id_;
+  const std::int64_t next_before = store_.next_id;
   bool made = false;
   Account& account = AccountOf(context, made);
   // The account before the change, kept only when there is a state file to write.
@@ -356,11 +356,11 @@ Outcome<Result> BudgetService::Write(const RequestContext& context, const List& 
   } catch (...) {
     // Not written, so not acknowledged: the change must not show in later answers either.
     if (made) {
-      accounts_.erase(context.account_id.empty() ? kDemoAccountId : context.account_id);
+      store_.accounts.erase(context.account_id.empty() ? kDemoAccountId : context.account_id);
     } else if (before) {
       account = std::move(*before);
     }
-    next_id_ = next_before;
+    store_.next_id = next_before;
     throw;
   }
   return result;
@@ -372,6 +372,12 @@ Budget BudgetService::WithAssociationCount(const Account& account, const Budget&
       std::count_if(account.campaigns.begin(), account.campaigns.end(),
                     [&](const auto& c) { return c.second == *stored.Id; }));
   return b;
+}
+
+bool BudgetService::IdInUse(std::int64_t id) const {
+  return std::any_of(store_.accounts.begin(), store_.accounts.end(), [id](const auto& entry) {
+    return entry.second.budgets.count(id) != 0 || entry.second.campaigns.count(id) != 0;
+  });
 }
 
 std::optional<std::int64_t> BudgetService::NameOwner(const Account& account,
@@ -441,6 +447,11 @@ Outcome<AddBudgetsResult> BudgetService::AddBudgets(const RequestContext& contex
                          "The number of budgets for the account has been exceeded.", i);
           } else if (auto term = DisapprovedTerm(*in->Name)) {
             error = Editorial(*term, i);
+          } else if (IdInUse(store_.next_id)) {
+            // Never, with a store ReadState accepted; if it happens, the add fails and says so
+            // rather than report a budget it did not store.
+            error = Item(0, "InternalError",
+                         "The budget could not be stored: its new id is in use.", i);
           }
           if (error) {
             result.BudgetIds.emplace_back();
@@ -448,7 +459,7 @@ Outcome<AddBudgetsResult> BudgetService::AddBudgets(const RequestContext& contex
             continue;
           }
           Budget stored;
-          stored.Id = next_id_++;
+          stored.Id = store_.next_id++;
           stored.Name = in->Name;
           stored.Amount = Decimal::FromString(in->Amount->Canonical());
           stored.BudgetType = in->BudgetType;
@@ -558,111 +569,9 @@ Outcome<GetCampaignIdsByBudgetIdsResult> BudgetService::GetCampaignIdsByBudgetId
 }
 
 // ---- state file ---------------------------------------------------------------------------------
-// {"NextId":"...","Accounts":[{"AccountId":"...","Campaigns":[{"Id":"...","BudgetId":"..."}],
-//  "Budgets":[REST-shaped budgets]}]}. Files of the single-account format before accounts
-// ({"NextId","Campaigns","Budgets"} at the top) load into the demo account.
 
 void BudgetService::Save() const {
-  if (options_.state_file.empty()) return;
-  std::ostringstream text;
-  text << "{\"NextId\":\"" << next_id_ << "\",\"Accounts\":[";
-  bool first_account = true;
-  for (const auto& [account_id, account] : accounts_) {
-    GetBudgetsByIdsResult all;
-    for (const auto& [id, b] : account.budgets) all.Budgets.emplace_back(b);
-    const std::string budgets = ToJson(all, {.with_tracking_id = false});
-    text << (first_account ? "" : ",") << "{\"AccountId\":" << internal::JsonQuoted(account_id)
-         << ",\"Campaigns\":[";
-    bool first = true;
-    for (const auto& [campaign, budget] : account.campaigns) {
-      text << (first ? "" : ",") << "{\"Id\":\"" << campaign << "\",\"BudgetId\":\"" << budget
-           << "\"}";
-      first = false;
-    }
-    text << "]," << budgets.substr(1);  // splice into the Budgets object
-    first_account = false;
-  }
-  text << "]}";
-  const std::string body = text.str();
-
-  // Write a temporary file, flush it to disk, then rename it over the old one: a reader (or a
-  // crash) sees either the old state or the new one, never half of either.
-  const std::filesystem::path target(options_.state_file);
-  const std::filesystem::path temporary = target.string() + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot write " + temporary.string());
-  const char* data = body.data();
-  std::size_t left = body.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, data, left);
-    if (n <= 0) {
-      ::close(fd);
-      throw std::runtime_error("cannot write " + temporary.string());
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0)
-    throw std::runtime_error("cannot flush " + temporary.string());
-  std::filesystem::rename(temporary, target);
-  const auto dir = target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-}
-
-void BudgetService::Load() {
-  std::ifstream in(options_.state_file, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto fail = [this](const std::string& why) {
-    throw std::runtime_error("cannot read state file " + options_.state_file + ": " + why +
-                             " (the file is left as it is)");
-  };
-  rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag>(text.data(),
-                                                                                    text.size());
-  if (doc.HasParseError() || !doc.IsObject()) fail("not a JSON object");
-  auto id_of = [&](const rapidjson::Value& v, const char* what) {
-    const auto id = v.IsString() ? internal::ParseWhole<std::int64_t>(v.GetString()) : std::nullopt;
-    if (!id) fail(std::string(what) + " is not an id");
-    return *id;
-  };
-  if (!doc.HasMember("NextId")) fail("NextId missing");
-  next_id_ = id_of(doc["NextId"], "NextId");
-  // One account's campaigns and budgets from `v`.
-  auto load_account = [&](const rapidjson::Value& v, const std::string& account_id) {
-    if (!v.HasMember("Campaigns") || !v["Campaigns"].IsArray() || !v.HasMember("Budgets")) {
-      fail("Budgets or Campaigns missing");
-    }
-    Account& account = accounts_[account_id];
-    for (const auto& c : v["Campaigns"].GetArray()) {
-      if (!c.IsObject() || !c.HasMember("Id") || !c.HasMember("BudgetId"))
-        fail("a campaign is malformed");
-      account.campaigns[id_of(c["Id"], "campaign Id")] = id_of(c["BudgetId"], "campaign BudgetId");
-    }
-    try {
-      const BudgetList budgets = ReadBudgetsJson(v);
-      for (const auto& b : budgets.value_or(std::vector<std::optional<Budget>>{})) {
-        if (!b || !b->Id) fail("a budget has no Id");
-        account.budgets[*b->Id] = *b;
-      }
-    } catch (const std::invalid_argument& e) {
-      fail(e.what());
-    }
-  };
-  if (!doc.HasMember("Accounts")) {
-    load_account(doc, kDemoAccountId);  // the format before accounts
-    return;
-  }
-  if (!doc["Accounts"].IsArray()) fail("Accounts is not a list");
-  for (const auto& a : doc["Accounts"].GetArray()) {
-    if (!a.IsObject() || !a.HasMember("AccountId") || !a["AccountId"].IsString()) {
-      fail("an account has no AccountId");
-    }
-    load_account(a, a["AccountId"].GetString());
-  }
+  if (!options_.state_file.empty()) WriteState(options_.state_file, store_);
 }
 
 }  // namespace bingads::emulator

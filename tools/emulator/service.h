@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "state.h"
+
 namespace bingads::emulator {
 
 /// Header values a request carried, whichever protocol.
@@ -81,7 +83,8 @@ struct ServiceOptions {
 class BudgetService {
  public:
   /// Starts from options.state_file when it exists, else with the demo budgets and campaigns.
-  /// Throws std::runtime_error when the state file cannot be read (it is never overwritten then).
+  /// Throws std::runtime_error when the state file cannot be read or breaks the store's rules
+  /// (ReadState); it is never changed then.
   explicit BudgetService(ServiceOptions options = {});
 
   /// A new GUID-shaped tracking id.
@@ -113,11 +116,7 @@ class BudgetService {
   // Fault injection first, then the credentials.
   std::optional<Fault> Admit(const RequestContext& context, const std::string& tracking_id);
   std::chrono::steady_clock::time_point Now() const;
-  // One account's store; AssociationCount is derived, not stored.
-  struct Account {
-    std::map<std::int64_t, Budget> budgets;
-    std::map<std::int64_t, std::int64_t> campaigns;  // campaign id -> budget id
-  };
+  using Account = StoredAccount;
   // The caller's account (CustomerAccountId; none means the demo account), made on its first
   // call with a copy of the demo data under new ids (none with empty_accounts). Called with
   // mutex_ held; `made` says whether it was made now.
@@ -125,18 +124,18 @@ class BudgetService {
   // AccountOf for reads: a newly made account is saved before it is answered from.
   Account& ReadAccount(const RequestContext& context);
   static Budget WithAssociationCount(const Account& account, const Budget& stored);
+  // Whether a budget or campaign of any account has this id.
+  bool IdInUse(std::int64_t id) const;
   static std::optional<std::int64_t> NameOwner(const Account& account, const std::string& name);
   std::optional<std::string> DisapprovedTerm(const std::string& name) const;
   template <typename Result, typename List, typename Change>
   Outcome<Result> Write(const RequestContext& context, const List& list,
                         const std::string& tracking_id, Change change);
   void Save() const;
-  void Load();
 
   ServiceOptions options_;
   mutable std::mutex mutex_;
-  std::map<std::string, Account> accounts_;  // by CustomerAccountId
-  std::int64_t next_id_ = 0;                 // budget and campaign ids, unique over all accounts
+  Store store_;
   std::map<std::string, std::chrono::steady_clock::time_point> access_tokens_;  // issued ones
   std::set<std::string> refresh_tokens_;
   std::uint64_t calls_ = 0;
