@@ -7,6 +7,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: soap_response rest_response soap_fault
 #                                              rest_fault rest_fast_path budget_file emulator_soap
 #                                              emulator_rest emulator_http soap_fast_path
+#                                              recording emulator_state
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,7 +15,7 @@ seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(soap_response rest_response soap_fault rest_fault rest_fast_path
-  budget_file emulator_soap emulator_rest emulator_http soap_fast_path)
+  budget_file emulator_soap emulator_rest emulator_http soap_fast_path recording emulator_state)
 
 scripts/install-deps.sh
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -48,6 +49,8 @@ for target in "${targets[@]}"; do
       cp tests/fixtures/soap/* fuzz/seeds/soap/* build-fuzz/corpus/soap_fast_path/ ;;
     emulator_http) mkdir -p build-fuzz/corpus/emulator_http &&
       cp fuzz/seeds/http/* build-fuzz/corpus/emulator_http/ ;;
+    recording | emulator_state) mkdir -p build-fuzz/corpus/"$target" &&
+      cp fuzz/seeds/"${target#emulator_}"/* build-fuzz/corpus/"$target"/ ;;
     *) echo "fuzz: unknown target $target" >&2; exit 2 ;;
   esac
   echo "fuzz: $target for ${seconds}s"
