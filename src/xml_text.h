@@ -13,8 +13,8 @@ namespace bingads::internal {
 struct XmlTextCheck {
   /// The first problem, naming it and its byte offset; nullopt when the text may be parsed.
   std::optional<std::string> problem;
-  /// Whether a character reference names a code point above U+FFFF (see ExpandWideReferences).
-  bool wide_references = false;
+  /// Whether a character reference is longer than gSOAP reads right (see ShortenReferences).
+  bool long_references = false;
 };
 
 /// Checks `xml` as a whole: well-formed UTF-8 with no character XML 1.0 forbids (C0 controls
@@ -29,9 +29,10 @@ XmlTextCheck CheckXmlText(std::string_view xml);
 /// offset (counted from `base`), or nullopt. No markup is interpreted.
 std::optional<std::string> XmlCharsProblem(std::string_view text, std::size_t base = 0);
 
-/// `xml` (which CheckXmlText passed) with every character reference above U+FFFF written as the
-/// character's UTF-8 bytes instead: the same document, which gSOAP would otherwise decode with a
-/// stray ';' after the character.
-std::string ExpandWideReferences(std::string_view xml);
+/// `xml` (which CheckXmlText passed) with every character reference longer than `&#` and four
+/// more characters (`&#x1F600;`, `&#x00041;`, `&#000065;`) written shorter: as the character's
+/// UTF-8 bytes from U+0080 on, else as `&#xHH;`. The same document; gSOAP reads at most six
+/// characters of a reference and decodes a longer one with a stray ';' or to other characters.
+std::string ShortenReferences(std::string_view xml);
 
 }  // namespace bingads::internal

@@ -122,6 +122,12 @@ std::vector<Hostile> HostileRecordings() {
          EditIndex(dir, "\"response_headers\":[", "\"response_headers\":[[1,2],");
        },
        "[name, value] pair"},
+      {"a header value that would split",
+       [](const fs::path& dir, const fs::path&) {
+         EditIndex(dir, "\"response_headers\":[",
+                   "\"response_headers\":[[\"X\",\"a\\r\\nSet-Cookie: s\"],");
+       },
+       "control character"},
       {"a status that is text",
        [](const fs::path& dir, const fs::path&) {
          EditIndex(dir, "\"status\":", "\"status\":\"x\",\"s\":");

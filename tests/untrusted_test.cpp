@@ -189,6 +189,8 @@ TEST_CASE(
       {"&#x10000;&#x10FFFF;", "\xF0\x90\x80\x80\xF4\x8F\xBF\xBF"},
       {"caf&#xE9; &#x20AC;", "caf\xC3\xA9 \xE2\x82\xAC"},
       {"&amp;&lt;&#60;&#x3E;", "&<<>"},
+      {"&#x00041;&#x000041;&#000065;&#0000000066;", "AAAB"},
+      {"&#x016F0;&#x0003C;&#x00026;", "\xE1\x9B\xB0<&"},
       {"<![CDATA[&#x1F600; &bogus;]]>", "&#x1F600; &bogus;"},
       {"t<!-- &bogus; <!DOCTYPE -->u", "tu"}};
   for (const auto& [text, expected] : good) {

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 #include "text.h"
@@ -90,7 +91,7 @@ class Scanner {
   std::size_t Offset() const { return static_cast<std::size_t>(p_ - begin_); }
 
   // At a '&': one of the predefined entities, or a character reference to a character XML
-  // allows. Character references above U+FFFF are written out when copying.
+  // allows. Character references gSOAP would misread are written shorter when copying.
   void Reference() {
     const std::string_view rest(p_, static_cast<std::size_t>(end_ - p_));
     const std::size_t semi = rest.substr(0, 32).find(';');
@@ -116,15 +117,24 @@ class Scanner {
                         "U+FFFE, U+FFFF or past U+10FFFF), or malformed";
       return;
     }
-    if (*code > 0xFFFF) {
-      result_.wide_references = true;
-      if (out_ != nullptr) {
-        out_->append(copied_, p_);
-        AppendUtf8(*out_, *code);
-        copied_ = p_ + semi + 1;
-      }
+    if (name.size() > 6) {
+      result_.long_references = true;
+      if (out_ != nullptr) Shorten(*code, semi);
     }
     p_ += semi + 1;
+  }
+
+  // Writes the reference at p_ (its ';' at p_ + semi), to `code`, shorter into out_.
+  void Shorten(std::uint32_t code, std::size_t semi) {
+    out_->append(copied_, p_);
+    if (code >= 0x80) {
+      AppendUtf8(*out_, code);  // no markup meaning: safe as it is
+    } else {
+      char text[8];
+      std::snprintf(text, sizeof text, "&#x%X;", static_cast<unsigned>(code));
+      out_->append(text);
+    }
+    copied_ = p_ + semi + 1;
   }
 
   // The digits of a character reference after '#': decimal, or hexadecimal after 'x'.
@@ -221,7 +231,7 @@ std::optional<std::string> XmlCharsProblem(std::string_view text, std::size_t ba
 
 XmlTextCheck CheckXmlText(std::string_view xml) { return Scanner(xml, nullptr).Run(); }
 
-std::string ExpandWideReferences(std::string_view xml) {
+std::string ShortenReferences(std::string_view xml) {
   std::string out;
   out.reserve(xml.size());
   Scanner(xml, &out).Run();

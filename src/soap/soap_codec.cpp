@@ -359,12 +359,13 @@ class SoapCodec final : public Codec {
   Result Receive(Response& decoded, const char* tag, const HttpResponse& response) {
     if (response.Body.empty()) ThrowMalformed(kProtocol, response, "empty body");
     // Refused before gSOAP sees it: a DTD (gSOAP would turn each entity into U+007F), text that
-    // is not UTF-8 or XML, references gSOAP would alter.
+    // is not UTF-8 or XML, references to no XML character. References gSOAP would misread are
+    // written shorter first.
     const XmlTextCheck check = CheckXmlText(response.Body);
     if (check.problem) ThrowMalformed(kProtocol, response, *check.problem);
-    const std::string expanded =
-        check.wide_references ? ExpandWideReferences(response.Body) : std::string();
-    BodyReader buffer(check.wide_references ? expanded : response.Body);
+    const std::string shortened =
+        check.long_references ? ShortenReferences(response.Body) : std::string();
+    BodyReader buffer(check.long_references ? shortened : response.Body);
     std::istream body(&buffer);
     soap_->is = &body;
     decoded.soap_default(soap_);

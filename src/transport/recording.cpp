@@ -306,8 +306,18 @@ class IndexLine {
       if (!pair.IsArray() || pair.Size() != 2 || !pair[0].IsString() || !pair[1].IsString()) {
         Refuse(std::string(name) + " holds an item that is not a [name, value] pair of strings");
       }
-      headers.emplace_back(std::string(pair[0].GetString(), pair[0].GetStringLength()),
-                           std::string(pair[1].GetString(), pair[1].GetStringLength()));
+      std::string header(pair[0].GetString(), pair[0].GetStringLength());
+      std::string value(pair[1].GetString(), pair[1].GetStringLength());
+      // They may be sent again (the emulator serves them): nothing that would split a header.
+      const auto control = [](unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7f; };
+      if (header.empty() || header.find_first_of(" :\t") != std::string::npos ||
+          std::any_of(header.begin(), header.end(), control) ||
+          std::any_of(value.begin(), value.end(), control)) {
+        Refuse(std::string(name) +
+               " holds a header name or value with a control character, or a "
+               "name that is empty or holds ' ' or ':'");
+      }
+      headers.emplace_back(std::move(header), std::move(value));
     }
     return headers;
   }
