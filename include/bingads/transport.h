@@ -25,6 +25,11 @@ struct BINGADS_EXPORT HttpRequest {
   std::string Url;      ///< Absolute URL, e.g. https://campaign.api.bingads.microsoft.com/...
   HttpHeaders Headers;  ///< Request headers; the transport adds Host, Content-Length and such.
   std::string Body;     ///< Request body, sent as is (empty for none).
+  /// Whether the request may be sent twice without changing the outcome (reads). A request that
+  /// is not (a write) must leave at most once by the transport's own doing: the libcurl transport
+  /// sends it on a fresh connection, since libcurl silently sends a request again when a
+  /// kept-alive connection it reused turns out closed before any answer.
+  bool Idempotent = true;
 };
 
 /// An HTTP response. Any status counts as a response; the protocol layer decides what it means.
