@@ -86,6 +86,16 @@ struct BINGADS_EXPORT ClientOptions {
   /// be in flight at once. 0 (the default) means 4 in production and 1 in sandbox, as
   /// Microsoft's sandbox guidance asks for one thread. Writes always go one call at a time.
   int max_concurrency = 0;
+  /// When a write call's answer is lost (a timeout after sending, a connection reset, a 5xx, a
+  /// body that cannot be read: WriteOutcomeUnknown), read the account back and settle each item
+  /// instead of failing: AddBudgets counts an item whose name now exists with the values sent as
+  /// added (its id in its slot), sends the absent ones again and gives kReconcileConflictCode to
+  /// a name found with other values; UpdateBudgets counts items whose fields read back as sent
+  /// and sends the others again; DeleteBudgets counts ids that no longer exist as deleted and
+  /// sends the others again. Reads and resends obey `retry` (attempts and total time); the
+  /// result's Reconciliations say what happened. When the items cannot be settled, the error
+  /// names those that are known and those that are not. Default on.
+  bool reconcile_writes = true;
 };
 
 /// A Campaign Management budget client. Thread-safe: calls on one client (and on its copies and

@@ -22,7 +22,9 @@ struct BINGADS_EXPORT JsonStyle {
 
 /// Each result in its operation's REST response shape: ids as JSON strings, Amount a JSON number
 /// with its exact digits, every property present (null when unset), e.g.
-/// {"TrackingId":"...","Budgets":[{...}|null,...],"PartialErrors":[...]}.
+/// {"TrackingId":"...","Budgets":[{...}|null,...],"PartialErrors":[...]}. A write settled after
+/// its answer was lost adds "Reconciliations":[{"Operation","FirstItem","Items","Cause",
+/// "ReadTrackingIds","Settled","Resent","Conflicts"}] (not the service's shape; only then).
 ///@{
 BINGADS_EXPORT std::string ToJson(const GetBudgetsByIdsResult& result, const JsonStyle& style = {});
 BINGADS_EXPORT std::string ToJson(const AddBudgetsResult& result, const JsonStyle& style = {});

@@ -46,6 +46,12 @@ struct BINGADS_EXPORT RetryDecision {
 /// True when `error` is the service throttling: HTTP 429 or code 117 CallRateExceeded.
 BINGADS_EXPORT bool IsThrottling(const Error& error);
 
+/// True when `error` ends a write whose request may have been processed while its answer was
+/// lost: it was sent (not Unsent), and it is a timeout, a transport failure, an HTTP 5xx without
+/// a fault, a response that cannot be read or that is too large, or fault code 0 InternalError.
+/// Throttling, other faults and usage or authentication errors are known not to have been done.
+BINGADS_EXPORT bool WriteOutcomeUnknown(const Error& error);
+
 /// Decides about attempt number `attempt` (1 for the first send) that failed with `error`, when
 /// `elapsed` has passed since the first send. `retry_after` is the response's Retry-After, if
 /// any; `random01` is a number in [0,1) for the jitter.

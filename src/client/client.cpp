@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "internal.h"
+#include "reconcile.h"
 
 namespace bingads {
 
@@ -269,7 +270,9 @@ struct BudgetClient::Impl {
         call_target.credentials.access_token = shared->tokens->AccessToken();
         internal::CheckHeaderValue("the access token from the token provider",
                                    call_target.credentials.access_token);
-        const HttpResponse response = Exchange(encode(call_target), operation);
+        HttpRequest request = encode(call_target);
+        request.Idempotent = idempotency == Idempotency::kRead;
+        const HttpResponse response = Exchange(request, operation);
         if (auto value = response.Header("Retry-After")) retry_after = ParseRetryAfter(*value);
         response_tracking = response.Header("TrackingId").value_or("");
         Result result = decode(response);
@@ -427,6 +430,8 @@ struct BudgetClient::Impl {
       }
       total.TrackingIds.insert(total.TrackingIds.end(), part.TrackingIds.begin(),
                                part.TrackingIds.end());
+      total.Reconciliations.insert(total.Reconciliations.end(), part.Reconciliations.begin(),
+                                   part.Reconciliations.end());
     }
     return total;
   }
@@ -438,21 +443,230 @@ struct BudgetClient::Impl {
              HttpRequest (internal::Codec::*encode)(const internal::CallTarget&,
                                                     std::span<const Item>),
              Result (internal::Codec::*decode)(const HttpResponse&), Slots slots) const {
+    auto send = [&](std::span<const Item> chunk, Gate* gate) {
+      std::unique_ptr<internal::Codec> codec = shared->TakeCodec();
+      struct GiveBack {
+        Shared& shared;
+        std::unique_ptr<internal::Codec>& codec;
+        ~GiveBack() { shared.ReturnCodec(std::move(codec)); }
+      } give_back{*shared, codec};
+      return Call<Result>(
+          operation, idempotency,
+          [&](const internal::CallTarget& t) { return (codec.get()->*encode)(t, chunk); },
+          [&](const HttpResponse& r) { return (codec.get()->*decode)(r); }, gate);
+    };
     return Batched<Result>(
         items,
         [&](std::span<const Item> chunk, Gate* gate) {
-          std::unique_ptr<internal::Codec> codec = shared->TakeCodec();
-          struct GiveBack {
-            Shared& shared;
-            std::unique_ptr<internal::Codec>& codec;
-            ~GiveBack() { shared.ReturnCodec(std::move(codec)); }
-          } give_back{*shared, codec};
-          return Call<Result>(
-              operation, idempotency,
-              [&](const internal::CallTarget& t) { return (codec.get()->*encode)(t, chunk); },
-              [&](const HttpResponse& r) { return (codec.get()->*decode)(r); }, gate);
+          if (idempotency == Idempotency::kRead) return send(chunk, gate);
+          const WriteCall<Result, Item> call{
+              operation, static_cast<std::size_t>(chunk.data() - items.data()), Now(),
+              [&](std::span<const Item> part) { return send(part, nullptr); }};
+          return Write(call, chunk);
         },
         slots, idempotency);
+  }
+
+  // One write call of Batched: what it is, where its items start in the caller's list, when it
+  // was first sent, and how to send (some of) its items.
+  template <typename Result, typename Item>
+  struct WriteCall {
+    const char* operation;
+    std::size_t first;
+    std::chrono::steady_clock::time_point start;
+    std::function<Result(std::span<const Item>)> send;
+  };
+
+  // Sends a write call. When its answer is lost (WriteOutcomeUnknown), settles it by reading
+  // back (reconcile_writes), or says which items are unknown.
+  template <typename Result, typename Item>
+  Result Write(const WriteCall<Result, Item>& call, std::span<const Item> items) const {
+    std::vector<std::size_t> positions(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) positions[i] = call.first + i;
+    try {
+      return call.send(items);
+    } catch (Error& e) {
+      if (!WriteOutcomeUnknown(e)) throw;
+      if (!options.reconcile_writes) {
+        e.AppendNote(" [" + std::string(call.operation) + " " + Positions(positions) +
+                     ": outcome unknown, the answer was lost; they may or may not have been " +
+                     "done (reconcile_writes, CLI without --no-reconcile, settles them)]");
+        throw;
+      }
+      return Reconcile(call, items, positions, e, 1);
+    }
+  }
+
+  // Settles the items of a write call whose answer was lost: reads the account back, counts what
+  // it shows done, and sends the rest again (settling again if that answer is lost too), within
+  // the retry policy's attempts and time. `positions` are the items' places in the caller's list.
+  template <typename Result, typename Item>
+  Result Reconcile(const WriteCall<Result, Item>& call, std::span<const Item> items,
+                   const std::vector<std::size_t>& positions, const Error& cause, int round) const {
+    Reconciliation record;
+    record.Operation = call.operation;
+    record.FirstItem = positions.front();
+    record.Items = items.size();
+    record.Cause = cause.what();
+    Sleep(options.retry.initial_backoff);  // a service slow to answer may still be at it
+    internal::Settlement settled;
+    try {
+      settled = ReadAndSettle<Result>(items, record.ReadTrackingIds);
+    } catch (const Error& e) {
+      throw Unsettled(call, positions, cause,
+                      "reading the account back failed: " + std::string(e.what()), nullptr);
+    }
+    Result result = SettledResult<Result>(settled, cause.AttemptTrackingIds());
+    record.Settled = settled.settled;
+    record.Conflicts = settled.conflicts.size();
+    record.Resent = settled.resend.size();
+    result.Reconciliations.push_back(std::move(record));
+    if (settled.resend.empty()) return result;
+    if (round >= options.retry.max_attempts || Now() - call.start >= options.retry.max_total) {
+      throw Unsettled(call, positions, cause, "no attempts or time left to send them again",
+                      &settled);
+    }
+    std::vector<Item> again;
+    std::vector<std::size_t> again_positions;
+    for (const std::size_t i : settled.resend) {
+      again.push_back(items[i]);
+      again_positions.push_back(positions[i]);
+    }
+    Result part;
+    try {
+      part = call.send(again);
+    } catch (Error& e) {
+      const std::string known = Known(positions, settled);
+      if (!WriteOutcomeUnknown(e)) {
+        if (!known.empty()) e.AppendNote(" [" + known + "]");
+        throw;
+      }
+      try {
+        part = Reconcile(call, std::span<const Item>(again), again_positions, e, round + 1);
+      } catch (Error& deeper) {
+        if (!known.empty()) deeper.AppendNote("; " + known);
+        throw;
+      }
+    }
+    MergeResent(result, std::move(part), settled.resend);
+    return result;
+  }
+
+  // Reads back what a write call's items should have changed and settles them.
+  template <typename Result, typename Item>
+  internal::Settlement ReadAndSettle(std::span<const Item> items,
+                                     std::vector<std::string>& tracking) const {
+    std::vector<std::int64_t> ids;  // AddBudgets: none, so every budget of the account
+    if constexpr (std::is_same_v<Item, Budget>) {
+      if constexpr (std::is_same_v<Result, UpdateBudgetsResult>) {
+        for (const Budget& b : items)
+          if (b.Id) ids.push_back(*b.Id);
+      }
+    } else {
+      ids.assign(items.begin(), items.end());
+    }
+    const GetBudgetsByIdsResult read =
+        Run("GetBudgetsByIds", Idempotency::kRead, ids, &internal::Codec::EncodeGetBudgetsByIds,
+            &internal::Codec::DecodeGetBudgetsByIds, &GetBudgetsByIdsResult::Budgets);
+    tracking = read.TrackingIds;
+    if constexpr (std::is_same_v<Result, AddBudgetsResult>) {
+      return internal::SettleAdds(items, read.Budgets);
+    } else if constexpr (std::is_same_v<Result, UpdateBudgetsResult>) {
+      return internal::SettleUpdates(items, read.Budgets);
+    } else {
+      return internal::SettleDeletes(items, read.Budgets);
+    }
+  }
+
+  // The result of a settled call, before its resent items are merged in.
+  template <typename Result>
+  static Result SettledResult(const internal::Settlement& settled,
+                              const std::vector<std::string>& lost_tracking) {
+    Result result;
+    if constexpr (std::is_same_v<Result, AddBudgetsResult>) result.BudgetIds = settled.ids;
+    result.PartialErrors = settled.conflicts;
+    result.TrackingIds = lost_tracking;
+    return result;
+  }
+
+  // Puts the answer to the resent items (positions `resend` of the call) into `result`.
+  template <typename Result>
+  static void MergeResent(Result& result, Result part, const std::vector<std::size_t>& resend) {
+    if constexpr (std::is_same_v<Result, AddBudgetsResult>) {
+      if (!part.BudgetIds.empty() && part.BudgetIds.size() != resend.size()) {
+        throw Error(ErrorKind::kMalformedResponse,
+                    "the service returned " + std::to_string(part.BudgetIds.size()) +
+                        " slots for " + std::to_string(resend.size()) +
+                        " items sent again, so positions cannot be trusted");
+      }
+      for (std::size_t j = 0; j < part.BudgetIds.size(); ++j)
+        result.BudgetIds[resend[j]] = part.BudgetIds[j];
+    }
+    for (PartialError& error : part.PartialErrors) {
+      BatchError& base = BaseOf(error);
+      if (base.Index >= 0 && static_cast<std::size_t>(base.Index) < resend.size()) {
+        base.Index = static_cast<std::int32_t>(resend[static_cast<std::size_t>(base.Index)]);
+      }
+      result.PartialErrors.push_back(std::move(error));
+    }
+    result.TrackingIds.insert(result.TrackingIds.end(), part.TrackingIds.begin(),
+                              part.TrackingIds.end());
+    result.Reconciliations.insert(result.Reconciliations.end(), part.Reconciliations.begin(),
+                                  part.Reconciliations.end());
+  }
+
+  // The error of a write call that could not be settled: which items are known, which not.
+  template <typename Result, typename Item>
+  static Error Unsettled(const WriteCall<Result, Item>& call,
+                         const std::vector<std::size_t>& positions, const Error& cause,
+                         const std::string& why, const internal::Settlement* settled) {
+    std::string known = settled != nullptr ? Known(positions, *settled) : "";
+    std::vector<std::size_t> unknown = positions;
+    if (settled != nullptr) {
+      unknown.clear();
+      for (const std::size_t i : settled->resend) unknown.push_back(positions[i]);
+    }
+    Error error(cause.Kind(),
+                std::string(call.operation) + ": the answer was lost (" + cause.what() + ") and " +
+                    why + "; " + Positions(unknown) + ": outcome unknown" +
+                    (known.empty() ? "" : "; " + known),
+                cause.HttpStatus());
+    error.SetAttemptTrackingIds(cause.AttemptTrackingIds());
+    return error;
+  }
+
+  // What the read-back settled, by the caller's positions.
+  static std::string Known(const std::vector<std::size_t>& positions,
+                           const internal::Settlement& settled) {
+    std::vector<std::size_t> done;
+    std::vector<bool> resent(positions.size(), false);
+    for (const std::size_t i : settled.resend) resent[i] = true;
+    for (const PartialError& e : settled.conflicts)
+      resent[static_cast<std::size_t>(BaseOf(e).Index)] = true;
+    for (std::size_t i = 0; i < positions.size(); ++i)
+      if (!resent[i]) done.push_back(positions[i]);
+    std::string text = done.empty() ? "" : Positions(done) + ": done (read back)";
+    if (!settled.conflicts.empty()) {
+      std::vector<std::size_t> conflicts;
+      for (const PartialError& e : settled.conflicts)
+        conflicts.push_back(positions[static_cast<std::size_t>(BaseOf(e).Index)]);
+      text += (text.empty() ? "" : "; ") + Positions(conflicts) +
+              ": held with other values than were sent";
+    }
+    return text;
+  }
+
+  // "items 3, 4, 7" of the caller's list, runs shortened ("items 100 to 199").
+  static std::string Positions(const std::vector<std::size_t>& positions) {
+    std::string text = positions.size() == 1 ? "item " : "items ";
+    for (std::size_t i = 0; i < positions.size();) {
+      std::size_t j = i;
+      while (j + 1 < positions.size() && positions[j + 1] == positions[j] + 1) ++j;
+      text += (i ? ", " : "") + std::to_string(positions[i]) +
+              (j > i ? " to " + std::to_string(positions[j]) : "");
+      i = j + 1;
+    }
+    return text;
   }
 
   ClientOptions options;

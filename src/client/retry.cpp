@@ -28,6 +28,24 @@ bool IsThrottling(const Error& error) {
   return error.HttpStatus() == 429 || internal::HasFaultCode(error, 117);
 }
 
+bool WriteOutcomeUnknown(const Error& error) {
+  if (error.Unsent() || IsThrottling(error)) return false;
+  if (dynamic_cast<const ApiFault*>(&error) != nullptr) return internal::HasFaultCode(error, 0);
+  // A redirect or a 4xx page came from something in front of the service, which did not pass
+  // the call on.
+  const int status = error.HttpStatus();
+  if (status >= 300 && status <= 499) return false;
+  switch (error.Kind()) {
+    case ErrorKind::kTimeout:
+    case ErrorKind::kTransport:
+    case ErrorKind::kMalformedResponse:
+    case ErrorKind::kResponseTooLarge:
+      return true;
+    default:
+      return false;
+  }
+}
+
 RetryDecision DecideRetry(const RetryOptions& options, const Error& error, Idempotency idempotency,
                           int attempt, std::chrono::milliseconds elapsed,
                           std::optional<std::chrono::milliseconds> retry_after, double random01) {

@@ -154,6 +154,35 @@ void WritePayload(Writer& w, const GetCampaignIdsByBudgetIdsResult& result) {
   w.EndArray();
 }
 
+// Write calls whose answer was lost and that were settled by reading back (not the service's
+// shape: only when there are any).
+template <typename Writer>
+void WriteReconciliations(Writer& w, const std::vector<Reconciliation>& list) {
+  const auto count = [&w](const char* key, std::size_t value) {
+    w.Key(key);
+    w.Uint64(value);
+  };
+  w.Key("Reconciliations");
+  w.StartArray();
+  for (const Reconciliation& r : list) {
+    w.StartObject();
+    String(w, "Operation", std::optional(r.Operation));
+    count("FirstItem", r.FirstItem);
+    count("Items", r.Items);
+    String(w, "Cause", std::optional(r.Cause));
+    w.Key("ReadTrackingIds");
+    w.StartArray();
+    for (const auto& id : r.ReadTrackingIds)
+      w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+    w.EndArray();
+    count("Settled", r.Settled);
+    count("Resent", r.Resent);
+    count("Conflicts", r.Conflicts);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 template <typename Writer, typename Result>
 void WriteResult(Writer& w, const Result& result, bool with_tracking_id) {
   w.StartObject();
@@ -170,6 +199,7 @@ void WriteResult(Writer& w, const Result& result, bool with_tracking_id) {
   }
   WritePayload(w, result);
   WritePartialErrors(w, "PartialErrors", result.PartialErrors);
+  if (!result.Reconciliations.empty()) WriteReconciliations(w, result.Reconciliations);
   w.EndObject();
 }
 

@@ -11,7 +11,7 @@ _bingads_budgets() {
   local commands="get add update delete campaigns compare migrate-check"
   local options="--protocol --environment --endpoint --developer-token --access-token
     --customer-id --account-id --timeout --connect-timeout --max-attempts --ca-file --proxy
-    --max-response-mb --no-gzip --allow-insecure-http --parallel --accounts --shadow
+    --max-response-mb --no-gzip --no-reconcile --allow-insecure-http --parallel --accounts --shadow
     --shadow-strict --record --replay --verbose --pretty --version --help"
   case $prev in
     --protocol) mapfile -t COMPREPLY < <(compgen -W "soap rest" -- "$cur"); return ;;

@@ -55,6 +55,9 @@ constexpr const char* kUsage =
     "  --max-response-mb N                  largest response body, after decompression;\n"
     "                                       default 64 (token responses: 1)\n"
     "  --no-gzip                            do not ask for gzip-compressed responses\n"
+    "  --no-reconcile                       a write whose answer was lost fails, naming the\n"
+    "                                       items whose outcome is unknown, instead of being\n"
+    "                                       settled by reading the account back\n"
     "  --allow-insecure-http                allow http:// to hosts that are not loopback\n"
     "                                       (credentials then travel in clear text)\n"
     "  --parallel N                         calls (and accounts) at once; default 4, sandbox 1\n"
@@ -631,6 +634,8 @@ int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream
       } else if (arg == "--no-gzip") {
         options.transport_options.accept_gzip = false;
         compare.gzip = false;
+      } else if (arg == "--no-reconcile") {
+        options.reconcile_writes = false;
       } else if (arg == "--ids") {
         if (operation != "get" && operation != "delete" && operation != "campaigns") {
           throw UsageError{"--ids belongs after the get, delete or campaigns command"};
