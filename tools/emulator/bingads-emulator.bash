@@ -13,11 +13,12 @@ _bingads_emulator() {
       return ;;
     --port | --host | --disapproved-terms | --token-ttl | --refresh-token | --throttle-every | \
       --fail-every | --retry-after | --delay-ms | --max-connections | --idle-timeout | \
-      --request-timeout | --max-request-mb)
+      --request-timeout | --max-request-mb | --fault | --fault-seed)
       return ;;  # a value of the user's
   esac
   mapfile -t COMPREPLY < <(compgen -W "--port --host --state --disapproved-terms --token-ttl
-    --refresh-token --throttle-every --fail-every --retry-after --delay-ms --soap-faults-http-200
+    --refresh-token --fault --fault-seed --throttle-every --fail-every --retry-after --delay-ms
+    --soap-faults-http-200
     --replay --empty-accounts --max-connections --idle-timeout --request-timeout --max-request-mb
     --version --help" -- "$cur")
 }

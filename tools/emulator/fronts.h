@@ -32,6 +32,11 @@ Reply HandleSoap(BudgetService& service, std::string_view content_type,
 /// front writes its own.
 Reply SoapFault(const std::string& faultcode, const std::string& faultstring);
 
+/// A service fault as each front sends it: a SOAP fault (HTTP 500, or 200 with `with_200`), or
+/// the REST JSON fault with its status; Retry-After when the fault has one.
+Reply SoapServiceFault(const Fault& fault, bool with_200);
+Reply RestServiceFault(const Fault& fault);
+
 /// REST JSON with RapidJSON. `header` returns a request header's value or "".
 Reply HandleRest(BudgetService& service, std::string_view method, std::string_view path,
                  const std::function<std::string(const char*)>& header, const std::string& body);

@@ -11,7 +11,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "faults.h"
 #include "server.h"
 #include "service.h"
 
@@ -31,10 +33,21 @@ int Usage(const char* message) {
       << "  --token-ttl SECONDS      life of issued access tokens; default 3600\n"
       << "  --refresh-token TOKEN    refresh token accepted at start; default\n"
       << "                           emulator-refresh-token (rotated on every use)\n"
-      << "  --throttle-every N       every Nth call: 117 CallRateExceeded (REST 429)\n"
-      << "  --fail-every N           every Nth call: 0 InternalError (REST 500)\n"
-      << "  --retry-after SECONDS    Retry-After sent with throttling; default 1\n"
-      << "  --delay-ms N             wait before every API response; default 0\n"
+      << "  --fault SPEC             break API calls on demand (repeatable); SPEC is\n"
+      << "                           KIND[,probability=P|every=N][,protocol=soap|rest]\n"
+      << "                           [,operation=NAME|reads|writes][,once][,ms=N]\n"
+      << "                           [,jitter-ms=N][,bytes=N][,retry-after=S]; KIND is\n"
+      << "                           latency, dribble, reset, empty, drop, error-500,\n"
+      << "                           error-503, truncate, malformed, throttle or\n"
+      << "                           internal-error; changed at run time through\n"
+      << "                           GET/PUT/DELETE /emulator/faults (loopback only)\n"
+      << "  --fault-seed N           seed of every fault's draws; default 1\n"
+      << "  --throttle-every N       every Nth call: 117 CallRateExceeded (REST 429);\n"
+      << "                           --fault throttle,every=N\n"
+      << "  --fail-every N           every Nth call: 0 InternalError (REST 500);\n"
+      << "                           --fault internal-error,every=N\n"
+      << "  --retry-after SECONDS    Retry-After sent with --throttle-every; default 1\n"
+      << "  --delay-ms N             wait before every API response; --fault latency,ms=N\n"
       << "  --soap-faults-http-200   send SOAP faults with HTTP 200 instead of 500\n"
       << "  --replay DIR             answer every API call from the recording in DIR (made\n"
       << "                           with bingads-budgets --record), matched on what it asks\n"
@@ -58,6 +71,7 @@ int main(int argc, char** argv) {
   bingads::emulator::ServiceOptions service_options;
   bingads::emulator::ServerLimits limits;
   std::shared_ptr<bingads::HttpTransport> replay;
+  long throttle_every = 0, fail_every = 0, retry_after = 1, delay_ms = 0;  // aliases of --fault
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -83,6 +97,8 @@ int main(int argc, char** argv) {
                                           "--disapproved-terms",
                                           "--token-ttl",
                                           "--refresh-token",
+                                          "--fault",
+                                          "--fault-seed",
                                           "--throttle-every",
                                           "--fail-every",
                                           "--retry-after",
@@ -138,17 +154,28 @@ int main(int argc, char** argv) {
     } else if (arg == "--refresh-token") {
       if (value.empty()) return Usage("--refresh-token needs a value");
       service_options.refresh_token = value;
+    } else if (arg == "--fault") {
+      try {
+        bingads::emulator::ParseFaultSpec(value);
+      } catch (const std::invalid_argument& e) {
+        return Usage(e.what());
+      }
+      service_options.faults.push_back(value);
+    } else if (arg == "--fault-seed") {
+      constexpr Range r{0, 2147483647};
+      auto v = need(r);
+      if (!v) return bad(r);
+      service_options.fault_seed = static_cast<std::uint64_t>(*v);
     } else if (arg == "--throttle-every" || arg == "--fail-every") {
       constexpr Range r{0, 1000000};
       auto v = need(r);
       if (!v) return bad(r);
-      (arg == "--throttle-every" ? service_options.throttle_every : service_options.fail_every) =
-          static_cast<int>(*v);
+      (arg == "--throttle-every" ? throttle_every : fail_every) = *v;
     } else if (arg == "--retry-after") {
       constexpr Range r{0, 3600};
       auto v = need(r);
       if (!v) return bad(r);
-      service_options.retry_after_seconds = static_cast<int>(*v);
+      retry_after = *v;
     } else if (arg == "--replay") {
       try {
         replay = bingads::MakeReplayTransport(value);
@@ -175,9 +202,18 @@ int main(int argc, char** argv) {
       constexpr Range r{0, 600000};
       auto v = need(r);
       if (!v) return bad(r);
-      service_options.delay = std::chrono::milliseconds(*v);
+      delay_ms = *v;
     }
   }
+  // The older options are faults too, taken before those given with --fault.
+  std::vector<std::string> aliases;
+  if (delay_ms > 0) aliases.push_back("latency,ms=" + std::to_string(delay_ms));
+  if (throttle_every > 0) {
+    aliases.push_back("throttle,every=" + std::to_string(throttle_every) +
+                      ",retry-after=" + std::to_string(retry_after));
+  }
+  if (fail_every > 0) aliases.push_back("internal-error,every=" + std::to_string(fail_every));
+  service_options.faults.insert(service_options.faults.begin(), aliases.begin(), aliases.end());
 
   // Block the stop signals in every thread; the main thread waits for them below.
   sigset_t stop_signals;

@@ -73,6 +73,8 @@ Reply Respond(const Outcome<Result>& outcome, const std::string& tracking_id) {
 
 }  // namespace
 
+Reply RestServiceFault(const Fault& fault) { return FaultReply(fault); }
+
 BudgetList ReadBudgetsJson(const rapidjson::Value& root) {
   auto it = root.FindMember("Budgets");
   if (it == root.MemberEnd() || it->value.IsNull()) return std::nullopt;

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "faults.h"
 #include "fronts.h"
 #include "http_request.h"
 #include "text.h"
@@ -208,6 +209,77 @@ Reply Route(BudgetService& service, const HttpRequestIn& req) {
   return {404, "text/plain; charset=utf-8", "bingads-emulator: no such resource\n", "", {}};
 }
 
+bool IsLoopback(const sockaddr_storage& peer) {
+  if (peer.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(peer);
+    return (ntohl(v4.sin_addr.s_addr) >> 24) == 127;
+  }
+  if (peer.ss_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(peer).sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+  }
+  return false;
+}
+
+// The account a call names: the CustomerAccountId header (REST) or SOAP header element.
+std::string AccountOf(const HttpRequestIn& request) {
+  if (request.path != kSoapServicePath) return request.Header("customeraccountid");
+  const std::string_view body = request.body;
+  const std::size_t name = body.find("CustomerAccountId");
+  const std::size_t open = name == std::string_view::npos ? name : body.find('>', name);
+  if (open == std::string_view::npos) return "";
+  const std::size_t close = body.find('<', open);
+  return std::string(body.substr(open + 1, std::min(close, body.size()) - open - 1).substr(0, 32));
+}
+
+FaultPlan PlanFor(FaultModel& faults, const HttpRequestIn& request) {
+  const bool soap = request.path == kSoapServicePath;
+  return faults.Decide(soap ? "soap" : "rest",
+                       OperationOf(request.method, request.path, request.Header("soapaction")),
+                       AccountOf(request), request.body);
+}
+
+// What an "applied, then ..." fault makes of the service's reply.
+void Spoil(FaultKind outcome, Reply& reply) {
+  if (outcome == FaultKind::kError500 || outcome == FaultKind::kError503) {
+    const int status = outcome == FaultKind::kError500 ? 500 : 503;
+    reply = {status,
+             "text/plain; charset=utf-8",
+             "bingads-emulator: injected fault: HTTP " + std::to_string(status) +
+                 " after the call was made\n",
+             "",
+             {}};
+  } else if (outcome == FaultKind::kMalformed) {
+    std::string garbage = "\x01\xff<<{{";
+    while (garbage.size() < reply.body.size()) garbage += garbage;
+    reply.body = garbage.substr(0, std::max<std::size_t>(reply.body.size(), 8));
+  }
+}
+
+// The admin endpoint (loopback peers only): GET shows the faults and their counts; PUT
+// {"faults":[SPEC...],"seed":N} replaces them; DELETE removes them all.
+Reply Admin(FaultModel& faults, const HttpRequestIn& request, bool loopback) {
+  auto text = [](int status, const std::string& body) {
+    return Reply{status, "text/plain; charset=utf-8", "bingads-emulator: " + body + "\n", "", {}};
+  };
+  if (!loopback) return text(403, "the admin endpoint answers loopback peers only");
+  try {
+    if (request.method == "DELETE") {
+      faults.Replace({}, std::nullopt);
+    } else if (request.method == "PUT") {
+      const auto [specs, seed] = ReadFaultRequest(request.body);
+      faults.Replace(specs, seed);
+    } else if (request.method != "GET") {
+      Reply reply = text(405, "use GET, PUT or DELETE");
+      reply.headers.emplace_back("Allow", "GET, PUT, DELETE");
+      return reply;
+    }
+  } catch (const std::invalid_argument& e) {
+    return text(400, e.what());
+  }
+  return {200, "application/json", faults.StateJson(), "", {}};
+}
+
 enum class State { kReading, kProcessing, kWriting };
 
 struct Connection {
@@ -223,12 +295,15 @@ struct Connection {
   bool close_after_write = false;
   Clock::time_point deadline;
   std::size_t counted = 0;  // bytes of this connection in the buffered total
+  bool loopback = false;    // the peer is on this machine (the admin endpoint answers it only)
+  FaultPlan plan;           // what the fault model does to the request under way
 };
 
-// A request waiting for the emulator's --delay-ms before it is answered.
+// A request waiting for its latency before it is answered, or a dribbled answer's next piece.
 struct Delayed {
   int fd;
   std::uint64_t serial;
+  bool write = false;
 };
 
 // What every event loop of one server shares.
@@ -316,7 +391,12 @@ class EventLoop {
         const Delayed due = delayed_.begin()->second;
         delayed_.erase(delayed_.begin());
         auto it = connections_.find(due.fd);
-        if (it != connections_.end() && it->second.serial == due.serial) Answer(it->second);
+        if (it == connections_.end() || it->second.serial != due.serial) continue;
+        if (due.write) {
+          Write(it->second);
+        } else {
+          Answer(it->second);
+        }
       }
       if (now - last_sweep >= std::chrono::milliseconds(50)) {
         Sweep(now);
@@ -353,7 +433,10 @@ class EventLoop {
 
   void Accept() {
     while (true) {
-      const int fd = ::accept4(shared_.listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      sockaddr_storage peer{};
+      socklen_t peer_length = sizeof peer;
+      const int fd = ::accept4(shared_.listen_fd, reinterpret_cast<sockaddr*>(&peer), &peer_length,
+                               SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno == EINTR || errno == ECONNABORTED) continue;
         return;  // EAGAIN (another loop took it), or out of descriptors: the rest wait
@@ -371,6 +454,7 @@ class EventLoop {
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       Connection& c = connections_.try_emplace(fd, fd, next_serial_++, limits).first->second;
       c.deadline = Clock::now() + limits.idle_timeout;
+      c.loopback = IsLoopback(peer);
       epoll_event ev{};
       ev.events = EPOLLIN;
       ev.data.fd = fd;
@@ -390,10 +474,18 @@ class EventLoop {
 
   void Write(Connection& c) {
     while (c.written < c.out.size()) {
-      const ssize_t n =
-          ::send(c.fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
+      // A dribbled answer: one piece now, the next after the interval.
+      const std::size_t piece = c.plan.dribble_bytes > 0
+                                    ? std::min(c.plan.dribble_bytes, c.out.size() - c.written)
+                                    : c.out.size() - c.written;
+      const ssize_t n = ::send(c.fd, c.out.data() + c.written, piece, MSG_NOSIGNAL);
       if (n > 0) {
         c.written += static_cast<std::size_t>(n);
+        if (c.plan.dribble_bytes > 0 && c.written < c.out.size()) {
+          Watch(c, 0);
+          delayed_.emplace(Clock::now() + c.plan.dribble_every, Delayed{c.fd, c.serial, true});
+          return;
+        }
       } else if (n < 0 && errno == EINTR) {
         continue;
       } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -461,21 +553,34 @@ class EventLoop {
     }
     c.state = State::kProcessing;
     Watch(c, 0);
-    if (IsApiPath(c.parser.Request().path) && shared_.service.Options().delay.count() > 0) {
-      delayed_.emplace(Clock::now() + shared_.service.Options().delay, Delayed{c.fd, c.serial});
+    const HttpRequestIn& request = c.parser.Request();
+    c.plan = IsApiPath(request.path) ? PlanFor(shared_.service.Faults(), request) : FaultPlan{};
+    if (c.plan.delay.count() > 0) {
+      delayed_.emplace(Clock::now() + c.plan.delay, Delayed{c.fd, c.serial});
     } else {
       Answer(c);
     }
   }
 
-  // Runs the request through the fronts and starts writing the answer.
+  // Closes with a reset (RST) instead of a clean close.
+  void Reset(Connection& c) {
+    const linger abort{1, 0};
+    setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+    Close(c.fd);
+  }
+
+  // Runs the request through the fronts (or the fault that replaces them) and starts writing the
+  // answer, as the request's fault plan says.
   void Answer(Connection& c) {
     const HttpRequestIn& request = c.parser.Request();
+    const std::optional<FaultKind> outcome = c.plan.outcome;
+    if (outcome == FaultKind::kReset) return Reset(c);
+    if (outcome == FaultKind::kEmpty) return Close(c.fd);
     std::string bytes;
     try {
-      const Reply reply = shared_.replay && (IsApiPath(request.path) || IsTokenPath(request.path))
-                              ? Replay(*shared_.replay, request)
-                              : Route(shared_.service, request);
+      Reply reply = Compute(c, request);
+      if (outcome == FaultKind::kDrop) return Close(c.fd);  // made, never answered
+      if (outcome) Spoil(*outcome, reply);
       bytes = Serialize(reply, request.keep_alive, AcceptsGzip(request.Header("accept-encoding")));
     } catch (const std::exception& e) {
       Reply reply{500,
@@ -485,7 +590,32 @@ class EventLoop {
                   {}};
       bytes = Serialize(reply, request.keep_alive, false);
     }
+    if (outcome == FaultKind::kTruncate) {
+      // The head and half the body, then the connection closes.
+      const std::size_t head = bytes.find("\r\n\r\n") + 4;
+      bytes.resize(head + (bytes.size() - head) / 2);
+      return Respond(c, std::move(bytes), true);
+    }
     Respond(c, std::move(bytes), !request.keep_alive);
+  }
+
+  // The reply the request gets: from the admin endpoint, an injected service fault, the
+  // recording or the service.
+  Reply Compute(const Connection& c, const HttpRequestIn& request) {
+    if (request.path == kAdminPath) return Admin(shared_.service.Faults(), request, c.loopback);
+    if (c.plan.outcome == FaultKind::kThrottle || c.plan.outcome == FaultKind::kInternalError) {
+      const std::string tracking_id = BudgetService::NewTrackingId();
+      const Fault fault =
+          c.plan.outcome == FaultKind::kThrottle
+              ? BudgetService::ThrottleFault(tracking_id, c.plan.retry_after_seconds)
+              : BudgetService::InternalErrorFault(tracking_id);
+      return request.path == kSoapServicePath
+                 ? SoapServiceFault(fault, shared_.service.Options().soap_faults_with_200)
+                 : RestServiceFault(fault);
+    }
+    return shared_.replay && (IsApiPath(request.path) || IsTokenPath(request.path))
+               ? Replay(*shared_.replay, request)
+               : Route(shared_.service, request);
   }
 
   // Closes connections whose deadline passed: idle ones silently, part-read requests with 408.

@@ -119,7 +119,8 @@ std::vector<Budget> DemoBudgets(std::int64_t first) {
 
 }  // namespace
 
-BudgetService::BudgetService(ServiceOptions options) : options_(std::move(options)) {
+BudgetService::BudgetService(ServiceOptions options)
+    : options_(std::move(options)), faults_(options_.faults, options_.fault_seed) {
   for (auto& term : options_.disapproved_terms) term = Lower(term);
   refresh_tokens_.insert(options_.refresh_token);
   if (!options_.state_file.empty() && std::filesystem::exists(options_.state_file)) {
@@ -207,25 +208,21 @@ constexpr std::string_view kIssuedPrefix = "emu-at-";
 
 }  // namespace
 
+Fault BudgetService::ThrottleFault(const std::string& tracking_id, int retry_after_seconds) {
+  Fault fault = AdApiFault(tracking_id, 117, "CallRateExceeded",
+                           "You have exceeded the number of calls that you are allowed to make in "
+                           "a given time period.",
+                           429);
+  fault.retry_after_seconds = retry_after_seconds;
+  return fault;
+}
+
+Fault BudgetService::InternalErrorFault(const std::string& tracking_id) {
+  return AdApiFault(tracking_id, 0, "InternalError", "An internal error has occurred.", 500);
+}
+
 std::optional<Fault> BudgetService::Admit(const RequestContext& context,
                                           const std::string& tracking_id) {
-  std::uint64_t call = 0;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    call = ++calls_;
-  }
-  if (options_.throttle_every > 0 &&
-      call % static_cast<std::uint64_t>(options_.throttle_every) == 0) {
-    Fault fault = AdApiFault(tracking_id, 117, "CallRateExceeded",
-                             "You have exceeded the number of calls that you are allowed to make "
-                             "in a given time period.",
-                             429);
-    fault.retry_after_seconds = options_.retry_after_seconds;
-    return fault;
-  }
-  if (options_.fail_every > 0 && call % static_cast<std::uint64_t>(options_.fail_every) == 0) {
-    return AdApiFault(tracking_id, 0, "InternalError", "An internal error has occurred.", 500);
-  }
   if (context.authentication_token.empty() || context.developer_token.empty()) {
     return AdApiFault(tracking_id, 105, "InvalidCredentials",
                       "Authentication failed. Either supplied credentials are invalid or the "

@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "faults.h"
 #include "state.h"
 
 namespace bingads::emulator {
@@ -69,13 +70,12 @@ struct ServiceOptions {
   std::chrono::seconds token_ttl{3600};
   /// The refresh token accepted at start; each use returns a new one and retires the old one.
   std::string refresh_token = "emulator-refresh-token";
-  /// Fault injection, counted over API calls (not token calls); 0 disables.
-  int throttle_every = 0;              ///< every Nth call: 117 CallRateExceeded (REST: HTTP 429)
-  int fail_every = 0;                  ///< every Nth call: 0 InternalError (REST: HTTP 500)
-  int retry_after_seconds = 1;         ///< Retry-After sent with throttling
-  bool soap_faults_with_200 = false;   ///< SOAP faults with HTTP 200 instead of 500
-  std::chrono::milliseconds delay{0};  ///< added before every API response
-  bool empty_accounts = false;         ///< accounts made by a first call start with no budgets
+  /// Faults on API calls (not token calls), as specs (faults.h: ParseFaultSpec), e.g.
+  /// "throttle,every=4,retry-after=2" or "drop,operation=writes,once"; the server applies them.
+  std::vector<std::string> faults;
+  std::uint64_t fault_seed = 1;       ///< every fault's draws come from it
+  bool soap_faults_with_200 = false;  ///< SOAP faults with HTTP 200 instead of 500
+  bool empty_accounts = false;        ///< accounts made by a first call start with no budgets
   /// Test hook for token expiry; null means steady_clock.
   std::function<std::chrono::steady_clock::time_point()> clock;
 };
@@ -89,6 +89,11 @@ class BudgetService {
 
   /// A new GUID-shaped tracking id.
   static std::string NewTrackingId();
+
+  /// The faults the fault model sends without the service: code 117 CallRateExceeded (REST:
+  /// HTTP 429) with Retry-After, and code 0 InternalError (REST: HTTP 500).
+  static Fault ThrottleFault(const std::string& tracking_id, int retry_after_seconds);
+  static Fault InternalErrorFault(const std::string& tracking_id);
 
   /// A fault with one OperationError, for malformed or refused requests.
   static Fault RequestFault(const std::string& tracking_id, std::int32_t code,
@@ -111,9 +116,11 @@ class BudgetService {
   TokenReply Token(const std::string& form_body);
 
   const ServiceOptions& Options() const { return options_; }
+  /// The faults in force (made from options.faults, changed at run time by the admin endpoint).
+  FaultModel& Faults() { return faults_; }
 
  private:
-  // Fault injection first, then the credentials.
+  // The credentials.
   std::optional<Fault> Admit(const RequestContext& context, const std::string& tracking_id);
   std::chrono::steady_clock::time_point Now() const;
   using Account = StoredAccount;
@@ -138,7 +145,7 @@ class BudgetService {
   Store store_;
   std::map<std::string, std::chrono::steady_clock::time_point> access_tokens_;  // issued ones
   std::set<std::string> refresh_tokens_;
-  std::uint64_t calls_ = 0;
+  FaultModel faults_;
 };
 
 }  // namespace bingads::emulator

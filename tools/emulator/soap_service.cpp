@@ -379,6 +379,8 @@ Reply SoapFault(const std::string& faultcode, const std::string& faultstring) {
   return FaultReply(faultcode, faultstring, nullptr, "");
 }
 
+Reply SoapServiceFault(const Fault& fault, bool with_200) { return ServiceFault(fault, with_200); }
+
 Reply HandleSoap(BudgetService& service, std::string_view content_type,
                  std::string_view soap_action, const std::string& body) {
   const std::string tracking_id = BudgetService::NewTrackingId();
