@@ -303,8 +303,7 @@ TEST_CASE(
   auto ticks = std::make_shared<std::atomic<int>>(0);
   bingads::emulator::ServiceOptions service_options;
   service_options.token_ttl = std::chrono::seconds(600);
-  service_options.throttle_every = 3;
-  service_options.retry_after_seconds = 0;
+  service_options.faults = {"throttle,every=3,retry-after=0"};
   service_options.clock = [ticks] {
     return std::chrono::steady_clock::time_point(std::chrono::seconds(250 * ++*ticks));
   };

@@ -23,6 +23,7 @@ namespace {
 
 using bingads::Budget;
 using bingads::BudgetClient;
+using bingads::ClientOptions;
 using bingads::Decimal;
 using bingads::Protocol;
 
@@ -51,55 +52,6 @@ std::filesystem::path TempPath(const std::string& stem) {
          (stem + "-" + std::to_string(::getpid()) + "-" +
           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
 }
-
-// The emulator as a child process whose pid the test holds, so it can be killed with SIGKILL.
-class EmulatorProcess {
- public:
-  explicit EmulatorProcess(const std::string& state_file) {
-    int out[2];
-    REQUIRE(::pipe(out) == 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    std::string exe = BINGADS_EMULATOR_EXE;
-    std::vector<std::string> args = {exe, "--port", "0", "--state", state_file};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    REQUIRE(posix_spawn(&pid_, exe.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out[1]);
-    // The first line is "listening on URL".
-    std::string line;
-    char c;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    ::close(out[0]);
-    const std::string prefix = "listening on ";
-    REQUIRE_MESSAGE(line.rfind(prefix, 0) == 0, "emulator said: ", line);
-    base_url_ = line.substr(prefix.size());
-  }
-  ~EmulatorProcess() { Kill(); }
-  void Kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  bingads::ClientOptions Options(Protocol protocol) const {
-    bingads::ClientOptions options;
-    options.protocol = protocol;
-    options.endpoint = base_url_;
-    options.credentials = testing::TestCredentials();
-    options.retry.max_attempts = 1;  // a failed call is simply not acknowledged
-    options.transport_options.request_timeout = std::chrono::seconds(10);
-    return options;
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::string base_url_;
-};
 
 }  // namespace
 
@@ -209,13 +161,17 @@ TEST_CASE("emulator: SIGKILL mid-load with --state loses no acknowledged write")
   std::mt19937 random(20261122);
   for (int round = 0; round < 3; ++round) {
     CAPTURE(round);
-    auto emulator = std::make_unique<EmulatorProcess>(state);
+    auto emulator =
+        std::make_unique<testing::EmulatorProcess>(std::vector<std::string>{"--state", state});
     std::mutex mutex;
     std::atomic<bool> stop{false};
     std::vector<std::thread> writers;
     for (int t = 0; t < 4; ++t) {
       writers.emplace_back([&, t] {
-        BudgetClient client(emulator->Options(t % 2 == 0 ? Protocol::kSoap : Protocol::kRest));
+        ClientOptions options = emulator->Options(t % 2 == 0 ? Protocol::kSoap : Protocol::kRest);
+        options.retry.max_attempts = 1;  // a failed call is simply not acknowledged
+        options.reconcile_writes = false;
+        BudgetClient client(options);
         for (int n = 0; !stop; ++n) {
           try {
             const auto result = client.AddBudgets({NewBudget(
@@ -236,7 +192,8 @@ TEST_CASE("emulator: SIGKILL mid-load with --state loses no acknowledged write")
     for (auto& writer : writers) writer.join();
 
     // A restart reads the file (it never is half written) and has every acknowledged add.
-    emulator = std::make_unique<EmulatorProcess>(state);
+    emulator =
+        std::make_unique<testing::EmulatorProcess>(std::vector<std::string>{"--state", state});
     BudgetClient client(emulator->Options(Protocol::kRest));
     const auto now = Everything(client);
     std::size_t missing = 0;

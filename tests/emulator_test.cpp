@@ -256,7 +256,7 @@ TEST_CASE("emulator: keep-alive reuses one connection across calls") {
 
 TEST_CASE("emulator: injected InternalErrors, SOAP faults with HTTP 200 and delays") {
   emulator::ServiceOptions service_options;
-  service_options.fail_every = 2;
+  service_options.faults = {"internal-error,every=2"};
   service_options.soap_faults_with_200 = true;
   emulator::BudgetService service(service_options);
   emulator::Server server(service);
@@ -269,6 +269,7 @@ TEST_CASE("emulator: injected InternalErrors, SOAP faults with HTTP 200 and dela
     options.credentials = testing::TestCredentials();
     std::vector<std::chrono::milliseconds> sleeps;
     options.sleep = [&sleeps](std::chrono::milliseconds d) { sleeps.push_back(d); };
+    options.reconcile_writes = false;  // the fault itself is what is checked below
     BudgetClient client(options);
     // Reads ride over the InternalError of every second call.
     for (int i = 0; i < 3; ++i)
@@ -291,7 +292,7 @@ TEST_CASE("emulator: injected InternalErrors, SOAP faults with HTTP 200 and dela
 
 TEST_CASE("emulator: a delayed answer past the client's deadline is a timeout") {
   emulator::ServiceOptions service_options;
-  service_options.delay = std::chrono::milliseconds(800);
+  service_options.faults = {"latency,ms=800"};
   emulator::BudgetService service(service_options);
   emulator::Server server(service);
   ClientOptions options;

@@ -110,7 +110,7 @@ TEST_CASE("concurrent: one client shared by 8 threads, at most 8 connections") {
 
 TEST_CASE("parallel: chunks of a read come back stitched exactly as the sequential read") {
   emulator::ServiceOptions slow;
-  slow.delay = std::chrono::milliseconds(20);
+  slow.faults = {"latency,ms=20"};
   testing::Emulator emulator(slow);
   const std::vector<std::int64_t> ids = ManyIds(1234);  // 13 calls
   for (const Protocol protocol : {Protocol::kSoap, Protocol::kRest}) {
@@ -143,7 +143,7 @@ TEST_CASE("parallel: chunks of a read come back stitched exactly as the sequenti
 
 TEST_CASE("parallel: TrackingIds follow the order of the calls, not of their answers") {
   emulator::ServiceOptions slow;
-  slow.delay = std::chrono::milliseconds(5);
+  slow.faults = {"latency,ms=5"};
   testing::Emulator emulator(slow);
   // Records, per call, the first id it asked for and the TrackingId that answered it.
   struct Recorder final : HttpTransport {
@@ -177,8 +177,7 @@ TEST_CASE("parallel: TrackingIds follow the order of the calls, not of their ans
 TEST_CASE(
     "parallel: throttling lowers the concurrency and every pending call honours Retry-After") {
   emulator::ServiceOptions throttling;
-  throttling.throttle_every = 4;
-  throttling.retry_after_seconds = 2;
+  throttling.faults = {"throttle,every=4,retry-after=2"};
   const std::vector<std::int64_t> ids = ManyIds(1600);  // 16 calls
   std::map<int, int> throttled;                         // concurrency -> throttled answers
   for (const int concurrency : {1, 4}) {
@@ -327,7 +326,7 @@ TEST_CASE("parallel: --accounts writes one ordered JSON line per account, failur
 
   // From a file, with a failing account: its own line names the error; the status says so.
   emulator::ServiceOptions failing;
-  failing.fail_every = 3;
+  failing.faults = {"internal-error,every=3"};
   testing::Emulator flaky(failing);
   const auto file = std::filesystem::temp_directory_path() /
                     ("bingads-accounts-" + std::to_string(::getpid()) + ".txt");
@@ -386,7 +385,7 @@ TEST_CASE("cli: 11,000 ids go in through --ids @FILE and --ids -") {
 
 TEST_CASE("parallel: a failed chunk keeps exactly the chunks before it, as a sequential read") {
   emulator::ServiceOptions failing;
-  failing.fail_every = 3;  // the third call to arrive fails
+  failing.faults = {"internal-error,every=3"};  // the third call to arrive fails
   testing::Emulator emulator(failing);
   ClientOptions options = emulator.Options(Protocol::kRest);
   options.retry.max_attempts = 1;

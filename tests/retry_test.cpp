@@ -140,6 +140,30 @@ TEST_CASE("retry: writes are not repeated when the service may have done the wor
   }
 }
 
+TEST_CASE("retry: which failed writes have an unknown outcome") {
+  const auto fault = [](int code, int status) {
+    FaultDetail d;
+    d.Type = "AdApiFaultDetail";
+    d.Errors.push_back({code, std::nullopt, std::nullopt, std::nullopt});
+    return ApiFault(d, status);
+  };
+  // Sent, and then no usable answer: the service may have done it.
+  CHECK(WriteOutcomeUnknown(Error(ErrorKind::kTimeout, "timed out after send")));
+  CHECK(WriteOutcomeUnknown(Error(ErrorKind::kTransport, "Empty reply from server")));
+  CHECK(WriteOutcomeUnknown(Error(ErrorKind::kTransport, "proxy page", 503)));
+  CHECK(WriteOutcomeUnknown(Error(ErrorKind::kMalformedResponse, "cut short", 200)));
+  CHECK(WriteOutcomeUnknown(Error(ErrorKind::kResponseTooLarge, "too large", 200)));
+  CHECK(WriteOutcomeUnknown(fault(0, 500)));
+  // Known not done: never sent, refused in front of the service, throttled, or a fault saying so.
+  CHECK_FALSE(WriteOutcomeUnknown(Error(ErrorKind::kTransport, "refused", 0, true)));
+  CHECK_FALSE(WriteOutcomeUnknown(Error(ErrorKind::kTransport, "not found page", 404)));
+  CHECK_FALSE(WriteOutcomeUnknown(Error(ErrorKind::kTransport, "redirect", 307)));
+  CHECK_FALSE(WriteOutcomeUnknown(fault(117, 429)));
+  CHECK_FALSE(WriteOutcomeUnknown(fault(105, 401)));
+  CHECK_FALSE(WriteOutcomeUnknown(fault(4913, 400)));
+  CHECK_FALSE(WriteOutcomeUnknown(Error(ErrorKind::kUsage, "bad input")));
+}
+
 TEST_CASE("retry: writes are repeated when the request surely was not processed") {
   auto transport = std::make_shared<testing::FakeTransport>();
   transport->PushError(Error(ErrorKind::kTransport, "connection refused", 0, true));

@@ -59,7 +59,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("shadow: a difference is reported by position and field; the caller gets the primary") {
+TEST_CASE("shadow: a difference is reported by position and field, the caller gets the primary") {
   for (const Protocol primary : {Protocol::kSoap, Protocol::kRest}) {
     CAPTURE(ToString(primary));
     Fixture f(primary);

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -96,6 +97,7 @@ bingads::ClientOptions FakeOptions(bingads::Protocol protocol,
   options.transport = std::move(transport);
   options.retry.max_attempts = 1;  // decoding tests: one canned reply per call; retry tests opt in
   options.max_concurrency = 1;     // canned replies come in order, so chunks go in order too
+  options.reconcile_writes = false;  // a lost answer is an error here, not a read-back
   options.sleep = [](std::chrono::milliseconds) { FAIL("a test client slept"); };
   return options;
 }
@@ -195,6 +197,52 @@ bingads::ClientOptions Emulator::Options(bingads::Protocol protocol) const {
   options.credentials = TestCredentials();
   options.transport_options.request_timeout = std::chrono::seconds(20);
   options.sleep = [](std::chrono::milliseconds) {};  // retries against the emulator never wait
+  return options;
+}
+
+EmulatorProcess::EmulatorProcess(const std::vector<std::string>& args) {
+  int out[2];
+  REQUIRE(::pipe(out) == 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  std::vector<std::string> all = {BINGADS_EMULATOR_EXE, "--port", "0"};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  REQUIRE(posix_spawn(&pid, all[0].c_str(), &actions, nullptr, argv.data(), environ) == 0);
+  pid_ = pid;
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  // The first line is "listening on URL" (nothing, when it refused to start).
+  std::string line;
+  char c;
+  while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  ::close(out[0]);
+  const std::string prefix = "listening on ";
+  REQUIRE_MESSAGE(line.rfind(prefix, 0) == 0, "emulator said: ", line);
+  base_url_ = line.substr(prefix.size());
+}
+
+EmulatorProcess::~EmulatorProcess() { Kill(); }
+
+void EmulatorProcess::Kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+bingads::ClientOptions EmulatorProcess::Options(bingads::Protocol protocol) const {
+  bingads::ClientOptions options;
+  options.protocol = protocol;
+  options.endpoint = base_url_;
+  options.credentials = TestCredentials();
+  options.transport_options.request_timeout = std::chrono::seconds(20);
+  options.sleep = [](std::chrono::milliseconds) {};
   return options;
 }
 

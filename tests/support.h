@@ -100,6 +100,24 @@ class DivergingServer {
   std::unique_ptr<Impl> impl_;
 };
 
+/// bingads-emulator run as a child process with `args` (after --port 0) on a free 127.0.0.1 port;
+/// killed with SIGKILL when the object goes (or by Kill).
+class EmulatorProcess {
+ public:
+  explicit EmulatorProcess(const std::vector<std::string>& args = {});
+  ~EmulatorProcess();
+  EmulatorProcess(const EmulatorProcess&) = delete;
+  EmulatorProcess& operator=(const EmulatorProcess&) = delete;
+  void Kill();
+  const std::string& BaseUrl() const { return base_url_; }
+  /// As Emulator::Options.
+  bingads::ClientOptions Options(bingads::Protocol protocol) const;
+
+ private:
+  int pid_ = -1;
+  std::string base_url_;
+};
+
 /// A loopback port that nothing listens on (bound to find it, then closed).
 int UnusedPort();
 

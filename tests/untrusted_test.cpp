@@ -103,7 +103,7 @@ const std::vector<std::string> kTestEnv = {"BINGADS_DEVELOPER_TOKEN=d", "BINGADS
 }  // namespace
 
 TEST_CASE(
-    "untrusted: a SOAP reply with a DTD is refused on every operation; nothing expands or is "
+    "untrusted: a SOAP reply with a DTD is refused on every operation, nothing expands or is "
     "fetched") {
   // Had an external entity been fetched, it would arrive here.
   testing::RawServer fetched([](int fd) { testing::ReadRequest(fd); });
@@ -153,7 +153,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "untrusted: text gSOAP would alter is refused on both SOAP readers; valid references "
+    "untrusted: text gSOAP would alter is refused on both SOAP readers, valid references "
     "decode alike") {
   // The byte scanner reads the plain reply; an XML declaration sends the same reply to gSOAP.
   const std::vector<std::string> prologs = {"", R"(<?xml version="1.0" encoding="utf-8"?>)"};
