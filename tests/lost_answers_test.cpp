@@ -322,7 +322,9 @@ TEST_CASE(
   const std::string first = ChaosRun(20261202);
   MESSAGE("faults: " << first.substr(0, first.find('\n')));
   CHECK(Contains(first, "\"served\":"));
+#if !defined(__SANITIZE_THREAD__)  // under ThreadSanitizer the run is for races; once is enough
   CHECK(first == ChaosRun(20261202));
+#endif
 }
 
 TEST_CASE("lost answers: bingads-emulator --fault from the command line, and its admin endpoint") {
