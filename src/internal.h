@@ -6,6 +6,7 @@
 #include <bingads/transport.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -79,6 +80,13 @@ class Codec {
   virtual GetCampaignIdsByBudgetIdsResult DecodeGetCampaignIdsByBudgetIds(
       const HttpResponse& response) = 0;
 };
+
+/// A stand-in for tests: sees each libcurl option the transport sets and what libcurl answered,
+/// and returns the answer to act on (another code makes the option fail).
+using CurlOptionHook = std::function<int(int option, int code)>;
+/// MakeCurlTransport with such a hook.
+std::shared_ptr<HttpTransport> MakeCurlTransport(const TransportOptions& options,
+                                                 CurlOptionHook hook);
 
 /// The SOAP codec. `fast_path` lets GetBudgetsByIds responses of the usual shape skip gSOAP
 /// (soap/fast_reader.h); tests and the differential fuzz target turn it off to compare.

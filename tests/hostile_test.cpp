@@ -3,6 +3,7 @@
 // time and stopped by its test.
 #include <bingads/auth.h>
 #include <bingads/client.h>
+#include <curl/curl.h>
 #include <doctest/doctest.h>
 #include <zlib.h>
 
@@ -480,4 +481,28 @@ TEST_CASE("hostile: gzip is asked for by default on both protocols, and can be t
     const auto plain = BudgetClient(options).GetBudgetsByIds();
     CHECK(compressed.Budgets == plain.Budgets);
   }
+}
+
+TEST_CASE("hostile: a libcurl option refused is an error naming it, and nothing is sent") {
+  // An older libcurl refuses CURLOPT_PROTOCOLS_STR (added in 7.85): had the refusal been ignored,
+  // the http/https restriction would have silently gone.
+  testing::RawServer server(ServeNothingUseful);
+  const auto transport = internal::MakeCurlTransport({}, [](int option, int code) {
+    return option == CURLOPT_PROTOCOLS_STR ? static_cast<int>(CURLE_UNKNOWN_OPTION) : code;
+  });
+  const auto error = ErrorOf([&] { transport->Send({"POST", server.BaseUrl() + "/x", {}, "{}"}); });
+  REQUIRE(error);
+  CHECK(error->Kind() == ErrorKind::kTransport);
+  CHECK(error->Unsent());
+  CHECK(Contains(error->what(), "libcurl refused the option CURLOPT_PROTOCOLS_STR"));
+  CHECK(server.Connections() == 0);
+  // Every other option is checked the same way: refusing any one of them stops the request.
+  int options_set = 0;
+  const auto counting = internal::MakeCurlTransport({}, [&options_set](int, int code) {
+    ++options_set;
+    return code;
+  });
+  CHECK(counting->Send({"POST", server.BaseUrl() + "/x", {}, "{}"}).Status == 502);
+  CHECK(options_set >= 20);
+  server.Stop();
 }

@@ -113,7 +113,8 @@ std::string Mebibytes(std::size_t bytes) {
 // not support sharing them between threads.
 class CurlTransport final : public HttpTransport {
  public:
-  explicit CurlTransport(TransportOptions options) : options_(std::move(options)) {
+  CurlTransport(TransportOptions options, internal::CurlOptionHook hook)
+      : options_(std::move(options)), option_hook_(std::move(hook)) {
     if (!options_.user_agent.empty()) internal::CheckHeaderValue("user agent", options_.user_agent);
     if (options_.max_response_bytes == 0) {
       throw Error(ErrorKind::kUsage, "max_response_bytes must be above 0");
@@ -124,11 +125,15 @@ class CurlTransport final : public HttpTransport {
     std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     share_ = curl_share_init();
     if (share_ == nullptr) throw Error(ErrorKind::kTransport, "libcurl: curl_share_init failed");
-    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, Lock);
-    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, Unlock);
-    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    if (curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, Lock) != CURLSHE_OK ||
+        curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, Unlock) != CURLSHE_OK ||
+        curl_share_setopt(share_, CURLSHOPT_USERDATA, this) != CURLSHE_OK ||
+        curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+        curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+      curl_share_cleanup(share_);
+      throw Error(ErrorKind::kTransport,
+                  "libcurl refused an option of its shared DNS and TLS cache");
+    }
   }
   ~CurlTransport() override {
     for (CURL* curl : idle_) curl_easy_cleanup(curl);
@@ -138,8 +143,40 @@ class CurlTransport final : public HttpTransport {
   CurlTransport& operator=(const CurlTransport&) = delete;
 
   HttpResponse Send(const HttpRequest& request) override {
-    // Refused before anything is sent: a non-HTTP URL, clear text to a remote host, header
-    // injection.
+    CheckRequest(request);
+    CURL* const curl = Acquire(request);
+    struct Return {
+      CurlTransport* pool;
+      CURL* curl;
+      ~Return() { pool->Release(curl); }
+    } give_back{this, curl};
+    Exchange x(curl, request);
+    x.sink.limit = options_.max_response_bytes;
+    Configure(x);
+    const CURLcode rc = curl_easy_perform(curl);
+    if (x.sink.too_large) TooLarge(x);
+    if (rc != CURLE_OK) Failed(x, rc);
+    return Finish(x);
+  }
+
+ private:
+  // One request under way on one handle: what libcurl writes into, and what it points at.
+  struct Exchange {
+    Exchange(CURL* handle, const HttpRequest& r) : curl(handle), request(r) {}
+    CURL* curl;
+    const HttpRequest& request;
+    HttpResponse response;
+    Sink sink{&response, 0};
+    char error_buffer[CURL_ERROR_SIZE] = {0};
+    std::string agent;
+    std::uint64_t sent = 0;
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers{nullptr,
+                                                                        curl_slist_free_all};
+  };
+
+  // Refused before anything is sent: a non-HTTP URL, clear text to a remote host, header
+  // injection.
+  void CheckRequest(const HttpRequest& request) const {
     internal::CheckUrl("URL", request.Url, options_.allow_insecure_http);
     for (const auto& [name, value] : request.Headers) {
       internal::CheckHeaderValue("header name", name);
@@ -148,113 +185,126 @@ class CurlTransport final : public HttpTransport {
         throw Error(ErrorKind::kUsage, "a header name is empty or holds ' ' or ':'", 0, true);
       }
     }
-    CURL* const curl = Acquire(request);
-    struct Return {
-      CurlTransport* pool;
-      CURL* curl;
-      ~Return() { pool->Release(curl); }
-    } give_back{this, curl};
-    // Reset per-request options but keep the handle, so its connection cache is reused.
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_SHARE, share_);
-    HttpResponse response;
-    char error_buffer[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(curl, CURLOPT_URL, request.Url.c_str());
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is a response, not a hop
-    // libcurl sends a request again, unasked, when the kept-alive connection it reused closes
-    // before any answer; a write must not leave twice without the client deciding so.
-    if (!request.Idempotent) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-    if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
-    if (!options_.ca_path.empty()) curl_easy_setopt(curl, CURLOPT_CAPATH, options_.ca_path.c_str());
-    if (!options_.proxy.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, options_.proxy.c_str());
-    const std::string agent = options_.user_agent.empty()
-                                  ? std::string("bingads-budgets/") + kVersion
-                                  : options_.user_agent;
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, agent.c_str());
-    if (options_.accept_gzip) curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip");
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.Method.c_str());
-    if (request.Method != "GET") {
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.Body.data());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(request.Body.size()));
-    }
-    curl_slist* headers = nullptr;
-    for (const auto& [name, value] : request.Headers) {
-      headers = curl_slist_append(headers, (name + ": " + value).c_str());
-    }
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    Sink sink{&response, options_.max_response_bytes};
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
-    std::uint64_t sent = 0;
-    if (options_.count_request_bytes) {
-      curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, OnDebug);
-      curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &sent);
-      curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);  // feeds OnDebug only; nothing is printed
-    }
-
-    const CURLcode rc = curl_easy_perform(curl);
-    curl_slist_free_all(headers);
-    if (sink.too_large) {
-      long status = 0;
-      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-      response = HttpResponse{};  // give the memory back before anything else happens
-      const std::string what = sink.headers_too_large
-                                   ? "its header and trailer lines are over the limit of " +
-                                         std::to_string(kMaxResponseHeaderBytes >> 10) +
-                                         " KiB (kMaxResponseHeaderBytes)"
-                                   : "over the limit of " + Mebibytes(options_.max_response_bytes) +
-                                         " (counted after decompression)";
-      throw Error(ErrorKind::kResponseTooLarge,
-                  "response too large: " + what + ", so reading stopped (HTTP " +
-                      std::to_string(status) + ", " + request.Method + " " + request.Url +
-                      "); the body's limit is TransportOptions::max_response_bytes, CLI "
-                      "--max-response-mb",
-                  static_cast<int>(status));
-    }
-    if (rc != CURLE_OK) {
-      std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
-      const bool timeout = rc == CURLE_OPERATION_TIMEDOUT;
-      // Nothing of the request left this machine when no connection was made or no byte of it
-      // was written: such a request may be sent again, even a write.
-      long request_bytes = 0;
-      curl_easy_getinfo(curl, CURLINFO_REQUEST_SIZE, &request_bytes);
-      const bool unsent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-                          rc == CURLE_COULDNT_RESOLVE_PROXY || request_bytes == 0;
-      throw Error(timeout ? ErrorKind::kTimeout : ErrorKind::kTransport,
-                  std::string(timeout ? "timeout: " : "transport error: ") + detail + " (" +
-                      request.Method + " " + request.Url + (unsent ? ", not sent" : "") + ")",
-                  0, unsent);
-    }
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    response.Status = static_cast<int>(status);
-    long connects = 0;
-    curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &connects);
-    response.NewConnections = static_cast<int>(connects);
-    long header_size = 0;
-    curl_off_t download = 0;
-    curl_easy_getinfo(curl, CURLINFO_HEADER_SIZE, &header_size);
-    curl_easy_getinfo(curl, CURLINFO_SIZE_DOWNLOAD_T, &download);  // as received: compressed
-    response.WireRequestBytes = sent;
-    response.WireResponseBytes =
-        static_cast<std::uint64_t>(header_size) + static_cast<std::uint64_t>(download);
-    return response;
   }
 
- private:
+  // Sets one option and makes sure libcurl took it: an option silently refused (an older
+  // libcurl, say) could drop a safeguard, such as the http/https restriction.
+  template <typename T>
+  void Set(CURL* curl, CURLoption option, const char* name, T value) const {
+    CURLcode rc = curl_easy_setopt(curl, option, value);
+    if (option_hook_) rc = static_cast<CURLcode>(option_hook_(option, rc));
+    if (rc != CURLE_OK) {
+      throw Error(ErrorKind::kTransport,
+                  std::string("libcurl refused the option ") + name + " (" +
+                      curl_easy_strerror(rc) + "; libcurl " +
+                      curl_version_info(CURLVERSION_NOW)->version +
+                      "), so the request was not sent",
+                  0, true);
+    }
+  }
+
+  // Every option of one exchange, each checked. The handle keeps its connection cache.
+  void Configure(Exchange& x) const {
+    CURL* const curl = x.curl;
+#define BINGADS_SET(option, value) Set(curl, option, #option, value)
+    curl_easy_reset(curl);
+    BINGADS_SET(CURLOPT_SHARE, share_);
+    BINGADS_SET(CURLOPT_ERRORBUFFER, x.error_buffer);
+    BINGADS_SET(CURLOPT_URL, x.request.Url.c_str());
+    BINGADS_SET(CURLOPT_NOSIGNAL, 1L);
+    BINGADS_SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    BINGADS_SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    BINGADS_SET(CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is a response, not a hop
+    // libcurl sends a request again, unasked, when the kept-alive connection it reused closes
+    // before any answer; a write must not leave twice without the client deciding so.
+    if (!x.request.Idempotent) BINGADS_SET(CURLOPT_FRESH_CONNECT, 1L);
+    BINGADS_SET(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+    BINGADS_SET(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+    BINGADS_SET(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+    BINGADS_SET(CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+    if (!options_.ca_file.empty()) BINGADS_SET(CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.ca_path.empty()) BINGADS_SET(CURLOPT_CAPATH, options_.ca_path.c_str());
+    if (!options_.proxy.empty()) BINGADS_SET(CURLOPT_PROXY, options_.proxy.c_str());
+    x.agent = options_.user_agent.empty() ? std::string("bingads-budgets/") + kVersion
+                                          : options_.user_agent;
+    BINGADS_SET(CURLOPT_USERAGENT, x.agent.c_str());
+    if (options_.accept_gzip) BINGADS_SET(CURLOPT_ACCEPT_ENCODING, "gzip");
+    BINGADS_SET(CURLOPT_CUSTOMREQUEST, x.request.Method.c_str());
+    if (x.request.Method != "GET") {
+      BINGADS_SET(CURLOPT_POSTFIELDS, x.request.Body.data());
+      BINGADS_SET(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(x.request.Body.size()));
+    }
+    for (const auto& [name, value] : x.request.Headers) Append(x, name + ": " + value);
+    Append(x, "Expect:");  // no 100-continue round trip
+    BINGADS_SET(CURLOPT_HTTPHEADER, x.headers.get());
+    BINGADS_SET(CURLOPT_WRITEFUNCTION, OnBody);
+    BINGADS_SET(CURLOPT_WRITEDATA, &x.sink);
+    BINGADS_SET(CURLOPT_HEADERFUNCTION, OnHeader);
+    BINGADS_SET(CURLOPT_HEADERDATA, &x.sink);
+    if (options_.count_request_bytes) {
+      BINGADS_SET(CURLOPT_DEBUGFUNCTION, OnDebug);
+      BINGADS_SET(CURLOPT_DEBUGDATA, &x.sent);
+      BINGADS_SET(CURLOPT_VERBOSE, 1L);  // feeds OnDebug only; nothing is printed
+    }
+#undef BINGADS_SET
+  }
+
+  static void Append(Exchange& x, const std::string& line) {
+    curl_slist* list = curl_slist_append(x.headers.get(), line.c_str());
+    if (list == nullptr) throw Error(ErrorKind::kTransport, "libcurl: out of memory", 0, true);
+    x.headers.release();
+    x.headers.reset(list);
+  }
+
+  [[noreturn]] void TooLarge(Exchange& x) const {
+    long status = 0;
+    curl_easy_getinfo(x.curl, CURLINFO_RESPONSE_CODE, &status);
+    x.response = HttpResponse{};  // give the memory back before anything else happens
+    const std::string what = x.sink.headers_too_large
+                                 ? "its header and trailer lines are over the limit of " +
+                                       std::to_string(kMaxResponseHeaderBytes >> 10) +
+                                       " KiB (kMaxResponseHeaderBytes)"
+                                 : "over the limit of " + Mebibytes(options_.max_response_bytes) +
+                                       " (counted after decompression)";
+    throw Error(ErrorKind::kResponseTooLarge,
+                "response too large: " + what + ", so reading stopped (HTTP " +
+                    std::to_string(status) + ", " + x.request.Method + " " + x.request.Url +
+                    "); the body's limit is TransportOptions::max_response_bytes, CLI "
+                    "--max-response-mb",
+                static_cast<int>(status));
+  }
+
+  [[noreturn]] static void Failed(const Exchange& x, CURLcode rc) {
+    const std::string detail = x.error_buffer[0] != '\0' ? x.error_buffer : curl_easy_strerror(rc);
+    const bool timeout = rc == CURLE_OPERATION_TIMEDOUT;
+    // Nothing of the request left this machine when no connection was made or no byte of it
+    // was written: such a request may be sent again, even a write.
+    long request_bytes = 0;
+    curl_easy_getinfo(x.curl, CURLINFO_REQUEST_SIZE, &request_bytes);
+    const bool unsent = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                        rc == CURLE_COULDNT_RESOLVE_PROXY || request_bytes == 0;
+    throw Error(timeout ? ErrorKind::kTimeout : ErrorKind::kTransport,
+                std::string(timeout ? "timeout: " : "transport error: ") + detail + " (" +
+                    x.request.Method + " " + x.request.Url + (unsent ? ", not sent" : "") + ")",
+                0, unsent);
+  }
+
+  // The response, with its status and what it cost on the wire.
+  static HttpResponse Finish(Exchange& x) {
+    long status = 0, connects = 0, header_size = 0;
+    curl_off_t download = 0;
+    curl_easy_getinfo(x.curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(x.curl, CURLINFO_NUM_CONNECTS, &connects);
+    curl_easy_getinfo(x.curl, CURLINFO_HEADER_SIZE, &header_size);
+    curl_easy_getinfo(x.curl, CURLINFO_SIZE_DOWNLOAD_T, &download);  // as received: compressed
+    x.response.Status = static_cast<int>(status);
+    x.response.NewConnections = static_cast<int>(connects);
+    x.response.WireRequestBytes = x.sent;
+    x.response.WireResponseBytes =
+        static_cast<std::uint64_t>(header_size) + static_cast<std::uint64_t>(download);
+    return std::move(x.response);
+  }
+
   CURL* Acquire(const HttpRequest& request) {
     std::unique_lock<std::mutex> lock(mutex_);
     const auto deadline = std::chrono::steady_clock::now() + options_.connect_timeout;
@@ -295,6 +345,7 @@ class CurlTransport final : public HttpTransport {
   }
 
   TransportOptions options_;
+  internal::CurlOptionHook option_hook_;
   CURLSH* share_ = nullptr;
   std::mutex share_locks_[CURL_LOCK_DATA_LAST];
   std::mutex mutex_;
@@ -306,7 +357,12 @@ class CurlTransport final : public HttpTransport {
 }  // namespace
 
 std::shared_ptr<HttpTransport> MakeCurlTransport(const TransportOptions& options) {
-  return std::make_shared<CurlTransport>(options);
+  return std::make_shared<CurlTransport>(options, nullptr);
+}
+
+std::shared_ptr<HttpTransport> internal::MakeCurlTransport(const TransportOptions& options,
+                                                           CurlOptionHook hook) {
+  return std::make_shared<CurlTransport>(options, std::move(hook));
 }
 
 }  // namespace bingads
