@@ -203,3 +203,21 @@ TEST_CASE("shadow: --shadow prints the primary's result and each difference on s
         cli::kExitUsage);
   CHECK(testing::RunCli({"--endpoint", base, "--shadow-strict", "get"}).status == cli::kExitUsage);
 }
+
+TEST_CASE("shadow: the decorator over two connections serves as any client's connection") {
+  Fixture f(Protocol::kRest);
+  f.rigged->after = Diverge;
+  ClientOptions soap = f.options.client;
+  soap.protocol = Protocol::kSoap;
+  const auto shadow = std::make_shared<ShadowConnection>(BudgetClient(f.options.client),
+                                                         BudgetClient(soap), f.options);
+  const BudgetClient client(shadow);  // code that takes a BudgetClient needs no change
+  const auto result = client.GetBudgetsByIds({testing::kDemoId + 2});
+  CHECK(result.Budgets.at(0)->Amount->Text() == "500.01");  // the primary's (REST) answer
+  REQUIRE(shadow->Drain(std::chrono::seconds(20)));
+  CHECK(shadow->Counters().mismatched == 1);
+  std::lock_guard<std::mutex> lock(f.mutex);
+  REQUIRE(f.seen.size() == 1);
+  CHECK(f.seen[0].report.differences.at(0).where == "Budgets[0].Amount");
+  CHECK(client.Options().protocol == Protocol::kRest);
+}

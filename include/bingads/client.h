@@ -3,6 +3,7 @@
 #pragma once
 
 #include <bingads/auth.h>
+#include <bingads/connection.h>
 #include <bingads/errors.h>
 #include <bingads/export.h>
 #include <bingads/model.h>
@@ -117,6 +118,9 @@ class BINGADS_EXPORT BudgetClient {
   /// Makes the transport (libcurl unless options.transport is set); nothing is sent yet. Throws
   /// Error(kUsage) for options that cannot be sent (see TransportOptions and Credentials).
   explicit BudgetClient(ClientOptions options);
+  /// A client over `connection`: MakeBudgetConnection's, a decorator of one (shadow reads), or a
+  /// fake in a test of your own. Throws Error(kUsage) when it is null.
+  explicit BudgetClient(std::shared_ptr<BudgetConnection> connection);
   ~BudgetClient();
   BudgetClient(const BudgetClient&);             ///< Shares everything with `other`.
   BudgetClient& operator=(const BudgetClient&);  ///< As the copy constructor.
@@ -150,11 +154,11 @@ class BINGADS_EXPORT BudgetClient {
       const std::vector<std::int64_t>& budget_ids) const;
 
   const ClientOptions& Options() const;  ///< The options the client was made with.
+  /// The connection it calls (MakeBudgetConnection's, or the one it was given).
+  const std::shared_ptr<BudgetConnection>& Connection() const;
 
  private:
-  struct Shared;
-  struct Impl;
-  std::shared_ptr<Impl> impl_;
+  std::shared_ptr<BudgetConnection> connection_;
 };
 
 }  // namespace bingads

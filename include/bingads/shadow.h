@@ -58,9 +58,45 @@ struct BINGADS_EXPORT ShadowOptions {
   std::function<double()> random;
 };
 
+/// Shadow reads as a connection decorator: `primary` answers the caller, exactly as without the
+/// shadow; a sampled share of reads is repeated on `shadow` by one background thread from a
+/// bounded queue and compared (ShadowOptions, whose `client` it does not use). Writes go to the
+/// primary only. Put it in a BudgetClient to use it like any client. Thread-safe.
+class BINGADS_EXPORT ShadowConnection : public BudgetConnection {
+ public:
+  /// Starts the background thread; throws Error(kUsage) for a sample outside [0, 1].
+  ShadowConnection(BudgetClient primary, BudgetClient shadow, ShadowOptions options);
+  ~ShadowConnection() override;
+  ShadowConnection(const ShadowConnection&) = delete;
+  ShadowConnection& operator=(const ShadowConnection&) = delete;
+
+  /// The primary's GetBudgetsByIds; a sampled call is repeated on the shadow and compared.
+  GetBudgetsByIdsResult GetBudgetsByIds(const std::vector<std::int64_t>& budget_ids) override;
+  /// The primary's GetCampaignIdsByBudgetIds; a sampled call is repeated on the shadow.
+  GetCampaignIdsByBudgetIdsResult GetCampaignIdsByBudgetIds(
+      const std::vector<std::int64_t>& budget_ids) override;
+  /// Writes go to the primary only (see ShadowOptions::read_back_writes).
+  AddBudgetsResult AddBudgets(const std::vector<Budget>& budgets) override;
+  UpdateBudgetsResult UpdateBudgets(const std::vector<Budget>& budgets) override;  ///< As Add.
+  DeleteBudgetsResult DeleteBudgets(
+      const std::vector<std::int64_t>& budget_ids) override;  ///< As Add.
+  const ClientOptions& Options() const override;              ///< The primary's.
+
+  /// Waits until every queued shadow call has been compared, at most `timeout`; true if so.
+  bool Drain(std::chrono::milliseconds timeout);
+  ShadowCounters Counters() const;      ///< What has been done so far.
+  const BudgetClient& Primary() const;  ///< The primary client.
+  const BudgetClient& Shadow() const;   ///< The shadow client.
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 /// A client whose reads go to the primary protocol and, for a sampled share, to the other one in
 /// the background (one thread, a bounded queue), in the manner of GitHub's Scientist: the caller
-/// gets exactly the primary's result or error and pays only for putting a job on the queue.
+/// gets exactly the primary's result or error and pays only for putting a job on the queue. A
+/// convenience over ShadowConnection with the two clients made from ShadowOptions::client.
 /// Thread-safe. Destroying it waits for the shadow call under way (bounded by its timeouts) and
 /// drops the ones still queued.
 class BINGADS_EXPORT ShadowClient {
@@ -86,10 +122,11 @@ class BINGADS_EXPORT ShadowClient {
   ShadowCounters Counters() const;      ///< What has been done so far.
   const BudgetClient& Primary() const;  ///< The primary client.
   const BudgetClient& Shadow() const;   ///< The shadow client.
+  /// The decorator it runs on (a BudgetClient may be made over it).
+  const std::shared_ptr<ShadowConnection>& Connection() const;
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<ShadowConnection> connection_;
 };
 
 }  // namespace bingads

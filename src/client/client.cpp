@@ -68,7 +68,9 @@ int internal::ReadConcurrency(const ClientOptions& options) {
 
 // What every client made from one BudgetClient (copies, ForAccount) shares: the transport and its
 // connections, the token provider, codecs, the jitter source and the log. Thread-safe.
-struct BudgetClient::Shared {
+namespace {
+
+struct Shared {
   explicit Shared(const ClientOptions& options)
       : transport(options.transport ? options.transport
                                     : MakeCurlTransport(options.transport_options)),
@@ -116,8 +118,6 @@ struct BudgetClient::Shared {
   std::mutex rng_mutex;
   std::mt19937_64 rng{std::random_device{}()};
 };
-
-namespace {
 
 // How many calls of one operation may be in flight: starts at the client's concurrency, halves
 // (down to one) whenever a call is throttled, and holds every call that has not started yet
@@ -175,10 +175,13 @@ class Gate {
   std::function<void(std::chrono::milliseconds)> sleep_;
 };
 
-}  // namespace
-
-struct BudgetClient::Impl {
-  Impl(ClientOptions o, std::shared_ptr<Shared> s) : options(std::move(o)), shared(std::move(s)) {
+// The real BudgetConnection: batching, parallel reads, retries and reconciled writes over the
+// codec of one protocol and one transport. ForAccount connections share everything but the
+// account.
+class Connection final : public BudgetConnection {
+ public:
+  Connection(ClientOptions o, std::shared_ptr<Shared> s)
+      : options(std::move(o)), shared(std::move(s)) {
     target.base_url =
         options.endpoint.empty() ? DefaultBaseUrl(options.environment) : options.endpoint;
     while (!target.base_url.empty() && target.base_url.back() == '/') target.base_url.pop_back();
@@ -669,13 +672,74 @@ struct BudgetClient::Impl {
     return text;
   }
 
+  GetBudgetsByIdsResult GetBudgetsByIds(const std::vector<std::int64_t>& budget_ids) override {
+    return Run("GetBudgetsByIds", Idempotency::kRead, budget_ids,
+               &internal::Codec::EncodeGetBudgetsByIds, &internal::Codec::DecodeGetBudgetsByIds,
+               &GetBudgetsByIdsResult::Budgets);
+  }
+
+  AddBudgetsResult AddBudgets(const std::vector<Budget>& budgets) override {
+    return Run("AddBudgets", Idempotency::kWrite, budgets, &internal::Codec::EncodeAddBudgets,
+               &internal::Codec::DecodeAddBudgets, &AddBudgetsResult::BudgetIds);
+  }
+
+  UpdateBudgetsResult UpdateBudgets(const std::vector<Budget>& budgets) override {
+    return Run("UpdateBudgets", Idempotency::kWrite, budgets, &internal::Codec::EncodeUpdateBudgets,
+               &internal::Codec::DecodeUpdateBudgets, nullptr);
+  }
+
+  DeleteBudgetsResult DeleteBudgets(const std::vector<std::int64_t>& budget_ids) override {
+    return Run("DeleteBudgets", Idempotency::kWrite, budget_ids,
+               &internal::Codec::EncodeDeleteBudgets, &internal::Codec::DecodeDeleteBudgets,
+               nullptr);
+  }
+
+  GetCampaignIdsByBudgetIdsResult GetCampaignIdsByBudgetIds(
+      const std::vector<std::int64_t>& budget_ids) override {
+    return Run("GetCampaignIdsByBudgetIds", Idempotency::kRead, budget_ids,
+               &internal::Codec::EncodeGetCampaignIdsByBudgetIds,
+               &internal::Codec::DecodeGetCampaignIdsByBudgetIds,
+               &GetCampaignIdsByBudgetIdsResult::CampaignIdCollection);
+  }
+
+  std::shared_ptr<BudgetConnection> ForAccount(const std::string& account_id,
+                                               const std::string& customer_id) override {
+    ClientOptions other = options;
+    other.credentials.account_id = account_id;
+    if (!customer_id.empty()) other.credentials.customer_id = customer_id;
+    return std::make_shared<Connection>(std::move(other), shared);
+  }
+
+  const ClientOptions& Options() const override { return options; }
+
   ClientOptions options;
   internal::CallTarget target;
   std::shared_ptr<Shared> shared;
 };
 
+}  // namespace
+
+std::shared_ptr<BudgetConnection> BudgetConnection::ForAccount(const std::string&,
+                                                               const std::string&) {
+  throw Error(ErrorKind::kUsage, "this BudgetConnection serves one account (no ForAccount)", 0,
+              true);
+}
+
+const ClientOptions& BudgetConnection::Options() const {
+  static const ClientOptions kDefaults;
+  return kDefaults;
+}
+
+std::shared_ptr<BudgetConnection> MakeBudgetConnection(ClientOptions options) {
+  return std::make_shared<Connection>(std::move(options), nullptr);
+}
+
 BudgetClient::BudgetClient(ClientOptions options)
-    : impl_(std::make_shared<Impl>(std::move(options), nullptr)) {}
+    : connection_(MakeBudgetConnection(std::move(options))) {}
+BudgetClient::BudgetClient(std::shared_ptr<BudgetConnection> connection)
+    : connection_(std::move(connection)) {
+  if (!connection_) throw Error(ErrorKind::kUsage, "BudgetClient: the connection is null", 0, true);
+}
 BudgetClient::~BudgetClient() = default;
 BudgetClient::BudgetClient(const BudgetClient&) = default;
 BudgetClient& BudgetClient::operator=(const BudgetClient&) = default;
@@ -683,46 +747,33 @@ BudgetClient::BudgetClient(BudgetClient&&) noexcept = default;
 BudgetClient& BudgetClient::operator=(BudgetClient&&) noexcept = default;
 
 BudgetClient BudgetClient::ForAccount(std::string account_id, std::string customer_id) const {
-  ClientOptions options = impl_->options;
-  options.credentials.account_id = std::move(account_id);
-  if (!customer_id.empty()) options.credentials.customer_id = std::move(customer_id);
-  BudgetClient other(*this);
-  other.impl_ = std::make_shared<Impl>(std::move(options), impl_->shared);
-  return other;
+  return BudgetClient(connection_->ForAccount(account_id, customer_id));
 }
 
-const ClientOptions& BudgetClient::Options() const { return impl_->options; }
+const ClientOptions& BudgetClient::Options() const { return connection_->Options(); }
+
+const std::shared_ptr<BudgetConnection>& BudgetClient::Connection() const { return connection_; }
 
 GetBudgetsByIdsResult BudgetClient::GetBudgetsByIds(
     const std::vector<std::int64_t>& budget_ids) const {
-  return impl_->Run("GetBudgetsByIds", Idempotency::kRead, budget_ids,
-                    &internal::Codec::EncodeGetBudgetsByIds,
-                    &internal::Codec::DecodeGetBudgetsByIds, &GetBudgetsByIdsResult::Budgets);
+  return connection_->GetBudgetsByIds(budget_ids);
 }
 
 AddBudgetsResult BudgetClient::AddBudgets(const std::vector<Budget>& budgets) const {
-  return impl_->Run("AddBudgets", Idempotency::kWrite, budgets, &internal::Codec::EncodeAddBudgets,
-                    &internal::Codec::DecodeAddBudgets, &AddBudgetsResult::BudgetIds);
+  return connection_->AddBudgets(budgets);
 }
 
 UpdateBudgetsResult BudgetClient::UpdateBudgets(const std::vector<Budget>& budgets) const {
-  return impl_->Run("UpdateBudgets", Idempotency::kWrite, budgets,
-                    &internal::Codec::EncodeUpdateBudgets, &internal::Codec::DecodeUpdateBudgets,
-                    nullptr);
+  return connection_->UpdateBudgets(budgets);
 }
 
 DeleteBudgetsResult BudgetClient::DeleteBudgets(const std::vector<std::int64_t>& budget_ids) const {
-  return impl_->Run("DeleteBudgets", Idempotency::kWrite, budget_ids,
-                    &internal::Codec::EncodeDeleteBudgets, &internal::Codec::DecodeDeleteBudgets,
-                    nullptr);
+  return connection_->DeleteBudgets(budget_ids);
 }
 
 GetCampaignIdsByBudgetIdsResult BudgetClient::GetCampaignIdsByBudgetIds(
     const std::vector<std::int64_t>& budget_ids) const {
-  return impl_->Run("GetCampaignIdsByBudgetIds", Idempotency::kRead, budget_ids,
-                    &internal::Codec::EncodeGetCampaignIdsByBudgetIds,
-                    &internal::Codec::DecodeGetCampaignIdsByBudgetIds,
-                    &GetCampaignIdsByBudgetIdsResult::CampaignIdCollection);
+  return connection_->GetCampaignIdsByBudgetIds(budget_ids);
 }
 
 }  // namespace bingads

@@ -23,9 +23,9 @@ std::chrono::microseconds Since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-struct ShadowClient::Impl {
-  explicit Impl(ShadowOptions o)
-      : options(std::move(o)), primary(options.client), shadow(OtherProtocol(options.client)) {
+struct ShadowConnection::Impl {
+  Impl(BudgetClient p, BudgetClient s, ShadowOptions o)
+      : options(std::move(o)), primary(std::move(p)), shadow(std::move(s)) {
     if (!(options.sample >= 0.0 && options.sample <= 1.0)) {
       throw Error(ErrorKind::kUsage, "ShadowOptions::sample must be from 0 to 1", 0, true);
     }
@@ -136,7 +136,7 @@ struct ShadowClient::Impl {
       Enqueue([this, operation, call, result, latency] {
         ShadowComparison c;
         c.operation = operation;
-        c.primary = options.client.protocol;
+        c.primary = primary.Options().protocol;
         c.primary_latency = latency;
         c.primary_tracking_ids = result.TrackingIds;
         if (auto other = RunShadow<Result>(shadow, call, c)) Compare(c, result, *other);
@@ -153,7 +153,7 @@ struct ShadowClient::Impl {
       auto read = [&ids](const BudgetClient& client) { return client.GetBudgetsByIds(ids); };
       ShadowComparison c;
       c.operation = "GetBudgetsByIds";
-      c.primary = options.client.protocol;
+      c.primary = primary.Options().protocol;
       std::optional<GetBudgetsByIdsResult> mine;
       {
         ShadowComparison own;  // the primary side, read in the background too
@@ -184,17 +184,18 @@ struct ShadowClient::Impl {
   std::thread worker;
 };
 
-ShadowClient::ShadowClient(ShadowOptions options)
-    : impl_(std::make_unique<Impl>(std::move(options))) {}
-ShadowClient::~ShadowClient() = default;
+ShadowConnection::ShadowConnection(BudgetClient primary, BudgetClient shadow, ShadowOptions options)
+    : impl_(std::make_unique<Impl>(std::move(primary), std::move(shadow), std::move(options))) {}
+ShadowConnection::~ShadowConnection() = default;
 
-GetBudgetsByIdsResult ShadowClient::GetBudgetsByIds(const std::vector<std::int64_t>& budget_ids) {
+GetBudgetsByIdsResult ShadowConnection::GetBudgetsByIds(
+    const std::vector<std::int64_t>& budget_ids) {
   return impl_->Read<GetBudgetsByIdsResult>(
       "GetBudgetsByIds",
       [budget_ids](const BudgetClient& client) { return client.GetBudgetsByIds(budget_ids); });
 }
 
-GetCampaignIdsByBudgetIdsResult ShadowClient::GetCampaignIdsByBudgetIds(
+GetCampaignIdsByBudgetIdsResult ShadowConnection::GetCampaignIdsByBudgetIds(
     const std::vector<std::int64_t>& budget_ids) {
   return impl_->Read<GetCampaignIdsByBudgetIdsResult>(
       "GetCampaignIdsByBudgetIds", [budget_ids](const BudgetClient& client) {
@@ -202,7 +203,7 @@ GetCampaignIdsByBudgetIdsResult ShadowClient::GetCampaignIdsByBudgetIds(
       });
 }
 
-AddBudgetsResult ShadowClient::AddBudgets(const std::vector<Budget>& budgets) {
+AddBudgetsResult ShadowConnection::AddBudgets(const std::vector<Budget>& budgets) {
   AddBudgetsResult result = impl_->primary.AddBudgets(budgets);
   std::vector<std::int64_t> ids;
   for (const auto& id : result.BudgetIds)
@@ -211,7 +212,7 @@ AddBudgetsResult ShadowClient::AddBudgets(const std::vector<Budget>& budgets) {
   return result;
 }
 
-UpdateBudgetsResult ShadowClient::UpdateBudgets(const std::vector<Budget>& budgets) {
+UpdateBudgetsResult ShadowConnection::UpdateBudgets(const std::vector<Budget>& budgets) {
   UpdateBudgetsResult result = impl_->primary.UpdateBudgets(budgets);
   std::vector<std::int64_t> ids;
   for (const auto& b : budgets)
@@ -220,24 +221,56 @@ UpdateBudgetsResult ShadowClient::UpdateBudgets(const std::vector<Budget>& budge
   return result;
 }
 
-DeleteBudgetsResult ShadowClient::DeleteBudgets(const std::vector<std::int64_t>& budget_ids) {
+DeleteBudgetsResult ShadowConnection::DeleteBudgets(const std::vector<std::int64_t>& budget_ids) {
   DeleteBudgetsResult result = impl_->primary.DeleteBudgets(budget_ids);
   impl_->ReadBack(budget_ids);
   return result;
 }
 
-bool ShadowClient::Drain(std::chrono::milliseconds timeout) {
+const ClientOptions& ShadowConnection::Options() const { return impl_->primary.Options(); }
+
+bool ShadowConnection::Drain(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(impl_->mutex);
   return impl_->idle.wait_for(lock, timeout,
                               [this] { return impl_->jobs.empty() && !impl_->busy; });
 }
 
-ShadowCounters ShadowClient::Counters() const {
+ShadowCounters ShadowConnection::Counters() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->counters;
 }
 
-const BudgetClient& ShadowClient::Primary() const { return impl_->primary; }
-const BudgetClient& ShadowClient::Shadow() const { return impl_->shadow; }
+const BudgetClient& ShadowConnection::Primary() const { return impl_->primary; }
+const BudgetClient& ShadowConnection::Shadow() const { return impl_->shadow; }
+
+ShadowClient::ShadowClient(ShadowOptions options) {
+  BudgetClient primary(options.client);
+  BudgetClient shadow(OtherProtocol(options.client));
+  connection_ =
+      std::make_shared<ShadowConnection>(std::move(primary), std::move(shadow), std::move(options));
+}
+ShadowClient::~ShadowClient() = default;
+
+GetBudgetsByIdsResult ShadowClient::GetBudgetsByIds(const std::vector<std::int64_t>& budget_ids) {
+  return connection_->GetBudgetsByIds(budget_ids);
+}
+GetCampaignIdsByBudgetIdsResult ShadowClient::GetCampaignIdsByBudgetIds(
+    const std::vector<std::int64_t>& budget_ids) {
+  return connection_->GetCampaignIdsByBudgetIds(budget_ids);
+}
+AddBudgetsResult ShadowClient::AddBudgets(const std::vector<Budget>& budgets) {
+  return connection_->AddBudgets(budgets);
+}
+UpdateBudgetsResult ShadowClient::UpdateBudgets(const std::vector<Budget>& budgets) {
+  return connection_->UpdateBudgets(budgets);
+}
+DeleteBudgetsResult ShadowClient::DeleteBudgets(const std::vector<std::int64_t>& budget_ids) {
+  return connection_->DeleteBudgets(budget_ids);
+}
+bool ShadowClient::Drain(std::chrono::milliseconds timeout) { return connection_->Drain(timeout); }
+ShadowCounters ShadowClient::Counters() const { return connection_->Counters(); }
+const BudgetClient& ShadowClient::Primary() const { return connection_->Primary(); }
+const BudgetClient& ShadowClient::Shadow() const { return connection_->Shadow(); }
+const std::shared_ptr<ShadowConnection>& ShadowClient::Connection() const { return connection_; }
 
 }  // namespace bingads
