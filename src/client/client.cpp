@@ -331,6 +331,15 @@ class Connection final : public BudgetConnection {
     return std::all_of(seen.begin(), seen.end(), [](bool b) { return b; });
   }
 
+  // Each chunk's result or error, from RunChunks; a chunk after the first failure in order may
+  // be left empty.
+  template <typename Result>
+  struct Parts {
+    explicit Parts(std::size_t chunks) : results(chunks), failures(chunks) {}
+    std::vector<std::optional<Result>> results;
+    std::vector<std::exception_ptr> failures;
+  };
+
   // Runs an operation over `items` in calls of at most kMaxItemsPerCall and stitches the results
   // in order. `call(chunk, gate)` does one chunk; `slots` is the result's positional list (a
   // member pointer), or nullptr for operations without one. An empty list is sent as one call.
@@ -346,97 +355,107 @@ class Connection final : public BudgetConnection {
       const std::size_t offset = k * step;
       return all.subspan(std::min(offset, size), std::min(step, size - std::min(offset, size)));
     };
-    // Each chunk's result or error; a chunk after the first failure in order may be left empty.
-    std::vector<std::optional<Result>> parts(chunks);
-    std::vector<std::exception_ptr> failures(chunks);
     const int concurrency =
         idempotency == Idempotency::kRead
             ? static_cast<int>(std::min<std::size_t>(
                   static_cast<std::size_t>(internal::ReadConcurrency(options)), chunks))
             : 1;
+    Parts<Result> parts(chunks);
+    RunChunks(parts, concurrency,
+              [&](std::size_t k, Gate* gate) { return call(chunk_at(k), gate); });
+    Result total;
+    for (std::size_t k = 0; k < chunks; ++k) {
+      const std::size_t offset = k * step;
+      if (parts.failures[k]) {  // the first failure in order; every chunk before it has its part
+        try {
+          std::rethrow_exception(parts.failures[k]);
+        } catch (const Error& e) {
+          if (offset == 0) throw;
+          throw BatchInterrupted<Result>(std::move(total), offset, size, parts.failures[k], e);
+        }
+      }
+      Stitch(total, std::move(parts.results[k].value()), chunk_at(k).size(), offset, slots);
+    }
+    return total;
+  }
+
+  // Runs `run(k, gate)` for every chunk k: in order, one at a time (stopping at the first
+  // failure), or from `concurrency` threads through a Gate that throttling narrows.
+  template <typename Result, typename RunChunk>
+  void RunChunks(Parts<Result>& parts, int concurrency, RunChunk run) const {
+    const std::size_t chunks = parts.results.size();
     if (concurrency <= 1) {
       for (std::size_t k = 0; k < chunks; ++k) {
         try {
-          parts[k] = call(chunk_at(k), nullptr);
+          parts.results[k] = run(k, nullptr);
         } catch (const Error&) {
-          failures[k] = std::current_exception();
-          break;
+          parts.failures[k] = std::current_exception();
+          return;
         }
       }
-    } else {
-      Gate gate(
-          concurrency, [this] { return Now(); }, [this](std::chrono::milliseconds d) { Sleep(d); });
-      std::atomic<std::size_t> next{0};
-      std::atomic<std::size_t> first_failure{chunks};
-      auto work = [&] {
-        while (true) {
-          const std::size_t k = next.fetch_add(1);
-          if (k >= chunks || k > first_failure.load()) return;
-          gate.Enter();
-          try {
-            parts[k] = call(chunk_at(k), &gate);
-          } catch (...) {  // nothing may escape a thread; rethrown below, in order
-            failures[k] = std::current_exception();
-            std::size_t seen = first_failure.load();
-            while (k < seen && !first_failure.compare_exchange_weak(seen, k)) {
-            }
-          }
-          gate.Leave();
-        }
-      };
-      std::vector<std::thread> helpers;
-      for (int t = 1; t < concurrency; ++t) helpers.emplace_back(work);
-      work();
-      for (auto& helper : helpers) helper.join();
+      return;
     }
-
-    Result total;
-    for (std::size_t k = 0; k < chunks; ++k) {
-      const auto chunk = chunk_at(k);
-      const std::size_t offset = k * step;
-      if (failures[k]) {  // the first failure in order; every chunk before it has its part
+    Gate gate(
+        concurrency, [this] { return Now(); }, [this](std::chrono::milliseconds d) { Sleep(d); });
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> first_failure{chunks};
+    auto work = [&] {
+      while (true) {
+        const std::size_t k = next.fetch_add(1);
+        if (k >= chunks || k > first_failure.load()) return;
+        gate.Enter();
         try {
-          std::rethrow_exception(failures[k]);
-        } catch (const Error& e) {
-          if (offset == 0) throw;
-          throw BatchInterrupted<Result>(std::move(total), offset, size, failures[k], e);
+          parts.results[k] = run(k, &gate);
+        } catch (...) {  // nothing may escape a thread; rethrown by Batched, in order
+          parts.failures[k] = std::current_exception();
+          std::size_t seen = first_failure.load();
+          while (k < seen && !first_failure.compare_exchange_weak(seen, k)) {
+          }
         }
+        gate.Leave();
       }
-      Result& part = parts[k].value();
-      if constexpr (!std::is_same_v<Slots, std::nullptr_t>) {
-        auto& list = part.*slots;
-        // One slot per item. A missing or empty list stands for "none of them" only when a partial
-        // error explains every position; otherwise something was lost on the way (e.g. items in
-        // an unexpected namespace) and pretending nothing happened would be a silent wrong answer.
-        if (!chunk.empty() && list.empty() && Explained(part.PartialErrors, chunk.size())) {
-          list.resize(chunk.size());
-        }
-        if (!chunk.empty() && list.size() != chunk.size()) {
-          throw Error(
-              ErrorKind::kMalformedResponse,
-              "the service returned " + std::to_string(list.size()) + " slots for " +
-                  std::to_string(chunk.size()) + " items, so positions cannot be trusted" +
-                  (part.TrackingIds.empty() ? ""
-                                            : " (TrackingId " + part.TrackingIds.back() + ")"));
-        }
-        auto& out = total.*slots;
-        out.insert(out.end(), std::make_move_iterator(list.begin()),
-                   std::make_move_iterator(list.end()));
+    };
+    std::vector<std::thread> helpers;
+    for (int t = 1; t < concurrency; ++t) helpers.emplace_back(work);
+    work();
+    for (auto& helper : helpers) helper.join();
+  }
+
+  // Adds one chunk's result (`count` items from position `offset`) to `total`: its slots, checked
+  // to be one per item; its partial errors, their Index remapped; its TrackingIds and
+  // reconciliations.
+  template <typename Result, typename Slots>
+  static void Stitch(Result& total, Result part, std::size_t count, std::size_t offset,
+                     Slots slots) {
+    if constexpr (!std::is_same_v<Slots, std::nullptr_t>) {
+      auto& list = part.*slots;
+      // One slot per item. A missing or empty list stands for "none of them" only when a partial
+      // error explains every position; otherwise something was lost on the way (e.g. items in an
+      // unexpected namespace) and pretending nothing happened would be a silent wrong answer.
+      if (count > 0 && list.empty() && Explained(part.PartialErrors, count)) list.resize(count);
+      if (count > 0 && list.size() != count) {
+        throw Error(
+            ErrorKind::kMalformedResponse,
+            "the service returned " + std::to_string(list.size()) + " slots for " +
+                std::to_string(count) + " items, so positions cannot be trusted" +
+                (part.TrackingIds.empty() ? "" : " (TrackingId " + part.TrackingIds.back() + ")"));
       }
-      for (PartialError& error : part.PartialErrors) {
-        BatchError& base = BaseOf(error);
-        // Index is the position within this call; an index outside it is left as sent.
-        if (base.Index >= 0 && static_cast<std::size_t>(base.Index) < chunk.size()) {
-          base.Index += static_cast<std::int32_t>(offset);
-        }
-        total.PartialErrors.push_back(std::move(error));
-      }
-      total.TrackingIds.insert(total.TrackingIds.end(), part.TrackingIds.begin(),
-                               part.TrackingIds.end());
-      total.Reconciliations.insert(total.Reconciliations.end(), part.Reconciliations.begin(),
-                                   part.Reconciliations.end());
+      auto& out = total.*slots;
+      out.insert(out.end(), std::make_move_iterator(list.begin()),
+                 std::make_move_iterator(list.end()));
     }
-    return total;
+    for (PartialError& error : part.PartialErrors) {
+      BatchError& base = BaseOf(error);
+      // Index is the position within this call; an index outside it is left as sent.
+      if (base.Index >= 0 && static_cast<std::size_t>(base.Index) < count) {
+        base.Index += static_cast<std::int32_t>(offset);
+      }
+      total.PartialErrors.push_back(std::move(error));
+    }
+    total.TrackingIds.insert(total.TrackingIds.end(), part.TrackingIds.begin(),
+                             part.TrackingIds.end());
+    total.Reconciliations.insert(total.Reconciliations.end(), part.Reconciliations.begin(),
+                                 part.Reconciliations.end());
   }
 
   // Batched + Call for one operation: `encode(target, chunk)` and `decode(response)` are the

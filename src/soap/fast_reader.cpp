@@ -462,10 +462,79 @@ std::size_t OpenStructural(Reader& in, Scope& scope, Tag& tag) {
   return depth;
 }
 
+// The Header, if it comes next: at most one non-empty TrackingId. Leaves `tag` holding the element
+// after it (the Body, if all is well).
+void ReadHeader(Reader& in, Scope& scope, Tag& tag, std::string& tracking, std::string& scratch) {
+  const std::size_t depth = OpenStructural(in, scope, tag);
+  if (Local(tag.name) != "Header") return;
+  scope.Expect(tag, "Header", kEnvelopeNs);
+  if (!tag.closed) {
+    const std::string_view header = tag.name;
+    while (!in.AtClose()) {
+      const std::size_t inner = OpenStructural(in, scope, tag);
+      scope.Expect(tag, "TrackingId", kCampaignNs);
+      if (!tracking.empty()) throw Decline{};
+      tracking = in.Text(tag, scratch);
+      if (tracking.empty()) throw Decline{};
+      scope.Leave(inner);
+    }
+    in.Close(header);
+  }
+  scope.Leave(depth);
+  in.SkipSpace();
+  OpenStructural(in, scope, tag);
+}
+
+// The PartialErrors list whose opening tag `tag` was read, up to and including its end tag.
+template <typename Result>
+void ReadPartialErrors(Reader& in, const Scope& scope, const Tag& tag, std::string_view body,
+                       Result& result, std::string& scratch) {
+  if (tag.closed) return;
+  // Room for every BatchError left in the body at once: they are large, and would be moved as
+  // they grow.
+  const std::string_view rest(in.Position(),
+                              static_cast<std::size_t>(body.data() + body.size() - in.Position()));
+  std::size_t errors = 0;
+  for (auto at = rest.find("<BatchError"); at != std::string_view::npos;
+       at = rest.find("<BatchError", at + 1)) {
+    ++errors;
+  }
+  result.PartialErrors.reserve(errors);
+  Tag item;
+  while (!in.AtClose()) {
+    in.Open(item);
+    if (item.name != "BatchError" || item.count != 0 || item.closed) throw Decline{};
+    result.PartialErrors.emplace_back(ReadBatchError(in, scope, scratch));
+  }
+  in.Close(tag.name);
+}
+
+// The lists inside the reply element, up to its end tag: PartialErrors here, any other list by
+// `read_list`, which returns false for a list it does not know.
+template <typename Result, typename ReadList>
+void ReadLists(Reader& in, Scope& scope, std::string_view body, Result& result,
+               std::string& scratch, ReadList& read_list) {
+  Tag tag;
+  bool seen_errors = false;
+  while (!in.AtClose()) {
+    in.Open(tag);
+    const std::size_t lists = scope.Enter(tag);
+    // The lists' own attributes: declarations, and xsi:nil on an absent list.
+    const bool nil = scope.ListNil(tag);
+    // Below the lists, the default namespace must still be the response's.
+    if (scope.Resolve("") != kCampaignNs) throw Decline{};
+    if (tag.name == "PartialErrors" && !seen_errors && !nil) {
+      seen_errors = true;
+      ReadPartialErrors(in, scope, tag, body, result, scratch);
+    } else if (tag.name == "PartialErrors" || nil || !read_list(in, scope, tag, result, scratch)) {
+      throw Decline{};
+    }
+    scope.Leave(lists);
+  }
+}
+
 // Reads a SOAP 1.1 envelope whose header holds at most a TrackingId and whose body is one
-// `reply_name` element of the campaign namespace, with the lists below it: PartialErrors here,
-// any other list by `read_list(in, scope, tag, result, scratch)`, which returns false for a list
-// it does not know.
+// `reply_name` element of the campaign namespace, with the lists below it (ReadLists).
 template <typename Result, typename ReadList>
 bool ReadResponse(const HttpResponse& response, std::string_view reply_name, Result& out,
                   ReadList read_list) {
@@ -488,69 +557,18 @@ bool ReadResponse(const HttpResponse& response, std::string_view reply_name, Res
     if (tag.closed) throw Decline{};
     const std::string_view envelope = tag.name;
     in.SkipSpace();
-    std::size_t depth = OpenStructural(in, scope, tag);
-    if (Local(tag.name) == "Header") {
-      scope.Expect(tag, "Header", kEnvelopeNs);
-      if (!tag.closed) {
-        const std::string_view header = tag.name;
-        while (!in.AtClose()) {
-          const std::size_t inner = OpenStructural(in, scope, tag);
-          scope.Expect(tag, "TrackingId", kCampaignNs);
-          if (!tracking.empty()) throw Decline{};
-          tracking = in.Text(tag, scratch);
-          if (tracking.empty()) throw Decline{};
-          scope.Leave(inner);
-        }
-        in.Close(header);
-      }
-      scope.Leave(depth);
-      in.SkipSpace();
-      depth = OpenStructural(in, scope, tag);
-    }
+    ReadHeader(in, scope, tag, tracking, scratch);
     scope.Expect(tag, "Body", kEnvelopeNs);
     if (tag.closed) throw Decline{};
     const std::string_view body_name = tag.name;
     in.SkipSpace();
     OpenStructural(in, scope, tag);
     scope.Expect(tag, reply_name, kCampaignNs);
-    const std::string_view reply = tag.name;
-    const bool reply_closed = tag.closed;
-    bool seen_errors = false;
-    while (!reply_closed && !in.AtClose()) {
-      in.Open(tag);
-      const std::size_t lists = scope.Enter(tag);
-      // The lists' own attributes: declarations, and xsi:nil on an absent list.
-      const bool nil = scope.ListNil(tag);
-      // Below the lists, the default namespace must still be the response's.
-      if (scope.Resolve("") != kCampaignNs) throw Decline{};
-      if (tag.name == "PartialErrors" && !seen_errors) {
-        seen_errors = true;
-        if (nil) throw Decline{};
-        if (!tag.closed) {
-          // Room for every BatchError left in the body at once: they are large, and would be
-          // moved as they grow.
-          const std::string_view rest(
-              in.Position(), static_cast<std::size_t>(body.data() + body.size() - in.Position()));
-          std::size_t errors = 0;
-          for (auto at = rest.find("<BatchError"); at != std::string_view::npos;
-               at = rest.find("<BatchError", at + 1)) {
-            ++errors;
-          }
-          result.PartialErrors.reserve(errors);
-          Tag item;
-          while (!in.AtClose()) {
-            in.Open(item);
-            if (item.name != "BatchError" || item.count != 0 || item.closed) throw Decline{};
-            result.PartialErrors.emplace_back(ReadBatchError(in, scope, scratch));
-          }
-          in.Close(tag.name);
-        }
-      } else if (nil || !read_list(in, scope, tag, result, scratch)) {
-        throw Decline{};
-      }
-      scope.Leave(lists);
+    if (!tag.closed) {
+      const std::string_view reply = tag.name;
+      ReadLists(in, scope, body, result, scratch, read_list);
+      in.Close(reply);
     }
-    if (!reply_closed) in.Close(reply);
     in.SkipSpace();
     in.Close(body_name);
     in.SkipSpace();

@@ -381,107 +381,122 @@ Reply SoapFault(const std::string& faultcode, const std::string& faultstring) {
 
 Reply SoapServiceFault(const Fault& fault, bool with_200) { return ServiceFault(fault, with_200); }
 
+namespace {
+
+// The request's envelope: checked text, well-formed XML, a SOAP 1.1 Envelope.
+pugi::xml_node ParseEnvelope(pugi::xml_document& doc, const std::string& body) {
+  // A DTD is refused unread (pugixml would keep its entities as literal text), and so is text
+  // that is not UTF-8 or not XML's.
+  if (auto problem = internal::CheckXmlText(body).problem) {
+    throw BadRequest{"s:Client", "the request is not acceptable XML: " + *problem};
+  }
+  const auto parsed =
+      doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (!parsed) {
+    throw BadRequest{"s:Client", std::string("the request is not well-formed XML: ") +
+                                     parsed.description() + " at offset " +
+                                     std::to_string(parsed.offset)};
+  }
+  const auto env = doc.document_element();
+  if (LocalName(env) != "Envelope")
+    throw BadRequest{"s:Client", "the root element is not a SOAP Envelope"};
+  const std::string env_ns = NamespaceOf(env);
+  if (env_ns == kSoap12Env)
+    throw BadRequest{"s:VersionMismatch", "SOAP 1.2 envelopes are not accepted; use SOAP 1.1"};
+  if (env_ns != kSoapEnv)
+    throw BadRequest{"s:VersionMismatch", "unknown envelope namespace '" + env_ns + "'"};
+  return env;
+}
+
+// The credentials of a SOAP Header; a header marked mustUnderstand that the contract does not
+// have is refused, as SOAP 1.1 requires.
+void ReadHeaders(pugi::xml_node header, RequestContext& context) {
+  for (auto h : header.children()) {
+    if (h.type() != pugi::node_element) continue;
+    const std::string_view name = LocalName(h);
+    const bool ours = NamespaceOf(h) == kCm;
+    std::string* slot = nullptr;
+    if (ours && name == "AuthenticationToken") slot = &context.authentication_token;
+    if (ours && name == "DeveloperToken") slot = &context.developer_token;
+    if (ours && name == "CustomerId") slot = &context.customer_id;
+    if (ours && name == "CustomerAccountId") slot = &context.account_id;
+    if (slot != nullptr) {
+      *slot = IsNil(h) ? "" : Trim(h.text().get());
+      continue;
+    }
+    // Headers of the v13 contract we do not use are understood.
+    const bool known = ours && (name == "ApplicationToken" || name == "UserName" ||
+                                name == "Password" || name == "Action");
+    bool must = false;
+    for (auto a : h.attributes()) {
+      std::string_view an = a.name();
+      const auto colon = an.find(':');
+      if (colon != std::string_view::npos && an.substr(colon + 1) == "mustUnderstand" &&
+          NamespaceOf(h, an) == kSoapEnv) {
+        must = std::string_view(a.value()) == "1" || std::string_view(a.value()) == "true";
+      }
+    }
+    if (must && !known) {
+      throw BadRequest{"s:MustUnderstand", std::string("header <") + h.name() + "> in '" +
+                                               NamespaceOf(h) + "' was not understood"};
+    }
+  }
+}
+
+// The operation the Body's element asks for, which the SOAPAction must name too.
+std::string RequestedOperation(pugi::xml_node request, std::string_view soap_action) {
+  std::string action(soap_action);
+  if (action.size() >= 2 && action.front() == '"' && action.back() == '"')
+    action = action.substr(1, action.size() - 2);
+  const std::string expected = std::string(LocalName(request));
+  if (NamespaceOf(request) != kCm) {
+    throw BadRequest{"s:Client", "body element <" + expected + "> is not in the namespace " + kCm};
+  }
+  static const std::string kOperations[] = {"AddBudgets", "UpdateBudgets", "DeleteBudgets",
+                                            "GetBudgetsByIds", "GetCampaignIdsByBudgetIds"};
+  for (const std::string& operation : kOperations) {
+    if (expected != operation + "Request") continue;
+    if (action != operation) {
+      throw BadRequest{
+          "a:ActionNotSupported",
+          "SOAPAction '" + action + "' does not match body element <" + expected + ">"};
+    }
+    return operation;
+  }
+  throw BadRequest{"a:ActionNotSupported", "operation '" + action + "' (body <" + expected +
+                                               ">) is not supported by this emulator"};
+}
+
+}  // namespace
+
 Reply HandleSoap(BudgetService& service, std::string_view content_type,
                  std::string_view soap_action, const std::string& body) {
   const std::string tracking_id = BudgetService::NewTrackingId();
+  if (content_type.find("text/xml") == std::string_view::npos) {
+    // WCF's BasicHttpBinding answers SOAP 1.2 or non-XML content types this way.
+    return {415,
+            "text/plain; charset=utf-8",
+            "Cannot process the message because the content type '" + std::string(content_type) +
+                "' was not the expected type 'text/xml; charset=utf-8'.",
+            tracking_id,
+            {}};
+  }
   try {
-    if (content_type.find("text/xml") == std::string_view::npos) {
-      // WCF's BasicHttpBinding answers SOAP 1.2 or non-XML content types this way.
-      return {415,
-              "text/plain; charset=utf-8",
-              "Cannot process the message because the content type '" + std::string(content_type) +
-                  "' was not the expected type 'text/xml; charset=utf-8'.",
-              tracking_id,
-              {}};
-    }
-    // A DTD is refused unread (pugixml would keep its entities as literal text), and so is text
-    // that is not UTF-8 or not XML's.
-    if (auto problem = internal::CheckXmlText(body).problem) {
-      throw BadRequest{"s:Client", "the request is not acceptable XML: " + *problem};
-    }
     pugi::xml_document doc;
-    const auto parsed =
-        doc.load_buffer(body.data(), body.size(), pugi::parse_default, pugi::encoding_utf8);
-    if (!parsed) {
-      throw BadRequest{"s:Client", std::string("the request is not well-formed XML: ") +
-                                       parsed.description() + " at offset " +
-                                       std::to_string(parsed.offset)};
-    }
-    const auto env = doc.document_element();
-    if (LocalName(env) != "Envelope")
-      throw BadRequest{"s:Client", "the root element is not a SOAP Envelope"};
-    const std::string env_ns = NamespaceOf(env);
-    if (env_ns == kSoap12Env)
-      throw BadRequest{"s:VersionMismatch", "SOAP 1.2 envelopes are not accepted; use SOAP 1.1"};
-    if (env_ns != kSoapEnv)
-      throw BadRequest{"s:VersionMismatch", "unknown envelope namespace '" + env_ns + "'"};
-
+    const pugi::xml_node env = ParseEnvelope(doc, body);
     RequestContext context;
     pugi::xml_node body_node;
     for (auto part : env.children()) {
       if (part.type() != pugi::node_element) continue;
-      if (Is(part, kSoapEnv, "Header")) {
-        for (auto h : part.children()) {
-          if (h.type() != pugi::node_element) continue;
-          const std::string_view name = LocalName(h);
-          const bool ours = NamespaceOf(h) == kCm;
-          std::string* slot = nullptr;
-          if (ours && name == "AuthenticationToken") slot = &context.authentication_token;
-          if (ours && name == "DeveloperToken") slot = &context.developer_token;
-          if (ours && name == "CustomerId") slot = &context.customer_id;
-          if (ours && name == "CustomerAccountId") slot = &context.account_id;
-          if (slot != nullptr) {
-            *slot = IsNil(h) ? "" : Trim(h.text().get());
-            continue;
-          }
-          // Headers of the v13 contract we do not use are understood; anything else marked
-          // mustUnderstand is refused as SOAP 1.1 requires.
-          const bool known = ours && (name == "ApplicationToken" || name == "UserName" ||
-                                      name == "Password" || name == "Action");
-          bool must = false;
-          for (auto a : h.attributes()) {
-            std::string_view an = a.name();
-            const auto colon = an.find(':');
-            if (colon != std::string_view::npos && an.substr(colon + 1) == "mustUnderstand" &&
-                NamespaceOf(h, an) == kSoapEnv) {
-              must = std::string_view(a.value()) == "1" || std::string_view(a.value()) == "true";
-            }
-          }
-          if (must && !known) {
-            throw BadRequest{"s:MustUnderstand", std::string("header <") + h.name() + "> in '" +
-                                                     NamespaceOf(h) + "' was not understood"};
-          }
-        }
-      } else if (Is(part, kSoapEnv, "Body")) {
-        body_node = part;
-      }
+      if (Is(part, kSoapEnv, "Header")) ReadHeaders(part, context);
+      if (Is(part, kSoapEnv, "Body")) body_node = part;
     }
     if (!body_node) throw BadRequest{"s:Client", "the envelope has no Body"};
     pugi::xml_node request = body_node.find_child(
         [](const pugi::xml_node& n) { return n.type() == pugi::node_element; });
     if (!request) throw BadRequest{"s:Client", "the Body is empty"};
-
-    std::string action(soap_action);
-    if (action.size() >= 2 && action.front() == '"' && action.back() == '"')
-      action = action.substr(1, action.size() - 2);
-    const std::string expected = std::string(LocalName(request));
-    if (NamespaceOf(request) != kCm) {
-      throw BadRequest{"s:Client",
-                       "body element <" + expected + "> is not in the namespace " + kCm};
-    }
-    static const std::string kOperations[] = {"AddBudgets", "UpdateBudgets", "DeleteBudgets",
-                                              "GetBudgetsByIds", "GetCampaignIdsByBudgetIds"};
-    for (const std::string& operation : kOperations) {
-      if (expected != operation + "Request") continue;
-      if (action != operation) {
-        throw BadRequest{
-            "a:ActionNotSupported",
-            "SOAPAction '" + action + "' does not match body element <" + expected + ">"};
-      }
-      return Dispatch(service, operation, context, request, tracking_id);
-    }
-    throw BadRequest{"a:ActionNotSupported", "operation '" + action + "' (body <" + expected +
-                                                 ">) is not supported by this emulator"};
+    return Dispatch(service, RequestedOperation(request, soap_action), context, request,
+                    tracking_id);
   } catch (const BadRequest& bad) {
     return FaultReply(bad.faultcode, bad.message, nullptr, tracking_id);
   }
