@@ -22,6 +22,7 @@
 #include <sstream>
 #include <thread>
 
+#include "arguments.h"
 #include "files.h"
 #include "internal.h"
 #include "server.h"
@@ -133,9 +134,7 @@ constexpr CommandHelp kCommandHelp[] = {
      "  --keep                               keep the copies that writes compare\n"},
 };
 
-struct UsageError {
-  std::string message;
-};
+using tools::UsageError;
 
 // One id of an --ids or --accounts list; `where` names it in errors ("--ids", "--ids @f line 3").
 std::int64_t ParseId(std::string_view token, const std::string& where) {
@@ -417,7 +416,7 @@ struct ShadowRun {
   }
 
   // Waits for `client`'s comparisons and adds them up.
-  void Finish(ShadowClient& client) {
+  void Finish(ShadowConnection& client) {
     const bool drained = client.Drain(wait);
     const ShadowCounters n = client.Counters();
     std::lock_guard<std::mutex> lock(mutex);
@@ -446,14 +445,6 @@ struct ShadowRun {
   ShadowCounters total;
   bool gave_up = false;
 };
-
-// The read (get or campaigns) on a shadow client, through `handle` as on a plain client.
-template <typename Handle>
-auto ShadowCommand(ShadowClient& client, const std::string& operation,
-                   const std::vector<std::int64_t>& ids, Handle handle) {
-  if (operation == "get") return handle([&] { return client.GetBudgetsByIds(ids); });
-  return handle([&] { return client.GetCampaignIdsByBudgetIds(ids); });
-}
 
 // --accounts: the command once per account, up to the client's concurrency at once, through one
 // client (one pool of connections, one token provider). Lines come out in the order given as soon
@@ -512,383 +503,462 @@ int FanOut(ClientOptions options, const std::vector<std::int64_t>& accounts, Lin
   return kExitOk;
 }
 
+// The five operations, named once: how each takes its items and whether it only reads.
+enum class Operation { kGet, kAdd, kUpdate, kDelete, kCampaigns };
+struct OperationSpec {
+  std::string_view name;
+  Operation operation;
+  bool takes_ids, needs_ids, takes_file, reads;
+};
+constexpr OperationSpec kOperations[] = {
+    {"get", Operation::kGet, true, false, false, true},
+    {"add", Operation::kAdd, false, false, true, false},
+    {"update", Operation::kUpdate, false, false, true, false},
+    {"delete", Operation::kDelete, true, true, false, false},
+    {"campaigns", Operation::kCampaigns, true, true, false, true}};
+
+const OperationSpec* FindOperation(std::string_view name) {
+  for (const OperationSpec& spec : kOperations)
+    if (spec.name == name) return &spec;
+  return nullptr;
+}
+
+// Everything one command line asks for.
+struct Invocation {
+  ClientOptions options;
+  std::string command;                       // get ... campaigns, compare or migrate-check
+  const OperationSpec* operation = nullptr;  // the command, or what compare runs
+  std::optional<std::string> help;           // --help: the text to print
+  bool version = false;
+  CompareOptions compare;
+  bool json = false;
+  std::optional<std::string> html;
+  std::optional<std::vector<std::int64_t>> ids;
+  std::optional<std::string> file;
+  std::vector<Budget> budgets;
+  bool verbose = false;
+  std::vector<std::int64_t> accounts;
+  bool shadow = false, shadow_strict = false;
+  std::optional<std::string> record_dir, replay_dir;
+  JsonStyle style;
+  bool Comparing() const { return command == "compare" || command == "migrate-check"; }
+  // The emulator migrate-check starts when it has no target and no credentials.
+  std::unique_ptr<emulator::BudgetService> local_service;
+  std::unique_ptr<emulator::Server> local_server;
+};
+
+// A positive whole number option's value, up to `max`.
+int Positive(const std::string& option, const std::string& value, long max) {
+  return static_cast<int>(tools::WholeNumber(option, value, 1, max));
+}
+
+// Where the calls go and how: protocol, endpoint, credentials, limits, retries.
+void ConnectionOptions(Invocation& v, std::vector<tools::OptionSpec>& t) {
+  ClientOptions& o = v.options;
+  TransportOptions& net = o.transport_options;
+  t.push_back({"--protocol", true, [&o](const std::string& x) {
+                 const auto p = ParseProtocol(x);
+                 if (!p) throw UsageError{"--protocol must be soap or rest"};
+                 o.protocol = *p;
+               }});
+  t.push_back({"--environment", true, [&o](const std::string& x) {
+                 const auto e = ParseEnvironment(x);
+                 if (!e) throw UsageError{"--environment must be production or sandbox"};
+                 o.environment = *e;
+               }});
+  t.push_back({"--endpoint", true, [&o](const std::string& x) {
+                 if (x.rfind("http://", 0) != 0 && x.rfind("https://", 0) != 0)
+                   throw UsageError{"--endpoint must be an http:// or https:// URL"};
+                 o.endpoint = x;
+               }});
+  t.push_back({"--developer-token", true,
+               [&o](const std::string& x) { o.credentials.developer_token = x; }});
+  t.push_back(
+      {"--access-token", true, [&o](const std::string& x) { o.credentials.access_token = x; }});
+  t.push_back(
+      {"--customer-id", true, [&o](const std::string& x) { o.credentials.customer_id = x; }});
+  t.push_back({"--account-id", true, [&o](const std::string& x) { o.credentials.account_id = x; }});
+  t.push_back({"--timeout", true, [&net](const std::string& x) {
+                 net.request_timeout = std::chrono::seconds(Positive("--timeout", x, 100000));
+               }});
+  t.push_back({"--connect-timeout", true, [&net](const std::string& x) {
+                 net.connect_timeout =
+                     std::chrono::seconds(Positive("--connect-timeout", x, 100000));
+               }});
+  t.push_back({"--max-attempts", true, [&o](const std::string& x) {
+                 o.retry.max_attempts = Positive("--max-attempts", x, 100000);
+               }});
+  t.push_back({"--ca-file", true, [&net](const std::string& x) { net.ca_file = x; }});
+  t.push_back({"--proxy", true, [&net](const std::string& x) { net.proxy = x; }});
+  t.push_back({"--max-response-mb", true, [&net](const std::string& x) {
+                 net.max_response_bytes =
+                     static_cast<std::size_t>(Positive("--max-response-mb", x, 4096)) << 20;
+               }});
+  t.push_back({"--no-gzip", false, [&v](const std::string&) {
+                 v.options.transport_options.accept_gzip = false;
+                 v.compare.gzip = false;
+               }});
+  t.push_back({"--allow-insecure-http", false,
+               [&net](const std::string&) { net.allow_insecure_http = true; }});
+  t.push_back({"--parallel", true,
+               [&o](const std::string& x) { o.max_concurrency = Positive("--parallel", x, 64); }});
+  t.push_back({"--no-reconcile", false, [&o](const std::string&) { o.reconcile_writes = false; }});
+}
+
+// What the run does around the calls: many accounts, shadow reads, record and replay, output.
+void RunOptions(Invocation& v, std::vector<tools::OptionSpec>& t, std::istream& in) {
+  auto before_command = [&v](const std::string& option) {
+    if (!v.command.empty()) throw UsageError{option + " goes before the command"};
+  };
+  t.push_back({"--accounts", true, [&v, &in, before_command](const std::string& x) {
+                 before_command("--accounts");
+                 v.accounts = ParseIds("--accounts", x, in);
+               }});
+  for (const char* name : {"--record", "--replay"}) {
+    t.push_back({name, true, [&v, name, before_command](const std::string& x) {
+                   before_command(name);
+                   (std::string_view(name) == "--record" ? v.record_dir : v.replay_dir) = x;
+                 }});
+  }
+  for (const char* name : {"--shadow", "--shadow-strict"}) {
+    t.push_back({name, false, [&v, name, before_command](const std::string&) {
+                   before_command(name);
+                   (std::string_view(name) == "--shadow" ? v.shadow : v.shadow_strict) = true;
+                 }});
+  }
+  t.push_back({"--verbose", false, [&v](const std::string&) { v.verbose = true; }});
+  t.push_back({"--pretty", false, [&v](const std::string&) { v.style.pretty = true; }});
+  t.push_back({"--version", false, [&v](const std::string&) { v.version = true; }});
+  for (const char* name : {"--help", "-h"}) {
+    t.push_back({name, false, [&v](const std::string&) {
+                   // After a command, that command's options (compare's own, not its operation's).
+                   const std::string_view command =
+                       !v.command.empty() ? v.command
+                                          : (v.operation ? v.operation->name : std::string_view());
+                   const auto* help =
+                       std::find_if(std::begin(kCommandHelp), std::end(kCommandHelp),
+                                    [&](const CommandHelp& h) { return h.command == command; });
+                   if (!v.help) v.help = help == std::end(kCommandHelp) ? kUsage : help->text;
+                 }});
+  }
+}
+
+// A command's own options: the items, and compare's report.
+void CommandOptions(Invocation& v, std::vector<tools::OptionSpec>& t, std::istream& in) {
+  t.push_back({"--ids", true, [&v, &in](const std::string& x) {
+                 if (!v.operation || !v.operation->takes_ids)
+                   throw UsageError{"--ids belongs after the get, delete or campaigns command"};
+                 v.ids = ParseIds("--ids", x, in);
+               }});
+  t.push_back({"--file", true, [&v](const std::string& x) {
+                 if (!v.operation || !v.operation->takes_file)
+                   throw UsageError{"--file belongs after the add or update command"};
+                 v.file = x;
+               }});
+  t.push_back({"--repeat", true,
+               [&v](const std::string& x) { v.compare.repeat = Positive("--repeat", x, 100000); }});
+  t.push_back({"--json", false, [&v](const std::string&) { v.json = true; }});
+  t.push_back({"--html", true, [&v](const std::string& x) { v.html = x; }});
+  t.push_back({"--keep", false, [&v](const std::string&) { v.compare.keep = true; }});
+}
+
+// A word that is no option: the command, or the operation compare runs.
+void Word(Invocation& v, const std::string& word) {
+  if (!v.command.empty() && !(v.command == "compare" && !v.operation)) {
+    throw UsageError{"unexpected argument '" + word + "'"};
+  }
+  if (v.command.empty() && (word == "compare" || word == "migrate-check")) {
+    v.command = word;
+    return;
+  }
+  const OperationSpec* spec = FindOperation(word);
+  if (!spec) {
+    throw UsageError{"unknown " + std::string(v.command.empty() ? "command" : "operation") + " '" +
+                     word + "'"};
+  }
+  if (v.command.empty()) v.command = word;
+  v.operation = spec;
+}
+
+// The combinations the options may not come in.
+void Validate(const Invocation& v) {
+  if (v.command.empty()) throw UsageError{"no command given"};
+  if (v.command == "compare" && !v.operation) throw UsageError{"compare needs an operation"};
+  if (v.operation && v.operation->needs_ids && !v.ids) {
+    throw UsageError{std::string(v.operation->name) + " needs --ids"};
+  }
+  if (v.operation && v.operation->takes_file && !v.file) {
+    throw UsageError{std::string(v.operation->name) + " needs --file"};
+  }
+  if (!v.Comparing() && (v.json || v.html || v.compare.keep || v.compare.repeat != 1)) {
+    throw UsageError{"--repeat, --json, --html and --keep belong to compare and migrate-check"};
+  }
+  if (v.shadow_strict && !v.shadow) throw UsageError{"--shadow-strict goes with --shadow"};
+  if (v.shadow && (!v.operation || !v.operation->reads || v.Comparing())) {
+    throw UsageError{"--shadow reads: it goes with get and campaigns"};
+  }
+  if (v.record_dir && v.replay_dir) throw UsageError{"--record and --replay do not go together"};
+  if (!v.accounts.empty()) {
+    if (v.Comparing()) throw UsageError{"--accounts does not go with " + v.command};
+    if (v.style.pretty)
+      throw UsageError{"--accounts writes JSON Lines, one per account: no --pretty"};
+  }
+}
+
+Invocation Parse(const std::vector<std::string>& args, const EnvLookup& env, std::istream& in) {
+  Invocation v;
+  auto from_env = [&env](const char* name) {
+    const char* value = env(name);
+    return value != nullptr ? std::string(value) : std::string();
+  };
+  v.options.credentials = {from_env("BINGADS_DEVELOPER_TOKEN"), from_env("BINGADS_ACCESS_TOKEN"),
+                           from_env("BINGADS_CUSTOMER_ID"), from_env("BINGADS_ACCOUNT_ID")};
+  std::vector<tools::OptionSpec> table;
+  ConnectionOptions(v, table);
+  RunOptions(v, table, in);
+  CommandOptions(v, table, in);
+  tools::ParseArguments(args, table, [&v](const std::string& word) { Word(v, word); });
+  if (v.help || v.version) return v;
+  Validate(v);
+  if (!v.accounts.empty()) v.options.credentials.account_id = std::to_string(v.accounts.front());
+  if (v.file)
+    v.budgets = ReadBudgetsFile(*v.file, in, v.operation->operation == Operation::kUpdate);
+  return v;
+}
+
+// Every credential present, every header value and the endpoint safe to send; a secret is never
+// echoed.
+void CheckCredentials(const Invocation& v) {
+  const ClientOptions& o = v.options;
+  const Credentials& c = o.credentials;
+  const bool have_token = !c.access_token.empty() || o.token_provider;
+  const struct {
+    bool present;
+    const char* name;
+  } required[] = {
+      {!c.developer_token.empty(), "developer token (BINGADS_DEVELOPER_TOKEN)"},
+      {have_token,
+       "access token (BINGADS_ACCESS_TOKEN, or OAuth: BINGADS_CLIENT_ID and "
+       "BINGADS_REFRESH_TOKEN)"},
+      {!c.customer_id.empty(), "customer id (BINGADS_CUSTOMER_ID)"},
+      {!c.account_id.empty() || !v.accounts.empty(), "account id (BINGADS_ACCOUNT_ID)"}};
+  for (const auto& r : required) {
+    if (!r.present) throw UsageError{std::string("missing ") + r.name};
+  }
+  try {
+    internal::CheckHeaderValue("the developer token (--developer-token or BINGADS_DEVELOPER_TOKEN)",
+                               c.developer_token);
+    internal::CheckHeaderValue("the access token (--access-token or BINGADS_ACCESS_TOKEN)",
+                               c.access_token);
+    internal::CheckIdValue("the customer id (--customer-id or BINGADS_CUSTOMER_ID)", c.customer_id);
+    internal::CheckIdValue("the account id (--account-id or BINGADS_ACCOUNT_ID)", c.account_id);
+    internal::CheckUrl("--endpoint",
+                       o.endpoint.empty() ? DefaultBaseUrl(o.environment) : o.endpoint,
+                       o.transport_options.allow_insecure_http);
+  } catch (const Error& e) {
+    throw UsageError{e.what()};
+  }
+}
+
+// --replay: no network at all (API calls come from the recording, and no token is fetched);
+// --record: every API call written down (token calls are not: they carry nothing but secrets).
+// The tag that names compare's copies is kept, so that a replay asks for the same names.
+void Recording(Invocation& v) {
+  ClientOptions& o = v.options;
+  try {
+    if (v.replay_dir) {
+      o.transport = MakeReplayTransport(*v.replay_dir, o.transport_options.max_response_bytes);
+      if (o.credentials.access_token.empty()) o.credentials.access_token = "replayed-access-token";
+      v.compare.tag = ReadTag(*v.replay_dir);
+    }
+    if (!v.record_dir) return;
+    o.transport = MakeRecordingTransport(
+        o.transport ? o.transport : MakeCurlTransport(o.transport_options), *v.record_dir);
+  } catch (const Error& e) {
+    throw UsageError{std::string(v.replay_dir ? "--replay: " : "--record: ") + e.what()};
+  }
+  if (!v.Comparing()) return;
+  v.compare.tag =
+      std::to_string(std::chrono::system_clock::now().time_since_epoch() / std::chrono::seconds(1));
+  // Replaced as a whole, never written through a link that may stand in its place.
+  try {
+    internal::ReplaceFile((std::filesystem::path(*v.record_dir) / "compare-tag").string(),
+                          v.compare.tag + "\n");
+  } catch (const internal::FileError& e) {
+    throw UsageError{"--record: " + std::string(e.what())};
+  }
+}
+
+// Makes the options ready to send: a local emulator for migrate-check with nothing to talk to,
+// the log, record and replay, tokens, and the checks of what goes into headers.
+void Prepare(Invocation& v, const EnvLookup& env, std::ostream& err) {
+  ClientOptions& o = v.options;
+  auto from_env = [&env](const char* name) {
+    const char* value = env(name);
+    return value != nullptr ? std::string(value) : std::string();
+  };
+  if (v.command == "migrate-check" && o.endpoint.empty() && o.credentials.developer_token.empty() &&
+      from_env("BINGADS_CLIENT_ID").empty()) {
+    v.local_service = std::make_unique<emulator::BudgetService>();
+    v.local_server = std::make_unique<emulator::Server>(*v.local_service);
+    o.endpoint = "http://127.0.0.1:" + std::to_string(v.local_server->Start("127.0.0.1", 0));
+    o.credentials = {"local-developer-token", "local-access-token", "1", "1"};
+    err << "bingads-budgets: migrate-check against a local emulator at " << o.endpoint << '\n';
+  }
+  if (v.verbose) o.log = [&err](std::string_view line) { err << line << '\n'; };
+  Recording(v);
+  if (o.credentials.access_token.empty()) o.token_provider = OAuthFromEnvironment(from_env, o, err);
+  CheckCredentials(v);
+}
+
+// compare and migrate-check: the report, and the exit status it means.
+int RunCompare(Invocation& v, std::ostream& out, std::ostream& err) {
+  v.compare.soap = v.options;
+  v.compare.rest = v.options;
+  if (&err == &std::cerr && isatty(STDERR_FILENO)) {
+    v.compare.progress = [&err](int done, int total) {
+      err << "\rbingads-budgets: run " << done << "/" << total << (done == total ? "\n" : "")
+          << std::flush;
+    };
+  }
+  const std::vector<std::int64_t> ids = v.ids.value_or(std::vector<std::int64_t>{});
+  std::vector<Comparison> report;
+  if (v.command == "migrate-check") {
+    report = MigrateCheck(v.compare);
+  } else {
+    switch (v.operation->operation) {
+      case Operation::kGet:
+        report.push_back(CompareGetBudgetsByIds(v.compare, ids));
+        break;
+      case Operation::kCampaigns:
+        report.push_back(CompareGetCampaignIdsByBudgetIds(v.compare, ids));
+        break;
+      case Operation::kAdd:
+        report.push_back(CompareAddBudgets(v.compare, v.budgets));
+        break;
+      case Operation::kUpdate:
+        report.push_back(CompareUpdateBudgets(v.compare, v.budgets));
+        break;
+      case Operation::kDelete:
+        report.push_back(CompareDeleteBudgets(v.compare, ids));
+        break;
+    }
+  }
+  out << (v.json ? RenderJson(report) : RenderTable(report));
+  if (v.html) {
+    std::ofstream page(*v.html, std::ios::trunc);
+    page << RenderHtml(report, v.command == "migrate-check"
+                                   ? "bingads-budgets migrate-check"
+                                   : "bingads-budgets compare " + std::string(v.operation->name));
+    if (!page) throw Error(ErrorKind::kUsage, "cannot write --html file '" + *v.html + "'");
+  }
+  // A side that got no usable response is a transport failure, not a difference.
+  if (std::any_of(report.begin(), report.end(),
+                  [](const Comparison& c) { return c.transport_failure; })) {
+    return kExitTransport;
+  }
+  const bool parity = std::all_of(report.begin(), report.end(), [](const Comparison& c) {
+    return c.parity.Parity() && c.error.empty();
+  });
+  return parity ? kExitOk : kExitMismatch;
+}
+
+// What one command gave: its JSON, and when a split batch was interrupted, the error and its
+// exit status (the calls that completed are in the JSON).
+struct Outcome {
+  std::string json;
+  int status = kExitOk;
+  std::optional<Error> error;
+};
+
+// The command on `client`: the one place that calls the operations.
+Outcome Perform(const Invocation& v, const BudgetClient& client) {
+  const std::vector<std::int64_t> ids = v.ids.value_or(std::vector<std::int64_t>{});
+  auto attempt = [&v](auto call) -> Outcome {
+    using Result = decltype(call());
+    try {
+      return {ToJson(call(), v.style), kExitOk, std::nullopt};
+    } catch (const BatchInterrupted<Result>& e) {
+      return {ToJson(e.Result(), v.style), ExitFor(e), e};
+    }
+  };
+  switch (v.operation->operation) {
+    case Operation::kGet:
+      return attempt([&] { return client.GetBudgetsByIds(ids); });
+    case Operation::kAdd:
+      return attempt([&] { return client.AddBudgets(v.budgets); });
+    case Operation::kUpdate:
+      return attempt([&] { return client.UpdateBudgets(v.budgets); });
+    case Operation::kDelete:
+      return attempt([&] { return client.DeleteBudgets(ids); });
+    case Operation::kCampaigns:
+      break;
+  }
+  return attempt([&] { return client.GetCampaignIdsByBudgetIds(ids); });
+}
+
+// A client for `options`: plain, or with --shadow one whose reads also go to the other protocol
+// (the decorator is kept in `shadow` for the summary).
+BudgetClient ClientFor(ClientOptions options, ShadowRun* run, const std::string& label,
+                       std::shared_ptr<ShadowConnection>& shadow) {
+  if (run == nullptr) return BudgetClient(std::move(options));
+  ShadowOptions shadow_options = run->For(options, label);
+  ClientOptions other = options;
+  other.protocol = options.protocol == Protocol::kSoap ? Protocol::kRest : Protocol::kSoap;
+  shadow = std::make_shared<ShadowConnection>(BudgetClient(std::move(options)),
+                                              BudgetClient(std::move(other)), shadow_options);
+  return BudgetClient(shadow);
+}
+
+// The command once (or once per account with --accounts), printed; the exit status.
+int RunCommand(Invocation& v, std::ostream& out, std::ostream& err) {
+  std::optional<ShadowRun> run;
+  if (v.shadow) run.emplace(v.options, v.shadow_strict, err);
+  ShadowRun* shadow_run = run ? &*run : nullptr;
+  int status = kExitOk;
+  if (!v.accounts.empty()) {
+    status = FanOut(
+        v.options, v.accounts,
+        [&](const BudgetClient& one, std::int64_t account, int& code) {
+          std::shared_ptr<ShadowConnection> shadow;
+          const BudgetClient client =
+              run ? ClientFor(one.Options(), shadow_run,
+                              "account " + std::to_string(account) + ": ", shadow)
+                  : one;
+          Outcome outcome = Perform(v, client);
+          if (shadow) run->Finish(*shadow);
+          code = outcome.status;
+          return AccountLine(account, outcome.json, outcome.error ? &*outcome.error : nullptr);
+        },
+        out, err);
+  } else {
+    std::shared_ptr<ShadowConnection> shadow;
+    const Outcome outcome = Perform(v, ClientFor(v.options, shadow_run, "", shadow));
+    if (shadow) run->Finish(*shadow);
+    // A split batch interrupted part-way still prints what the completed calls returned.
+    out << outcome.json << '\n';
+    if (outcome.error) err << "bingads-budgets: " << outcome.error->what() << '\n';
+    status = outcome.status;
+  }
+  return run ? run->Summary(status) : status;
+}
+
 }  // namespace
 
 int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream& in,
         std::ostream& out, std::ostream& err) {
   try {
-    ClientOptions options;
-    auto from_env = [&env](const char* name) {
-      const char* value = env(name);
-      return value != nullptr ? std::string(value) : std::string();
-    };
-    options.credentials.developer_token = from_env("BINGADS_DEVELOPER_TOKEN");
-    options.credentials.access_token = from_env("BINGADS_ACCESS_TOKEN");
-    options.credentials.customer_id = from_env("BINGADS_CUSTOMER_ID");
-    options.credentials.account_id = from_env("BINGADS_ACCOUNT_ID");
-
-    std::string command;
-    std::string operation;  // the command, or what compare runs
-    CompareOptions compare;
-    bool json = false;
-    std::optional<std::string> html;
-    std::optional<std::vector<std::int64_t>> ids;
-    std::optional<std::string> file;
-    bool verbose = false;
-    std::vector<std::int64_t> account_list;
-    bool shadow = false, shadow_strict = false;
-    std::optional<std::string> record_dir, replay_dir;
-    JsonStyle style;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-      const std::string& arg = args[i];
-      auto value = [&]() -> const std::string& {
-        if (i + 1 >= args.size()) throw UsageError{"missing value for " + arg};
-        return args[++i];
-      };
-      if (arg == "--help" || arg == "-h") {
-        // After a command, that command's options (compare's own, not its operation's).
-        const std::string_view name = command.empty() ? operation : command;
-        const auto* help = std::find_if(std::begin(kCommandHelp), std::end(kCommandHelp),
-                                        [&](const CommandHelp& h) { return h.command == name; });
-        out << (help == std::end(kCommandHelp) ? kUsage : help->text);
-        return kExitOk;
-      } else if (arg == "--version") {
-        out << "bingads-budgets " << kVersion << "\n";
-        return kExitOk;
-      } else if (arg == "--protocol") {
-        auto p = ParseProtocol(value());
-        if (!p) throw UsageError{"--protocol must be soap or rest"};
-        options.protocol = *p;
-      } else if (arg == "--environment") {
-        auto e = ParseEnvironment(value());
-        if (!e) throw UsageError{"--environment must be production or sandbox"};
-        options.environment = *e;
-      } else if (arg == "--endpoint") {
-        options.endpoint = value();
-        if (options.endpoint.rfind("http://", 0) != 0 &&
-            options.endpoint.rfind("https://", 0) != 0) {
-          throw UsageError{"--endpoint must be an http:// or https:// URL"};
-        }
-      } else if (arg == "--parallel") {
-        const auto number = internal::ParseWhole<int>(value());
-        if (!number || *number <= 0 || *number > 64) {
-          throw UsageError{"--parallel needs a whole number from 1 to 64"};
-        }
-        options.max_concurrency = *number;
-      } else if (arg == "--accounts") {
-        if (!command.empty()) throw UsageError{"--accounts goes before the command"};
-        account_list = ParseIds("--accounts", value(), in);
-      } else if (arg == "--record" || arg == "--replay") {
-        if (!command.empty()) throw UsageError{arg + " goes before the command"};
-        (arg == "--record" ? record_dir : replay_dir) = value();
-      } else if (arg == "--shadow" || arg == "--shadow-strict") {
-        if (!command.empty()) throw UsageError{arg + " goes before the command"};
-        (arg == "--shadow" ? shadow : shadow_strict) = true;
-      } else if (arg == "--allow-insecure-http") {
-        options.transport_options.allow_insecure_http = true;
-      } else if (arg == "--max-response-mb") {
-        const auto number = internal::ParseWhole<int>(value());
-        if (!number || *number <= 0 || *number > 4096) {
-          throw UsageError{"--max-response-mb needs a whole number from 1 to 4096"};
-        }
-        options.transport_options.max_response_bytes = static_cast<std::size_t>(*number) << 20;
-      } else if (arg == "--developer-token") {
-        options.credentials.developer_token = value();
-      } else if (arg == "--access-token") {
-        options.credentials.access_token = value();
-      } else if (arg == "--customer-id") {
-        options.credentials.customer_id = value();
-      } else if (arg == "--account-id") {
-        options.credentials.account_id = value();
-      } else if (arg == "--timeout" || arg == "--connect-timeout" || arg == "--max-attempts") {
-        const auto number = internal::ParseWhole<int>(value());
-        if (!number || *number <= 0 || *number > 100000) {
-          throw UsageError{arg + " needs a positive whole number"};
-        }
-        if (arg == "--max-attempts") {
-          options.retry.max_attempts = *number;
-        } else if (arg == "--timeout") {
-          options.transport_options.request_timeout = std::chrono::seconds(*number);
-        } else {
-          options.transport_options.connect_timeout = std::chrono::seconds(*number);
-        }
-      } else if (arg == "--ca-file") {
-        options.transport_options.ca_file = value();
-      } else if (arg == "--proxy") {
-        options.transport_options.proxy = value();
-      } else if (arg == "--verbose") {
-        verbose = true;
-      } else if (arg == "--pretty") {
-        style.pretty = true;
-      } else if (arg == "--repeat") {
-        const auto n = internal::ParseWhole<int>(value());
-        if (!n || *n <= 0 || *n > 100000)
-          throw UsageError{"--repeat needs a positive whole number"};
-        compare.repeat = *n;
-      } else if (arg == "--json") {
-        json = true;
-      } else if (arg == "--html") {
-        html = value();
-      } else if (arg == "--keep") {
-        compare.keep = true;
-      } else if (arg == "--no-gzip") {
-        options.transport_options.accept_gzip = false;
-        compare.gzip = false;
-      } else if (arg == "--no-reconcile") {
-        options.reconcile_writes = false;
-      } else if (arg == "--ids") {
-        if (operation != "get" && operation != "delete" && operation != "campaigns") {
-          throw UsageError{"--ids belongs after the get, delete or campaigns command"};
-        }
-        ids = ParseIds("--ids", value(), in);
-      } else if (arg == "--file") {
-        if (operation != "add" && operation != "update") {
-          throw UsageError{"--file belongs after the add or update command"};
-        }
-        file = value();
-      } else if (!arg.empty() && arg[0] == '-') {
-        throw UsageError{"unknown option " + arg};
-      } else if (command.empty() || (command == "compare" && operation.empty())) {
-        const bool known = arg == "get" || arg == "add" || arg == "update" || arg == "delete" ||
-                           arg == "campaigns";
-        if (command.empty() && (arg == "compare" || arg == "migrate-check")) {
-          command = arg;
-        } else if (known) {
-          if (command.empty()) command = arg;
-          operation = arg;
-        } else {
-          throw UsageError{"unknown " + std::string(command.empty() ? "command" : "operation") +
-                           " '" + arg + "'"};
-        }
-      } else {
-        throw UsageError{"unexpected argument '" + arg + "'"};
-      }
+    Invocation v = Parse(args, env, in);
+    if (v.help) {
+      out << *v.help;
+      return kExitOk;
     }
-    if (command.empty()) throw UsageError{"no command given"};
-    if (command == "compare" && operation.empty()) throw UsageError{"compare needs an operation"};
-    if ((operation == "delete" || operation == "campaigns") && !ids) {
-      throw UsageError{operation + " needs --ids"};
+    if (v.version) {
+      out << "bingads-budgets " << kVersion << "\n";
+      return kExitOk;
     }
-    if ((operation == "add" || operation == "update") && !file) {
-      throw UsageError{operation + " needs --file"};
-    }
-    const bool comparing = command == "compare" || command == "migrate-check";
-    if (!comparing && (json || html || compare.keep || compare.repeat != 1)) {
-      throw UsageError{"--repeat, --json, --html and --keep belong to compare and migrate-check"};
-    }
-    if (shadow_strict && !shadow) throw UsageError{"--shadow-strict goes with --shadow"};
-    if (shadow && ((operation != "get" && operation != "campaigns") || comparing)) {
-      throw UsageError{"--shadow reads: it goes with get and campaigns"};
-    }
-    if (!account_list.empty()) {
-      if (comparing) throw UsageError{"--accounts does not go with " + command};
-      if (style.pretty)
-        throw UsageError{"--accounts writes JSON Lines, one per account: no --pretty"};
-      options.credentials.account_id = std::to_string(account_list.front());
-    }
-    std::vector<Budget> budgets;
-    if (file) budgets = ReadBudgetsFile(*file, in, operation == "update");
-    // migrate-check with no target and no credentials runs against a local emulator.
-    std::unique_ptr<emulator::BudgetService> local_service;
-    std::unique_ptr<emulator::Server> local_server;
-    if (command == "migrate-check" && options.endpoint.empty() &&
-        options.credentials.developer_token.empty() && from_env("BINGADS_CLIENT_ID").empty()) {
-      local_service = std::make_unique<emulator::BudgetService>();
-      local_server = std::make_unique<emulator::Server>(*local_service);
-      options.endpoint = "http://127.0.0.1:" + std::to_string(local_server->Start("127.0.0.1", 0));
-      options.credentials = {"local-developer-token", "local-access-token", "1", "1"};
-      err << "bingads-budgets: migrate-check against a local emulator at " << options.endpoint
-          << '\n';
-    }
-    if (verbose) options.log = [&err](std::string_view line) { err << line << '\n'; };
-    if (record_dir && replay_dir) throw UsageError{"--record and --replay do not go together"};
-    if (replay_dir) {
-      // No network at all: API calls come from the recording, and no token is fetched (the
-      // recording holds none).
-      try {
-        options.transport =
-            MakeReplayTransport(*replay_dir, options.transport_options.max_response_bytes);
-      } catch (const Error& e) {
-        throw UsageError{std::string("--replay: ") + e.what()};
-      }
-      if (options.credentials.access_token.empty()) {
-        options.credentials.access_token = "replayed-access-token";
-      }
-      compare.tag = ReadTag(*replay_dir);
-    }
-    if (options.credentials.access_token.empty()) {
-      options.token_provider = OAuthFromEnvironment(from_env, options, err);
-    }
-    const bool have_token = !options.credentials.access_token.empty() || options.token_provider;
-    const struct {
-      bool present;
-      const char* name;
-    } required[] = {
-        {!options.credentials.developer_token.empty(), "developer token (BINGADS_DEVELOPER_TOKEN)"},
-        {have_token,
-         "access token (BINGADS_ACCESS_TOKEN, or OAuth: BINGADS_CLIENT_ID and "
-         "BINGADS_REFRESH_TOKEN)"},
-        {!options.credentials.customer_id.empty(), "customer id (BINGADS_CUSTOMER_ID)"},
-        {!options.credentials.account_id.empty() || !account_list.empty(),
-         "account id (BINGADS_ACCOUNT_ID)"}};
-    for (const auto& r : required) {
-      if (!r.present) throw UsageError{std::string("missing ") + r.name};
-    }
-    // What goes into a header is checked before anything is sent; a secret is never echoed.
-    try {
-      const Credentials& c = options.credentials;
-      internal::CheckHeaderValue(
-          "the developer token (--developer-token or BINGADS_DEVELOPER_TOKEN)", c.developer_token);
-      internal::CheckHeaderValue("the access token (--access-token or BINGADS_ACCESS_TOKEN)",
-                                 c.access_token);
-      internal::CheckIdValue("the customer id (--customer-id or BINGADS_CUSTOMER_ID)",
-                             c.customer_id);
-      internal::CheckIdValue("the account id (--account-id or BINGADS_ACCOUNT_ID)", c.account_id);
-      internal::CheckUrl(
-          "--endpoint",
-          options.endpoint.empty() ? DefaultBaseUrl(options.environment) : options.endpoint,
-          options.transport_options.allow_insecure_http);
-    } catch (const Error& e) {
-      throw UsageError{e.what()};
-    }
-
-    if (record_dir) {
-      // API calls are recorded (token calls are not: they carry nothing but secrets). The tag
-      // that names compare's copies is kept, so that a replay asks for the same names.
-      try {
-        options.transport = MakeRecordingTransport(
-            options.transport ? options.transport : MakeCurlTransport(options.transport_options),
-            *record_dir);
-      } catch (const Error& e) {
-        throw UsageError{std::string("--record: ") + e.what()};
-      }
-      if (comparing) {
-        compare.tag = std::to_string(std::chrono::system_clock::now().time_since_epoch() /
-                                     std::chrono::seconds(1));
-        // Replaced as a whole, never written through a link that may stand in its place.
-        try {
-          internal::ReplaceFile((std::filesystem::path(*record_dir) / "compare-tag").string(),
-                                compare.tag + "\n");
-        } catch (const internal::FileError& e) {
-          throw UsageError{"--record: " + std::string(e.what())};
-        }
-      }
-    }
-    const std::vector<std::int64_t> id_list = ids.value_or(std::vector<std::int64_t>{});
-    if (comparing) {
-      compare.soap = options;
-      compare.rest = options;
-      if (&err == &std::cerr && isatty(STDERR_FILENO)) {
-        compare.progress = [&err](int done, int total) {
-          err << "\rbingads-budgets: run " << done << "/" << total << (done == total ? "\n" : "")
-              << std::flush;
-        };
-      }
-      std::vector<Comparison> report;
-      if (command == "migrate-check") {
-        report = MigrateCheck(compare);
-      } else if (operation == "get") {
-        report.push_back(CompareGetBudgetsByIds(compare, id_list));
-      } else if (operation == "campaigns") {
-        report.push_back(CompareGetCampaignIdsByBudgetIds(compare, id_list));
-      } else if (operation == "add") {
-        report.push_back(CompareAddBudgets(compare, budgets));
-      } else if (operation == "update") {
-        report.push_back(CompareUpdateBudgets(compare, budgets));
-      } else {
-        report.push_back(CompareDeleteBudgets(compare, id_list));
-      }
-      out << (json ? RenderJson(report) : RenderTable(report));
-      if (html) {
-        std::ofstream page(*html, std::ios::trunc);
-        page << RenderHtml(report, command == "migrate-check"
-                                       ? "bingads-budgets migrate-check"
-                                       : "bingads-budgets compare " + operation);
-        if (!page) throw Error(ErrorKind::kUsage, "cannot write --html file '" + *html + "'");
-      }
-      // A side that got no usable response is a transport failure, not a difference.
-      if (std::any_of(report.begin(), report.end(),
-                      [](const Comparison& c) { return c.transport_failure; })) {
-        return kExitTransport;
-      }
-      const bool parity = std::all_of(report.begin(), report.end(), [](const Comparison& c) {
-        return c.parity.Parity() && c.error.empty();
-      });
-      return parity ? kExitOk : kExitMismatch;
-    }
-    // Runs the command on one client: returns its JSON document, or throws.
-    auto command_on = [&](const BudgetClient& client, auto&& handle) {
-      if (operation == "get") return handle([&] { return client.GetBudgetsByIds(id_list); });
-      if (operation == "add") return handle([&] { return client.AddBudgets(budgets); });
-      if (operation == "update") return handle([&] { return client.UpdateBudgets(budgets); });
-      if (operation == "delete") return handle([&] { return client.DeleteBudgets(id_list); });
-      return handle([&] { return client.GetCampaignIdsByBudgetIds(id_list); });
-    };
-    // One account's line of --accounts, or the error it ends with.
-    auto account_line = [](std::int64_t account, int& code) {
-      return [account, &code](auto call) {
-        using Result = decltype(call());
-        try {
-          return AccountLine(account, ToJson(call()), nullptr);
-        } catch (const BatchInterrupted<Result>& e) {
-          code = ExitFor(e);
-          return AccountLine(account, ToJson(e.Result()), &e);
-        }
-      };
-    };
-    if (shadow) {
-      ShadowRun run(options, shadow_strict, err);
-      if (!account_list.empty()) {
-        const int status = FanOut(
-            std::move(options), account_list,
-            [&](const BudgetClient& one, std::int64_t account, int& code) {
-              ShadowClient client(
-                  run.For(one.Options(), "account " + std::to_string(account) + ": "));
-              std::string line =
-                  ShadowCommand(client, operation, id_list, account_line(account, code));
-              run.Finish(client);
-              return line;
-            },
-            out, err);
-        return run.Summary(status);
-      }
-      ShadowClient client(run.For(std::move(options), ""));
-      int status = kExitOk;
-      ShadowCommand(client, operation, id_list, [&](auto call) {
-        using Result = decltype(call());
-        try {
-          out << ToJson(call(), style) << '\n';
-        } catch (const BatchInterrupted<Result>& e) {
-          out << ToJson(e.Result(), style) << '\n';
-          err << "bingads-budgets: " << e.what() << '\n';
-          status = ExitFor(e);
-        }
-      });
-      run.Finish(client);
-      return run.Summary(status);
-    }
-    if (!account_list.empty()) {
-      return FanOut(
-          std::move(options), account_list,
-          [&](const BudgetClient& one, std::int64_t account, int& code) {
-            return command_on(one, account_line(account, code));
-          },
-          out, err);
-    }
-
-    BudgetClient client(std::move(options));
-    // A split batch interrupted part-way still prints what the completed calls returned.
-    return command_on(client, [&](auto call) {
-      using Result = decltype(call());
-      try {
-        out << ToJson(call(), style) << '\n';
-        return static_cast<int>(kExitOk);
-      } catch (const BatchInterrupted<Result>& e) {
-        out << ToJson(e.Result(), style) << '\n';
-        err << "bingads-budgets: " << e.what() << '\n';
-        return ExitFor(e);
-      }
-    });
+    Prepare(v, env, err);
+    return v.Comparing() ? RunCompare(v, out, err) : RunCommand(v, out, err);
   } catch (const UsageError& e) {
     err << "bingads-budgets: " << e.message << "\n" << kUsage;
     return kExitUsage;

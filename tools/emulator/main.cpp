@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "arguments.h"
 #include "faults.h"
 #include "server.h"
 #include "service.h"
@@ -63,158 +64,124 @@ int Usage(const char* message) {
   return 2;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Everything the command line asks for.
+struct Settings {
   std::string host = "127.0.0.1";
   int port = 0;
-  bingads::emulator::ServiceOptions service_options;
+  bingads::emulator::ServiceOptions service;
   bingads::emulator::ServerLimits limits;
   std::shared_ptr<bingads::HttpTransport> replay;
   long throttle_every = 0, fail_every = 0, retry_after = 1, delay_ms = 0;  // aliases of --fault
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      Usage("help");
-      return 0;
-    }
-    if (arg == "--version") {
-      std::cout << "bingads-emulator " << bingads::kVersion << "\n";
-      return 0;
-    }
-    if (arg == "--soap-faults-http-200") {
-      service_options.soap_faults_with_200 = true;
-      continue;
-    }
-    if (arg == "--empty-accounts") {
-      service_options.empty_accounts = true;
-      continue;
-    }
-    static const char* const kValued[] = {"--replay",
-                                          "--port",
-                                          "--host",
-                                          "--state",
-                                          "--disapproved-terms",
-                                          "--token-ttl",
-                                          "--refresh-token",
-                                          "--fault",
-                                          "--fault-seed",
-                                          "--throttle-every",
-                                          "--fail-every",
-                                          "--retry-after",
-                                          "--delay-ms",
-                                          "--max-connections",
-                                          "--idle-timeout",
-                                          "--request-timeout",
-                                          "--max-request-mb"};
-    if (std::find(std::begin(kValued), std::end(kValued), arg) == std::end(kValued)) {
-      return Usage(("unknown option " + arg).c_str());
-    }
-    if (i + 1 >= argc) return Usage(("missing value for " + arg).c_str());
-    const std::string value = argv[++i];
-    // A whole number in [low, high].
-    auto number = [&](long low, long high) -> std::optional<long> {
-      char* end = nullptr;
-      const long parsed = std::strtol(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0' || parsed < low || parsed > high) return std::nullopt;
-      return parsed;
-    };
-    struct Range {
-      long low, high;
-    };
-    auto need = [&](Range r) -> std::optional<long> { return number(r.low, r.high); };
-    auto bad = [&](Range r) {
-      return Usage((arg + " needs a whole number from " + std::to_string(r.low) + " to " +
-                    std::to_string(r.high))
-                       .c_str());
-    };
-    if (arg == "--port") {
-      constexpr Range r{0, 65535};
-      auto v = need(r);
-      if (!v) return bad(r);
-      port = static_cast<int>(*v);
-    } else if (arg == "--host") {
-      host = value;
-    } else if (arg == "--state") {
-      if (value.empty()) return Usage("--state needs a file name");
-      service_options.state_file = value;
-    } else if (arg == "--disapproved-terms") {
-      service_options.disapproved_terms.clear();
-      for (std::size_t start = 0; start <= value.size();) {
-        const auto comma = std::min(value.find(',', start), value.size());
-        if (comma > start)
-          service_options.disapproved_terms.push_back(value.substr(start, comma - start));
-        start = comma + 1;
-      }
-    } else if (arg == "--token-ttl") {
-      constexpr Range r{1, 86400L * 365};
-      auto v = need(r);
-      if (!v) return bad(r);
-      service_options.token_ttl = std::chrono::seconds(*v);
-    } else if (arg == "--refresh-token") {
-      if (value.empty()) return Usage("--refresh-token needs a value");
-      service_options.refresh_token = value;
-    } else if (arg == "--fault") {
-      try {
-        bingads::emulator::ParseFaultSpec(value);
-      } catch (const std::invalid_argument& e) {
-        return Usage(e.what());
-      }
-      service_options.faults.push_back(value);
-    } else if (arg == "--fault-seed") {
-      constexpr Range r{0, 2147483647};
-      auto v = need(r);
-      if (!v) return bad(r);
-      service_options.fault_seed = static_cast<std::uint64_t>(*v);
-    } else if (arg == "--throttle-every" || arg == "--fail-every") {
-      constexpr Range r{0, 1000000};
-      auto v = need(r);
-      if (!v) return bad(r);
-      (arg == "--throttle-every" ? throttle_every : fail_every) = *v;
-    } else if (arg == "--retry-after") {
-      constexpr Range r{0, 3600};
-      auto v = need(r);
-      if (!v) return bad(r);
-      retry_after = *v;
-    } else if (arg == "--replay") {
-      try {
-        replay = bingads::MakeReplayTransport(value);
-      } catch (const std::exception& e) {
-        return Usage(e.what());
-      }
-    } else if (arg == "--max-connections") {
-      constexpr Range r{1, 1000000};
-      auto v = need(r);
-      if (!v) return bad(r);
-      limits.max_connections = static_cast<std::size_t>(*v);
-    } else if (arg == "--idle-timeout" || arg == "--request-timeout") {
-      constexpr Range r{1, 3600};
-      auto v = need(r);
-      if (!v) return bad(r);
-      (arg == "--idle-timeout" ? limits.idle_timeout : limits.request_timeout) =
-          std::chrono::seconds(*v);
-    } else if (arg == "--max-request-mb") {
-      constexpr Range r{1, 4096};
-      auto v = need(r);
-      if (!v) return bad(r);
-      limits.max_body_bytes = static_cast<std::size_t>(*v) << 20;
-    } else {  // --delay-ms
-      constexpr Range r{0, 600000};
-      auto v = need(r);
-      if (!v) return bad(r);
-      delay_ms = *v;
-    }
-  }
-  // The older options are faults too, taken before those given with --fault.
-  std::vector<std::string> aliases;
-  if (delay_ms > 0) aliases.push_back("latency,ms=" + std::to_string(delay_ms));
-  if (throttle_every > 0) {
-    aliases.push_back("throttle,every=" + std::to_string(throttle_every) +
-                      ",retry-after=" + std::to_string(retry_after));
-  }
-  if (fail_every > 0) aliases.push_back("internal-error,every=" + std::to_string(fail_every));
-  service_options.faults.insert(service_options.faults.begin(), aliases.begin(), aliases.end());
+  bool help = false, version = false;
+};
 
+using bingads::tools::OptionSpec;
+using bingads::tools::UsageError;
+using bingads::tools::WholeNumber;
+
+// What the store and the services do: state, terms, tokens, replay.
+void ServiceTable(Settings& s, std::vector<OptionSpec>& t) {
+  auto& o = s.service;
+  t.push_back({"--state", true, [&o](const std::string& x) {
+                 if (x.empty()) throw UsageError{"--state needs a file name"};
+                 o.state_file = x;
+               }});
+  t.push_back({"--disapproved-terms", true, [&o](const std::string& x) {
+                 o.disapproved_terms.clear();
+                 for (std::size_t start = 0; start <= x.size();) {
+                   const auto comma = std::min(x.find(',', start), x.size());
+                   if (comma > start) o.disapproved_terms.push_back(x.substr(start, comma - start));
+                   start = comma + 1;
+                 }
+               }});
+  t.push_back({"--token-ttl", true, [&o](const std::string& x) {
+                 o.token_ttl = std::chrono::seconds(WholeNumber("--token-ttl", x, 1, 86400L * 365));
+               }});
+  t.push_back({"--refresh-token", true, [&o](const std::string& x) {
+                 if (x.empty()) throw UsageError{"--refresh-token needs a value"};
+                 o.refresh_token = x;
+               }});
+  t.push_back({"--soap-faults-http-200", false,
+               [&o](const std::string&) { o.soap_faults_with_200 = true; }});
+  t.push_back({"--empty-accounts", false, [&o](const std::string&) { o.empty_accounts = true; }});
+  t.push_back({"--replay", true, [&s](const std::string& x) {
+                 try {
+                   s.replay = bingads::MakeReplayTransport(x);
+                 } catch (const std::exception& e) {
+                   throw UsageError{e.what()};
+                 }
+               }});
+}
+
+// Faults on demand, and the older options that are faults too.
+void FaultTable(Settings& s, std::vector<OptionSpec>& t) {
+  t.push_back({"--fault", true, [&s](const std::string& x) {
+                 try {
+                   bingads::emulator::ParseFaultSpec(x);
+                 } catch (const std::invalid_argument& e) {
+                   throw UsageError{e.what()};
+                 }
+                 s.service.faults.push_back(x);
+               }});
+  t.push_back({"--fault-seed", true, [&s](const std::string& x) {
+                 s.service.fault_seed =
+                     static_cast<std::uint64_t>(WholeNumber("--fault-seed", x, 0, 2147483647));
+               }});
+  t.push_back({"--throttle-every", true, [&s](const std::string& x) {
+                 s.throttle_every = WholeNumber("--throttle-every", x, 0, 1000000);
+               }});
+  t.push_back({"--fail-every", true, [&s](const std::string& x) {
+                 s.fail_every = WholeNumber("--fail-every", x, 0, 1000000);
+               }});
+  t.push_back({"--retry-after", true, [&s](const std::string& x) {
+                 s.retry_after = WholeNumber("--retry-after", x, 0, 3600);
+               }});
+  t.push_back({"--delay-ms", true, [&s](const std::string& x) {
+                 s.delay_ms = WholeNumber("--delay-ms", x, 0, 600000);
+               }});
+}
+
+// Where it listens and what its front tolerates.
+void ServerTable(Settings& s, std::vector<OptionSpec>& t) {
+  auto& l = s.limits;
+  t.push_back({"--port", true, [&s](const std::string& x) {
+                 s.port = static_cast<int>(WholeNumber("--port", x, 0, 65535));
+               }});
+  t.push_back({"--host", true, [&s](const std::string& x) { s.host = x; }});
+  t.push_back({"--max-connections", true, [&l](const std::string& x) {
+                 l.max_connections =
+                     static_cast<std::size_t>(WholeNumber("--max-connections", x, 1, 1000000));
+               }});
+  for (const char* name : {"--idle-timeout", "--request-timeout"}) {
+    t.push_back({name, true, [&l, name](const std::string& x) {
+                   (std::string_view(name) == "--idle-timeout" ? l.idle_timeout
+                                                               : l.request_timeout) =
+                       std::chrono::seconds(WholeNumber(name, x, 1, 3600));
+                 }});
+  }
+  t.push_back({"--max-request-mb", true, [&l](const std::string& x) {
+                 l.max_body_bytes =
+                     static_cast<std::size_t>(WholeNumber("--max-request-mb", x, 1, 4096)) << 20;
+               }});
+  for (const char* name : {"--help", "-h"})
+    t.push_back({name, false, [&s](const std::string&) { s.help = true; }});
+  t.push_back({"--version", false, [&s](const std::string&) { s.version = true; }});
+}
+
+// The older options are faults too, taken before those given with --fault.
+void AddAliases(Settings& s) {
+  std::vector<std::string> aliases;
+  if (s.delay_ms > 0) aliases.push_back("latency,ms=" + std::to_string(s.delay_ms));
+  if (s.throttle_every > 0) {
+    aliases.push_back("throttle,every=" + std::to_string(s.throttle_every) +
+                      ",retry-after=" + std::to_string(s.retry_after));
+  }
+  if (s.fail_every > 0) aliases.push_back("internal-error,every=" + std::to_string(s.fail_every));
+  s.service.faults.insert(s.service.faults.begin(), aliases.begin(), aliases.end());
+}
+
+// Serves until SIGINT or SIGTERM.
+int Serve(const Settings& settings) {
   // Block the stop signals in every thread; the main thread waits for them below.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -224,7 +191,7 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<bingads::emulator::BudgetService> service;
   try {
-    service = std::make_unique<bingads::emulator::BudgetService>(service_options);
+    service = std::make_unique<bingads::emulator::BudgetService>(settings.service);
   } catch (const std::exception& e) {
     std::cerr << "bingads-emulator: " << e.what() << "\n";
     return 1;
@@ -235,15 +202,15 @@ int main(int argc, char** argv) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
-  bingads::emulator::Server server(*service, limits, replay);
+  bingads::emulator::Server server(*service, settings.limits, settings.replay);
   int bound = 0;
   try {
-    bound = server.Start(host, port);
+    bound = server.Start(settings.host, settings.port);
   } catch (const std::exception& e) {
     std::cerr << "bingads-emulator: " << e.what() << "\n";
     return 1;
   }
-  std::cout << "listening on http://" << host << ":" << bound << std::endl;
+  std::cout << "listening on http://" << settings.host << ":" << bound << std::endl;
   std::cerr << "bingads-emulator: at most " << server.Limits().max_connections
             << " connections, idle timeout " << server.Limits().idle_timeout.count()
             << " ms, request timeout " << server.Limits().request_timeout.count()
@@ -253,4 +220,31 @@ int main(int argc, char** argv) {
   server.Stop();
   std::cerr << "bingads-emulator: stopped by signal " << signal_number << "\n";
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Settings settings;
+  try {
+    std::vector<OptionSpec> table;
+    ServiceTable(settings, table);
+    FaultTable(settings, table);
+    ServerTable(settings, table);
+    bingads::tools::ParseArguments(
+        std::vector<std::string>(argv + 1, argv + argc), table,
+        [](const std::string& word) { throw UsageError{"unexpected argument '" + word + "'"}; });
+  } catch (const UsageError& e) {
+    return Usage(e.message.c_str());
+  }
+  if (settings.help) {
+    Usage("help");
+    return 0;
+  }
+  if (settings.version) {
+    std::cout << "bingads-emulator " << bingads::kVersion << "\n";
+    return 0;
+  }
+  AddAliases(settings);
+  return Serve(settings);
 }
