@@ -737,7 +737,7 @@ void ReconcileFigures() {
       ms[k][2] = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
       calls[k][2] = calls_since();
       if (!updated.PartialErrors.empty() || !deleted.PartialErrors.empty() ||
-          (lost && added.Reconciliations.size() != 3))
+          (lost && added.reconciliations.size() != 3))
         Failure("reconcile: the writes did not settle as asked");
       server.Stop();
     }

@@ -127,14 +127,14 @@ TEST_CASE("lost answers: apply-then-drop on every first write leaves exactly wha
     const AddBudgetsResult added = client.AddBudgets(budgets);
     CHECK(added.PartialErrors.empty());
     REQUIRE(added.BudgetIds.size() == 250);
-    REQUIRE(added.Reconciliations.size() == 3);  // each of the three calls lost its answer
-    for (const Reconciliation& r : added.Reconciliations) {
-      CHECK(r.Operation == "AddBudgets");
-      CHECK(r.Settled == r.Items);
-      CHECK(r.Resent == 0);
-      CHECK(r.ReadTrackingIds.size() == 1);
+    REQUIRE(added.reconciliations.size() == 3);  // each of the three calls lost its answer
+    for (const Reconciliation& r : added.reconciliations) {
+      CHECK(r.operation == "AddBudgets");
+      CHECK(r.settled == r.items);
+      CHECK(r.resent == 0);
+      CHECK(r.read_tracking_ids.size() == 1);
     }
-    CHECK(added.Reconciliations[2].FirstItem == 200);
+    CHECK(added.reconciliations[2].first_item == 200);
     auto held = Everything(client);
     REQUIRE(held.size() == 250);  // each once, none lost
     for (std::size_t i = 0; i < budgets.size(); ++i) {
@@ -151,13 +151,13 @@ TEST_CASE("lost answers: apply-then-drop on every first write leaves exactly wha
     }
     const UpdateBudgetsResult updated = client.UpdateBudgets(updates);
     CHECK(updated.PartialErrors.empty());
-    CHECK(updated.Reconciliations.size() == 3);
+    CHECK(updated.reconciliations.size() == 3);
     for (const auto& [id, b] : Everything(client)) CHECK(b.Amount->Text() == "777.5");
     std::vector<std::int64_t> ids;
     for (const auto& [id, b] : held) ids.push_back(id);
     const DeleteBudgetsResult deleted = client.DeleteBudgets(ids);
     CHECK(deleted.PartialErrors.empty());
-    CHECK(deleted.Reconciliations.size() == 3);
+    CHECK(deleted.reconciliations.size() == 3);
     CHECK(Everything(client).empty());
 
     // Without reconciliation: the error names the unknown items, and nothing done is called
@@ -205,7 +205,7 @@ TEST_CASE("lost answers: what cannot be settled is named, known items apart from
   CHECK(BaseOf(mixed.PartialErrors[0]).Index == 0);
   CHECK(!mixed.BudgetIds[0]);
   CHECK(mixed.BudgetIds[1]);
-  CHECK(mixed.Reconciliations.at(0).Conflicts == 1);
+  CHECK(mixed.reconciliations.at(0).conflicts == 1);
   // Every resend is reset before it is made, until no attempt is left: the item read back as
   // done is named apart from the one whose outcome stays unknown.
   emulator.service.Faults().Replace({"reset,operation=writes"}, std::nullopt);

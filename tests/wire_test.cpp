@@ -1,11 +1,13 @@
 // What goes on the wire: the SOAP 1.1 and REST requests, and our WSDL against the official one.
 #include <bingads/client.h>
+#include <bingads/json.h>
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
 #include <fstream>
 #include <pugixml.hpp>
 
+#include "internal.h"
 #include "official_wsdl.h"
 #include "support.h"
 #include "xml_names.h"
@@ -192,4 +194,29 @@ TEST_CASE("wire: the WSDL comparison notices a changed type, order or soapAction
   CHECK(all.find("BatchError differs") != std::string::npos);
   CHECK(all.find("GetBudgetsByIds: soapAction = urn:GetBudgetsByIds is not official") !=
         std::string::npos);
+}
+
+TEST_CASE(
+    "wire: ForwardCompatibilityMap entries are written Key/Value and read in either spelling") {
+  BatchError e;
+  e.Code = 4916;
+  e.ForwardCompatibilityMap = {{"RequestedId", "77"}, {std::nullopt, std::string("v")}};
+  GetBudgetsByIdsResult written;
+  written.PartialErrors.push_back(e);
+  const std::string json = ToJson(written, {.with_tracking_id = false});
+  CHECK(json.find(R"({"Key":"RequestedId","Value":"77"})") != std::string::npos);
+  CHECK(json.find(R"("key")") == std::string::npos);
+  for (const char* spelling : {R"("key":"a","value":"b")", R"("Key":"a","Value":"b")"}) {
+    CAPTURE(spelling);
+    const std::string body = std::string(R"({"Budgets":[null],"PartialErrors":[{"Code":4916,)") +
+                             R"("Index":0,"ForwardCompatibilityMap":[{)" + spelling + "}]}]}";
+    for (const bool fast : {true, false}) {
+      HttpResponse response{200, {}, body};
+      const auto result = internal::MakeRestCodec(fast)->DecodeGetBudgetsByIds(response);
+      const auto& map = BaseOf(result.PartialErrors.at(0)).ForwardCompatibilityMap;
+      REQUIRE(map.size() == 1);
+      CHECK(map[0].Key == "a");
+      CHECK(map[0].Value == "b");
+    }
+  }
 }

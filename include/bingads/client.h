@@ -94,7 +94,7 @@ struct BINGADS_EXPORT ClientOptions {
   /// a name found with other values; UpdateBudgets counts items whose fields read back as sent
   /// and sends the others again; DeleteBudgets counts ids that no longer exist as deleted and
   /// sends the others again. Reads and resends obey `retry` (attempts and total time); the
-  /// result's Reconciliations say what happened. When the items cannot be settled, the error
+  /// result's reconciliations say what happened. When the items cannot be settled, the error
   /// names those that are known and those that are not. Default on.
   bool reconcile_writes = true;
 };

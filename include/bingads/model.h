@@ -123,25 +123,26 @@ inline constexpr std::int32_t kReconcileConflictCode = -1;
 /// A write call whose answer was lost (its outcome unknown), and how the client settled it by
 /// reading the account back (ClientOptions::reconcile_writes).
 struct BINGADS_EXPORT Reconciliation {
-  std::string Operation;      ///< "AddBudgets", "UpdateBudgets" or "DeleteBudgets".
-  std::size_t FirstItem = 0;  ///< Position, in the caller's list, of the call's first item.
-  std::size_t Items = 0;      ///< Items the call carried.
-  std::string Cause;          ///< Why its answer counts as lost: the error it ended with.
-  std::vector<std::string> ReadTrackingIds;  ///< TrackingIds of the reads that settled it.
-  std::size_t Settled = 0;    ///< Items found done as asked (added, updated, deleted).
-  std::size_t Resent = 0;     ///< Items sent again; their outcome is in the result as usual.
-  std::size_t Conflicts = 0;  ///< Items found otherwise than asked: a partial error each.
+  std::string operation;       ///< "AddBudgets", "UpdateBudgets" or "DeleteBudgets".
+  std::size_t first_item = 0;  ///< Position, in the caller's list, of the call's first item.
+  std::size_t items = 0;       ///< Items the call carried.
+  std::string cause;           ///< Why its answer counts as lost: the error it ended with.
+  std::vector<std::string> read_tracking_ids;  ///< TrackingIds of the reads that settled it.
+  std::size_t settled = 0;    ///< Items found done as asked (added, updated, deleted).
+  std::size_t resent = 0;     ///< Items sent again; their outcome is in the result as usual.
+  std::size_t conflicts = 0;  ///< Items found otherwise than asked: a partial error each.
   bool operator==(const Reconciliation&) const = default;  ///< Field by field.
 };
 
 /// What every operation returns besides its own list: the partial errors, whose Index refers to
 /// the caller's list, and the TrackingId of every call that did the work (one per call of at most
-/// 100 items; support asks for them).
+/// 100 items; support asks for them). The service's names are kept as they are (PascalCase); what
+/// the client adds is snake_case.
 struct BINGADS_EXPORT BatchResult {
   std::vector<PartialError> PartialErrors;  ///< In the order the service listed them.
   std::vector<std::string> TrackingIds;     ///< One per call made, in call order.
   /// Write calls whose answer was lost and that were settled by reading back; empty otherwise.
-  std::vector<Reconciliation> Reconciliations;
+  std::vector<Reconciliation> reconciliations;
 };
 
 /// GetBudgetsByIds: one slot per requested id, empty where the service returned null; or every

@@ -454,8 +454,8 @@ class Connection final : public BudgetConnection {
     }
     total.TrackingIds.insert(total.TrackingIds.end(), part.TrackingIds.begin(),
                              part.TrackingIds.end());
-    total.Reconciliations.insert(total.Reconciliations.end(), part.Reconciliations.begin(),
-                                 part.Reconciliations.end());
+    total.reconciliations.insert(total.reconciliations.end(), part.reconciliations.begin(),
+                                 part.reconciliations.end());
   }
 
   // Batched + Call for one operation: `encode(target, chunk)` and `decode(response)` are the
@@ -526,23 +526,23 @@ class Connection final : public BudgetConnection {
   Result Reconcile(const WriteCall<Result, Item>& call, std::span<const Item> items,
                    const std::vector<std::size_t>& positions, const Error& cause, int round) const {
     Reconciliation record;
-    record.Operation = call.operation;
-    record.FirstItem = positions.front();
-    record.Items = items.size();
-    record.Cause = cause.what();
+    record.operation = call.operation;
+    record.first_item = positions.front();
+    record.items = items.size();
+    record.cause = cause.what();
     Sleep(options.retry.initial_backoff);  // a service slow to answer may still be at it
     internal::Settlement settled;
     try {
-      settled = ReadAndSettle<Result>(items, record.ReadTrackingIds);
+      settled = ReadAndSettle<Result>(items, record.read_tracking_ids);
     } catch (const Error& e) {
       throw Unsettled(call, positions, cause,
                       "reading the account back failed: " + std::string(e.what()), nullptr);
     }
     Result result = SettledResult<Result>(settled, cause.AttemptTrackingIds());
-    record.Settled = settled.settled;
-    record.Conflicts = settled.conflicts.size();
-    record.Resent = settled.resend.size();
-    result.Reconciliations.push_back(std::move(record));
+    record.settled = settled.settled;
+    record.conflicts = settled.conflicts.size();
+    record.resent = settled.resend.size();
+    result.reconciliations.push_back(std::move(record));
     if (settled.resend.empty()) return result;
     if (round >= options.retry.max_attempts || Now() - call.start >= options.retry.max_total) {
       throw Unsettled(call, positions, cause, "no attempts or time left to send them again",
@@ -633,8 +633,8 @@ class Connection final : public BudgetConnection {
     }
     result.TrackingIds.insert(result.TrackingIds.end(), part.TrackingIds.begin(),
                               part.TrackingIds.end());
-    result.Reconciliations.insert(result.Reconciliations.end(), part.Reconciliations.begin(),
-                                  part.Reconciliations.end());
+    result.reconciliations.insert(result.reconciliations.end(), part.reconciliations.begin(),
+                                  part.reconciliations.end());
   }
 
   // The error of a write call that could not be settled: which items are known, which not.

@@ -79,10 +79,12 @@ void WritePartialErrors(Writer& w, const char* key, const std::vector<PartialErr
     String(w, "FieldPath", e.FieldPath);
     w.Key("ForwardCompatibilityMap");
     w.StartArray();
+    // "Key" and "Value", as Microsoft's REST SDKs (PHP, Python, .NET) read them; the
+    // documentation's lowercase is a template artifact. Both spellings are read.
     for (const auto& kv : e.ForwardCompatibilityMap) {
       w.StartObject();
-      String(w, "key", kv.Key);
-      String(w, "value", kv.Value);
+      String(w, "Key", kv.Key);
+      String(w, "Value", kv.Value);
       w.EndObject();
     }
     w.EndArray();
@@ -166,18 +168,18 @@ void WriteReconciliations(Writer& w, const std::vector<Reconciliation>& list) {
   w.StartArray();
   for (const Reconciliation& r : list) {
     w.StartObject();
-    String(w, "Operation", std::optional(r.Operation));
-    count("FirstItem", r.FirstItem);
-    count("Items", r.Items);
-    String(w, "Cause", std::optional(r.Cause));
+    String(w, "Operation", std::optional(r.operation));
+    count("FirstItem", r.first_item);
+    count("Items", r.items);
+    String(w, "Cause", std::optional(r.cause));
     w.Key("ReadTrackingIds");
     w.StartArray();
-    for (const auto& id : r.ReadTrackingIds)
+    for (const auto& id : r.read_tracking_ids)
       w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
     w.EndArray();
-    count("Settled", r.Settled);
-    count("Resent", r.Resent);
-    count("Conflicts", r.Conflicts);
+    count("Settled", r.settled);
+    count("Resent", r.resent);
+    count("Conflicts", r.conflicts);
     w.EndObject();
   }
   w.EndArray();
@@ -199,7 +201,7 @@ void WriteResult(Writer& w, const Result& result, bool with_tracking_id) {
   }
   WritePayload(w, result);
   WritePartialErrors(w, "PartialErrors", result.PartialErrors);
-  if (!result.Reconciliations.empty()) WriteReconciliations(w, result.Reconciliations);
+  if (!result.reconciliations.empty()) WriteReconciliations(w, result.reconciliations);
   w.EndObject();
 }
 
