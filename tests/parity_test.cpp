@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cli.h"
+#include "render.h"
 #include "support.h"
 
 using namespace bingads;
@@ -199,12 +200,12 @@ TEST_CASE("migrate-check: every case over both protocols, as a table, JSON and a
   CHECK(BudgetClient(emulator.Options(Protocol::kRest)).GetBudgetsByIds().Budgets.size() ==
         5);  // cleaned up
 
-  const std::string table = RenderTable(report);
+  const std::string table = cli::RenderTable(report);
   CHECK(table.find("verdict: PARITY (11 comparisons") != std::string::npos);
   CHECK(table.find("AddBudgets: EditorialError") != std::string::npos);
 
   // The page is well-formed (XHTML-compatible), self-contained and has the charts.
-  const std::string html = RenderHtml(report, "check <&> page");
+  const std::string html = cli::RenderHtml(report, "check <&> page");
   CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // no external resource
   CHECK(html.find("<script") == std::string::npos);
   pugi::xml_document doc;

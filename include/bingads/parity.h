@@ -115,12 +115,4 @@ BINGADS_EXPORT Comparison CompareDeleteBudgets(const CompareOptions& options,
 /// on budgets it creates and deletes them afterwards.
 BINGADS_EXPORT std::vector<Comparison> MigrateCheck(const CompareOptions& options);
 
-/// A plain-text table: one row per comparison with parity, latencies and bytes per protocol.
-BINGADS_EXPORT std::string RenderTable(const std::vector<Comparison>& comparisons);
-/// The comparisons as JSON; the schema is documented in the README ("compare --json").
-BINGADS_EXPORT std::string RenderJson(const std::vector<Comparison>& comparisons);
-/// A self-contained offline HTML page: parity matrix, SVG latency distributions and byte counts.
-BINGADS_EXPORT std::string RenderHtml(const std::vector<Comparison>& comparisons,
-                                      const std::string& title);
-
 }  // namespace bingads

@@ -25,6 +25,7 @@
 #include "arguments.h"
 #include "files.h"
 #include "internal.h"
+#include "render.h"
 #include "server.h"
 #include "service.h"
 #include "text.h"

@@ -1,5 +1,7 @@
-// Parity reports for people (terminal table, offline HTML with SVG charts) and machines (JSON).
-#include <bingads/parity.h>
+// Parity reports for people (terminal table, offline HTML with SVG charts) and machines (JSON):
+// the CLI's output, not the library's.
+#include "render.h"
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -9,7 +11,7 @@
 
 #include "internal.h"
 
-namespace bingads {
+namespace bingads::cli {
 namespace {
 
 std::string Fixed(double value, int decimals = 2) {
@@ -292,4 +294,4 @@ std::string RenderHtml(const std::vector<Comparison>& comparisons, const std::st
   return html.str();
 }
 
-}  // namespace bingads
+}  // namespace bingads::cli
