@@ -158,9 +158,9 @@ std::string RestDocument(std::size_t count) {
 
 HttpResponse Response(std::string body, bool soap) {
   HttpResponse r;
-  r.Status = 200;
-  r.Body = std::move(body);
-  r.Headers = {{"Content-Type", soap ? "text/xml; charset=utf-8" : "application/json"},
+  r.status = 200;
+  r.body = std::move(body);
+  r.headers = {{"Content-Type", soap ? "text/xml; charset=utf-8" : "application/json"},
                {"TrackingId", "t"}};
   return r;
 }
@@ -191,17 +191,17 @@ Measured DecodeFigures(std::size_t count) {
   const HttpResponse soap = Response(SoapDocument(count), true);
   const HttpResponse rest = Response(RestDocument(count), false);
   // In-situ parsers need a writable copy; copying is part of each floor, as our decoders copy too.
-  std::vector<char> buffer(std::max(soap.Body.size(), rest.Body.size()) + 1);
+  std::vector<char> buffer(std::max(soap.body.size(), rest.body.size()) + 1);
   DecodeFigure("soap_decode_" + std::to_string(count), soap, *internal::MakeSoapCodec(), count,
                repeats, iterations, [&] {
-                 std::memcpy(buffer.data(), soap.Body.data(), soap.Body.size());
+                 std::memcpy(buffer.data(), soap.body.data(), soap.body.size());
                  pugi::xml_document doc;
-                 doc.load_buffer_inplace(buffer.data(), soap.Body.size());
+                 doc.load_buffer_inplace(buffer.data(), soap.body.size());
                });
   return DecodeFigure("rest_decode_" + std::to_string(count), rest, *internal::MakeRestCodec(),
                       count, repeats, iterations, [&] {
-                        std::memcpy(buffer.data(), rest.Body.data(), rest.Body.size());
-                        buffer[rest.Body.size()] = '\0';
+                        std::memcpy(buffer.data(), rest.body.data(), rest.body.size());
+                        buffer[rest.body.size()] = '\0';
                         rapidjson::Document doc;
                         doc.ParseInsitu(buffer.data());
                       });
@@ -261,7 +261,7 @@ void RestPeerFigures(const Measured& rest_decode) {
     std::size_t members = 0;
     const double floor = MedianNs(repeats, iterations, [&] {
       members = 0;
-      const simdjson::padded_string padded(rest.Body);  // a copy, as each floor's
+      const simdjson::padded_string padded(rest.body);  // a copy, as each floor's
       simdjson::ondemand::document doc = parser.iterate(padded);
       for (auto list : doc.get_object()) {
         for (auto item : list.value().get_array()) {
@@ -287,7 +287,7 @@ void RestPeerFigures(const Measured& rest_decode) {
   {
     std::vector<std::optional<Budget>> budgets;
     const double floor = MedianNs(repeats, iterations, [&] {
-      const nlohmann::json doc = nlohmann::json::parse(rest.Body);
+      const nlohmann::json doc = nlohmann::json::parse(rest.body);
       budgets.clear();
       for (const auto& item : doc.at("Budgets")) {
         if (item.is_null()) {
@@ -323,7 +323,7 @@ void EncodeFigures() {
     auto codec = soap ? internal::MakeSoapCodec() : internal::MakeRestCodec();
     const double value = MedianNs(g_quick ? 3 : 9, g_quick ? 200 : 2000, [&] {
       const HttpRequest r = codec->EncodeAddBudgets(target, budgets);
-      if (r.Body.empty()) std::abort();
+      if (r.body.empty()) std::abort();
     });
     Emit(std::string(soap ? "soap" : "rest") + "_encode_add_100", value, "ns", 0);
   }
@@ -375,7 +375,7 @@ void MemoryFigure(std::size_t count, bool soap) {
     Failure(name + ": the measuring child process failed");
     return;
   }
-  Emit(name, static_cast<double>(delta), "bytes", static_cast<double>(response.Body.size()));
+  Emit(name, static_cast<double>(delta), "bytes", static_cast<double>(response.body.size()));
 }
 
 size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
@@ -386,9 +386,9 @@ struct Meter : HttpTransport {
   HttpResponse Send(const HttpRequest& r) override {
     ++calls;  // answered or not
     HttpResponse response = inner->Send(r);
-    wire_bytes += response.WireResponseBytes;
-    body_bytes += response.Body.size();
-    connections += response.NewConnections;
+    wire_bytes += response.wire_response_bytes;
+    body_bytes += response.body.size();
+    connections += response.new_connections;
     return response;
   }
   std::shared_ptr<HttpTransport> inner;
@@ -421,14 +421,14 @@ void EndToEndFigures() {
     const HttpRequest request = codec->EncodeGetBudgetsByIds({base, options.credentials}, ids);
     CURL* curl = curl_easy_init();
     curl_slist* headers = nullptr;
-    for (const auto& [k, v] : request.Headers)
+    for (const auto& [k, v] : request.headers)
       headers = curl_slist_append(headers, (k + ": " + v).c_str());
     headers = curl_slist_append(headers, "Expect:");
-    curl_easy_setopt(curl, CURLOPT_URL, request.Url.c_str());
+    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.Body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.Body.size()));
+                     static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
     // The client asks for gzip by default, and so does the floor: the same bytes both ways.
     if (options.transport_options.accept_gzip)

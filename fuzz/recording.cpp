@@ -84,8 +84,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& request : requests) {
       try {
         const bingads::HttpResponse response = replay->Send(request);
-        Check(response.Body);
-        for (const auto& [name, value] : response.Headers) {
+        Check(response.body);
+        for (const auto& [name, value] : response.headers) {
           Check(name + value);
           if ((name + value).find_first_of("\r\n") != std::string::npos) {
             std::fprintf(stderr, "recording: a replayed header would split\n");

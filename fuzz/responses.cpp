@@ -29,13 +29,13 @@ void Expect(Decode decode) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto in = bingads::fuzz::Split(data, size);
   bingads::HttpResponse response;
-  response.Status = kStatuses[(in.selector >> 3) % std::size(kStatuses)];
-  response.Body = in.body;
+  response.status = kStatuses[(in.selector >> 3) % std::size(kStatuses)];
+  response.body = in.body;
 #ifdef FUZZ_SOAP
-  response.Headers = {{"Content-Type", "text/xml; charset=utf-8"}};
+  response.headers = {{"Content-Type", "text/xml; charset=utf-8"}};
   static auto codec = bingads::internal::MakeSoapCodec();
 #else
-  response.Headers = {{"Content-Type", "application/json"}, {"TrackingId", "t"}};
+  response.headers = {{"Content-Type", "application/json"}, {"TrackingId", "t"}};
   static auto codec = bingads::internal::MakeRestCodec();
 #endif
   switch (in.selector % 5) {

@@ -63,9 +63,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const char* type = "application/json";
 #endif
   bingads::HttpResponse response;
-  response.Status = 200;
-  response.Headers = {{"Content-Type", type}, {"TrackingId", "t"}};
-  response.Body.assign(reinterpret_cast<const char*>(data), size);
+  response.status = 200;
+  response.headers = {{"Content-Type", type}, {"TrackingId", "t"}};
+  response.body.assign(reinterpret_cast<const char*>(data), size);
   Agree("GetBudgetsByIds", Outcome(*fast, response), Outcome(*general, response));
 #ifdef FUZZ_SOAP
   Agree("UpdateBudgets", ErrorsOutcome([&] { return fast->DecodeUpdateBudgets(response); }),

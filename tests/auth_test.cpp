@@ -51,9 +51,9 @@ TEST_CASE("oauth: the refresh-token grant, expiry with a margin, and rotation") 
   CHECK(provider->AccessToken() == "AT-1");
   REQUIRE(f.token_endpoint->requests.size() == 1);
   const HttpRequest& r = f.token_endpoint->requests[0];
-  CHECK(r.Method == "POST");
-  CHECK(r.Url == "https://login.example.test/common/oauth2/v2.0/token");
-  CHECK(r.Body ==
+  CHECK(r.method == "POST");
+  CHECK(r.url == "https://login.example.test/common/oauth2/v2.0/token");
+  CHECK(r.body ==
         "client_id=client-1&scope=https%3A%2F%2Fads.microsoft.com%2Fmsads.manage%20offline_access"
         "&refresh_token=RT-ORIGINAL&grant_type=refresh_token&client_secret=s3cr3t%26%3D%2B");
   CHECK(f.rotated == std::vector<std::string>{"RT-2"});
@@ -65,7 +65,7 @@ TEST_CASE("oauth: the refresh-token grant, expiry with a margin, and rotation") 
   f.token_endpoint->Push(200, TokenJson("AT-2", 3600));
   CHECK(provider->AccessToken() == "AT-2");
   REQUIRE(f.token_endpoint->requests.size() == 2);
-  CHECK(f.token_endpoint->requests[1].Body.find("refresh_token=RT-2&") != std::string::npos);
+  CHECK(f.token_endpoint->requests[1].body.find("refresh_token=RT-2&") != std::string::npos);
   CHECK(f.rotated.size() == 1);  // no new refresh token this time
 
   // Invalidate: the rejected token is replaced; a token someone else already replaced is not.
@@ -165,8 +165,8 @@ TEST_CASE("auth: code 109 over SOAP and HTTP 401 over REST refresh the token and
     // A write: the resend after a rejected token is not a retry, so writes get it too.
     const auto result = BudgetClient(options).DeleteBudgets({1});
     REQUIRE(service->requests.size() == 2);
-    const std::string& first = service->requests[0].Body + service->requests[0].Headers[0].second;
-    const std::string& second = service->requests[1].Body + service->requests[1].Headers[0].second;
+    const std::string& first = service->requests[0].body + service->requests[0].headers[0].second;
+    const std::string& second = service->requests[1].body + service->requests[1].headers[0].second;
     CHECK(first.find("AT-old") != std::string::npos);
     CHECK(second.find("AT-new") != std::string::npos);
     CHECK(result.TrackingIds.front() == (soap ? "t109" : "t401"));

@@ -37,11 +37,11 @@ TEST_CASE("batching: 230 ids go as 100 + 100 + 30, stitched in order with remapp
   const auto result = client.GetBudgetsByIds(ids);
 
   REQUIRE(transport->requests.size() == 3);
-  CHECK(transport->requests[0].Body.find(R"("1000")") != std::string::npos);
-  CHECK(transport->requests[0].Body.find(R"("1099")") != std::string::npos);
-  CHECK(transport->requests[0].Body.find(R"("1100")") == std::string::npos);
-  CHECK(transport->requests[1].Body.find(R"(["1100",)") != std::string::npos);
-  CHECK(transport->requests[2].Body.find(R"("1229"])") != std::string::npos);
+  CHECK(transport->requests[0].body.find(R"("1000")") != std::string::npos);
+  CHECK(transport->requests[0].body.find(R"("1099")") != std::string::npos);
+  CHECK(transport->requests[0].body.find(R"("1100")") == std::string::npos);
+  CHECK(transport->requests[1].body.find(R"(["1100",)") != std::string::npos);
+  CHECK(transport->requests[2].body.find(R"("1229"])") != std::string::npos);
 
   REQUIRE(result.Budgets.size() == 230);
   for (std::size_t i = 0; i < 230; ++i) {

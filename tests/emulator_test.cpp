@@ -79,16 +79,16 @@ TEST_CASE("emulator: a call with more than 100 ids is the batch-limit fault on b
           kAuthHeaders,
           R"(<GetBudgetsByIdsRequest xmlns="https://bingads.microsoft.com/CampaignManagement/v13"><BudgetIds xmlns:a="http://schemas.microsoft.com/2003/10/Serialization/Arrays">)" +
               soap_ids + "</BudgetIds></GetBudgetsByIdsRequest>"));
-  CHECK(soap.Status == 500);
-  CHECK(soap.Body.find("<Code>4913</Code>") != std::string::npos);
-  CHECK(soap.Body.find("CampaignServiceBudgetBatchLimitExceeded") != std::string::npos);
+  CHECK(soap.status == 500);
+  CHECK(soap.body.find("<Code>4913</Code>") != std::string::npos);
+  CHECK(soap.body.find("CampaignServiceBudgetBatchLimitExceeded") != std::string::npos);
   const HttpResponse rest = Raw(emulator, "/CampaignManagement/v13/Budgets/QueryByIds",
                                 {{"Authorization", "Bearer t"},
                                  {"DeveloperToken", "d"},
                                  {"Content-Type", "application/json"}},
                                 R"({"BudgetIds":[)" + rest_ids + "]}");
-  CHECK(rest.Status == 400);
-  CHECK(rest.Body.find(R"("Code":4913)") != std::string::npos);
+  CHECK(rest.status == 400);
+  CHECK(rest.body.find(R"("Code":4913)") != std::string::npos);
 }
 
 TEST_CASE("emulator: missing credentials give 105 InvalidCredentials on both protocols") {
@@ -147,18 +147,18 @@ TEST_CASE("emulator: malformed SOAP requests get a fault naming the problem") {
   for (const auto& c : cases) {
     CAPTURE(c.body);
     const HttpResponse r = Raw(emulator, kSoapPath, soap11, c.body);
-    CHECK(r.Status == 500);
-    CHECK(r.Body.find("<faultcode") != std::string::npos);
-    CHECK_MESSAGE(r.Body.find(">" + c.faultcode + "<") != std::string::npos, r.Body);
-    CHECK_MESSAGE(r.Body.find(c.expected) != std::string::npos, r.Body);
+    CHECK(r.status == 500);
+    CHECK(r.body.find("<faultcode") != std::string::npos);
+    CHECK_MESSAGE(r.body.find(">" + c.faultcode + "<") != std::string::npos, r.body);
+    CHECK_MESSAGE(r.body.find(c.expected) != std::string::npos, r.body);
   }
   // A million nested elements: answered (the request is not a GetBudgetsByIds), the emulator
   // stays up.
   std::string nest;
   for (int i = 0; i < 1'000'000; ++i) nest += "<a>";
   const HttpResponse deep = Raw(emulator, kSoapPath, soap11, Envelope(kAuthHeaders, nest));
-  CHECK(deep.Status == 500);
-  CHECK(deep.Body.find("<faultcode") != std::string::npos);
+  CHECK(deep.status == 500);
+  CHECK(deep.body.find("<faultcode") != std::string::npos);
   // SOAPAction must name the operation in the body.
   HttpHeaders wrong_action = soap11;
   wrong_action[1].second = "\"AddBudgets\"";
@@ -167,11 +167,11 @@ TEST_CASE("emulator: malformed SOAP requests get a fault naming the problem") {
       Envelope(
           kAuthHeaders,
           R"(<GetBudgetsByIdsRequest xmlns="https://bingads.microsoft.com/CampaignManagement/v13"/>)"));
-  CHECK(mismatch.Body.find("does not match body element") != std::string::npos);
+  CHECK(mismatch.body.find("does not match body element") != std::string::npos);
   // A SOAP 1.2 content type is refused as WCF's BasicHttpBinding does.
   const HttpResponse soap12 =
       Raw(emulator, kSoapPath, {{"Content-Type", "application/soap+xml; charset=utf-8"}}, "<x/>");
-  CHECK(soap12.Status == 415);
+  CHECK(soap12.status == 415);
 }
 
 TEST_CASE(
@@ -188,8 +188,8 @@ TEST_CASE(
       R"(<a1:long>9007199254740993</a1:long></BudgetIds></GetBudgetsByIdsRequest></s:Body></s:Envelope>)";
   const HttpResponse r = Raw(
       emulator, kSoapPath, {{"Content-Type", "text/xml"}, {"SOAPAction", "GetBudgetsByIds"}}, body);
-  CHECK(r.Status == 200);
-  CHECK(r.Body.find("<Id>9007199254740993</Id>") != std::string::npos);
+  CHECK(r.status == 200);
+  CHECK(r.body.find("<Id>9007199254740993</Id>") != std::string::npos);
   CHECK(r.Header("TrackingId").has_value());
 }
 
@@ -211,30 +211,30 @@ TEST_CASE("emulator: malformed REST requests get a 400 fault naming the problem"
     CAPTURE(c.body);
     const HttpResponse r =
         Raw(emulator, "/CampaignManagement/v13/Budgets/QueryByIds", headers, c.body);
-    CHECK(r.Status == 400);
-    CHECK(r.Body.find("\"Type\":\"ApiFaultDetail\"") != std::string::npos);
-    CHECK_MESSAGE(r.Body.find(c.expected) != std::string::npos, r.Body);
+    CHECK(r.status == 400);
+    CHECK(r.body.find("\"Type\":\"ApiFaultDetail\"") != std::string::npos);
+    CHECK_MESSAGE(r.body.find(c.expected) != std::string::npos, r.body);
     CHECK(r.Header("TrackingId").has_value());
   }
   // A lone surrogate escape would store bytes that are not UTF-8: refused.
   const HttpResponse surrogate =
       Raw(emulator, "/CampaignManagement/v13/Budgets", headers,
           R"({"Budgets":[{"Amount":1,"BudgetType":"DailyBudgetStandard","Name":"x\udc00"}]})");
-  CHECK(surrogate.Status == 400);
-  CHECK_MESSAGE(surrogate.Body.find("is not UTF-8 once unescaped") != std::string::npos,
-                surrogate.Body);
+  CHECK(surrogate.status == 400);
+  CHECK_MESSAGE(surrogate.body.find("is not UTF-8 once unescaped") != std::string::npos,
+                surrogate.body);
   // Nesting a million levels deep is refused like any other bad JSON, and the emulator stays up.
   const HttpResponse deep = Raw(emulator, "/CampaignManagement/v13/Budgets/QueryByIds", headers,
                                 R"({"BudgetIds":)" + std::string(1'000'000, '['));
-  CHECK(deep.Status == 400);
-  CHECK(deep.Body.find("not JSON") != std::string::npos);
+  CHECK(deep.status == 400);
+  CHECK(deep.body.find("not JSON") != std::string::npos);
   const HttpResponse unknown = Raw(emulator, "/CampaignManagement/v13/Nothing", headers, "{}");
-  CHECK(unknown.Status == 404);
+  CHECK(unknown.status == 404);
   // Ids as JSON numbers are accepted too.
   const HttpResponse numbers = Raw(emulator, "/CampaignManagement/v13/Budgets/QueryByIds", headers,
                                    R"({"BudgetIds":[9007199254740993]})");
-  CHECK(numbers.Status == 200);
-  CHECK(numbers.Body.find(R"("Id":"9007199254740993")") != std::string::npos);
+  CHECK(numbers.status == 200);
+  CHECK(numbers.body.find(R"("Id":"9007199254740993")") != std::string::npos);
 }
 
 TEST_CASE("emulator: keep-alive reuses one connection across calls") {

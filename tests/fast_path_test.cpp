@@ -33,9 +33,9 @@ bool FastPathTakes(const std::string& body) {
 
 HttpResponse Ok(std::string body) {
   HttpResponse r;
-  r.Status = 200;
-  r.Headers = {{"Content-Type", "application/json"}, {"TrackingId", "t-1"}};
-  r.Body = std::move(body);
+  r.status = 200;
+  r.headers = {{"Content-Type", "application/json"}, {"TrackingId", "t-1"}};
+  r.body = std::move(body);
   return r;
 }
 

@@ -502,7 +502,7 @@ TEST_CASE("hostile: a libcurl option refused is an error naming it, and nothing 
     ++options_set;
     return code;
   });
-  CHECK(counting->Send({"POST", server.BaseUrl() + "/x", {}, "{}"}).Status == 502);
+  CHECK(counting->Send({"POST", server.BaseUrl() + "/x", {}, "{}"}).status == 502);
   CHECK(options_set >= 20);
   server.Stop();
 }

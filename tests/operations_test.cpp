@@ -132,15 +132,15 @@ TEST_CASE("wire: every operation's SOAP request validates against the official W
                            "\"GetCampaignIdsByBudgetIds\"", "\"GetBudgetsByIds\""};
   for (std::size_t i = 0; i < 5; ++i) {
     const HttpRequest& r = e.transport->requests[i];
-    CAPTURE(r.Body);
+    CAPTURE(r.body);
     CHECK(HeaderOf(r, "SOAPAction") == actions[i]);
-    CHECK(testing::ValidateEnvelopeAgainstOfficial(r.Body, *official) == "");
+    CHECK(testing::ValidateEnvelopeAgainstOfficial(r.body, *official) == "");
   }
-  const std::string& add = e.transport->requests[0].Body;
+  const std::string& add = e.transport->requests[0].body;
   CHECK(add.find("<cm:Id>") == std::string::npos);  // read-only on add
   CHECK(add.find("AssociationCount") == std::string::npos);
   CHECK(add.find("<cm:Amount>1234567890123456.789</cm:Amount>") != std::string::npos);
-  const std::string& update = e.transport->requests[1].Body;
+  const std::string& update = e.transport->requests[1].body;
   CHECK(update.find("<cm:Id>9223372036854775806</cm:Id>") != std::string::npos);
   CHECK(update.find("nil") == std::string::npos);  // unset fields are left out, not sent as nil
 }
@@ -168,22 +168,22 @@ TEST_CASE("wire: REST requests of every operation") {
   const auto& r = e.transport->requests;
   REQUIRE(r.size() == 4);
   const std::string base = "https://campaign.api.example.test/CampaignManagement/v13";
-  CHECK(r[0].Method == "POST");
-  CHECK(r[0].Url == base + "/Budgets");
-  CHECK(r[0].Body ==
+  CHECK(r[0].method == "POST");
+  CHECK(r[0].url == base + "/Budgets");
+  CHECK(r[0].body ==
         R"({"Budgets":[{"Amount":1,"BudgetType":"DailyBudgetStandard","Name":"A"},)"
         R"({"Amount":1234567890123456.789,"BudgetType":"DailyBudgetStandard","Name":"B"},)"
         R"({"Amount":3,"BudgetType":"DailyBudgetStandard","Name":"C"},)"
         R"({"Amount":4,"BudgetType":"DailyBudgetStandard","Name":"D"}]})");
-  CHECK(r[1].Method == "PUT");
-  CHECK(r[1].Url == base + "/Budgets");
-  CHECK(r[1].Body == R"({"Budgets":[{"Id":"9223372036854775806","Name":"Renamed"}]})");
-  CHECK(r[2].Method == "DELETE");
-  CHECK(r[2].Url == base + "/Budgets");
-  CHECK(r[2].Body == R"({"BudgetIds":["5","9223372036854775807"]})");
-  CHECK(r[3].Method == "POST");
-  CHECK(r[3].Url == base + "/CampaignIds/QueryByBudgetIds");
-  CHECK(r[3].Body == R"({"BudgetIds":["6"]})");
+  CHECK(r[1].method == "PUT");
+  CHECK(r[1].url == base + "/Budgets");
+  CHECK(r[1].body == R"({"Budgets":[{"Id":"9223372036854775806","Name":"Renamed"}]})");
+  CHECK(r[2].method == "DELETE");
+  CHECK(r[2].url == base + "/Budgets");
+  CHECK(r[2].body == R"({"BudgetIds":["5","9223372036854775807"]})");
+  CHECK(r[3].method == "POST");
+  CHECK(r[3].url == base + "/CampaignIds/QueryByBudgetIds");
+  CHECK(r[3].body == R"({"BudgetIds":["6"]})");
   for (const auto& request : r)
     CHECK(HeaderOf(request, "Authorization") == "Bearer ACCESS-TOKEN-456");
 }

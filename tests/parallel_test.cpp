@@ -43,9 +43,9 @@ class Watch final : public HttpTransport {
       throw;
     }
     --in_flight_;
-    connections += response.NewConnections;
+    connections += response.new_connections;
     ++calls;
-    if (response.Status == 429 || Contains(response.Body, ">117<")) ++throttled;
+    if (response.status == 429 || Contains(response.body, ">117<")) ++throttled;
     return response;
   }
   std::atomic<int> connections{0}, calls{0}, throttled{0}, max_in_flight{0};
@@ -153,8 +153,8 @@ TEST_CASE("parallel: TrackingIds follow the order of the calls, not of their ans
     HttpResponse Send(const HttpRequest& request) override {
       HttpResponse response = inner->Send(request);
       // {"BudgetIds":["first",...: no std::regex here, whose locale cache races across threads.
-      const std::size_t from = request.Body.find("[\"") + 2;
-      const std::string first = request.Body.substr(from, request.Body.find('"', from) - from);
+      const std::size_t from = request.body.find("[\"") + 2;
+      const std::string first = request.body.substr(from, request.body.find('"', from) - from);
       std::lock_guard<std::mutex> lock(mutex);
       tracking_by_first_id[first] = response.Header("TrackingId").value_or("");
       return response;

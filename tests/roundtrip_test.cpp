@@ -152,10 +152,10 @@ TEST_CASE("emulator: an Id on add is refused with 4903 (the client itself never 
         {"DeveloperToken", "d"},
         {"Content-Type", "application/json"}},
        R"({"Budgets":[{"Amount":5,"BudgetType":"DailyBudgetStandard","Id":"77","Name":"x"},null]})"});
-  CHECK(rest.Status == 200);
-  CHECK(rest.Body.find(R"("BudgetIds":[null,null])") != std::string::npos);
-  CHECK(rest.Body.find(R"("Code":4903)") != std::string::npos);
-  CHECK(rest.Body.find(R"("Code":4902)") != std::string::npos);  // the null budget
+  CHECK(rest.status == 200);
+  CHECK(rest.body.find(R"("BudgetIds":[null,null])") != std::string::npos);
+  CHECK(rest.body.find(R"("Code":4903)") != std::string::npos);
+  CHECK(rest.body.find(R"("Code":4902)") != std::string::npos);  // the null budget
   const HttpResponse soap = transport->Send(
       {"POST",
        emulator.BaseUrl() + std::string(kSoapServicePath),
@@ -164,9 +164,9 @@ TEST_CASE("emulator: an Id on add is refused with 4903 (the client itself never 
        R"(<s:Body><AddBudgetsRequest xmlns="https://bingads.microsoft.com/CampaignManagement/v13"><Budgets xmlns:i="http://www.w3.org/2001/XMLSchema-instance">)"
        R"(<Budget><Amount>5</Amount><BudgetType>DailyBudgetStandard</BudgetType><Id>77</Id><Name>x</Name></Budget><Budget i:nil="true"/>)"
        R"(</Budgets></AddBudgetsRequest></s:Body></s:Envelope>)"});
-  CHECK(soap.Status == 200);
-  CHECK(soap.Body.find("<Code>4903</Code>") != std::string::npos);
-  CHECK(soap.Body.find("<Code>4902</Code>") != std::string::npos);
+  CHECK(soap.status == 200);
+  CHECK(soap.body.find("<Code>4903</Code>") != std::string::npos);
+  CHECK(soap.body.find("<Code>4902</Code>") != std::string::npos);
   // Out-of-order Budget fields are refused, as a data-contract serializer would not read them.
   const HttpResponse order = transport->Send(
       {"POST",
@@ -175,8 +175,8 @@ TEST_CASE("emulator: an Id on add is refused with 4903 (the client itself never 
        R"(<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header xmlns="https://bingads.microsoft.com/CampaignManagement/v13"><AuthenticationToken>t</AuthenticationToken><DeveloperToken>d</DeveloperToken></s:Header>)"
        R"(<s:Body><AddBudgetsRequest xmlns="https://bingads.microsoft.com/CampaignManagement/v13"><Budgets>)"
        R"(<Budget><Name>x</Name><Amount>5</Amount></Budget></Budgets></AddBudgetsRequest></s:Body></s:Envelope>)"});
-  CHECK(order.Status == 500);
-  CHECK(order.Body.find("unexpected or out-of-order element &lt;Amount&gt;") != std::string::npos);
+  CHECK(order.status == 500);
+  CHECK(order.body.find("unexpected or out-of-order element &lt;Amount&gt;") != std::string::npos);
 }
 
 TEST_CASE("emulator: empty lists are the documented fault, per operation") {

@@ -15,7 +15,7 @@ using namespace bingads;
 
 namespace {
 
-bool IsSoap(const HttpRequest& request) { return request.Url.find(".svc") != std::string::npos; }
+bool IsSoap(const HttpRequest& request) { return request.url.find(".svc") != std::string::npos; }
 
 // Lets a test change requests' fate by protocol: `before` may throw or block, `after` may edit.
 struct Rigged final : HttpTransport {
@@ -36,8 +36,8 @@ struct Rigged final : HttpTransport {
 // REST answers 500.01 where the store says 500.
 void Diverge(const HttpRequest& request, HttpResponse& response) {
   if (IsSoap(request)) return;
-  const auto at = response.Body.find("\"Amount\":500,");
-  if (at != std::string::npos) response.Body.replace(at, 13, "\"Amount\":500.01,");
+  const auto at = response.body.find("\"Amount\":500,");
+  if (at != std::string::npos) response.body.replace(at, 13, "\"Amount\":500.01,");
 }
 
 struct Fixture {

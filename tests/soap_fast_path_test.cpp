@@ -26,9 +26,9 @@ std::string Seed(const std::string& name) {
 
 HttpResponse Ok(std::string body) {
   HttpResponse r;
-  r.Status = 200;
-  r.Headers = {{"Content-Type", "text/xml; charset=utf-8"}};
-  r.Body = std::move(body);
+  r.status = 200;
+  r.headers = {{"Content-Type", "text/xml; charset=utf-8"}};
+  r.body = std::move(body);
   return r;
 }
 

@@ -26,9 +26,9 @@ namespace testing {
 
 void FakeTransport::Push(int status, std::string body, bingads::HttpHeaders headers) {
   bingads::HttpResponse response;
-  response.Status = status;
-  response.Body = std::move(body);
-  response.Headers = std::move(headers);
+  response.status = status;
+  response.body = std::move(body);
+  response.headers = std::move(headers);
   std::lock_guard<std::mutex> lock(mutex_);
   responses_.emplace_back(std::move(response));
 }
@@ -59,7 +59,7 @@ void FakeClock::Install(bingads::ClientOptions& options, double random) {
 }
 
 std::optional<std::string> HeaderOf(const bingads::HttpRequest& request, const std::string& name) {
-  for (const auto& [key, value] : request.Headers) {
+  for (const auto& [key, value] : request.headers) {
     if (key == name) return value;
   }
   return std::nullopt;
@@ -117,14 +117,14 @@ DivergingServer::DivergingServer() : impl_(std::make_unique<Impl>()) {
     }
     auto reply = bingads::MakeCurlTransport({})->Send(
         {req.method, upstream.BaseUrl() + req.path, headers, req.body});
-    std::string body = reply.Body;
+    std::string body = reply.body;
     // No std::regex on server threads: libstdc++'s locale cache races (TSan sees it).
     for (auto at = body.find("\"Amount\":500,");
          req.path.find("QueryByIds") != std::string::npos && at != std::string::npos;
          at = body.find("\"Amount\":500,", at + 1)) {
       body.replace(at, 13, "\"Amount\":500.01,");
     }
-    res.status = reply.Status;
+    res.status = reply.status;
     if (auto t = reply.Header("TrackingId")) res.set_header("TrackingId", *t);
     res.set_content(body, reply.Header("Content-Type").value_or("text/plain").c_str());
   };

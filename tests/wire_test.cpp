@@ -46,15 +46,15 @@ using testing::HeaderOf;
 
 TEST_CASE("wire: SOAP 1.1 request for GetBudgetsByIds") {
   const HttpRequest r = SentRequest(Protocol::kSoap, {9223372036854775806, 1, 42});
-  CHECK(r.Method == "POST");
-  CHECK(r.Url ==
+  CHECK(r.method == "POST");
+  CHECK(r.url ==
         "https://campaign.api.example.test/Api/Advertiser/CampaignManagement/v13/"
         "CampaignManagementService.svc");
   CHECK(HeaderOf(r, "Content-Type") == "text/xml; charset=utf-8");
   CHECK(HeaderOf(r, "SOAPAction") == "\"GetBudgetsByIds\"");
 
   pugi::xml_document doc;
-  REQUIRE(doc.load_string(r.Body.c_str()));
+  REQUIRE(doc.load_string(r.body.c_str()));
   const auto env = doc.document_element();
   REQUIRE(Is(env, kSoapEnv, "Envelope"));  // SOAP 1.1, not 1.2
   pugi::xml_node header, body;
@@ -93,28 +93,28 @@ TEST_CASE("wire: SOAP 1.1 request for GetBudgetsByIds") {
 TEST_CASE("wire: SOAP request without ids leaves BudgetIds out (all budgets)") {
   const HttpRequest r = SentRequest(Protocol::kSoap, {});
   pugi::xml_document doc;
-  REQUIRE(doc.load_string(r.Body.c_str()));
-  CHECK(r.Body.find("GetBudgetsByIdsRequest") != std::string::npos);
-  CHECK(r.Body.find("BudgetIds") == std::string::npos);
+  REQUIRE(doc.load_string(r.body.c_str()));
+  CHECK(r.body.find("GetBudgetsByIdsRequest") != std::string::npos);
+  CHECK(r.body.find("BudgetIds") == std::string::npos);
 }
 
 TEST_CASE("wire: REST request for GetBudgetsByIds") {
   const HttpRequest r = SentRequest(Protocol::kRest, {9223372036854775806, 7});
-  CHECK(r.Method == "POST");
-  CHECK(r.Url == "https://campaign.api.example.test/CampaignManagement/v13/Budgets/QueryByIds");
+  CHECK(r.method == "POST");
+  CHECK(r.url == "https://campaign.api.example.test/CampaignManagement/v13/Budgets/QueryByIds");
   CHECK(HeaderOf(r, "Authorization") == "Bearer ACCESS-TOKEN-456");
   CHECK(HeaderOf(r, "DeveloperToken") == "DEV-TOKEN-123");
   CHECK(HeaderOf(r, "CustomerId") == "1234567");
   CHECK(HeaderOf(r, "CustomerAccountId") == bingads::emulator::kDemoAccountId);
   CHECK(HeaderOf(r, "Content-Type") == "application/json");
   rapidjson::Document doc;
-  doc.Parse(r.Body.c_str());
+  doc.Parse(r.body.c_str());
   REQUIRE_FALSE(doc.HasParseError());
   REQUIRE(doc["BudgetIds"].IsArray());
   REQUIRE(doc["BudgetIds"].Size() == 2);
   CHECK(std::string(doc["BudgetIds"][0].GetString()) == "9223372036854775806");  // a string
   CHECK(std::string(doc["BudgetIds"][1].GetString()) == "7");
-  CHECK(SentRequest(Protocol::kRest, {}).Body == R"({"BudgetIds":null})");
+  CHECK(SentRequest(Protocol::kRest, {}).body == R"({"BudgetIds":null})");
 }
 
 TEST_CASE("wire: endpoint and environment choose the base URL") {
@@ -125,13 +125,13 @@ TEST_CASE("wire: endpoint and environment choose the base URL") {
   options.endpoint.clear();
   options.environment = Environment::kSandbox;
   BudgetClient(options).GetBudgetsByIds({1});
-  CHECK(transport->requests.at(0).Url ==
+  CHECK(transport->requests.at(0).url ==
         "https://campaign.api.sandbox.bingads.microsoft.com/CampaignManagement/v13/Budgets/"
         "QueryByIds");
   transport->Push(200, one_budget);
   options.endpoint = "http://127.0.0.1:9/base///";
   BudgetClient(options).GetBudgetsByIds({1});
-  CHECK(transport->requests.at(1).Url ==
+  CHECK(transport->requests.at(1).url ==
         "http://127.0.0.1:9/base/CampaignManagement/v13/Budgets/QueryByIds");
 }
 
@@ -155,9 +155,9 @@ TEST_CASE("wire: the SOAP request validates against the official WSDL's schemas"
     return;
   }
   const HttpRequest r = SentRequest(Protocol::kSoap, {9223372036854775806, 1});
-  CHECK(testing::ValidateEnvelopeAgainstOfficial(r.Body, *official) == "");
+  CHECK(testing::ValidateEnvelopeAgainstOfficial(r.body, *official) == "");
   // The validator is not blind: a long in the wrong namespace is refused.
-  std::string wrong = r.Body;
+  std::string wrong = r.body;
   const auto at = wrong.find("xmlns:arr=\"");
   REQUIRE(at != std::string::npos);
   wrong.replace(at, 11, "xmlns:arr=\"urn:wrong:");

@@ -21,29 +21,29 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 /// An HTTP request as the protocol layers build it.
 struct BINGADS_EXPORT HttpRequest {
-  std::string Method;   ///< "POST", "PUT", "DELETE"...
-  std::string Url;      ///< Absolute URL, e.g. https://campaign.api.bingads.microsoft.com/...
-  HttpHeaders Headers;  ///< Request headers; the transport adds Host, Content-Length and such.
-  std::string Body;     ///< Request body, sent as is (empty for none).
+  std::string method;   ///< "POST", "PUT", "DELETE"...
+  std::string url;      ///< Absolute URL, e.g. https://campaign.api.bingads.microsoft.com/...
+  HttpHeaders headers;  ///< Request headers; the transport adds Host, Content-Length and such.
+  std::string body;     ///< Request body, sent as is (empty for none).
   /// Whether the request may be sent twice without changing the outcome (reads). A request that
   /// is not (a write) must leave at most once by the transport's own doing: the libcurl transport
   /// sends it on a fresh connection, since libcurl silently sends a request again when a
   /// kept-alive connection it reused turns out closed before any answer.
-  bool Idempotent = true;
+  bool idempotent = true;
 };
 
 /// An HTTP response. Any status counts as a response; the protocol layer decides what it means.
 struct BINGADS_EXPORT HttpResponse {
-  int Status = 0;       ///< HTTP status code, e.g. 200 or 500.
-  HttpHeaders Headers;  ///< Response headers, in the order received.
-  std::string Body;     ///< Response body, decompressed when it came gzip-encoded.
+  int status = 0;       ///< HTTP status code, e.g. 200 or 500.
+  HttpHeaders headers;  ///< Response headers, in the order received.
+  std::string body;     ///< Response body, decompressed when it came gzip-encoded.
   /// Connections the transport opened for this exchange; 0 means an open one was reused.
-  int NewConnections = 0;
+  int new_connections = 0;
   /// Bytes on the wire, as the transport counted them (0 when it does not count): the request
   /// (headers and body; only with TransportOptions::count_request_bytes) and the response
   /// (headers and body as received, compressed if it was).
-  std::uint64_t WireRequestBytes = 0;
-  std::uint64_t WireResponseBytes = 0;  ///< See WireRequestBytes.
+  std::uint64_t wire_request_bytes = 0;
+  std::uint64_t wire_response_bytes = 0;  ///< See wire_request_bytes.
   /// First header of that name, compared case-insensitively.
   std::optional<std::string> Header(std::string_view name) const;
 };
@@ -97,7 +97,7 @@ struct BINGADS_EXPORT TransportOptions {
   /// Connections (libcurl handles, each kept alive) at most: calls beyond it from more threads
   /// wait for one, at most connect_timeout. Sequential calls reuse one connection.
   std::size_t max_connections = 16;
-  /// Count the request bytes written to the socket (HttpResponse::WireRequestBytes). It costs a
+  /// Count the request bytes written to the socket (HttpResponse::wire_request_bytes). It costs a
   /// little on every call, so it is off unless measuring (compare and migrate-check turn it on).
   bool count_request_bytes = false;
 };

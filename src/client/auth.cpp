@@ -74,24 +74,24 @@ class OAuthTokenProvider final : public TokenProvider {
   // Called with mutex_ held.
   void Refresh() {
     HttpRequest request;
-    request.Method = "POST";
-    request.Url = options_.token_url;
-    request.Headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+    request.method = "POST";
+    request.url = options_.token_url;
+    request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                        {"Accept", "application/json"}};
-    request.Body =
+    request.body =
         "client_id=" + FormEncode(options_.client_id) + "&scope=" + FormEncode(options_.scope) +
         "&refresh_token=" + FormEncode(options_.refresh_token) + "&grant_type=refresh_token";
     if (!options_.client_secret.empty())
-      request.Body += "&client_secret=" + FormEncode(options_.client_secret);
-    Log("> POST " + request.Url + " (OAuth refresh_token grant)");
-    Log("> " + internal::RedactBody(request.Body));
+      request.body += "&client_secret=" + FormEncode(options_.client_secret);
+    Log("> POST " + request.url + " (OAuth refresh_token grant)");
+    Log("> " + internal::RedactBody(request.body));
     const auto start = Now();
     HttpResponse response = options_.transport->Send(request);
-    Log("< HTTP " + std::to_string(response.Status) + " " + internal::RedactBody(response.Body));
+    Log("< HTTP " + std::to_string(response.status) + " " + internal::RedactBody(response.body));
 
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag>(
-        response.Body.data(), response.Body.size());
+        response.body.data(), response.body.size());
     const bool json = !doc.HasParseError() && doc.IsObject();
     auto text = [&](const char* name) -> std::string {
       if (!json) return {};
@@ -99,15 +99,15 @@ class OAuthTokenProvider final : public TokenProvider {
       return it != doc.MemberEnd() && it->value.IsString() ? it->value.GetString() : std::string();
     };
     if (json && !text("error").empty()) {
-      throw OAuthError(text("error"), text("error_description"), response.Status);
+      throw OAuthError(text("error"), text("error_description"), response.status);
     }
     // What an error shows of the body has its secrets redacted.
     auto malformed = [&response](const std::string& problem) {
       HttpResponse shown = response;
-      shown.Body = internal::RedactBody(response.Body);
+      shown.body = internal::RedactBody(response.body);
       internal::ThrowMalformed("OAuth token", shown, problem);
     };
-    if (response.Status < 200 || response.Status > 299 || !json) malformed("not a token response");
+    if (response.status < 200 || response.status > 299 || !json) malformed("not a token response");
     const std::string token = text("access_token");
     const auto expires_in = internal::ParseWhole<std::int64_t>(text("expires_in"));
     if (token.empty() || !expires_in || *expires_in <= 0) {

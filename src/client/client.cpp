@@ -225,13 +225,13 @@ class Connection final : public BudgetConnection {
 
   HttpResponse Exchange(const HttpRequest& request, std::string_view operation) const {
     if (options.log) {
-      std::string lines = "> " + request.Method + " " + request.Url + " (" +
+      std::string lines = "> " + request.method + " " + request.url + " (" +
                           ToString(options.protocol) + " " + std::string(operation) + ", " +
-                          std::to_string(request.Body.size()) + " bytes)";
-      for (const auto& [name, value] : request.Headers) {
+                          std::to_string(request.body.size()) + " bytes)";
+      for (const auto& [name, value] : request.headers) {
         lines += "\n> " + name + ": " + internal::RedactHeader(name, value);
       }
-      Log(lines + "\n> " + Capped(request.Body));
+      Log(lines + "\n> " + Capped(request.body));
     }
     const auto start = std::chrono::steady_clock::now();
     try {
@@ -239,14 +239,14 @@ class Connection final : public BudgetConnection {
       if (options.log) {
         const auto ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
-        std::string lines = "< HTTP " + std::to_string(response.Status) + " in " +
+        std::string lines = "< HTTP " + std::to_string(response.status) + " in " +
                             std::to_string(ms.count()) + " ms, " +
-                            std::to_string(response.Body.size()) + " bytes, " +
-                            (response.NewConnections > 0 ? "new connection" : "reused connection");
-        for (const auto& [name, value] : response.Headers) {
+                            std::to_string(response.body.size()) + " bytes, " +
+                            (response.new_connections > 0 ? "new connection" : "reused connection");
+        for (const auto& [name, value] : response.headers) {
           lines += "\n< " + name + ": " + internal::RedactHeader(name, value);
         }
-        Log(lines + "\n< " + Capped(response.Body));
+        Log(lines + "\n< " + Capped(response.body));
       }
       return response;
     } catch (const Error& e) {
@@ -274,7 +274,7 @@ class Connection final : public BudgetConnection {
         internal::CheckHeaderValue("the access token from the token provider",
                                    call_target.credentials.access_token);
         HttpRequest request = encode(call_target);
-        request.Idempotent = idempotency == Idempotency::kRead;
+        request.idempotent = idempotency == Idempotency::kRead;
         const HttpResponse response = Exchange(request, operation);
         if (auto value = response.Header("Retry-After")) retry_after = ParseRetryAfter(*value);
         response_tracking = response.Header("TrackingId").value_or("");

@@ -72,16 +72,16 @@ std::string Excerpt(std::string_view body, std::size_t max) {
 void ThrowMalformed(std::string_view protocol, const HttpResponse& response,
                     const std::string& problem) {
   std::string message = std::string(protocol) + " response could not be read: " + problem +
-                        " (HTTP " + std::to_string(response.Status) + ", " +
-                        std::to_string(response.Body.size()) + " bytes";
+                        " (HTTP " + std::to_string(response.status) + ", " +
+                        std::to_string(response.body.size()) + " bytes";
   if (auto type = response.Header("Content-Type")) message += ", " + *type;
   message += ")";
-  if (!response.Body.empty()) message += "; body starts: " + Excerpt(response.Body);
+  if (!response.body.empty()) message += "; body starts: " + Excerpt(response.body);
   // A success status with an unreadable body is a malformed response; an error status with a body
   // that is no fault (a proxy's HTML page, an empty 503) is a transport-level failure.
-  const bool success = response.Status >= 200 && response.Status <= 299;
+  const bool success = response.status >= 200 && response.status <= 299;
   throw Error(success ? ErrorKind::kMalformedResponse : ErrorKind::kTransport, message,
-              response.Status);
+              response.status);
 }
 
 void CheckHeaderValue(std::string_view what, std::string_view value) {

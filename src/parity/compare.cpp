@@ -24,10 +24,10 @@ class Meter final : public HttpTransport {
     HttpResponse response = inner_->Send(request);
     std::lock_guard<std::mutex> lock(mutex_);
     bytes_.request +=
-        response.WireRequestBytes != 0 ? response.WireRequestBytes : request.Body.size();
+        response.wire_request_bytes != 0 ? response.wire_request_bytes : request.body.size();
     bytes_.response_wire +=
-        response.WireResponseBytes != 0 ? response.WireResponseBytes : response.Body.size();
-    bytes_.response += response.Body.size();
+        response.wire_response_bytes != 0 ? response.wire_response_bytes : response.body.size();
+    bytes_.response += response.body.size();
     return response;
   }
   Bytes Counted() {

@@ -269,7 +269,7 @@ class Reader {
     }
     if (d.TrackingId.empty()) d.TrackingId = response_.Header("TrackingId").value_or("");
     if (d.Errors.empty() && d.BatchErrors.empty() && d.OperationErrors.empty()) {
-      d.RawDetail = Excerpt(response_.Body, 400);
+      d.RawDetail = Excerpt(response_.body, 400);
     }
     return d;
   }
@@ -355,9 +355,9 @@ class RestCodec final : public Codec {
   }
 
   GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) override {
-    if (fast_path_ && response.Status >= 200 && response.Status <= 299) {
+    if (fast_path_ && response.status >= 200 && response.status <= 299) {
       GetBudgetsByIdsResult result;
-      if (ScanGetBudgetsByIds(response.Body, result)) {
+      if (ScanGetBudgetsByIds(response.body, result)) {
         result.TrackingIds.push_back(response.Header("TrackingId").value_or(""));
         return result;
       }
@@ -457,27 +457,27 @@ class RestCodec final : public Codec {
   static HttpRequest MakeRequest(const CallTarget& target, const char* method, const char* path,
                                  std::string body) {
     HttpRequest request;
-    request.Method = method;
-    request.Url = target.base_url + std::string(kRestPrefix) + path;
-    request.Headers = {{"Authorization", "Bearer " + target.credentials.access_token},
+    request.method = method;
+    request.url = target.base_url + std::string(kRestPrefix) + path;
+    request.headers = {{"Authorization", "Bearer " + target.credentials.access_token},
                        {"DeveloperToken", target.credentials.developer_token},
                        {"CustomerId", target.credentials.customer_id},
                        {"CustomerAccountId", target.credentials.account_id},
                        {"Content-Type", "application/json"},
                        {"Accept", "application/json"}};
-    request.Body = std::move(body);
+    request.body = std::move(body);
     return request;
   }
 
   // Parses the body; throws ApiFault for a fault and Error for anything that is not a JSON object.
   static void Parse(const HttpResponse& response, JsonBody& doc) {
-    const bool success = response.Status >= 200 && response.Status <= 299;
-    if (response.Body.empty()) ThrowMalformed(kProtocol, response, "empty body");
-    if (auto bad = InvalidUtf8(response.Body)) {
+    const bool success = response.status >= 200 && response.status <= 299;
+    if (response.body.empty()) ThrowMalformed(kProtocol, response, "empty body");
+    if (auto bad = InvalidUtf8(response.body)) {
       ThrowMalformed(kProtocol, response,
                      "not JSON: invalid UTF-8 at offset " + std::to_string(*bad));
     }
-    doc.buffer = response.Body;
+    doc.buffer = response.body;
     doc.ParseInsitu<kParseFlags>(doc.buffer.data());
     if (doc.HasParseError()) {
       // Anything but whitespace after the document is an error too (root not singular).
@@ -486,7 +486,7 @@ class RestCodec final : public Codec {
                          " at offset " + std::to_string(doc.GetErrorOffset()));
     }
     if (!doc.IsObject()) ThrowMalformed(kProtocol, response, "expected a JSON object");
-    if (LooksLikeFault(doc)) throw ApiFault(Reader(response).ReadFault(doc), response.Status);
+    if (LooksLikeFault(doc)) throw ApiFault(Reader(response).ReadFault(doc), response.status);
     if (!success)
       ThrowMalformed(kProtocol, response, "a non-success HTTP status without a fault body");
   }

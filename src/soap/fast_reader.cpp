@@ -538,8 +538,8 @@ void ReadLists(Reader& in, Scope& scope, std::string_view body, Result& result,
 template <typename Result, typename ReadList>
 bool ReadResponse(const HttpResponse& response, std::string_view reply_name, Result& out,
                   ReadList read_list) {
-  if (response.Status < 200 || response.Status > 299 || response.Body.empty()) return false;
-  const std::string_view body = response.Body;
+  if (response.status < 200 || response.status > 299 || response.body.empty()) return false;
+  const std::string_view body = response.body;
   // Markup from the first byte: a declaration, a byte order mark or text before the envelope
   // goes to gSOAP. So does any byte or character XML forbids (NUL, other controls, U+FFFE,
   // U+FFFF, bytes that are not UTF-8), which the general reader refuses by name. DTDs, comments
@@ -590,7 +590,7 @@ constexpr auto kNoOtherList = [](Reader&, const Scope&, const Tag&, auto&, std::
 }  // namespace
 
 bool FastSoapGetBudgetsByIds(const HttpResponse& response, GetBudgetsByIdsResult& out) {
-  const char* const end = response.Body.data() + response.Body.size();
+  const char* const end = response.body.data() + response.body.size();
   bool seen = false;
   return ReadResponse(response, "GetBudgetsByIdsResponse", out,
                       [&](Reader& in, const Scope& scope, const Tag& tag,

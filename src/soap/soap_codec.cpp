@@ -336,11 +336,11 @@ class SoapCodec final : public Codec {
 
   HttpRequest MakeRequest(const CallTarget& target, const char* action, std::string body) const {
     HttpRequest request;
-    request.Method = "POST";
-    request.Url = target.base_url + std::string(kSoapServicePath);
-    request.Headers = {{"Content-Type", "text/xml; charset=utf-8"},
+    request.method = "POST";
+    request.url = target.base_url + std::string(kSoapServicePath);
+    request.headers = {{"Content-Type", "text/xml; charset=utf-8"},
                        {"SOAPAction", std::string("\"") + action + "\""}};
-    request.Body = std::move(body);
+    request.body = std::move(body);
     return request;
   }
 
@@ -357,15 +357,15 @@ class SoapCodec final : public Codec {
   // for a fault and Error for anything else that is not this operation's SOAP 1.1 response.
   template <typename Result, typename Response>
   Result Receive(Response& decoded, const char* tag, const HttpResponse& response) {
-    if (response.Body.empty()) ThrowMalformed(kProtocol, response, "empty body");
+    if (response.body.empty()) ThrowMalformed(kProtocol, response, "empty body");
     // Refused before gSOAP sees it: a DTD (gSOAP would turn each entity into U+007F), text that
     // is not UTF-8 or XML, references to no XML character. References gSOAP would misread are
     // written shorter first.
-    const XmlTextCheck check = CheckXmlText(response.Body);
+    const XmlTextCheck check = CheckXmlText(response.body);
     if (check.problem) ThrowMalformed(kProtocol, response, *check.problem);
     const std::string shortened =
-        check.long_references ? ShortenReferences(response.Body) : std::string();
-    BodyReader buffer(check.long_references ? shortened : response.Body);
+        check.long_references ? ShortenReferences(response.body) : std::string();
+    BodyReader buffer(check.long_references ? shortened : response.body);
     std::istream body(&buffer);
     soap_->is = &body;
     decoded.soap_default(soap_);
@@ -394,7 +394,7 @@ class SoapCodec final : public Codec {
     if (rc != SOAP_OK) {
       ThrowMalformed(kProtocol, response, "not a SOAP response (" + GsoapMessage(soap_) + ")");
     }
-    if (response.Status < 200 || response.Status > 299) {
+    if (response.status < 200 || response.status > 299) {
       ThrowMalformed(kProtocol, response, "a response document with a non-success HTTP status");
     }
     Result result;
@@ -444,7 +444,7 @@ class SoapCodec final : public Codec {
     }
     if (detail.TrackingId.empty()) detail.TrackingId = TrackingId();
     if (detail.TrackingId.empty()) detail.TrackingId = response.Header("TrackingId").value_or("");
-    throw ApiFault(std::move(detail), response.Status);
+    throw ApiFault(std::move(detail), response.status);
   }
 
   struct soap* soap_;

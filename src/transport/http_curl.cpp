@@ -14,7 +14,7 @@
 namespace bingads {
 
 std::optional<std::string> HttpResponse::Header(std::string_view name) const {
-  for (const auto& [key, value] : Headers)
+  for (const auto& [key, value] : headers)
     if (internal::EqualsIgnoreCase(key, name)) return value;
   return std::nullopt;
 }
@@ -35,7 +35,7 @@ struct Sink {
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* sink = static_cast<Sink*>(user);
-  std::string& body = sink->response->Body;
+  std::string& body = sink->response->body;
   const std::size_t n = size * count;
   if (n > sink->limit - body.size()) {  // decompressed bytes, as libcurl hands them over
     sink->too_large = true;
@@ -73,7 +73,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   }
   std::string_view line(data, n);
   if (line.rfind("HTTP/", 0) == 0) {
-    response->Headers.clear();  // a new response (after 100-continue or a redirect)
+    response->headers.clear();  // a new response (after 100-continue or a redirect)
     sink->encoded = false;
     return n;
   }
@@ -95,9 +95,9 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
       sink->too_large = true;
       return 0;
     }
-    if (declared && !sink->encoded) response->Body.reserve(static_cast<std::size_t>(*declared));
+    if (declared && !sink->encoded) response->body.reserve(static_cast<std::size_t>(*declared));
   }
-  response->Headers.emplace_back(std::string(name), std::string(value));
+  response->headers.emplace_back(std::string(name), std::string(value));
   return n;
 }
 
@@ -177,8 +177,8 @@ class CurlTransport final : public HttpTransport {
   // Refused before anything is sent: a non-HTTP URL, clear text to a remote host, header
   // injection.
   void CheckRequest(const HttpRequest& request) const {
-    internal::CheckUrl("URL", request.Url, options_.allow_insecure_http);
-    for (const auto& [name, value] : request.Headers) {
+    internal::CheckUrl("URL", request.url, options_.allow_insecure_http);
+    for (const auto& [name, value] : request.headers) {
       internal::CheckHeaderValue("header name", name);
       internal::CheckHeaderValue("the " + name + " header", value);
       if (name.empty() || name.find_first_of(" :") != std::string::npos) {
@@ -210,14 +210,14 @@ class CurlTransport final : public HttpTransport {
     curl_easy_reset(curl);
     BINGADS_SET(CURLOPT_SHARE, share_);
     BINGADS_SET(CURLOPT_ERRORBUFFER, x.error_buffer);
-    BINGADS_SET(CURLOPT_URL, x.request.Url.c_str());
+    BINGADS_SET(CURLOPT_URL, x.request.url.c_str());
     BINGADS_SET(CURLOPT_NOSIGNAL, 1L);
     BINGADS_SET(CURLOPT_PROTOCOLS_STR, "http,https");
     BINGADS_SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     BINGADS_SET(CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is a response, not a hop
     // libcurl sends a request again, unasked, when the kept-alive connection it reused closes
     // before any answer; a write must not leave twice without the client deciding so.
-    if (!x.request.Idempotent) BINGADS_SET(CURLOPT_FRESH_CONNECT, 1L);
+    if (!x.request.idempotent) BINGADS_SET(CURLOPT_FRESH_CONNECT, 1L);
     BINGADS_SET(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
     BINGADS_SET(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
     BINGADS_SET(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
@@ -229,12 +229,12 @@ class CurlTransport final : public HttpTransport {
                                           : options_.user_agent;
     BINGADS_SET(CURLOPT_USERAGENT, x.agent.c_str());
     if (options_.accept_gzip) BINGADS_SET(CURLOPT_ACCEPT_ENCODING, "gzip");
-    BINGADS_SET(CURLOPT_CUSTOMREQUEST, x.request.Method.c_str());
-    if (x.request.Method != "GET") {
-      BINGADS_SET(CURLOPT_POSTFIELDS, x.request.Body.data());
-      BINGADS_SET(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(x.request.Body.size()));
+    BINGADS_SET(CURLOPT_CUSTOMREQUEST, x.request.method.c_str());
+    if (x.request.method != "GET") {
+      BINGADS_SET(CURLOPT_POSTFIELDS, x.request.body.data());
+      BINGADS_SET(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(x.request.body.size()));
     }
-    for (const auto& [name, value] : x.request.Headers) Append(x, name + ": " + value);
+    for (const auto& [name, value] : x.request.headers) Append(x, name + ": " + value);
     Append(x, "Expect:");  // no 100-continue round trip
     BINGADS_SET(CURLOPT_HTTPHEADER, x.headers.get());
     BINGADS_SET(CURLOPT_WRITEFUNCTION, OnBody);
@@ -268,7 +268,7 @@ class CurlTransport final : public HttpTransport {
                                        " (counted after decompression)";
     throw Error(ErrorKind::kResponseTooLarge,
                 "response too large: " + what + ", so reading stopped (HTTP " +
-                    std::to_string(status) + ", " + x.request.Method + " " + x.request.Url +
+                    std::to_string(status) + ", " + x.request.method + " " + x.request.url +
                     "); the body's limit is TransportOptions::max_response_bytes, CLI "
                     "--max-response-mb",
                 static_cast<int>(status));
@@ -285,7 +285,7 @@ class CurlTransport final : public HttpTransport {
                         rc == CURLE_COULDNT_RESOLVE_PROXY || request_bytes == 0;
     throw Error(timeout ? ErrorKind::kTimeout : ErrorKind::kTransport,
                 std::string(timeout ? "timeout: " : "transport error: ") + detail + " (" +
-                    x.request.Method + " " + x.request.Url + (unsent ? ", not sent" : "") + ")",
+                    x.request.method + " " + x.request.url + (unsent ? ", not sent" : "") + ")",
                 0, unsent);
   }
 
@@ -297,10 +297,10 @@ class CurlTransport final : public HttpTransport {
     curl_easy_getinfo(x.curl, CURLINFO_NUM_CONNECTS, &connects);
     curl_easy_getinfo(x.curl, CURLINFO_HEADER_SIZE, &header_size);
     curl_easy_getinfo(x.curl, CURLINFO_SIZE_DOWNLOAD_T, &download);  // as received: compressed
-    x.response.Status = static_cast<int>(status);
-    x.response.NewConnections = static_cast<int>(connects);
-    x.response.WireRequestBytes = x.sent;
-    x.response.WireResponseBytes =
+    x.response.status = static_cast<int>(status);
+    x.response.new_connections = static_cast<int>(connects);
+    x.response.wire_request_bytes = x.sent;
+    x.response.wire_response_bytes =
         static_cast<std::uint64_t>(header_size) + static_cast<std::uint64_t>(download);
     return std::move(x.response);
   }
@@ -313,8 +313,8 @@ class CurlTransport final : public HttpTransport {
           total_ >= options_.max_connections) {
         throw Error(ErrorKind::kTimeout,
                     "timeout: all " + std::to_string(options_.max_connections) +
-                        " connections stayed busy for the connect timeout (" + request.Method +
-                        " " + request.Url + ", not sent)",
+                        " connections stayed busy for the connect timeout (" + request.method +
+                        " " + request.url + ", not sent)",
                     0, true);
       }
     }

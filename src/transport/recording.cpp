@@ -127,13 +127,13 @@ std::string RestAsk(const std::string& body) {
 }
 
 Key KeyOf(const HttpRequest& request) {
-  const std::string path = PathOf(request.Url);
+  const std::string path = PathOf(request.url);
   if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".svc") == 0) {
     std::string action;
-    for (const auto& [name, value] : request.Headers)
+    for (const auto& [name, value] : request.headers)
       if (internal::EqualsIgnoreCase(name, "SOAPAction")) action = value;
     action.erase(std::remove(action.begin(), action.end(), '"'), action.end());
-    return {"soap", action, SoapAsk(request.Body)};
+    return {"soap", action, SoapAsk(request.body)};
   }
   if (path.find("/oauth2/") != std::string::npos) return {"token", "Token", "refresh_token grant"};
   static const std::map<std::pair<std::string, std::string>, std::string> kRest = {
@@ -145,9 +145,9 @@ Key KeyOf(const HttpRequest& request) {
   const auto prefix = path.find(kRestPrefix);
   const std::string resource =
       prefix == std::string::npos ? path : path.substr(prefix + kRestPrefix.size());
-  const auto it = kRest.find({request.Method, resource});
-  return {"rest", it != kRest.end() ? it->second : request.Method + " " + resource,
-          RestAsk(request.Body)};
+  const auto it = kRest.find({request.method, resource});
+  return {"rest", it != kRest.end() ? it->second : request.method + " " + resource,
+          RestAsk(request.body)};
 }
 
 std::string Extension(const std::string& protocol) { return protocol == "soap" ? ".xml" : ".json"; }
@@ -183,19 +183,19 @@ std::string IndexEntry(int seq, const Key& key, const HttpRequest& request,
   w.Key("asks");
   w.String(key.ask.c_str());
   w.Key("method");
-  w.String(request.Method.c_str());
+  w.String(request.method.c_str());
   w.Key("path");
-  w.String(PathOf(request.Url).c_str());
+  w.String(PathOf(request.url).c_str());
   w.Key("status");
-  w.Int(response.Status);
+  w.Int(response.status);
   w.Key("request");
   w.String((stem + ".request" + ext).c_str());
   w.Key("response");
   w.String((stem + ".response" + ext).c_str());
   w.Key("request_headers");
-  WriteHeaders(w, request.Headers);
+  WriteHeaders(w, request.headers);
   w.Key("response_headers");
-  WriteHeaders(w, response.Headers);
+  WriteHeaders(w, response.headers);
   w.EndObject();
   return std::string(line.GetString(), line.GetSize()) + "\n";
 }
@@ -235,8 +235,8 @@ class RecordingTransport final : public HttpTransport {
     const std::string stem = std::string(number) + "-" + key.protocol + "-" + key.operation;
     const std::string ext = Extension(key.protocol);
     try {
-      folder_->Create(stem + ".request" + ext, internal::RedactBody(request.Body));
-      folder_->Create(stem + ".response" + ext, internal::RedactBody(response.Body));
+      folder_->Create(stem + ".request" + ext, internal::RedactBody(request.body));
+      folder_->Create(stem + ".response" + ext, internal::RedactBody(response.body));
       folder_->Append(kIndex, IndexEntry(count_, key, request, response, stem, ext));
     } catch (const internal::FileError& e) {
       // The call was made: only its recording failed.
@@ -387,18 +387,18 @@ class ReplayTransport final : public HttpTransport {
     HttpRequest request{line.OneOf("method", {"GET", "POST", "PUT", "DELETE", "PATCH"}),
                         "http://recording" + line.Text("path"), line.Headers("request_headers"),
                         line.File(folder, "request", limit)};
-    if (request.Url.find("://recording/") == std::string::npos)
+    if (request.url.find("://recording/") == std::string::npos)
       line.Refuse("path does not start with '/'");
     r.key.ask = KeyOf(request).ask;
-    r.response.Status = line.Status();
-    r.response.Body = line.File(folder, "response", limit);
+    r.response.status = line.Status();
+    r.response.body = line.File(folder, "response", limit);
     for (auto& [name, value] : line.Headers("response_headers")) {
       // The body is stored decompressed; its framing headers no longer hold.
       if (internal::EqualsIgnoreCase(name, "Content-Encoding") ||
           internal::EqualsIgnoreCase(name, "Content-Length") ||
           internal::EqualsIgnoreCase(name, "Transfer-Encoding"))
         continue;
-      r.response.Headers.emplace_back(std::move(name), std::move(value));
+      r.response.headers.emplace_back(std::move(name), std::move(value));
     }
     return r;
   }

@@ -357,8 +357,8 @@ class CountingTransport final : public HttpTransport {
   HttpResponse Send(const HttpRequest& request) override {
     ++calls;
     HttpResponse response = inner_->Send(request);
-    if (response.Status == 429 ||
-        (response.Status == 500 && response.Body.find(">117</") != std::string::npos)) {
+    if (response.status == 429 ||
+        (response.status == 500 && response.body.find(">117</") != std::string::npos)) {
       ++throttles;
     }
     return response;

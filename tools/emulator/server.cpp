@@ -150,7 +150,7 @@ bool IsTokenPath(std::string_view path) {
 // --replay: the recorded answer to what the request asks, whichever client sent it.
 Reply Replay(HttpTransport& recording, const HttpRequestIn& req) {
   HttpRequest request{req.method, "http://replay" + req.path, {}, req.body};
-  for (const auto& [name, value] : req.headers) request.Headers.emplace_back(name, value);
+  for (const auto& [name, value] : req.headers) request.headers.emplace_back(name, value);
   HttpResponse recorded;
   try {
     recorded = recording.Send(request);
@@ -160,12 +160,12 @@ Reply Replay(HttpTransport& recording, const HttpRequestIn& req) {
     if (req.path == kSoapServicePath) return SoapFault("s:Client", why);
     return {500, "text/plain; charset=utf-8", why, "", {}};
   }
-  Reply reply{recorded.Status,
+  Reply reply{recorded.status,
               recorded.Header("Content-Type").value_or(""),
-              std::move(recorded.Body),
+              std::move(recorded.body),
               recorded.Header("TrackingId").value_or(""),
               {}};
-  for (auto& header : recorded.Headers) {  // no structured binding: clang 14 cannot capture one
+  for (auto& header : recorded.headers) {  // no structured binding: clang 14 cannot capture one
     static constexpr const char* kOwn[] = {"Content-Type", "TrackingId",     "Connection",
                                            "Keep-Alive",   "Content-Length", "Vary"};
     const std::string& name = header.first;
