@@ -32,6 +32,7 @@
 #endif
 
 #include "cli.h"
+#include "codec.h"
 #include "internal.h"
 #include "server.h"
 #include "service.h"

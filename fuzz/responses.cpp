@@ -3,6 +3,7 @@
 // for responses, and with FUZZ_FAULTS for faults (error statuses first, seeded with faults).
 #include <bingads/errors.h>
 
+#include "codec.h"
 #include "fuzz.h"
 #include "internal.h"
 

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "codec.h"
 #include "internal.h"
 
 namespace {

@@ -59,40 +59,11 @@ struct CallTarget {
   Credentials credentials;
 };
 
-using Ids = std::span<const std::int64_t>;
-using Budgets = std::span<const Budget>;
-
-/// One protocol's encoders and decoders, one pair per operation. Decoders throw ApiFault for a
-/// fault and Error for anything undecodable, and set TrackingIds to the response's one id. Not
-/// thread-safe; the client serialises its use.
-class Codec {
- public:
-  virtual ~Codec() = default;
-  virtual HttpRequest EncodeGetBudgetsByIds(const CallTarget& target, Ids ids) = 0;
-  virtual GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) = 0;
-  virtual HttpRequest EncodeAddBudgets(const CallTarget& target, Budgets budgets) = 0;
-  virtual AddBudgetsResult DecodeAddBudgets(const HttpResponse& response) = 0;
-  virtual HttpRequest EncodeUpdateBudgets(const CallTarget& target, Budgets budgets) = 0;
-  virtual UpdateBudgetsResult DecodeUpdateBudgets(const HttpResponse& response) = 0;
-  virtual HttpRequest EncodeDeleteBudgets(const CallTarget& target, Ids ids) = 0;
-  virtual DeleteBudgetsResult DecodeDeleteBudgets(const HttpResponse& response) = 0;
-  virtual HttpRequest EncodeGetCampaignIdsByBudgetIds(const CallTarget& target, Ids ids) = 0;
-  virtual GetCampaignIdsByBudgetIdsResult DecodeGetCampaignIdsByBudgetIds(
-      const HttpResponse& response) = 0;
-};
-
 /// A stand-in for tests: sees each libcurl option the transport sets and what libcurl answered,
 /// and returns the answer to act on (another code makes the option fail).
 using CurlOptionHook = std::function<int(int option, int code)>;
 /// MakeCurlTransport with such a hook.
 std::shared_ptr<HttpTransport> MakeCurlTransport(const TransportOptions& options,
                                                  CurlOptionHook hook);
-
-/// The SOAP codec. `fast_path` lets GetBudgetsByIds responses of the usual shape skip gSOAP
-/// (soap/fast_reader.h); tests and the differential fuzz target turn it off to compare.
-std::unique_ptr<Codec> MakeSoapCodec(bool fast_path = true);
-/// The REST codec. `fast_path` lets GetBudgetsByIds responses of the usual shape skip the DOM
-/// (fast_scan.h); tests and the differential fuzz target turn it off to compare.
-std::unique_ptr<Codec> MakeRestCodec(bool fast_path = true);
 
 }  // namespace bingads::internal

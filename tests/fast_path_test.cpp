@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "codec.h"
 #include "internal.h"
 #include "rest/fast_scan.h"
 #include "support.h"

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <string>
 
+#include "codec.h"
 #include "internal.h"
 #include "soap/fast_reader.h"
 #include "support.h"

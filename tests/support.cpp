@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "codec.h"
 #include "internal.h"
 
 extern char** environ;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "codec.h"
 #include "fronts.h"
 #include "internal.h"
 #include "support.h"

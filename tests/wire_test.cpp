@@ -7,6 +7,7 @@
 #include <fstream>
 #include <pugixml.hpp>
 
+#include "codec.h"
 #include "internal.h"
 #include "official_wsdl.h"
 #include "support.h"

@@ -12,6 +12,8 @@
 #include <thread>
 #include <type_traits>
 
+#include "call_loop.h"
+#include "codec.h"
 #include "internal.h"
 #include "reconcile.h"
 
@@ -36,48 +38,18 @@ std::string DefaultBaseUrl(Environment environment) {
                                               : "https://campaign.api.bingads.microsoft.com";
 }
 
-namespace {
-
-// The service refused the access token: code 109 (expired) in a fault, or HTTP 401 over REST.
-bool TokenRejected(const Error& e) {
-  if (e.HttpStatus() == 401) return true;
-  const auto* fault = dynamic_cast<const ApiFault*>(&e);
-  if (fault == nullptr) return false;
-  const auto& errors = fault->Detail().Errors;
-  return std::any_of(errors.begin(), errors.end(),
-                     [](const AdApiError& a) { return a.Code == 109; });
-}
-
-// A SOAP call that failed the way a retired endpoint would: HTTP 404 or 410 on the SOAP path, or
-// a fault with code 303 ApiVersionNoLongerSupported.
-bool LooksRetired(const Error& e) {
-  return e.HttpStatus() == 404 || e.HttpStatus() == 410 || internal::HasFaultCode(e, 303);
-}
-
-std::string TrackingIdOf(const Error& e) {
-  const auto* fault = dynamic_cast<const ApiFault*>(&e);
-  return fault != nullptr ? fault->Detail().TrackingId : std::string();
-}
-
-}  // namespace
-
 int internal::ReadConcurrency(const ClientOptions& options) {
   if (options.max_concurrency > 0) return options.max_concurrency;
   return options.environment == Environment::kSandbox ? 1 : 4;
 }
 
-// What every client made from one BudgetClient (copies, ForAccount) shares: the transport and its
-// connections, the token provider, codecs, the jitter source and the log. Thread-safe.
 namespace {
 
-struct Shared {
-  explicit Shared(const ClientOptions& options)
-      : transport(options.transport ? options.transport
-                                    : MakeCurlTransport(options.transport_options)),
-        tokens(options.token_provider ? options.token_provider
-                                      : MakeStaticTokenProvider(options.credentials.access_token)),
-        protocol(options.protocol),
-        log_function(options.log) {}
+// What every connection made from one (ForAccount) shares: the service-neutral core (transport,
+// tokens, log, jitter) and a pool of codecs. Thread-safe.
+
+struct BudgetShared {
+  explicit BudgetShared(const ClientOptions& options) : core(options), protocol(options.protocol) {}
 
   // A codec for one call: codecs are not thread-safe, so each call takes one of its own from a
   // pool (or a new one) and gives it back.
@@ -95,84 +67,10 @@ struct Shared {
     codecs.push_back(std::move(codec));
   }
 
-  void Log(const std::string& line) {
-    if (!log_function) return;
-    const std::string shown = internal::EscapeControls(line, /*keep_newlines=*/true);
-    std::lock_guard<std::mutex> lock(log_mutex);  // lines of parallel calls never interleave
-    log_function(shown);
-  }
-
-  double Random(const ClientOptions& options) {
-    if (options.random) return options.random();
-    std::lock_guard<std::mutex> lock(rng_mutex);
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-  }
-
-  const std::shared_ptr<HttpTransport> transport;
-  const std::shared_ptr<TokenProvider> tokens;
+  internal::ServiceCore core;
   const Protocol protocol;
-  const std::function<void(std::string_view)> log_function;
   std::mutex codec_mutex;
   std::vector<std::unique_ptr<internal::Codec>> codecs;
-  std::mutex log_mutex;
-  std::mutex rng_mutex;
-  std::mt19937_64 rng{std::random_device{}()};
-};
-
-// How many calls of one operation may be in flight: starts at the client's concurrency, halves
-// (down to one) whenever a call is throttled, and holds every call that has not started yet
-// until the Retry-After of the latest throttling has passed.
-class Gate {
- public:
-  Gate(int limit, std::function<std::chrono::steady_clock::time_point()> now,
-       std::function<void(std::chrono::milliseconds)> sleep)
-      : limit_(std::max(1, limit)), now_(std::move(now)), sleep_(std::move(sleep)) {}
-
-  void Enter() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    // The latest Retry-After this caller has slept through: a sleep is trusted to have waited
-    // (tests replace it with one that does not), so each throttle holds a caller once.
-    std::chrono::steady_clock::time_point slept_until{};
-    while (true) {
-      if (in_flight_ >= limit_) {
-        released_.wait(lock);
-        continue;
-      }
-      const auto target = not_before_;
-      if (slept_until >= target) break;
-      const auto now = now_();
-      if (now >= target) break;
-      lock.unlock();
-      sleep_(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(target - now),
-                      std::chrono::milliseconds(1)));
-      lock.lock();
-      slept_until = target;
-    }
-    ++in_flight_;
-  }
-
-  void Leave() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      --in_flight_;
-    }
-    released_.notify_all();
-  }
-
-  void Throttled(std::chrono::milliseconds retry_after) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    limit_ = std::max(1, limit_ / 2);
-    not_before_ = std::max(not_before_, now_() + retry_after);
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable released_;
-  int limit_;
-  int in_flight_ = 0;
-  std::chrono::steady_clock::time_point not_before_{};
-  std::function<std::chrono::steady_clock::time_point()> now_;
-  std::function<void(std::chrono::milliseconds)> sleep_;
 };
 
 // The real BudgetConnection: batching, parallel reads, retries and reconciled writes over the
@@ -180,15 +78,15 @@ class Gate {
 // account.
 class Connection final : public BudgetConnection {
  public:
-  Connection(ClientOptions o, std::shared_ptr<Shared> s)
-      : options(std::move(o)), shared(std::move(s)) {
-    target.base_url =
-        options.endpoint.empty() ? DefaultBaseUrl(options.environment) : options.endpoint;
-    while (!target.base_url.empty() && target.base_url.back() == '/') target.base_url.pop_back();
-    target.credentials = options.credentials;
-    // Everything that goes into a header is checked before anything is sent, and so is the URL:
-    // no header injection, no credentials in clear text.
-    internal::CheckUrl("the endpoint", target.base_url + "/",
+  Connection(ClientOptions o, std::shared_ptr<BudgetShared> s)
+      : options(Checked(std::move(o))),
+        shared(s ? std::move(s) : std::make_shared<BudgetShared>(options)),
+        loop(options, shared->core, TargetOf(options)) {}
+
+  // Everything that goes into a header is checked before anything is sent, and so is the URL: no
+  // header injection, no credentials in clear text.
+  static ClientOptions Checked(ClientOptions options) {
+    internal::CheckUrl("the endpoint", TargetOf(options).base_url + "/",
                        options.transport_options.allow_insecure_http);
     const Credentials& c = options.credentials;
     internal::CheckHeaderValue("Credentials::developer_token", c.developer_token);
@@ -198,125 +96,16 @@ class Connection final : public BudgetConnection {
     if (options.max_concurrency < 0) {
       throw Error(ErrorKind::kUsage, "max_concurrency must be 0 (the default) or more", 0, true);
     }
-    if (!shared) shared = std::make_shared<Shared>(options);
+    return options;
   }
 
-  void Log(const std::string& line) const { shared->Log(line); }
-
-  std::chrono::steady_clock::time_point Now() const {
-    return options.clock ? options.clock() : std::chrono::steady_clock::now();
-  }
-
-  void Sleep(std::chrono::milliseconds delay) const {
-    if (options.sleep) {
-      options.sleep(delay);
-    } else {
-      std::this_thread::sleep_for(delay);
-    }
-  }
-
-  std::string Capped(std::string_view body) const {
-    std::string shown = internal::RedactBody(body.substr(0, options.log_body_limit));
-    if (body.size() > options.log_body_limit) {
-      shown += " ... (" + std::to_string(body.size() - options.log_body_limit) + " more bytes)";
-    }
-    return shown;
-  }
-
-  HttpResponse Exchange(const HttpRequest& request, std::string_view operation) const {
-    if (options.log) {
-      std::string lines = "> " + request.method + " " + request.url + " (" +
-                          ToString(options.protocol) + " " + std::string(operation) + ", " +
-                          std::to_string(request.body.size()) + " bytes)";
-      for (const auto& [name, value] : request.headers) {
-        lines += "\n> " + name + ": " + internal::RedactHeader(name, value);
-      }
-      Log(lines + "\n> " + Capped(request.body));
-    }
-    const auto start = std::chrono::steady_clock::now();
-    try {
-      HttpResponse response = shared->transport->Send(request);
-      if (options.log) {
-        const auto ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
-        std::string lines = "< HTTP " + std::to_string(response.status) + " in " +
-                            std::to_string(ms.count()) + " ms, " +
-                            std::to_string(response.body.size()) + " bytes, " +
-                            (response.new_connections > 0 ? "new connection" : "reused connection");
-        for (const auto& [name, value] : response.headers) {
-          lines += "\n< " + name + ": " + internal::RedactHeader(name, value);
-        }
-        Log(lines + "\n< " + Capped(response.body));
-      }
-      return response;
-    } catch (const Error& e) {
-      Log(std::string("! ") + e.what());
-      throw;
-    }
-  }
-
-  // One operation on one chunk: fetches the token, sends, decodes; sends once more after a
-  // rejected token the provider could renew, and retries as RetryOptions allow (telling `gate`,
-  // when there is one, of throttling). The result's TrackingIds (or the error's
-  // AttemptTrackingIds) list every attempt's.
-  template <typename Result, typename Encode, typename Decode>
-  Result Call(const char* operation, Idempotency idempotency, Encode encode, Decode decode,
-              Gate* gate) const {
-    std::vector<std::string> tracking;
-    const auto start = Now();
-    bool token_renewed = false;
-    for (int attempt = 1;; ++attempt) {
-      internal::CallTarget call_target = target;
-      std::optional<std::chrono::milliseconds> retry_after;
-      std::string response_tracking;  // the TrackingId header of a reply that is no fault
-      try {
-        call_target.credentials.access_token = shared->tokens->AccessToken();
-        internal::CheckHeaderValue("the access token from the token provider",
-                                   call_target.credentials.access_token);
-        HttpRequest request = encode(call_target);
-        request.idempotent = idempotency == Idempotency::kRead;
-        const HttpResponse response = Exchange(request, operation);
-        if (auto value = response.Header("Retry-After")) retry_after = ParseRetryAfter(*value);
-        response_tracking = response.Header("TrackingId").value_or("");
-        Result result = decode(response);
-        tracking.insert(tracking.end(), result.TrackingIds.begin(), result.TrackingIds.end());
-        result.TrackingIds = std::move(tracking);
-        return result;
-      } catch (Error& e) {
-        if (auto id = TrackingIdOf(e); !id.empty()) {
-          tracking.push_back(id);
-        } else if (!response_tracking.empty()) {
-          tracking.push_back(response_tracking);
-        }
-        if (!token_renewed && TokenRejected(e) &&
-            shared->tokens->Invalidate(call_target.credentials.access_token)) {
-          token_renewed = true;
-          --attempt;  // a resend with a new token is not a retry
-          Log("! access token rejected; sending once more with a renewed token");
-          continue;
-        }
-        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Now() - start);
-        const RetryDecision decision = DecideRetry(options.retry, e, idempotency, attempt, elapsed,
-                                                   retry_after, shared->Random(options));
-        if (gate != nullptr && IsThrottling(e)) {
-          gate->Throttled(decision.retry ? decision.delay : options.retry.throttle_delay);
-        }
-        if (!decision.retry) {
-          e.SetAttemptTrackingIds(tracking);
-          if (options.protocol == Protocol::kSoap && LooksRetired(e)) {
-            e.AppendNote(
-                " [the SOAP endpoint answered as a retired one would: Microsoft retired the SOAP "
-                "API on 2027-01-31 (no new features since 2026-10-01); use REST: Protocol::kRest, "
-                "CLI --protocol rest; to compare with SOAP, replay a recording made before: "
-                "--replay DIR]");
-          }
-          throw;
-        }
-        Log("! attempt " + std::to_string(attempt) + " failed (" + decision.reason +
-            "); retrying in " + std::to_string(decision.delay.count()) + " ms");
-        Sleep(decision.delay);
-      }
-    }
+  static internal::CallTarget TargetOf(const ClientOptions& options) {
+    internal::CallTarget target;
+    target.base_url =
+        options.endpoint.empty() ? DefaultBaseUrl(options.environment) : options.endpoint;
+    while (!target.base_url.empty() && target.base_url.back() == '/') target.base_url.pop_back();
+    target.credentials = options.credentials;
+    return target;
   }
 
   // True when every position 0..count-1 has at least one partial error.
@@ -362,7 +151,7 @@ class Connection final : public BudgetConnection {
             : 1;
     Parts<Result> parts(chunks);
     RunChunks(parts, concurrency,
-              [&](std::size_t k, Gate* gate) { return call(chunk_at(k), gate); });
+              [&](std::size_t k, internal::ThrottleGate* gate) { return call(chunk_at(k), gate); });
     Result total;
     for (std::size_t k = 0; k < chunks; ++k) {
       const std::size_t offset = k * step;
@@ -380,7 +169,7 @@ class Connection final : public BudgetConnection {
   }
 
   // Runs `run(k, gate)` for every chunk k: in order, one at a time (stopping at the first
-  // failure), or from `concurrency` threads through a Gate that throttling narrows.
+  // failure), or from `concurrency` threads through a ThrottleGate that throttling narrows.
   template <typename Result, typename RunChunk>
   void RunChunks(Parts<Result>& parts, int concurrency, RunChunk run) const {
     const std::size_t chunks = parts.results.size();
@@ -395,8 +184,9 @@ class Connection final : public BudgetConnection {
       }
       return;
     }
-    Gate gate(
-        concurrency, [this] { return Now(); }, [this](std::chrono::milliseconds d) { Sleep(d); });
+    internal::ThrottleGate gate(
+        concurrency, [this] { return loop.Now(); },
+        [this](std::chrono::milliseconds d) { loop.Sleep(d); });
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> first_failure{chunks};
     auto work = [&] {
@@ -465,24 +255,24 @@ class Connection final : public BudgetConnection {
              HttpRequest (internal::Codec::*encode)(const internal::CallTarget&,
                                                     std::span<const Item>),
              Result (internal::Codec::*decode)(const HttpResponse&), Slots slots) const {
-    auto send = [&](std::span<const Item> chunk, Gate* gate) {
+    auto send = [&](std::span<const Item> chunk, internal::ThrottleGate* gate) {
       std::unique_ptr<internal::Codec> codec = shared->TakeCodec();
       struct GiveBack {
-        Shared& shared;
+        BudgetShared& shared;
         std::unique_ptr<internal::Codec>& codec;
         ~GiveBack() { shared.ReturnCodec(std::move(codec)); }
       } give_back{*shared, codec};
-      return Call<Result>(
+      return loop.Call<Result>(
           operation, idempotency,
           [&](const internal::CallTarget& t) { return (codec.get()->*encode)(t, chunk); },
           [&](const HttpResponse& r) { return (codec.get()->*decode)(r); }, gate);
     };
     return Batched<Result>(
         items,
-        [&](std::span<const Item> chunk, Gate* gate) {
+        [&](std::span<const Item> chunk, internal::ThrottleGate* gate) {
           if (idempotency == Idempotency::kRead) return send(chunk, gate);
           const WriteCall<Result, Item> call{
-              operation, static_cast<std::size_t>(chunk.data() - items.data()), Now(),
+              operation, static_cast<std::size_t>(chunk.data() - items.data()), loop.Now(),
               [&](std::span<const Item> part) { return send(part, nullptr); }};
           return Write(call, chunk);
         },
@@ -530,7 +320,7 @@ class Connection final : public BudgetConnection {
     record.first_item = positions.front();
     record.items = items.size();
     record.cause = cause.what();
-    Sleep(options.retry.initial_backoff);  // a service slow to answer may still be at it
+    loop.Sleep(options.retry.initial_backoff);  // a service slow to answer may still be at it
     internal::Settlement settled;
     try {
       settled = ReadAndSettle<Result>(items, record.read_tracking_ids);
@@ -544,7 +334,7 @@ class Connection final : public BudgetConnection {
     record.resent = settled.resend.size();
     result.reconciliations.push_back(std::move(record));
     if (settled.resend.empty()) return result;
-    if (round >= options.retry.max_attempts || Now() - call.start >= options.retry.max_total) {
+    if (round >= options.retry.max_attempts || loop.Now() - call.start >= options.retry.max_total) {
       throw Unsettled(call, positions, cause, "no attempts or time left to send them again",
                       &settled);
     }
@@ -731,9 +521,9 @@ class Connection final : public BudgetConnection {
 
   const ClientOptions& Options() const override { return options; }
 
-  ClientOptions options;
-  internal::CallTarget target;
-  std::shared_ptr<Shared> shared;
+  const ClientOptions options;
+  const std::shared_ptr<BudgetShared> shared;
+  const internal::CallLoop loop;
 };
 
 }  // namespace

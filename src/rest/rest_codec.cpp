@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "codec.h"
 #include "fast_scan.h"
 #include "internal.h"
 #include "text.h"

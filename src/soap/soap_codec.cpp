@@ -6,6 +6,7 @@
 #include <streambuf>
 #include <string>
 
+#include "codec.h"
 #include "fast_reader.h"
 #include "internal.h"
 #include "soapH.h"

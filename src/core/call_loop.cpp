@@ -1,0 +1,101 @@
+#include "call_loop.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace bingads::internal {
+
+// The service refused the access token: code 109 (expired) in a fault, or HTTP 401 over REST.
+bool TokenRejected(const Error& e) {
+  if (e.HttpStatus() == 401) return true;
+  const auto* fault = dynamic_cast<const ApiFault*>(&e);
+  if (fault == nullptr) return false;
+  const auto& errors = fault->Detail().Errors;
+  return std::any_of(errors.begin(), errors.end(),
+                     [](const AdApiError& a) { return a.Code == 109; });
+}
+
+// A SOAP call that failed the way a retired endpoint would: HTTP 404 or 410 on the SOAP path, or
+// a fault with code 303 ApiVersionNoLongerSupported.
+bool LooksRetired(const Error& e) {
+  return e.HttpStatus() == 404 || e.HttpStatus() == 410 || HasFaultCode(e, 303);
+}
+
+std::string TrackingIdOf(const Error& e) {
+  const auto* fault = dynamic_cast<const ApiFault*>(&e);
+  return fault != nullptr ? fault->Detail().TrackingId : std::string();
+}
+
+ServiceCore::ServiceCore(const ClientOptions& options)
+    : transport(options.transport ? options.transport
+                                  : MakeCurlTransport(options.transport_options)),
+      tokens(options.token_provider ? options.token_provider
+                                    : MakeStaticTokenProvider(options.credentials.access_token)),
+      log_function_(options.log) {}
+
+void ServiceCore::Log(const std::string& line) {
+  if (!log_function_) return;
+  const std::string shown = EscapeControls(line, /*keep_newlines=*/true);
+  std::lock_guard<std::mutex> lock(log_mutex_);  // lines of parallel calls never interleave
+  log_function_(shown);
+}
+
+double ServiceCore::Random(const ClientOptions& options) {
+  if (options.random) return options.random();
+  std::lock_guard<std::mutex> lock(rng_mutex_);
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
+}
+
+std::chrono::steady_clock::time_point CallLoop::Now() const {
+  return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
+}
+
+void CallLoop::Sleep(std::chrono::milliseconds delay) const {
+  if (options_.sleep) {
+    options_.sleep(delay);
+  } else {
+    std::this_thread::sleep_for(delay);
+  }
+}
+
+std::string CallLoop::Capped(std::string_view body) const {
+  std::string shown = RedactBody(body.substr(0, options_.log_body_limit));
+  if (body.size() > options_.log_body_limit) {
+    shown += " ... (" + std::to_string(body.size() - options_.log_body_limit) + " more bytes)";
+  }
+  return shown;
+}
+
+HttpResponse CallLoop::Exchange(const HttpRequest& request, std::string_view operation) const {
+  if (options_.log) {
+    std::string lines = "> " + request.method + " " + request.url + " (" +
+                        ToString(options_.protocol) + " " + std::string(operation) + ", " +
+                        std::to_string(request.body.size()) + " bytes)";
+    for (const auto& [name, value] : request.headers) {
+      lines += "\n> " + name + ": " + RedactHeader(name, value);
+    }
+    core_.Log(lines + "\n> " + Capped(request.body));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    HttpResponse response = core_.transport->Send(request);
+    if (options_.log) {
+      const auto ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+      std::string lines = "< HTTP " + std::to_string(response.status) + " in " +
+                          std::to_string(ms.count()) + " ms, " +
+                          std::to_string(response.body.size()) + " bytes, " +
+                          (response.new_connections > 0 ? "new connection" : "reused connection");
+      for (const auto& [name, value] : response.headers) {
+        lines += "\n< " + name + ": " + RedactHeader(name, value);
+      }
+      core_.Log(lines + "\n< " + Capped(response.body));
+    }
+    return response;
+  } catch (const Error& e) {
+    core_.Log(std::string("! ") + e.what());
+    throw;
+  }
+}
+
+}  // namespace bingads::internal
