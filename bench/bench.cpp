@@ -384,12 +384,15 @@ size_t Discard(char*, size_t size, size_t count, void*) { return size * count; }
 // Counts what crosses the wire through a client's transport (calls may come from many threads).
 struct Meter : HttpTransport {
   explicit Meter(std::shared_ptr<HttpTransport> t) : inner(std::move(t)) {}
-  HttpResponse Send(const HttpRequest& r) override {
+  HttpResponse Send(const HttpRequest& r, const CallContext& context) override {
     ++calls;  // answered or not
-    HttpResponse response = inner->Send(r);
-    wire_bytes += response.wire_response_bytes;
+    ExchangeCost cost;
+    CallContext metered = context;
+    metered.cost = &cost;
+    HttpResponse response = inner->Send(r, metered);
+    wire_bytes += cost.response_bytes;
     body_bytes += response.body.size();
-    connections += response.new_connections;
+    connections += cost.new_connections;
     return response;
   }
   std::shared_ptr<HttpTransport> inner;

@@ -111,8 +111,9 @@ class CallLoop {
 
   std::chrono::steady_clock::time_point Now() const;
   void Sleep(std::chrono::milliseconds delay) const;
-  /// Sends `request` (`operation` names it in the log) and logs both sides, secrets redacted.
-  HttpResponse Exchange(const HttpRequest& request, std::string_view operation) const;
+  /// Sends `request` (attempt `attempt` of `operation`, which names it in the log and the
+  /// transport's CallContext) and logs both sides, secrets redacted.
+  HttpResponse Exchange(const HttpRequest& request, std::string_view operation, int attempt) const;
   const CallTarget& Target() const { return target_; }
 
   // One operation on one chunk: fetches the token, sends, decodes; sends once more after a
@@ -135,7 +136,7 @@ class CallLoop {
                          call_target.credentials.access_token);
         HttpRequest request = encode(call_target);
         request.idempotent = idempotency == Idempotency::kRead;
-        const HttpResponse response = Exchange(request, operation);
+        const HttpResponse response = Exchange(request, operation, attempt);
         if (auto value = response.Header("Retry-After")) retry_after = ParseRetryAfter(*value);
         response_tracking = response.Header("TrackingId").value_or("");
         Result result = decode(response);

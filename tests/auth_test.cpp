@@ -116,10 +116,10 @@ TEST_CASE("oauth: concurrent callers share one refresh") {
   // A token endpoint that takes a while, so that all threads arrive during the refresh.
   struct Slow : testing::FakeTransport {
     std::atomic<int> calls{0};
-    HttpResponse Send(const HttpRequest& r) override {
+    HttpResponse Send(const HttpRequest& r, const CallContext& context) override {
       ++calls;
       std::this_thread::sleep_for(50ms);
-      return testing::FakeTransport::Send(r);
+      return testing::FakeTransport::Send(r, context);
     }
   };
   auto slow = std::make_shared<Slow>();

@@ -30,20 +30,23 @@ bool Contains(const std::string& text, const std::string& part) {
 class Watch final : public HttpTransport {
  public:
   explicit Watch(std::shared_ptr<HttpTransport> inner) : inner_(std::move(inner)) {}
-  HttpResponse Send(const HttpRequest& request) override {
+  HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
     const int now = ++in_flight_;
     int seen = max_in_flight.load();
     while (now > seen && !max_in_flight.compare_exchange_weak(seen, now)) {
     }
     HttpResponse response;
+    ExchangeCost cost;
+    CallContext metered = context;
+    metered.cost = &cost;
     try {
-      response = inner_->Send(request);
+      response = inner_->Send(request, metered);
     } catch (...) {
       --in_flight_;
       throw;
     }
     --in_flight_;
-    connections += response.new_connections;
+    connections += cost.new_connections;
     ++calls;
     if (response.status == 429 || Contains(response.body, ">117<")) ++throttled;
     return response;
@@ -150,8 +153,8 @@ TEST_CASE("parallel: TrackingIds follow the order of the calls, not of their ans
     std::shared_ptr<HttpTransport> inner;
     std::mutex mutex;
     std::map<std::string, std::string> tracking_by_first_id;
-    HttpResponse Send(const HttpRequest& request) override {
-      HttpResponse response = inner->Send(request);
+    HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
+      HttpResponse response = inner->Send(request, context);
       // {"BudgetIds":["first",...: no std::regex here, whose locale cache races across threads.
       const std::size_t from = request.body.find("[\"") + 2;
       const std::string first = request.body.substr(from, request.body.find('"', from) - from);

@@ -53,14 +53,16 @@ TEST_CASE("retry: what reads and writes retry, case by case") {
   const ApiFault invalid = Fault(4916, 500);  // a SOAP fault: HTTP 500 but not a server error
   const ApiFault auth = Fault(105, 401);
   const Error usage(ErrorKind::kUsage, "bad input");
+  const Error cancelled(ErrorKind::kCancelled, "cancelled", 0, true);  // even when unsent
   struct Case {
     const Error* error;
     bool read, write;
   } cases[] = {
-      {&unsent, true, true},    {&reset, true, false},    {&timeout, true, false},
-      {&html503, true, false},  {&html404, false, false}, {&status429, true, true},
-      {&garbled, true, false},  {&throttled, true, true}, {&internal, true, false},
-      {&invalid, false, false}, {&auth, false, false},    {&usage, false, false},
+      {&unsent, true, true},      {&reset, true, false},    {&timeout, true, false},
+      {&html503, true, false},    {&html404, false, false}, {&status429, true, true},
+      {&garbled, true, false},    {&throttled, true, true}, {&internal, true, false},
+      {&invalid, false, false},   {&auth, false, false},    {&usage, false, false},
+      {&cancelled, false, false},
   };
   for (const auto& c : cases) {
     CAPTURE(c.error->what());
@@ -116,6 +118,11 @@ TEST_CASE("retry: a read survives throttling and a 503, keeping every attempt's 
   CHECK(clock.sleeps == std::vector<milliseconds>{milliseconds(3000), milliseconds(2000)});
   CHECK(result.TrackingIds == std::vector<std::string>{"t117", "t503", "tok"});
   CHECK(transport->requests.size() == 3);
+  // The transport is told which call and which attempt each exchange is.
+  using Context = std::pair<std::string, int>;
+  CHECK(transport->contexts == std::vector<Context>{{"GetBudgetsByIds", 1},
+                                                    {"GetBudgetsByIds", 2},
+                                                    {"GetBudgetsByIds", 3}});
 }
 
 TEST_CASE("retry: writes are not repeated when the service may have done the work") {

@@ -20,10 +20,10 @@ bool IsSoap(const HttpRequest& request) { return request.url.find(".svc") != std
 // Lets a test change requests' fate by protocol: `before` may throw or block, `after` may edit.
 struct Rigged final : HttpTransport {
   explicit Rigged(std::shared_ptr<HttpTransport> t) : inner(std::move(t)) {}
-  HttpResponse Send(const HttpRequest& request) override {
+  HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
     (IsSoap(request) ? soap_calls : rest_calls)++;
     if (before) before(request);
-    HttpResponse response = inner->Send(request);
+    HttpResponse response = inner->Send(request, context);
     if (after) after(request, response);
     return response;
   }

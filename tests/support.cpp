@@ -39,9 +39,11 @@ void FakeTransport::PushError(bingads::Error error) {
   responses_.emplace_back(std::move(error));
 }
 
-bingads::HttpResponse FakeTransport::Send(const bingads::HttpRequest& request) {
+bingads::HttpResponse FakeTransport::Send(const bingads::HttpRequest& request,
+                                          const bingads::CallContext& context) {
   std::lock_guard<std::mutex> lock(mutex_);
   requests.push_back(request);
+  contexts.emplace_back(context.operation, context.attempt);
   if (responses_.empty())
     throw bingads::Error(bingads::ErrorKind::kUsage, "FakeTransport: no canned response left");
   auto next = std::move(responses_.front());

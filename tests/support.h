@@ -38,8 +38,12 @@ class FakeTransport : public bingads::HttpTransport {
   void Push(int status, std::string body, bingads::HttpHeaders headers = {});
   /// The next Send throws this error instead of answering.
   void PushError(bingads::Error error);
-  bingads::HttpResponse Send(const bingads::HttpRequest& request) override;
+  using bingads::HttpTransport::Send;
+  bingads::HttpResponse Send(const bingads::HttpRequest& request,
+                             const bingads::CallContext& context) override;
   std::vector<bingads::HttpRequest> requests;
+  /// Each Send's CallContext: the operation and the attempt.
+  std::vector<std::pair<std::string, int>> contexts;
 
  private:
   std::deque<std::variant<bingads::HttpResponse, bingads::Error>> responses_;

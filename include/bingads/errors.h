@@ -25,6 +25,8 @@ enum class ErrorKind {
   /// A response grew past TransportOptions::max_response_bytes (counted after decompression), so
   /// reading stopped. A transport-level failure (CLI exit 5), never retried.
   kResponseTooLarge,
+  /// The caller stopped the exchange (CallContext::cancelled). Never retried.
+  kCancelled,
 };
 
 /// Base of every error thrown by the library. what() is one line naming the cause.

@@ -4,6 +4,7 @@
 
 #include <bingads/export.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -37,25 +38,47 @@ struct BINGADS_EXPORT HttpResponse {
   int status = 0;       ///< HTTP status code, e.g. 200 or 500.
   HttpHeaders headers;  ///< Response headers, in the order received.
   std::string body;     ///< Response body, decompressed when it came gzip-encoded.
-  /// Connections the transport opened for this exchange; 0 means an open one was reused.
-  int new_connections = 0;
-  /// Bytes on the wire, as the transport counted them (0 when it does not count): the request
-  /// (headers and body; only with TransportOptions::count_request_bytes) and the response
-  /// (headers and body as received, compressed if it was).
-  std::uint64_t wire_request_bytes = 0;
-  std::uint64_t wire_response_bytes = 0;  ///< See wire_request_bytes.
   /// First header of that name, compared case-insensitively.
   std::optional<std::string> Header(std::string_view name) const;
 };
 
-/// Moves bytes. Implementations throw bingads::Error (kTransport or kTimeout) when no response
-/// arrived. Send may be called from several threads at once (a client's calls run concurrently).
+/// What one exchange cost on the wire, as far as the transport counts it.
+struct BINGADS_EXPORT ExchangeCost {
+  int new_connections = 0;           ///< Connections opened; 0 means an open one was reused.
+  std::uint64_t request_bytes = 0;   ///< Request headers and body as written to the socket.
+  std::uint64_t response_bytes = 0;  ///< Response headers and body as received (compressed).
+};
+
+/// The call an exchange belongs to. The client fills operation and attempt; deadline and
+/// cancelled are for a caller that wraps the transport or calls it directly. The libcurl transport
+/// honours every member.
+struct BINGADS_EXPORT CallContext {
+  std::string_view operation;  ///< The service operation, e.g. "GetBudgetsByIds"; may be empty.
+  int attempt = 1;             ///< 1 for a request's first send, 2 for its first retry, ...
+  /// The exchange ends by then (Error kTimeout), or by TransportOptions::request_timeout when
+  /// that comes first. A deadline already past fails at once, with nothing sent.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  /// Once this reads true the exchange stops (Error kCancelled) within about a second; when it is
+  /// true before the send, nothing is sent.
+  const std::atomic<bool>* cancelled = nullptr;
+  /// When set, the transport adds what the exchange cost (a meter's way in: counting the
+  /// request's bytes costs the libcurl transport a little, so it counts only when asked).
+  ExchangeCost* cost = nullptr;
+};
+
+/// Moves bytes. Implementations throw bingads::Error (kTransport, kTimeout or kCancelled) when no
+/// response arrived. Send may be called from several threads at once (a client's calls run
+/// concurrently). Decorators (metering, recording, faults) wrap another transport and pass the
+/// context on.
 class BINGADS_EXPORT HttpTransport {
  public:
   virtual ~HttpTransport() = default;
   /// Sends `request` and returns the response whatever its status; throws bingads::Error when
-  /// none arrived (kTimeout when a timeout expired, kTransport otherwise).
-  virtual HttpResponse Send(const HttpRequest& request) = 0;
+  /// none arrived (kTimeout when a timeout or the deadline expired, kCancelled when cancelled,
+  /// kTransport otherwise).
+  virtual HttpResponse Send(const HttpRequest& request, const CallContext& context) = 0;
+  /// Sends with an empty context (no deadline of its own, not cancellable, not metered).
+  HttpResponse Send(const HttpRequest& request) { return Send(request, CallContext{}); }
 };
 
 /// Default TransportOptions::max_response_bytes: 64 MiB. The largest legitimate reply is
@@ -97,9 +120,6 @@ struct BINGADS_EXPORT TransportOptions {
   /// Connections (libcurl handles, each kept alive) at most: calls beyond it from more threads
   /// wait for one, at most connect_timeout. Sequential calls reuse one connection.
   std::size_t max_connections = 16;
-  /// Count the request bytes written to the socket (HttpResponse::wire_request_bytes). It costs a
-  /// little on every call, so it is off unless measuring (compare and migrate-check turn it on).
-  bool count_request_bytes = false;
 };
 
 /// The default transport: libcurl, a pool of handles kept alive so connections are reused across

@@ -86,7 +86,9 @@ class OAuthTokenProvider final : public TokenProvider {
     Log("> POST " + request.url + " (OAuth refresh_token grant)");
     Log("> " + internal::RedactBody(request.body));
     const auto start = Now();
-    HttpResponse response = options_.transport->Send(request);
+    CallContext context;
+    context.operation = "OAuth token refresh";
+    HttpResponse response = options_.transport->Send(request, context);
     Log("< HTTP " + std::to_string(response.status) + " " + internal::RedactBody(response.body));
 
     rapidjson::Document doc;

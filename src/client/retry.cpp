@@ -55,7 +55,7 @@ RetryDecision DecideRetry(const RetryOptions& options, const Error& error, Idemp
   const bool throttled = IsThrottling(error);
   const char* reason = nullptr;
   if (error.Kind() == ErrorKind::kUsage || error.Kind() == ErrorKind::kAuthentication ||
-      error.Kind() == ErrorKind::kResponseTooLarge) {
+      error.Kind() == ErrorKind::kResponseTooLarge || error.Kind() == ErrorKind::kCancelled) {
     return {false, {}, "not retryable"};
   }
   if (error.Unsent()) {

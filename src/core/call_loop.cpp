@@ -66,7 +66,8 @@ std::string CallLoop::Capped(std::string_view body) const {
   return shown;
 }
 
-HttpResponse CallLoop::Exchange(const HttpRequest& request, std::string_view operation) const {
+HttpResponse CallLoop::Exchange(const HttpRequest& request, std::string_view operation,
+                                int attempt) const {
   if (options_.log) {
     std::string lines = "> " + request.method + " " + request.url + " (" +
                         ToString(options_.protocol) + " " + std::string(operation) + ", " +
@@ -78,14 +79,17 @@ HttpResponse CallLoop::Exchange(const HttpRequest& request, std::string_view ope
   }
   const auto start = std::chrono::steady_clock::now();
   try {
-    HttpResponse response = core_.transport->Send(request);
+    // The cost is asked for only to log whether the connection was new.
+    ExchangeCost cost;
+    CallContext context{operation, attempt, std::nullopt, nullptr, options_.log ? &cost : nullptr};
+    HttpResponse response = core_.transport->Send(request, context);
     if (options_.log) {
       const auto ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
       std::string lines = "< HTTP " + std::to_string(response.status) + " in " +
                           std::to_string(ms.count()) + " ms, " +
                           std::to_string(response.body.size()) + " bytes, " +
-                          (response.new_connections > 0 ? "new connection" : "reused connection");
+                          (cost.new_connections > 0 ? "new connection" : "reused connection");
       for (const auto& [name, value] : response.headers) {
         lines += "\n< " + name + ": " + RedactHeader(name, value);
       }

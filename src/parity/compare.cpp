@@ -20,13 +20,20 @@ struct Bytes {
 class Meter final : public HttpTransport {
  public:
   explicit Meter(std::shared_ptr<HttpTransport> inner) : inner_(std::move(inner)) {}
-  HttpResponse Send(const HttpRequest& request) override {
-    HttpResponse response = inner_->Send(request);
+  HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
+    ExchangeCost cost;
+    CallContext metered = context;
+    metered.cost = &cost;
+    HttpResponse response = inner_->Send(request, metered);
+    if (context.cost != nullptr) {
+      context.cost->new_connections += cost.new_connections;
+      context.cost->request_bytes += cost.request_bytes;
+      context.cost->response_bytes += cost.response_bytes;
+    }
     std::lock_guard<std::mutex> lock(mutex_);
-    bytes_.request +=
-        response.wire_request_bytes != 0 ? response.wire_request_bytes : request.body.size();
-    bytes_.response_wire +=
-        response.wire_response_bytes != 0 ? response.wire_response_bytes : response.body.size();
+    // A transport that counts nothing: the bodies stand in.
+    bytes_.request += cost.request_bytes != 0 ? cost.request_bytes : request.body.size();
+    bytes_.response_wire += cost.response_bytes != 0 ? cost.response_bytes : response.body.size();
     bytes_.response += response.body.size();
     return response;
   }
@@ -71,7 +78,6 @@ struct Side {
   Side(ClientOptions options, Protocol protocol, bool gzip) {
     options.protocol = protocol;
     options.transport_options.accept_gzip = gzip;
-    options.transport_options.count_request_bytes = true;
     meter = std::make_shared<Meter>(
         options.transport ? options.transport : MakeCurlTransport(options.transport_options));
     options.transport = meter;

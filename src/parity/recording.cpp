@@ -226,8 +226,8 @@ class RecordingTransport final : public HttpTransport {
     }
   }
 
-  HttpResponse Send(const HttpRequest& request) override {
-    HttpResponse response = inner_->Send(request);
+  HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
+    HttpResponse response = inner_->Send(request, context);
     const Key key = KeyOf(request);
     std::lock_guard<std::mutex> lock(mutex_);
     char number[16];
@@ -362,7 +362,7 @@ class ReplayTransport final : public HttpTransport {
     }
   }
 
-  HttpResponse Send(const HttpRequest& request) override {
+  HttpResponse Send(const HttpRequest& request, const CallContext&) override {
     const Key key = KeyOf(request);
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = exchanges_.find(key);

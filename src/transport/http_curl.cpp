@@ -62,6 +62,12 @@ int OnDebug(CURL*, curl_infotype type, char*, size_t size, void* user) {
   return 0;
 }
 
+// Stops the exchange once the caller's flag is set (libcurl calls this about once a second, and
+// whenever data moves).
+int OnProgress(void* cancelled, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancelled)->load() ? 1 : 0;
+}
+
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* sink = static_cast<Sink*>(user);
   HttpResponse* response = sink->response;
@@ -142,17 +148,18 @@ class CurlTransport final : public HttpTransport {
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
 
-  HttpResponse Send(const HttpRequest& request) override {
+  HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
     CheckRequest(request);
+    const auto timeout = Timeout(request, context);
     CURL* const curl = Acquire(request);
     struct Return {
       CurlTransport* pool;
       CURL* curl;
       ~Return() { pool->Release(curl); }
     } give_back{this, curl};
-    Exchange x(curl, request);
+    Exchange x(curl, request, context);
     x.sink.limit = options_.max_response_bytes;
-    Configure(x);
+    Configure(x, timeout);
     const CURLcode rc = curl_easy_perform(curl);
     if (x.sink.too_large) TooLarge(x);
     if (rc != CURLE_OK) Failed(x, rc);
@@ -162,9 +169,11 @@ class CurlTransport final : public HttpTransport {
  private:
   // One request under way on one handle: what libcurl writes into, and what it points at.
   struct Exchange {
-    Exchange(CURL* handle, const HttpRequest& r) : curl(handle), request(r) {}
+    Exchange(CURL* handle, const HttpRequest& r, const CallContext& c)
+        : curl(handle), request(r), context(c) {}
     CURL* curl;
     const HttpRequest& request;
+    const CallContext& context;
     HttpResponse response;
     Sink sink{&response, 0};
     char error_buffer[CURL_ERROR_SIZE] = {0};
@@ -203,8 +212,26 @@ class CurlTransport final : public HttpTransport {
     }
   }
 
+  // The exchange's time: request_timeout, or less when the call's deadline comes first. A call
+  // already cancelled or past its deadline goes no further.
+  std::chrono::milliseconds Timeout(const HttpRequest& request, const CallContext& context) const {
+    const std::string what = " (" + request.method + " " + request.url + ", not sent)";
+    if (context.cancelled != nullptr && context.cancelled->load()) {
+      throw Error(ErrorKind::kCancelled, "cancelled" + what, 0, true);
+    }
+    auto timeout = options_.request_timeout;
+    if (context.deadline) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+          *context.deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0)
+        throw Error(ErrorKind::kTimeout, "timeout: the call's deadline passed" + what, 0, true);
+      timeout = std::min(timeout, left);
+    }
+    return timeout;
+  }
+
   // Every option of one exchange, each checked. The handle keeps its connection cache.
-  void Configure(Exchange& x) const {
+  void Configure(Exchange& x, std::chrono::milliseconds timeout) const {
     CURL* const curl = x.curl;
 #define BINGADS_SET(option, value) Set(curl, option, #option, value)
     curl_easy_reset(curl);
@@ -219,7 +246,7 @@ class CurlTransport final : public HttpTransport {
     // before any answer; a write must not leave twice without the client deciding so.
     if (!x.request.idempotent) BINGADS_SET(CURLOPT_FRESH_CONNECT, 1L);
     BINGADS_SET(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-    BINGADS_SET(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+    BINGADS_SET(CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     BINGADS_SET(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
     BINGADS_SET(CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
     if (!options_.ca_file.empty()) BINGADS_SET(CURLOPT_CAINFO, options_.ca_file.c_str());
@@ -241,7 +268,12 @@ class CurlTransport final : public HttpTransport {
     BINGADS_SET(CURLOPT_WRITEDATA, &x.sink);
     BINGADS_SET(CURLOPT_HEADERFUNCTION, OnHeader);
     BINGADS_SET(CURLOPT_HEADERDATA, &x.sink);
-    if (options_.count_request_bytes) {
+    if (x.context.cancelled != nullptr) {
+      BINGADS_SET(CURLOPT_XFERINFOFUNCTION, OnProgress);
+      BINGADS_SET(CURLOPT_XFERINFODATA, x.context.cancelled);
+      BINGADS_SET(CURLOPT_NOPROGRESS, 0L);
+    }
+    if (x.context.cost != nullptr) {
       BINGADS_SET(CURLOPT_DEBUGFUNCTION, OnDebug);
       BINGADS_SET(CURLOPT_DEBUGDATA, &x.sent);
       BINGADS_SET(CURLOPT_VERBOSE, 1L);  // feeds OnDebug only; nothing is printed
@@ -276,6 +308,10 @@ class CurlTransport final : public HttpTransport {
 
   [[noreturn]] static void Failed(const Exchange& x, CURLcode rc) {
     const std::string detail = x.error_buffer[0] != '\0' ? x.error_buffer : curl_easy_strerror(rc);
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+      throw Error(ErrorKind::kCancelled,
+                  "cancelled while under way (" + x.request.method + " " + x.request.url + ")");
+    }
     const bool timeout = rc == CURLE_OPERATION_TIMEDOUT;
     // Nothing of the request left this machine when no connection was made or no byte of it
     // was written: such a request may be sent again, even a write.
@@ -289,19 +325,22 @@ class CurlTransport final : public HttpTransport {
                 0, unsent);
   }
 
-  // The response, with its status and what it cost on the wire.
+  // The response with its status; what it cost on the wire when the context asks.
   static HttpResponse Finish(Exchange& x) {
-    long status = 0, connects = 0, header_size = 0;
-    curl_off_t download = 0;
+    long status = 0;
     curl_easy_getinfo(x.curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(x.curl, CURLINFO_NUM_CONNECTS, &connects);
-    curl_easy_getinfo(x.curl, CURLINFO_HEADER_SIZE, &header_size);
-    curl_easy_getinfo(x.curl, CURLINFO_SIZE_DOWNLOAD_T, &download);  // as received: compressed
     x.response.status = static_cast<int>(status);
-    x.response.new_connections = static_cast<int>(connects);
-    x.response.wire_request_bytes = x.sent;
-    x.response.wire_response_bytes =
-        static_cast<std::uint64_t>(header_size) + static_cast<std::uint64_t>(download);
+    if (ExchangeCost* cost = x.context.cost) {
+      long connects = 0, header_size = 0;
+      curl_off_t download = 0;
+      curl_easy_getinfo(x.curl, CURLINFO_NUM_CONNECTS, &connects);
+      curl_easy_getinfo(x.curl, CURLINFO_HEADER_SIZE, &header_size);
+      curl_easy_getinfo(x.curl, CURLINFO_SIZE_DOWNLOAD_T, &download);  // as received: compressed
+      cost->new_connections += static_cast<int>(connects);
+      cost->request_bytes += x.sent;
+      cost->response_bytes +=
+          static_cast<std::uint64_t>(header_size) + static_cast<std::uint64_t>(download);
+    }
     return std::move(x.response);
   }
 

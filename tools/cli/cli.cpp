@@ -329,6 +329,8 @@ const char* KindName(ErrorKind kind) {
       return "authentication";
     case ErrorKind::kResponseTooLarge:
       return "response_too_large";
+    case ErrorKind::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -354,9 +356,9 @@ std::string AccountLine(std::int64_t account, const std::string& document, const
 class CountingTransport final : public HttpTransport {
  public:
   explicit CountingTransport(std::shared_ptr<HttpTransport> inner) : inner_(std::move(inner)) {}
-  HttpResponse Send(const HttpRequest& request) override {
+  HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
     ++calls;
-    HttpResponse response = inner_->Send(request);
+    HttpResponse response = inner_->Send(request, context);
     if (response.status == 429 ||
         (response.status == 500 && response.body.find(">117</") != std::string::npos)) {
       ++throttles;
