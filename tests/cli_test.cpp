@@ -379,3 +379,30 @@ TEST_CASE("cli: both executables print the project version") {
   // The version has the documented MAJOR.MINOR.PATCH form.
   CHECK(std::regex_match(std::string(bingads::kVersion), std::regex(R"(\d+\.\d+\.\d+)")));
 }
+
+TEST_CASE("cli: migrate-check with nothing to talk to starts the emulator program, and stops it") {
+  // The CLI does not link the emulator: it starts bingads-emulator beside it as a child.
+  const auto run = [](const std::string& env) {
+    const std::string command = "env -i PATH=/usr/bin:/bin " + env + " " +
+                                std::string(BINGADS_CLI_EXE) + " migrate-check --json 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+    return std::make_pair(WEXITSTATUS(pclose(pipe)), output);
+  };
+  const auto [status, output] = run("");
+  CHECK_MESSAGE(status == 0, output);
+  std::smatch m;
+  REQUIRE(std::regex_search(
+      output, m, std::regex(R"(against a local emulator at http://127\.0\.0\.1:([0-9]+))")));
+  CHECK(std::regex_search(output, std::regex(R"("verdict": ?"parity")")));
+  // The child is gone with the CLI: nothing listens on its port any more.
+  CHECK(testing::Connect(std::stoi(m[1])) < 0);
+
+  const auto [missing, said] = run("BINGADS_EMULATOR=/nonexistent/bingads-emulator");
+  CHECK(missing == bingads::cli::kExitUsage);
+  CHECK(said.find("migrate-check: the local emulator '/nonexistent/bingads-emulator' did not "
+                  "start") != std::string::npos);
+}

@@ -25,9 +25,8 @@
 #include "arguments.h"
 #include "files.h"
 #include "internal.h"
+#include "local_emulator.h"
 #include "render.h"
-#include "server.h"
-#include "service.h"
 #include "text.h"
 
 namespace bingads::cli {
@@ -546,8 +545,7 @@ struct Invocation {
   JsonStyle style;
   bool Comparing() const { return command == "compare" || command == "migrate-check"; }
   // The emulator migrate-check starts when it has no target and no credentials.
-  std::unique_ptr<emulator::BudgetService> local_service;
-  std::unique_ptr<emulator::Server> local_server;
+  std::unique_ptr<LocalEmulator> local_emulator;
 };
 
 // A positive whole number option's value, up to `max`.
@@ -802,9 +800,13 @@ void Prepare(Invocation& v, const EnvLookup& env, std::ostream& err) {
   };
   if (v.command == "migrate-check" && o.endpoint.empty() && o.credentials.developer_token.empty() &&
       from_env("BINGADS_CLIENT_ID").empty()) {
-    v.local_service = std::make_unique<emulator::BudgetService>();
-    v.local_server = std::make_unique<emulator::Server>(*v.local_service);
-    o.endpoint = "http://127.0.0.1:" + std::to_string(v.local_server->Start("127.0.0.1", 0));
+    try {
+      v.local_emulator =
+          std::make_unique<LocalEmulator>(EmulatorProgram(env), std::chrono::seconds(10));
+    } catch (const std::runtime_error& e) {
+      throw UsageError{std::string("migrate-check: ") + e.what()};
+    }
+    o.endpoint = v.local_emulator->BaseUrl();
     o.credentials = {"local-developer-token", "local-access-token", "1", "1"};
     err << "bingads-budgets: migrate-check against a local emulator at " << o.endpoint << '\n';
   }
