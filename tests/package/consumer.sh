@@ -13,13 +13,14 @@ source "$src/tests/package/example.sh"
 prefix=$work/prefix
 
 cmake --install "$build" --prefix "$prefix" >/dev/null
-for f in include/bingads/client.h include/bingads/version.h lib/libbingads-budgets.a \
-  bin/bingads-budgets bin/bingads-emulator lib/cmake/bingads_budgets/bingads_budgetsConfig.cmake \
-  lib/pkgconfig/bingads_budgets.pc; do
+for f in include/bingads/client.h include/bingads/parity.h include/bingads/version.h \
+  lib/libbingads-budgets.a lib/libbingads-parity.a bin/bingads-budgets bin/bingads-emulator \
+  lib/cmake/bingads_budgets/bingads_budgetsConfig.cmake lib/pkgconfig/bingads_budgets.pc \
+  lib/pkgconfig/bingads_parity.pc; do
   [ -e "$prefix/$f" ] || { echo "not installed: $f" >&2; exit 1; }
 done
 
-# 1. find_package(bingads_budgets) and bingads::budgets.
+# 1. find_package(bingads_budgets COMPONENTS parity): bingads::budgets and bingads::parity.
 cmake -S "$src/examples" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_CXX_FLAGS="$flags" >/dev/null
 cmake --build "$work/cmake-build" >/dev/null
@@ -32,10 +33,16 @@ export PKG_CONFIG_PATH
 # shellcheck disable=SC2046
 c++ $flags -o "$work/get_budgets_pc" "$src/examples/get_budgets.cpp" \
   $(pkg-config --cflags --libs bingads_budgets)
+# shellcheck disable=SC2046
+c++ $flags -o "$work/compare_protocols_pc" "$src/examples/compare_protocols.cpp" \
+  $(pkg-config --cflags --libs bingads_parity)
 
 # Both programs against the installed emulator.
 start_emulator "$work" "$prefix/bin/bingads-emulator"
 for program in "$work/cmake-build/get_budgets" "$work/get_budgets_pc"; do
   check_example "$program" "$base"
 done
-echo "installed package: headers, library, executables, CMake config and pkg-config all usable"
+for program in "$work/cmake-build/compare_protocols" "$work/compare_protocols_pc"; do
+  check_parity_example "$program" "$base"
+done
+echo "installed package: headers, both libraries, executables, CMake config and pkg-config all usable"

@@ -57,6 +57,16 @@ fi
 grep -q '^bingads::BudgetClient::GetBudgetsByIds' "$work/exported" || fail "the API is not exported"
 grep -qE 'rapidjson|pugi::|^std::' "$work/exported" && fail "internal symbols exported"
 
+# The parity library: its own SONAME, and bingads:: alone exported (the core's helpers it holds
+# stay hidden).
+plib=$(ls "$root"/usr/lib/*/libbingads-parity.so.0)
+[ "$(objdump -p "$plib" | awk '/SONAME/{print $2}')" = libbingads-parity.so.0 ] || fail "parity SONAME"
+objdump -T "$plib" | awk '$0 !~ /\*UND\*/ && NF >= 6 {print $NF}' | c++filt | sort -u >"$work/parity-exported"
+grep -vE '^(bingads::|typeinfo for bingads::|typeinfo name for bingads::|vtable for bingads::)' \
+  "$work/parity-exported" && fail "the parity library exports more than bingads::"
+grep -q '^bingads::CompareGetBudgetsByIds' "$work/parity-exported" || fail "the parity API is not exported"
+grep -q 'bingads::internal::' "$work/parity-exported" && fail "the parity library exports internals"
+
 # examples/ against the unpacked -dev package.
 prefix=$root/usr
 libdir=$(dirname "$lib")
@@ -76,6 +86,9 @@ ldd "$work/example-shared/get_budgets" | grep -q "libbingads-budgets.so.0 => $li
 start_emulator "$work" "$prefix/bin/bingads-emulator" || fail "the unpacked emulator did not start"
 for program in "$work/example-shared/get_budgets" "$work/example-static/get_budgets" "$work/example-pc"; do
   check_example "$program" "$base" "$libdir" || fail "the example failed: $program"
+done
+for program in "$work/example-shared/compare_protocols" "$work/example-static/compare_protocols"; do
+  check_parity_example "$program" "$base" "$libdir" || fail "the parity example failed: $program"
 done
 
 # The unpacked man pages render, and the unpacked CLI's every option is in its page.

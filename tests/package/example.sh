@@ -13,3 +13,12 @@ check_example() {
     grep -q '^TrackingId ' <<<"$got" ||
     { echo "unexpected output from $program:" >&2; echo "$got" >&2; return 1; }
 }
+
+#   check_parity_example PROGRAM BASE_URL [LIBRARY_DIR]
+# runs examples/compare_protocols the same way: both protocols agree on the demo account.
+check_parity_example() {
+  local program=$1 base=$2 libdir=${3:-} got
+  got=$(LD_LIBRARY_PATH=$libdir BINGADS_ENDPOINT=$base BINGADS_DEVELOPER_TOKEN=d \
+    BINGADS_ACCESS_TOKEN=t BINGADS_CUSTOMER_ID=1 BINGADS_ACCOUNT_ID=2000002 "$program")
+  [ "$got" = parity ] || { echo "unexpected output from $program:" >&2; echo "$got" >&2; return 1; }
+}
