@@ -253,6 +253,25 @@ std::vector<PartialError> Reader::ReadPartialErrors(const Value& object, const c
   return out;
 }
 
+// A fault's list of {Code, Detail or Details, ErrorCode, Message}: AdApiError or OperationError.
+template <typename Item>
+std::vector<Item> Reader::ReadCodes(const Value& fault, const char* name, const char* type,
+                                    const char* detail_key, const Path& path) const {
+  std::vector<Item> out;
+  if (const Value* list = Array(fault, name, path)) {
+    const Path list_path{&path, name, 0};
+    for (rapidjson::SizeType i = 0; i < list->Size(); ++i) {
+      const Path p{&list_path, nullptr, i};
+      const Value& e = (*list)[i];
+      if (e.IsNull()) continue;
+      if (!e.IsObject()) Failed(p, std::string("expected an ") + type + " object");
+      out.push_back({Int32(e, "Code", p).value_or(0), String(e, detail_key, p),
+                     String(e, "ErrorCode", p), String(e, "Message", p)});
+    }
+  }
+  return out;
+}
+
 FaultDetail Reader::ReadFault(const Value& root, const HttpResponse& response) const {
   const Value* fault = &root;
   const Path wrapper{&kRoot, "ApplicationFault", 0};
@@ -265,29 +284,10 @@ FaultDetail Reader::ReadFault(const Value& root, const HttpResponse& response) c
   FaultDetail d;
   d.Type = String(*fault, "Type", path).value_or("");
   d.TrackingId = String(*fault, "TrackingId", path).value_or("");
-  if (const Value* errors = Array(*fault, "Errors", path)) {
-    const Path errors_path{&path, "Errors", 0};
-    for (rapidjson::SizeType i = 0; i < errors->Size(); ++i) {
-      const Path p{&errors_path, nullptr, i};
-      const Value& e = (*errors)[i];
-      if (e.IsNull()) continue;
-      if (!e.IsObject()) Failed(p, "expected an AdApiError object");
-      d.Errors.push_back({Int32(e, "Code", p).value_or(0), String(e, "Detail", p),
-                          String(e, "ErrorCode", p), String(e, "Message", p)});
-    }
-  }
+  d.Errors = ReadCodes<AdApiError>(*fault, "Errors", "AdApiError", "Detail", path);
   d.BatchErrors = ReadPartialErrors(*fault, "BatchErrors", path);
-  if (const Value* ops = Array(*fault, "OperationErrors", path)) {
-    const Path ops_path{&path, "OperationErrors", 0};
-    for (rapidjson::SizeType i = 0; i < ops->Size(); ++i) {
-      const Path p{&ops_path, nullptr, i};
-      const Value& e = (*ops)[i];
-      if (e.IsNull()) continue;
-      if (!e.IsObject()) Failed(p, "expected an OperationError object");
-      d.OperationErrors.push_back({Int32(e, "Code", p).value_or(0), String(e, "Details", p),
-                                   String(e, "ErrorCode", p), String(e, "Message", p)});
-    }
-  }
+  d.OperationErrors =
+      ReadCodes<OperationError>(*fault, "OperationErrors", "OperationError", "Details", path);
   if (d.TrackingId.empty()) d.TrackingId = response.Header("TrackingId").value_or("");
   if (d.Errors.empty() && d.BatchErrors.empty() && d.OperationErrors.empty()) {
     d.RawDetail = Excerpt(response.body, 400);

@@ -86,6 +86,9 @@ class Reader {
   std::optional<std::int64_t> Id(const Value* v, const Path& path) const;
   BatchError ReadBatchErrorFields(const Value& v, const Path& path) const;
   PartialError ReadPartialError(const Value& v, const Path& path) const;
+  template <typename Item>
+  std::vector<Item> ReadCodes(const Value& fault, const char* name, const char* type,
+                              const char* detail_key, const Path& path) const;
 
   Source source_;
   Fail fail_;
