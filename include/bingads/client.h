@@ -99,6 +99,10 @@ struct BINGADS_EXPORT ClientOptions {
   bool reconcile_writes = true;
 };
 
+/// Calls of one read past kMaxItemsPerCall ids that these options send at once:
+/// options.max_concurrency, or its default, 4 in production and 1 in sandbox.
+BINGADS_EXPORT int ReadConcurrency(const ClientOptions& options);
+
 /// A Campaign Management budget client. Thread-safe: calls on one client (and on its copies and
 /// ForAccount clients, which share its connections, token provider and settings) may run from
 /// any number of threads at once. Copying is cheap.

@@ -38,7 +38,7 @@ std::string DefaultBaseUrl(Environment environment) {
                                               : "https://campaign.api.bingads.microsoft.com";
 }
 
-int internal::ReadConcurrency(const ClientOptions& options) {
+int ReadConcurrency(const ClientOptions& options) {
   if (options.max_concurrency > 0) return options.max_concurrency;
   return options.environment == Environment::kSandbox ? 1 : 4;
 }
@@ -144,11 +144,10 @@ class Connection final : public BudgetConnection {
       const std::size_t offset = k * step;
       return all.subspan(std::min(offset, size), std::min(step, size - std::min(offset, size)));
     };
-    const int concurrency =
-        idempotency == Idempotency::kRead
-            ? static_cast<int>(std::min<std::size_t>(
-                  static_cast<std::size_t>(internal::ReadConcurrency(options)), chunks))
-            : 1;
+    const int concurrency = idempotency == Idempotency::kRead
+                                ? static_cast<int>(std::min<std::size_t>(
+                                      static_cast<std::size_t>(ReadConcurrency(options)), chunks))
+                                : 1;
     Parts<Result> parts(chunks);
     RunChunks(parts, concurrency,
               [&](std::size_t k, internal::ThrottleGate* gate) { return call(chunk_at(k), gate); });

@@ -23,8 +23,8 @@
 #include <thread>
 
 #include "arguments.h"
+#include "checks.h"
 #include "files.h"
-#include "internal.h"
 #include "local_emulator.h"
 #include "render.h"
 #include "text.h"
@@ -461,7 +461,7 @@ int FanOut(ClientOptions options, const std::vector<std::int64_t>& accounts, Lin
         options.transport ? options.transport : MakeCurlTransport(options.transport_options));
     options.transport = counter;
   }
-  const int at_once = internal::ReadConcurrency(options);
+  const int at_once = ReadConcurrency(options);
   const BudgetClient client(std::move(options));
   std::vector<std::optional<std::string>> lines(accounts.size());
   std::vector<int> codes(accounts.size(), kExitOk);

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "internal.h"
+#include "checks.h"
 
 namespace bingads::cli {
 namespace {

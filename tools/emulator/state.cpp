@@ -8,9 +8,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "checks.h"
 #include "files.h"
 #include "fronts.h"
-#include "internal.h"
 #include "service.h"
 #include "text.h"
 

@@ -1,7 +1,7 @@
 #include <regex>
 #include <string>
 
-#include "internal.h"
+#include "checks.h"
 
 namespace bingads::internal {
 namespace {
