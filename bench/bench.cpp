@@ -387,9 +387,7 @@ struct Meter : HttpTransport {
   HttpResponse Send(const HttpRequest& r, const CallContext& context) override {
     ++calls;  // answered or not
     ExchangeCost cost;
-    CallContext metered = context;
-    metered.cost = &cost;
-    HttpResponse response = inner->Send(r, metered);
+    HttpResponse response = SendMetered(*inner, r, context, cost);
     wire_bytes += cost.response_bytes;
     body_bytes += response.body.size();
     connections += cost.new_connections;

@@ -37,10 +37,8 @@ class Watch final : public HttpTransport {
     }
     HttpResponse response;
     ExchangeCost cost;
-    CallContext metered = context;
-    metered.cost = &cost;
     try {
-      response = inner_->Send(request, metered);
+      response = SendMetered(*inner_, request, context, cost);
     } catch (...) {
       --in_flight_;
       throw;

@@ -118,6 +118,13 @@ TEST_CASE("transport context: the cost of each exchange goes to whoever asks for
   CHECK(first.request_bytes > request.body.size() + 100);
   CHECK(first.response_bytes > answer.body.size());
   CHECK(second.request_bytes == first.request_bytes);
+  // A meter in a chain counts for itself and for whoever above it asked too.
+  ExchangeCost meter, outer;
+  context.cost = &outer;
+  SendMetered(*transport, request, context, meter);
+  CHECK(meter.request_bytes == first.request_bytes);
+  CHECK(outer.request_bytes == first.request_bytes);
+  CHECK(outer.response_bytes == meter.response_bytes);
   // Without a cost to fill nothing is counted, and the answer is the same.
   CHECK(transport->Send(request).body == answer.body);
 }

@@ -81,6 +81,12 @@ class BINGADS_EXPORT HttpTransport {
   HttpResponse Send(const HttpRequest& request) { return Send(request, CallContext{}); }
 };
 
+/// A meter's step: sends `request` through `transport` and adds what the exchange cost to `cost`,
+/// and to context.cost as well when the caller asked for it too (a meter in a chain of
+/// decorators takes nothing from the one above it).
+BINGADS_EXPORT HttpResponse SendMetered(HttpTransport& transport, const HttpRequest& request,
+                                        const CallContext& context, ExchangeCost& cost);
+
 /// Default TransportOptions::max_response_bytes: 64 MiB. The largest legitimate reply is
 /// GetCampaignIdsByBudgetIds for 100 budgets shared by up to 10,000 campaigns each over SOAP:
 /// 1,000,000 ids of up to 19 digits in elements of about 20 bytes of markup, some 40 MB.

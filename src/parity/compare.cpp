@@ -22,14 +22,7 @@ class Meter final : public HttpTransport {
   explicit Meter(std::shared_ptr<HttpTransport> inner) : inner_(std::move(inner)) {}
   HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
     ExchangeCost cost;
-    CallContext metered = context;
-    metered.cost = &cost;
-    HttpResponse response = inner_->Send(request, metered);
-    if (context.cost != nullptr) {
-      context.cost->new_connections += cost.new_connections;
-      context.cost->request_bytes += cost.request_bytes;
-      context.cost->response_bytes += cost.response_bytes;
-    }
+    HttpResponse response = SendMetered(*inner_, request, context, cost);
     std::lock_guard<std::mutex> lock(mutex_);
     // A transport that counts nothing: the bodies stand in.
     bytes_.request += cost.request_bytes != 0 ? cost.request_bytes : request.body.size();

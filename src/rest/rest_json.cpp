@@ -24,7 +24,7 @@ void WriteNullableIds(Writer& w, const std::vector<std::optional<std::int64_t>>&
   for (const auto& id : ids) {
     if (id) {
       const std::string text = std::to_string(*id);
-      w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      WriteString(w, text);
     } else {
       w.Null();
     }
@@ -90,8 +90,7 @@ void WriteReconciliations(Writer& w, const std::vector<Reconciliation>& list) {
     WriteString(w, "Cause", std::optional(r.cause));
     w.Key("ReadTrackingIds");
     w.StartArray();
-    for (const auto& id : r.read_tracking_ids)
-      w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+    for (const auto& id : r.read_tracking_ids) WriteString(w, id);
     w.EndArray();
     count("Settled", r.settled);
     count("Resent", r.resent);
@@ -110,8 +109,7 @@ void WriteResult(Writer& w, const Result& result, bool with_tracking_id) {
     } else {
       w.Key("TrackingIds");
       w.StartArray();
-      for (const auto& id : result.TrackingIds)
-        w.String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+      for (const auto& id : result.TrackingIds) WriteString(w, id);
       w.EndArray();
     }
   }

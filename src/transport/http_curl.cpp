@@ -19,6 +19,21 @@ std::optional<std::string> HttpResponse::Header(std::string_view name) const {
   return std::nullopt;
 }
 
+HttpResponse SendMetered(HttpTransport& transport, const HttpRequest& request,
+                         const CallContext& context, ExchangeCost& cost) {
+  ExchangeCost mine;
+  CallContext metered = context;
+  metered.cost = &mine;
+  HttpResponse response = transport.Send(request, metered);
+  for (ExchangeCost* to : {&cost, context.cost}) {
+    if (to == nullptr) continue;
+    to->new_connections += mine.new_connections;
+    to->request_bytes += mine.request_bytes;
+    to->response_bytes += mine.response_bytes;
+  }
+  return response;
+}
+
 namespace {
 
 std::once_flag g_curl_init;
@@ -215,16 +230,17 @@ class CurlTransport final : public HttpTransport {
   // The exchange's time: request_timeout, or less when the call's deadline comes first. A call
   // already cancelled or past its deadline goes no further.
   std::chrono::milliseconds Timeout(const HttpRequest& request, const CallContext& context) const {
-    const std::string what = " (" + request.method + " " + request.url + ", not sent)";
+    const auto refuse = [&request](ErrorKind kind, const std::string& why) {
+      throw Error(kind, why + " (" + request.method + " " + request.url + ", not sent)", 0, true);
+    };
     if (context.cancelled != nullptr && context.cancelled->load()) {
-      throw Error(ErrorKind::kCancelled, "cancelled" + what, 0, true);
+      refuse(ErrorKind::kCancelled, "cancelled");
     }
     auto timeout = options_.request_timeout;
     if (context.deadline) {
       const auto left = std::chrono::ceil<std::chrono::milliseconds>(
           *context.deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0)
-        throw Error(ErrorKind::kTimeout, "timeout: the call's deadline passed" + what, 0, true);
+      if (left.count() <= 0) refuse(ErrorKind::kTimeout, "timeout: the call's deadline passed");
       timeout = std::min(timeout, left);
     }
     return timeout;
