@@ -395,8 +395,10 @@ TEST_CASE("cli: migrate-check with nothing to talk to starts the emulator progra
   const auto [status, output] = run("");
   CHECK_MESSAGE(status == 0, output);
   std::smatch m;
-  REQUIRE(std::regex_search(
-      output, m, std::regex(R"(against a local emulator at http://127\.0\.0\.1:([0-9]+))")));
+  REQUIRE_MESSAGE(
+      std::regex_search(output, m,
+                        std::regex(R"(against a local emulator at http://127\.0\.0\.1:([0-9]+))")),
+      output);
   CHECK(std::regex_search(output, std::regex(R"("verdict": ?"parity")")));
   // The child is gone with the CLI: nothing listens on its port any more.
   CHECK(testing::Connect(std::stoi(m[1])) < 0);
@@ -405,4 +407,12 @@ TEST_CASE("cli: migrate-check with nothing to talk to starts the emulator progra
   CHECK(missing == bingads::cli::kExitUsage);
   CHECK(said.find("migrate-check: the local emulator '/nonexistent/bingads-emulator' did not "
                   "start") != std::string::npos);
+  // The child's own lines stay out of the CLI's stderr (they once split its line in two), and
+  // what a program that is no emulator said is in the error.
+  CHECK(output.find("bingads-emulator:") == std::string::npos);
+  const auto [other, refused] = run("BINGADS_EMULATOR=/bin/ls");
+  CHECK(other == bingads::cli::kExitUsage);
+  CHECK_MESSAGE(
+      refused.find("did not start (it said: /bin/ls: unrecognized option") != std::string::npos,
+      refused);
 }

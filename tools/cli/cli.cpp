@@ -808,7 +808,9 @@ void Prepare(Invocation& v, const EnvLookup& env, std::ostream& err) {
     }
     o.endpoint = v.local_emulator->BaseUrl();
     o.credentials = {"local-developer-token", "local-access-token", "1", "1"};
-    err << "bingads-budgets: migrate-check against a local emulator at " << o.endpoint << '\n';
+    // One write: a line written in pieces can be split by another process's.
+    err << ("bingads-budgets: migrate-check against a local emulator at " + o.endpoint + "\n")
+        << std::flush;
   }
   if (v.verbose) o.log = [&err](std::string_view line) { err << line << '\n'; };
   Recording(v);

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "checks.h"
+
 namespace bingads::cli {
 namespace {
 
@@ -56,6 +58,7 @@ LocalEmulator::LocalEmulator(const std::string& program, std::chrono::millisecon
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) ::_exit(127);
     ::dup2(out[1], STDOUT_FILENO);
+    ::dup2(out[1], STDERR_FILENO);
     ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
@@ -64,14 +67,15 @@ LocalEmulator::LocalEmulator(const std::string& program, std::chrono::millisecon
     ::close(out[0]);
     throw std::runtime_error("cannot start '" + program + "': " + std::strerror(errno));
   }
-  const std::string line = FirstLine(out[0], std::chrono::steady_clock::now() + wait);
-  ::close(out[0]);
+  output_ = out[0];
+  const std::string line = FirstLine(output_, std::chrono::steady_clock::now() + wait);
   const std::string prefix = "listening on ";
   if (line.rfind(prefix, 0) != 0) {
     Stop();
-    throw std::runtime_error("the local emulator '" + program +
-                             "' did not start (is it installed beside bingads-budgets? "
-                             "BINGADS_EMULATOR names another)");
+    throw std::runtime_error(
+        "the local emulator '" + program + "' did not start" +
+        (line.empty() ? std::string() : " (it said: " + internal::Excerpt(line) + ")") +
+        " (is it installed beside bingads-budgets? BINGADS_EMULATOR names another)");
   }
   base_url_ = line.substr(prefix.size());
 }
@@ -79,13 +83,19 @@ LocalEmulator::LocalEmulator(const std::string& program, std::chrono::millisecon
 LocalEmulator::~LocalEmulator() { Stop(); }
 
 void LocalEmulator::Stop() {
-  if (pid_ <= 0) return;
+  if (pid_ <= 0) {
+    if (output_ >= 0) ::close(output_);
+    output_ = -1;
+    return;
+  }
   ::kill(pid_, SIGTERM);
   if (!Exited(pid_, std::chrono::seconds(2))) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
   pid_ = -1;
+  ::close(output_);  // after the child is gone: its last words never meet a closed pipe
+  output_ = -1;
 }
 
 std::string EmulatorProgram(const std::function<const char*(const char*)>& env) {

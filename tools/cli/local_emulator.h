@@ -14,7 +14,9 @@ class LocalEmulator {
  public:
   /// Starts `program` on a free loopback port and waits at most `wait` for the URL it prints.
   /// Throws std::runtime_error naming the program when it cannot start or says nothing in time.
-  /// The child gets SIGTERM should this process die first.
+  /// The child gets SIGTERM should this process die first. Its stdout and stderr go to a pipe of
+  /// this object's, never to this process's stderr (where its lines would split the CLI's own),
+  /// and what it said first is in the error when it does not start.
   LocalEmulator(const std::string& program, std::chrono::milliseconds wait);
   /// Stops the child: SIGTERM, then SIGKILL after two seconds.
   ~LocalEmulator();
@@ -27,6 +29,7 @@ class LocalEmulator {
   void Stop();
 
   pid_t pid_ = -1;
+  int output_ = -1;  // the read end of the child's stdout and stderr, open until it is reaped
   std::string base_url_;
 };
 
