@@ -81,7 +81,7 @@ set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION utils)
 # The -dev package: the shared library of the same version, and what the static library and the
 # CMake package need to link (find_dependency: libcurl, pugixml, gSOAP's pkg-config file).
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-  "libbingads-budgets${PROJECT_VERSION_MAJOR} (= ${PROJECT_VERSION}), libcurl4-openssl-dev | libcurl-dev, libgsoap-dev, libpugixml-dev, pkg-config")
+  "libbingads-budgets${PROJECT_VERSION_MAJOR} (= ${PROJECT_VERSION}), libcurl4-openssl-dev | libcurl-dev, libgsoap-dev, libpugixml-dev, libzip-dev, pkg-config")
 set(CPACK_COMPONENT_LIBS_DESCRIPTION
   "C++ client for Microsoft Advertising shared budgets (SOAP and REST)\nThe shared library of bingads-budgets: the five shared-budget operations of\nthe Microsoft Advertising Campaign Management API v13 over SOAP and REST,\none domain model for both, batching, retries, OAuth and a parity harness\nthat runs the same work over both protocols.")
 set(CPACK_COMPONENT_DEV_DESCRIPTION

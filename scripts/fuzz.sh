@@ -7,7 +7,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: soap_response rest_response soap_fault
 #                                              rest_fault rest_fast_path budget_file emulator_soap
 #                                              emulator_rest emulator_http soap_fast_path
-#                                              recording emulator_state
+#                                              recording emulator_state report_file
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -15,7 +15,8 @@ seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(soap_response rest_response soap_fault rest_fault rest_fast_path
-  budget_file emulator_soap emulator_rest emulator_http soap_fast_path recording emulator_state)
+  budget_file emulator_soap emulator_rest emulator_http soap_fast_path recording emulator_state
+  report_file)
 
 scripts/install-deps.sh
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -51,6 +52,8 @@ for target in "${targets[@]}"; do
       cp fuzz/seeds/http/* build-fuzz/corpus/emulator_http/ ;;
     recording | emulator_state) mkdir -p build-fuzz/corpus/"$target" &&
       cp fuzz/seeds/"${target#emulator_}"/* build-fuzz/corpus/"$target"/ ;;
+    report_file) mkdir -p build-fuzz/corpus/report_file &&
+      cp fuzz/seeds/report/* build-fuzz/corpus/report_file/ ;;
     *) echo "fuzz: unknown target $target" >&2; exit 2 ;;
   esac
   echo "fuzz: $target for ${seconds}s"

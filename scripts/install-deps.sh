@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev          # the one HTTP transport
   libpugixml-dev rapidjson-dev  # emulator XML, JSON on both sides
   zlib1g-dev                    # the emulator gzips responses
+  libzip-dev                    # report files: the client reads the ZIP, the emulator writes it
   libcpp-httplib-dev            # hostile and TLS test servers
   doctest-dev                   # tests
   libxml2-utils                 # xmllint: tests validate requests against the official WSDL
