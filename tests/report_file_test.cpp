@@ -20,7 +20,7 @@ using Rows = std::vector<std::vector<std::string>>;
 
 ReportLayout Read(const std::string& text, Rows& rows, char delimiter = ',') {
   return ReadReport(text, delimiter,
-                    [&rows](const std::vector<std::string>& f) { rows.push_back(f); });
+                    [&rows](const ReportLayout&, const std::vector<std::string>& f) { rows.push_back(f); });
 }
 
 ErrorKind KindOf(const std::function<void()>& f, std::string* message = nullptr) {

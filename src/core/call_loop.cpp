@@ -69,9 +69,12 @@ std::string CallLoop::Capped(std::string_view body) const {
 HttpResponse CallLoop::Exchange(const HttpRequest& request, std::string_view operation,
                                 int attempt) const {
   if (options_.log) {
-    std::string lines = "> " + request.method + " " + request.url + " (" +
-                        ToString(options_.protocol) + " " + std::string(operation) + ", " +
-                        std::to_string(request.body.size()) + " bytes)";
+    // A URL's query is never shown: a report's download URL is a bearer credential.
+    const std::string url = request.url.substr(0, request.url.find('?')) +
+                            (request.url.find('?') != std::string::npos ? "?[withheld]" : "");
+    std::string lines = "> " + request.method + " " + url + " (" + ToString(options_.protocol) +
+                        " " + std::string(operation) + ", " + std::to_string(request.body.size()) +
+                        " bytes)";
     for (const auto& [name, value] : request.headers) {
       lines += "\n> " + name + ": " + RedactHeader(name, value);
     }

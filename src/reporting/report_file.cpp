@@ -204,8 +204,9 @@ void CheckRowCount(const ReportLayout& layout) {
 
 }  // namespace
 
-ReportLayout ReadReport(std::string_view text, char delimiter,
-                        const std::function<void(const std::vector<std::string>&)>& on_row) {
+ReportLayout ReadReport(
+    std::string_view text, char delimiter,
+    const std::function<void(const ReportLayout&, const std::vector<std::string>&)>& on_row) {
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.remove_prefix(3);
   ReportLayout layout;
   RecordReader reader(text, delimiter);
@@ -236,7 +237,7 @@ ReportLayout ReadReport(std::string_view text, char delimiter,
                 std::to_string(layout.columns.size()));
     }
     ++layout.rows;
-    on_row(fields);
+    on_row(layout, fields);
   }
   if (layout.columns.empty() && !text.empty()) Malformed("it has no column row");
   CheckRowCount(layout);

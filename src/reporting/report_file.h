@@ -31,11 +31,13 @@ struct ReportLayout {
 /// Reads a report in Microsoft's layout, `delimiter` ',' (Csv) or '\t' (Tsv): UTF-8 with or
 /// without a BOM, RFC 4180 quoting (a field may hold the delimiter, "" and line breaks), CR, LF or
 /// CRLF line ends, blank lines and a "©YEAR Microsoft Corporation" (or "@YEAR") footer skipped.
-/// `on_row` gets each data row's fields, one per column, verbatim ("--" included: what it means
+/// `on_row` gets the layout so far (its header lines and columns) and each data row's fields, one
+/// per column, verbatim ("--" included: what it means
 /// is the caller's to say; "=cmd" stays text). Throws Error(kMalformedResponse) naming the line
 /// for a row whose field count differs from the column row's, an unterminated quote, no column
 /// row, or a "Rows: N" header line that disagrees with the rows read (a cut report).
-ReportLayout ReadReport(std::string_view text, char delimiter,
-                        const std::function<void(const std::vector<std::string>&)>& on_row);
+ReportLayout ReadReport(
+    std::string_view text, char delimiter,
+    const std::function<void(const ReportLayout&, const std::vector<std::string>&)>& on_row);
 
 }  // namespace bingads::internal

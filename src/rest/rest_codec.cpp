@@ -64,17 +64,14 @@ std::string BudgetsBody(Budgets budgets, bool with_id) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
-// A DOM parsed in situ: its strings point into `buffer`, our own copy of the body.
-struct JsonBody : rapidjson::Document {
-  std::string buffer;
-};
+using rest::JsonBody;
 
 class RestCodec final : public Codec {
  public:
   explicit RestCodec(bool fast_path) : fast_path_(fast_path) {}
 
   HttpRequest EncodeGetBudgetsByIds(const CallTarget& target, Ids ids) override {
-    return MakeRequest(target, "POST", "/Budgets/QueryByIds", IdsBody(ids));
+    return rest::MakeRequest(target, kRestPrefix, "POST", "/Budgets/QueryByIds", IdsBody(ids));
   }
 
   GetBudgetsByIdsResult DecodeGetBudgetsByIds(const HttpResponse& response) override {
@@ -105,7 +102,7 @@ class RestCodec final : public Codec {
   }
 
   HttpRequest EncodeAddBudgets(const CallTarget& target, Budgets budgets) override {
-    return MakeRequest(target, "POST", "/Budgets", BudgetsBody(budgets, false));
+    return rest::MakeRequest(target, kRestPrefix, "POST", "/Budgets", BudgetsBody(budgets, false));
   }
 
   AddBudgetsResult DecodeAddBudgets(const HttpResponse& response) override {
@@ -117,7 +114,7 @@ class RestCodec final : public Codec {
   }
 
   HttpRequest EncodeUpdateBudgets(const CallTarget& target, Budgets budgets) override {
-    return MakeRequest(target, "PUT", "/Budgets", BudgetsBody(budgets, true));
+    return rest::MakeRequest(target, kRestPrefix, "PUT", "/Budgets", BudgetsBody(budgets, true));
   }
 
   UpdateBudgetsResult DecodeUpdateBudgets(const HttpResponse& response) override {
@@ -127,7 +124,7 @@ class RestCodec final : public Codec {
   }
 
   HttpRequest EncodeDeleteBudgets(const CallTarget& target, Ids ids) override {
-    return MakeRequest(target, "DELETE", "/Budgets", IdsBody(ids));
+    return rest::MakeRequest(target, kRestPrefix, "DELETE", "/Budgets", IdsBody(ids));
   }
 
   DeleteBudgetsResult DecodeDeleteBudgets(const HttpResponse& response) override {
@@ -137,7 +134,8 @@ class RestCodec final : public Codec {
   }
 
   HttpRequest EncodeGetCampaignIdsByBudgetIds(const CallTarget& target, Ids ids) override {
-    return MakeRequest(target, "POST", "/CampaignIds/QueryByBudgetIds", IdsBody(ids));
+    return rest::MakeRequest(target, kRestPrefix, "POST", "/CampaignIds/QueryByBudgetIds",
+                             IdsBody(ids));
   }
 
   GetCampaignIdsByBudgetIdsResult DecodeGetCampaignIdsByBudgetIds(
@@ -170,50 +168,11 @@ class RestCodec final : public Codec {
   // TrackingId header.
   template <typename Result>
   static Result Common(const HttpResponse& response, JsonBody& doc, const rest::Reader& reader) {
-    Parse(response, doc);
+    rest::ParseAnswer(response, doc);
     Result result;
     result.PartialErrors = reader.ReadPartialErrors(doc, "PartialErrors", kRoot);
     result.TrackingIds.push_back(response.Header("TrackingId").value_or(""));
     return result;
-  }
-
-  static HttpRequest MakeRequest(const CallTarget& target, const char* method, const char* path,
-                                 std::string body) {
-    HttpRequest request;
-    request.method = method;
-    request.url = target.base_url + std::string(kRestPrefix) + path;
-    request.headers = {{"Authorization", "Bearer " + target.credentials.access_token},
-                       {"DeveloperToken", target.credentials.developer_token},
-                       {"CustomerId", target.credentials.customer_id},
-                       {"CustomerAccountId", target.credentials.account_id},
-                       {"Content-Type", "application/json"},
-                       {"Accept", "application/json"}};
-    request.body = std::move(body);
-    return request;
-  }
-
-  // Parses the body; throws ApiFault for a fault and Error for anything that is not a JSON object.
-  static void Parse(const HttpResponse& response, JsonBody& doc) {
-    const bool success = response.status >= 200 && response.status <= 299;
-    if (response.body.empty()) ThrowMalformed(kProtocol, response, "empty body");
-    if (auto bad = InvalidUtf8(response.body)) {
-      ThrowMalformed(kProtocol, response,
-                     "not JSON: invalid UTF-8 at offset " + std::to_string(*bad));
-    }
-    doc.buffer = response.body;
-    doc.ParseInsitu<kParseFlags>(doc.buffer.data());
-    if (doc.HasParseError()) {
-      // Anything but whitespace after the document is an error too (root not singular).
-      ThrowMalformed(kProtocol, response,
-                     std::string("not JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
-                         " at offset " + std::to_string(doc.GetErrorOffset()));
-    }
-    if (!doc.IsObject()) ThrowMalformed(kProtocol, response, "expected a JSON object");
-    if (rest::LooksLikeFault(doc)) {
-      throw ApiFault(AnswerReader(response).ReadFault(doc, response), response.status);
-    }
-    if (!success)
-      ThrowMalformed(kProtocol, response, "a non-success HTTP status without a fault body");
   }
 };
 

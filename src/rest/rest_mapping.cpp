@@ -1,6 +1,8 @@
 // The REST reading rules of the client (see rest_mapping.h for what each source may send).
 #include "rest_mapping.h"
 
+#include <rapidjson/error/en.h>
+
 #include <utility>
 
 #include "internal.h"
@@ -300,6 +302,48 @@ bool LooksLikeFault(const Value& root) {
                              (root.HasMember("Type") &&
                               (root.HasMember("Errors") || root.HasMember("BatchErrors") ||
                                root.HasMember("OperationErrors") || root.HasMember("TrackingId"))));
+}
+
+HttpRequest MakeRequest(const CallTarget& target, std::string_view prefix, const char* method,
+                        const char* path, std::string body) {
+  HttpRequest request;
+  request.method = method;
+  request.url = target.base_url + std::string(prefix) + path;
+  request.headers = {{"Authorization", "Bearer " + target.credentials.access_token},
+                     {"DeveloperToken", target.credentials.developer_token},
+                     {"CustomerId", target.credentials.customer_id},
+                     {"CustomerAccountId", target.credentials.account_id},
+                     {"Content-Type", "application/json"},
+                     {"Accept", "application/json"}};
+  request.body = std::move(body);
+  return request;
+}
+
+void ParseAnswer(const HttpResponse& response, JsonBody& doc) {
+  constexpr const char* kProtocol = "REST";
+  const bool success = response.status >= 200 && response.status <= 299;
+  if (response.body.empty()) ThrowMalformed(kProtocol, response, "empty body");
+  if (auto bad = InvalidUtf8(response.body)) {
+    ThrowMalformed(kProtocol, response,
+                   "not JSON: invalid UTF-8 at offset " + std::to_string(*bad));
+  }
+  doc.buffer = response.body;
+  doc.ParseInsitu<kParseFlags>(doc.buffer.data());
+  if (doc.HasParseError()) {
+    // Anything but whitespace after the document is an error too (root not singular).
+    ThrowMalformed(kProtocol, response,
+                   std::string("not JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
+                       " at offset " + std::to_string(doc.GetErrorOffset()));
+  }
+  if (!doc.IsObject()) ThrowMalformed(kProtocol, response, "expected a JSON object");
+  if (LooksLikeFault(doc)) {
+    const Reader reader(Source::kService, [&response](const std::string& problem) {
+      ThrowMalformed(kProtocol, response, problem);
+    });
+    throw ApiFault(reader.ReadFault(doc, response), response.status);
+  }
+  if (!success)
+    ThrowMalformed(kProtocol, response, "a non-success HTTP status without a fault body");
 }
 
 }  // namespace bingads::internal::rest

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "internal.h"
 #include "text.h"
 
 namespace bingads::internal::rest {
@@ -47,6 +48,19 @@ struct Path {
 extern const Path kRoot;
 
 enum class Source { kService, kUser };
+
+// A DOM parsed in situ: its strings point into `buffer`, our own copy of the body.
+struct JsonBody : rapidjson::Document {
+  std::string buffer;
+};
+
+// A REST call of one service: `prefix` (e.g. /CampaignManagement/v13) and `path` below the
+// target's base URL, the credential headers, a JSON body.
+HttpRequest MakeRequest(const CallTarget& target, std::string_view prefix, const char* method,
+                        const char* path, std::string body);
+// Parses an answer into `doc`: throws ApiFault for a fault body and Error for anything that is
+// not a JSON object or a non-success status without a fault.
+void ParseAnswer(const HttpResponse& response, JsonBody& doc);
 
 // Reads typed fields out of an in-situ DOM parsed with kParseFlags; `fail` gets "PATH: problem"
 // and throws.

@@ -18,7 +18,7 @@ bool IEquals(std::string_view a, std::string_view b) {
 
 constexpr const char* kSecretNames =
     "AuthenticationToken|DeveloperToken|Password|client_secret|refresh_token|access_token|"
-    "Authorization";
+    "Authorization|ReportDownloadUrl";  // a report's download URL is a bearer credential
 
 }  // namespace
 

@@ -1,0 +1,217 @@
+// Budget usage over REST against canned replies: the join of budgets, their campaigns and the
+// report's spend, the polling, and the download that never carries a credential.
+#include <bingads/usage.h>
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "core/money.h"
+#include "report_zip.h"
+#include "support.h"
+
+namespace {
+
+using bingads::Decimal;
+
+const std::string kBudgets =
+    R"({"Budgets":[{"Amount":50.00,"AssociationCount":2,"BudgetType":"DailyBudgetStandard",)"
+    R"("Id":"11","Name":"Summer \u00e9t\u00e9"},null,{"Amount":20,"AssociationCount":1,)"
+    R"("BudgetType":"DailyBudgetStandard","Id":"12","Name":"Boots"}],"PartialErrors":[{"Code":1235,)"
+    R"("Details":null,"ErrorCode":"CampaignServiceBudgetIdInvalid","FieldPath":null,)"
+    R"("ForwardCompatibilityMap":null,"Index":1,"Message":"The budget ID is invalid.","Type":"BatchError"}]})";
+const std::string kCampaigns =
+    R"({"CampaignIdCollection":[{"Ids":["101","102"]},null,{"Ids":["201"]}],"PartialErrors":[]})";
+const std::string kReport =
+    "\xEF\xBB\xBF\"Report Name: bingads-budgets usage\"\r\n\"Report Time: 12/1/2026, "
+    "12/3/2026\"\r\n"
+    "\"Time Zone: (GMT-08:00) Pacific Time (US & Canada); Tijuana\"\r\n"
+    "\"Potential Incomplete Data: true\"\r\n\"Rows: 4\"\r\n\r\n"
+    "\"TimePeriod\",\"AccountId\",\"CampaignId\",\"CurrencyCode\",\"Spend\"\r\n"
+    "\"2026-12-01\",\"7\",\"101\",\"USD\",\"10.00\"\r\n"
+    "\"2026-12-03\",\"7\",\"101\",\"USD\",\"12.50\"\r\n"
+    "\"2026-12-03\",\"7\",\"102\",\"USD\",\"7.25\"\r\n"
+    "\"2026-12-02\",\"7\",\"201\",\"USD\",\"3.00\"\r\n\r\n"
+    "\"\xC2\xA9"
+    "2026 Microsoft Corporation. All rights reserved. \"\r\n";
+
+struct Setup {
+  std::shared_ptr<testing::FakeTransport> transport = std::make_shared<testing::FakeTransport>();
+  testing::FakeClock clock;
+  std::vector<std::string> log;
+  bingads::ClientOptions Options() {
+    bingads::ClientOptions o;
+    o.endpoint = "https://api.example";
+    o.credentials = {"dev-token-1", "access-token-1", "5", "7"};
+    o.transport = transport;
+    o.clock = [this] { return clock.now; };
+    o.sleep = [this](std::chrono::milliseconds d) {
+      clock.sleeps.push_back(d);
+      clock.now += d;
+    };
+    o.log = [this](std::string_view line) { log.emplace_back(line); };
+    return o;
+  }
+  void PushReads() {
+    transport->Push(200, kBudgets, {{"TrackingId", "t-budgets"}});
+    transport->Push(200, kCampaigns, {{"TrackingId", "t-campaigns"}});
+    transport->Push(200, R"({"ReportRequestId":"rr-1"})", {{"TrackingId", "t-submit"}});
+  }
+};
+
+bingads::Decimal D(const char* text) { return Decimal::FromString(text); }
+
+}  // namespace
+
+TEST_CASE("usage: budgets, their campaigns and the report's spend join into one slot per id") {
+  Setup s;
+  s.PushReads();
+  s.transport->Push(200,
+                    R"({"ReportRequestStatus":{"ReportDownloadUrl":null,"Status":"Pending"}})");
+  s.transport->Push(
+      200,
+      R"({"ReportRequestStatus":{"ReportDownloadUrl":"https://dl.example/r.zip?sig=secret-sig","Status":"Success"}})");
+  s.transport->Push(200, bingads::emulator::ZipOneEntry("r.csv", kReport));
+  const bingads::UsageClient client(s.Options());
+  const auto result = client.GetBudgetUsage({11, 99, 12});
+
+  REQUIRE(result.Usage.size() == 3);
+  CHECK_FALSE(result.Usage[1].has_value());
+  REQUIRE(result.PartialErrors.size() == 1);
+  CHECK(bingads::BaseOf(result.PartialErrors[0]).Index == 1);
+  const bingads::BudgetUsage& a = *result.Usage[0];
+  CHECK(a.name == "Summer \xC3\xA9t\xC3\xA9");
+  CHECK(a.campaigns.size() == 2);
+  CHECK(a.days == std::vector<bingads::DaySpend>{{{2026, 12, 3}, D("19.75")}});
+  CHECK(a.spend_today == D("19.75"));
+  CHECK(a.month_to_date == D("29.75"));
+  CHECK(a.percent_of_daily_amount->Text() == "39.50");
+  CHECK(a.currency == "USD");
+  const bingads::BudgetUsage& b = *result.Usage[2];
+  CHECK(b.days.empty());  // no spend today
+  CHECK(b.spend_today == D("0"));
+  CHECK(b.month_to_date == D("3.00"));
+  CHECK(b.percent_of_daily_amount->Text() == "0.00");
+  CHECK(result.report.report_request_id == "rr-1");
+  CHECK(result.report.potentially_incomplete);
+  CHECK(result.report.last_day == bingads::Date{2026, 12, 3});
+  CHECK(result.TrackingIds == std::vector<std::string>{"t-budgets", "t-campaigns", "", ""});
+
+  // What was asked: the budgets' three campaigns, this month; then one wait of a second.
+  const auto& requests = s.transport->requests;
+  REQUIRE(requests.size() == 6);
+  CHECK(requests[2].url == "https://api.example/Reporting/v13/GenerateReport/Submit");
+  CHECK(requests[2].body.find(R"("Campaigns":[{"AccountId":"7","CampaignId":"101"},)") !=
+        std::string::npos);
+  CHECK(requests[2].body.find(R"("PredefinedTime":"ThisMonth")") != std::string::npos);
+  CHECK(requests[2].body.find(R"("Type":"CampaignPerformanceReportRequest"})") !=
+        std::string::npos);
+  CHECK(s.clock.sleeps == std::vector<std::chrono::milliseconds>{std::chrono::seconds(1)});
+  // The download carries no credential, and the log never shows the URL's signature.
+  CHECK(requests[5].url == "https://dl.example/r.zip?sig=secret-sig");
+  CHECK(requests[5].headers.empty());
+  for (const auto& line : s.log) CHECK(line.find("secret-sig") == std::string::npos);
+}
+
+TEST_CASE("usage: a report in Error, one past its deadline, one with no data, a hostile URL") {
+  SUBCASE("Error names the ReportRequestId and the TrackingIds") {
+    Setup s;
+    s.PushReads();
+    s.transport->Push(200, R"({"ReportRequestStatus":{"ReportDownloadUrl":null,"Status":"Error"}})",
+                      {{"TrackingId", "t-poll"}});
+    try {
+      bingads::UsageClient(s.Options()).GetBudgetUsage({11, 99, 12});
+      FAIL("no error");
+    } catch (const bingads::Error& e) {
+      CHECK(std::string(e.what()).find("report rr-1 ended with status 'Error'") !=
+            std::string::npos);
+      CHECK(std::string(e.what()).find("t-poll") != std::string::npos);
+    }
+  }
+  SUBCASE("Pending past the report timeout: polls growing from 1 s, then a timeout") {
+    Setup s;
+    s.PushReads();
+    for (int i = 0; i < 10; ++i) {
+      s.transport->Push(200,
+                        R"({"ReportRequestStatus":{"ReportDownloadUrl":null,"Status":"Pending"}})");
+    }
+    bingads::UsageOptions usage;
+    usage.report_timeout = std::chrono::seconds(20);
+    usage.max_poll_interval = std::chrono::seconds(8);
+    try {
+      bingads::UsageClient(s.Options(), usage).GetBudgetUsage({11, 99, 12});
+      FAIL("no error");
+    } catch (const bingads::Error& e) {
+      CHECK(e.Kind() == bingads::ErrorKind::kTimeout);
+    }
+    using std::chrono::seconds;
+    CHECK(s.clock.sleeps ==
+          std::vector<std::chrono::milliseconds>{seconds(1), seconds(2), seconds(4), seconds(8)});
+  }
+  SUBCASE("Success with no URL is an empty report: the budgets with no spend") {
+    Setup s;
+    s.PushReads();
+    s.transport->Push(200, R"({"ReportRequestStatus":{"Status":"Success"}})");
+    const auto result =
+        bingads::UsageClient(s.Options())
+            .GetBudgetUsage({11, 99, 12}, bingads::UsagePeriod::Day({2026, 11, 30}));
+    CHECK(result.report.empty);
+    REQUIRE(result.Usage[0].has_value());
+    CHECK(result.Usage[0]->month_to_date == D("0"));
+    CHECK_FALSE(result.Usage[0]->spend_today.has_value());  // a range does not end "today"
+    CHECK(s.transport->requests.size() == 4);
+    CHECK(s.transport->requests[2].body.find(
+              R"("CustomDateRangeStart":{"Day":1,"Month":11,"Year":2026})") != std::string::npos);
+  }
+  SUBCASE("a clear-text or credential-seeking download URL is refused before it is asked") {
+    for (const char* url :
+         {"http://dl.example/r.zip", "file:///etc/passwd", "https://u:p@dl.example/\r\nX: y"}) {
+      Setup s;
+      s.PushReads();
+      s.transport->Push(
+          200, std::string(R"({"ReportRequestStatus":{"ReportDownloadUrl":")") +
+                   (url[0] == 'h' && url[4] == 's' ? "https://u:p@dl.example/\\r\\nX: y" : url) +
+                   R"(","Status":"Success"}})");
+      CHECK_THROWS_AS(bingads::UsageClient(s.Options()).GetBudgetUsage({11, 99, 12}),
+                      bingads::Error);
+      CHECK(s.transport->requests.size() == 4);  // the download was never sent
+    }
+  }
+  SUBCASE("a ZIP bomb ends with the size-limit error") {
+    Setup s;
+    s.PushReads();
+    s.transport->Push(
+        200,
+        R"({"ReportRequestStatus":{"ReportDownloadUrl":"https://dl.example/r.zip","Status":"Success"}})");
+    s.transport->Push(200, bingads::emulator::ZipOneEntry("r.csv", std::string(8 << 20, ',')));
+    bingads::UsageOptions usage;
+    usage.max_report_bytes = 1 << 20;
+    try {
+      bingads::UsageClient(s.Options(), usage).GetBudgetUsage({11, 99, 12});
+      FAIL("no error");
+    } catch (const bingads::Error& e) {
+      CHECK(e.Kind() == bingads::ErrorKind::kResponseTooLarge);
+    }
+  }
+}
+
+TEST_CASE("usage: exact money, dates and the report's amounts") {
+  using bingads::internal::Add;
+  using bingads::internal::ParseReportAmount;
+  using bingads::internal::Percent;
+  CHECK(Add(D("0.1"), D("0.2")).Text() == "0.3");  // no binary double anywhere
+  CHECK(Add(D("-5.25"), D("2")).Text() == "-3.25");
+  CHECK(Add(D("99999999999999999999.99"), D("0.01")).Text() == "100000000000000000000.00");
+  CHECK(Percent(D("1"), D("3"))->Text() == "33.33");
+  CHECK(Percent(D("2"), D("3"))->Text() == "66.67");
+  CHECK_FALSE(Percent(D("1"), D("0")).has_value());
+  CHECK(ParseReportAmount("1,234.50") == D("1234.5"));
+  CHECK(ParseReportAmount("--") == D("0"));
+  CHECK_FALSE(ParseReportAmount("12,34.5").has_value());
+  CHECK_FALSE(ParseReportAmount("1e3").has_value());
+  CHECK_FALSE(ParseReportAmount("=1+1").has_value());
+  CHECK(bingads::Date::Parse("12/3/2026") == bingads::Date{2026, 12, 3});
+  CHECK(bingads::Date::Parse("2024-02-29").has_value());
+  CHECK_FALSE(bingads::Date::Parse("2026-02-29").has_value());
+  CHECK_FALSE(bingads::Date::Parse("2026-13-01").has_value());
+  CHECK(bingads::Date{2026, 1, 9}.ToString() == "2026-01-09");
+}
