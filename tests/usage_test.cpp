@@ -7,6 +7,7 @@
 
 #include "core/money.h"
 #include "report_zip.h"
+#include "reporting.h"
 #include "support.h"
 
 namespace {
@@ -214,4 +215,39 @@ TEST_CASE("usage: exact money, dates and the report's amounts") {
   CHECK_FALSE(bingads::Date::Parse("2026-02-29").has_value());
   CHECK_FALSE(bingads::Date::Parse("2026-13-01").has_value());
   CHECK(bingads::Date{2026, 1, 9}.ToString() == "2026-01-09");
+}
+
+TEST_CASE("usage: against the emulator over REST, the report's spend stays within each budget") {
+  bingads::emulator::ServiceOptions service;
+  service.report_pending = std::chrono::milliseconds(0);
+  service.today = [] { return bingads::Date{2026, 12, 3}; };
+  testing::Emulator emulator(service);
+  const bingads::UsageClient client(emulator.Options(bingads::Protocol::kRest));
+  const auto all =
+      bingads::BudgetClient(emulator.Options(bingads::Protocol::kRest)).GetBudgetsByIds();
+  std::vector<std::int64_t> ids;
+  for (const auto& b : all.Budgets) ids.push_back(*b->Id);
+  ids.insert(ids.begin() + 1, 42);  // no such budget: an empty slot and a partial error
+  const auto month = client.GetBudgetUsage(ids, bingads::UsagePeriod::ThisMonth());
+  REQUIRE(month.Usage.size() == ids.size());
+  CHECK_FALSE(month.Usage[1].has_value());
+  REQUIRE(month.PartialErrors.size() == 1);
+  CHECK(bingads::BaseOf(month.PartialErrors[0]).Index == 1);
+  CHECK(month.report.first_day == bingads::Date{2026, 12, 1});
+  CHECK(month.report.last_day == bingads::Date{2026, 12, 3});
+  const bingads::BudgetUsage& shared = *month.Usage[0];
+  CHECK(shared.campaigns.size() == 2);
+  REQUIRE_FALSE(shared.days.empty());
+  for (const auto& day : shared.days) {
+    // Never above the daily amount: the percent of a day is at most 100.
+    const auto percent = bingads::internal::Percent(day.spend, *shared.amount);
+    CHECK(std::stod(percent->Text()) <= 100.0);
+  }
+  // Asked again, a day's usage is the same: spend is a function of account, campaign and day.
+  const auto today = client.GetBudgetUsage({ids[0]});
+  REQUIRE(today.Usage[0].has_value());
+  CHECK(today.Usage[0]->spend_today == shared.spend_today);
+  CHECK(today.Usage[0]->month_to_date == shared.month_to_date);
+  // Every budget of the account when none is named.
+  CHECK(client.GetBudgetUsage().Usage.size() == all.Budgets.size());
 }

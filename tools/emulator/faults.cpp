@@ -261,12 +261,14 @@ std::pair<std::vector<std::string>, std::optional<std::uint64_t>> ReadFaultReque
 
 std::string OperationOf(std::string_view method, std::string_view path,
                         std::string_view soap_action) {
-  if (path == kSoapServicePath) {
+  if (path == kSoapServicePath || path == "/Api/Advertiser/Reporting/v13/ReportingService.svc") {
     std::string action(soap_action);
     if (action.size() >= 2 && action.front() == '"' && action.back() == '"')
       action = action.substr(1, action.size() - 2);
     return action;
   }
+  if (path == "/Reporting/v13/GenerateReport/Submit") return "SubmitGenerateReport";
+  if (path == "/Reporting/v13/GenerateReport/Poll") return "PollGenerateReport";
   if (path.rfind(kRestPrefix, 0) != 0) return "";
   const std::string_view resource = path.substr(kRestPrefix.size());
   if (resource == "/Budgets/QueryByIds" && method == "POST") return "GetBudgetsByIds";

@@ -75,6 +75,15 @@ Reply Respond(const Outcome<Result>& outcome, const std::string& tracking_id) {
 
 Reply RestServiceFault(const Fault& fault) { return FaultReply(fault); }
 
+std::string BaseUrlOf(const std::function<std::string(const char*)>& header) {
+  const std::string host = header("Host");
+  const bool plain = !host.empty() && host.size() <= 255 &&
+                     host.find_first_not_of(
+                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                         "0123456789.-:[]") == std::string::npos;
+  return "http://" + (plain ? host : std::string("127.0.0.1"));
+}
+
 BudgetList ReadBudgetsJson(const rapidjson::Value& root) {
   auto it = root.FindMember("Budgets");
   if (it == root.MemberEnd() || it->value.IsNull()) return std::nullopt;
@@ -127,6 +136,14 @@ Reply HandleRest(BudgetService& service, std::string_view method, std::string_vi
     const RequestContext context = ContextFrom(header);
     const std::string route = std::string(method) + " " + std::string(path);
     constexpr std::string_view prefix = "/CampaignManagement/v13";
+    constexpr std::string_view reporting = "/Reporting/v13/GenerateReport/";
+    if (method == "POST" && path.rfind(reporting, 0) == 0) {
+      const std::string_view operation = path.substr(reporting.size());
+      if (operation == "Submit" || operation == "Poll") {
+        return HandleRestReporting(service, operation, context, doc, BaseUrlOf(header),
+                                   tracking_id);
+      }
+    }
 
     if (route == "POST " + std::string(prefix) + "/Budgets/QueryByIds") {
       return Respond(service.GetBudgetsByIds(context, ReadIds(doc, "BudgetIds"), tracking_id),

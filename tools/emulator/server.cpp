@@ -25,6 +25,7 @@
 #include "faults.h"
 #include "fronts.h"
 #include "http_request.h"
+#include "reporting.h"
 #include "text.h"
 
 namespace bingads::emulator {
@@ -135,7 +136,8 @@ std::string Refusal(int status, const std::string& why) {
 }
 
 bool IsApiPath(std::string_view path) {
-  return path == kSoapServicePath || path.rfind(std::string(kRestPrefix) + "/", 0) == 0;
+  return IsSoapPath(path) || path.rfind(std::string(kRestPrefix) + "/", 0) == 0 ||
+         path.rfind(kReportingRestPrefix, 0) == 0;
 }
 
 // The token endpoint at the identity platform's path, any tenant: /TENANT/oauth2/v2.0/token.
@@ -157,7 +159,7 @@ Reply Replay(HttpTransport& recording, const HttpRequestIn& req) {
   } catch (const std::exception& e) {  // Error, or anything else: the server keeps serving
     const std::string why = std::string("bingads-emulator --replay: ") + e.what();
     // A SOAP client shows a fault's faultstring: say it there.
-    if (req.path == kSoapServicePath) return SoapFault("s:Client", why);
+    if (IsSoapPath(req.path)) return SoapFault("s:Client", why);
     return {500, "text/plain; charset=utf-8", why, "", {}};
   }
   Reply reply{recorded.status,
@@ -176,9 +178,41 @@ Reply Replay(HttpTransport& recording, const HttpRequestIn& req) {
   return reply;
 }
 
+// GET of a report's download URL: served without credentials, and refused with them (a client
+// that sends its tokens to the download host would leak them to whoever holds the URL).
+Reply Download(BudgetService& service, const HttpRequestIn& req) {
+  if (req.method != "GET") {
+    Reply reply{405, "text/plain; charset=utf-8", "bingads-emulator: use GET\n", "", {}};
+    reply.headers.emplace_back("Allow", "GET");
+    return reply;
+  }
+  for (const char* secret : {"authorization", "developertoken", "authenticationtoken", "cookie"}) {
+    if (!req.Header(secret).empty()) {
+      return {400,
+              "text/plain; charset=utf-8",
+              std::string("bingads-emulator: a credential (") + secret +
+                  ") was sent to the report download URL, which needs none\n",
+              "",
+              {}};
+    }
+  }
+  const std::string token =
+      req.path.substr(std::string_view(ReportingService::kDownloadPrefix).size());
+  auto zip = service.Reports().Download(token);
+  if (!zip)
+    return {404,
+            "text/plain; charset=utf-8",
+            "bingads-emulator: no such report file, or its URL expired\n",
+            "",
+            {}};
+  return {200, "application/x-zip-compressed", std::move(*zip), "", {}};
+}
+
 Reply Route(BudgetService& service, const HttpRequestIn& req) {
-  const bool rest = req.path.rfind(std::string(kRestPrefix) + "/", 0) == 0;
-  if (req.path == kSoapServicePath || IsTokenPath(req.path)) {
+  if (req.path.rfind(ReportingService::kDownloadPrefix, 0) == 0) return Download(service, req);
+  const bool rest = req.path.rfind(std::string(kRestPrefix) + "/", 0) == 0 ||
+                    req.path.rfind(kReportingRestPrefix, 0) == 0;
+  if (IsSoapPath(req.path) || IsTokenPath(req.path)) {
     if (req.method != "POST") {
       Reply reply{405, "text/plain; charset=utf-8", "bingads-emulator: use POST\n", "", {}};
       reply.headers.emplace_back("Allow", "POST");
@@ -186,6 +220,11 @@ Reply Route(BudgetService& service, const HttpRequestIn& req) {
     }
     if (req.path == kSoapServicePath) {
       return HandleSoap(service, req.Header("content-type"), req.Header("soapaction"), req.body);
+    }
+    if (req.path == kReportingSoapPath) {
+      return HandleSoapReporting(service, req.Header("content-type"), req.Header("soapaction"),
+                                 req.body,
+                                 BaseUrlOf([&req](const char*) { return req.Header("host"); }));
     }
     const TokenReply token = service.Token(req.body);
     Reply reply{token.status, "application/json; charset=utf-8", token.body, "", {}};
@@ -223,7 +262,7 @@ bool IsLoopback(const sockaddr_storage& peer) {
 
 // The account a call names: the CustomerAccountId header (REST) or SOAP header element.
 std::string AccountOf(const HttpRequestIn& request) {
-  if (request.path != kSoapServicePath) return request.Header("customeraccountid");
+  if (!IsSoapPath(request.path)) return request.Header("customeraccountid");
   const std::string_view body = request.body;
   const std::size_t name = body.find("CustomerAccountId");
   const std::size_t open = name == std::string_view::npos ? name : body.find('>', name);
@@ -233,7 +272,7 @@ std::string AccountOf(const HttpRequestIn& request) {
 }
 
 FaultPlan PlanFor(FaultModel& faults, const HttpRequestIn& request) {
-  const bool soap = request.path == kSoapServicePath;
+  const bool soap = IsSoapPath(request.path);
   return faults.Decide(soap ? "soap" : "rest",
                        OperationOf(request.method, request.path, request.Header("soapaction")),
                        AccountOf(request), request.body);
@@ -609,7 +648,7 @@ class EventLoop {
           c.plan.outcome == FaultKind::kThrottle
               ? BudgetService::ThrottleFault(tracking_id, c.plan.retry_after_seconds)
               : BudgetService::InternalErrorFault(tracking_id);
-      return request.path == kSoapServicePath
+      return IsSoapPath(request.path)
                  ? SoapServiceFault(fault, shared_.service.Options().soap_faults_with_200)
                  : RestServiceFault(fault);
     }

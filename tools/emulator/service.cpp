@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "fronts.h"
+#include "reporting.h"
 #include "text.h"
 
 namespace bingads::emulator {
@@ -121,6 +122,11 @@ std::vector<Budget> DemoBudgets(std::int64_t first) {
 
 BudgetService::BudgetService(ServiceOptions options)
     : options_(std::move(options)), faults_(options_.faults, options_.fault_seed) {
+  ReportingOptions reporting;
+  reporting.pending = options_.report_pending;
+  reporting.clock = options_.clock;
+  reporting.today = options_.today;
+  reports_ = std::make_unique<ReportingService>(*this, std::move(reporting));
   for (auto& term : options_.disapproved_terms) term = Lower(term);
   refresh_tokens_.insert(options_.refresh_token);
   if (!options_.state_file.empty() && std::filesystem::exists(options_.state_file)) {
@@ -136,6 +142,8 @@ BudgetService::BudgetService(ServiceOptions options)
   store_.next_id = kFirstDemoId + 5;
   Save();
 }
+
+BudgetService::~BudgetService() = default;
 
 BudgetService::Account& BudgetService::AccountOf(const RequestContext& context, bool& made) {
   const std::string id = context.account_id.empty() ? kDemoAccountId : context.account_id;
@@ -563,6 +571,26 @@ Outcome<GetCampaignIdsByBudgetIdsResult> BudgetService::GetCampaignIdsByBudgetId
     result.CampaignIdCollection.emplace_back(std::move(collection));
   }
   return result;
+}
+
+Outcome<std::map<std::string, StoredAccount>> BudgetService::ReportAccounts(
+    const RequestContext& context, const std::vector<std::string>& account_ids,
+    const std::string& tracking_id) {
+  if (auto fault = Admit(context, tracking_id)) return *fault;
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::map<std::string, StoredAccount> accounts;
+  const std::string own = context.account_id.empty() ? kDemoAccountId : context.account_id;
+  for (const std::string& id : account_ids) {
+    if (id == own) {
+      accounts.emplace(id, ReadAccount(context));
+    } else if (auto it = store_.accounts.find(id); it != store_.accounts.end()) {
+      accounts.emplace(id, it->second);
+    } else {
+      return RequestFault(tracking_id, 2003, "ReportingServiceAccountNotAuthorized",
+                          "The account " + id + " is not accessible.");
+    }
+  }
+  return accounts;
 }
 
 // ---- state file ---------------------------------------------------------------------------------

@@ -5,11 +5,13 @@
 
 #include <bingads/errors.h>
 #include <bingads/model.h>
+#include <bingads/usage.h>
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -21,6 +23,8 @@
 #include "state.h"
 
 namespace bingads::emulator {
+
+class ReportingService;
 
 /// Header values a request carried, whichever protocol.
 struct RequestContext {
@@ -78,6 +82,10 @@ struct ServiceOptions {
   bool empty_accounts = false;        ///< accounts made by a first call start with no budgets
   /// Test hook for token expiry; null means steady_clock.
   std::function<std::chrono::steady_clock::time_point()> clock;
+  /// How long a submitted report stays Pending before its poll says Success.
+  std::chrono::milliseconds report_pending{1500};
+  /// Test hook for the reports' "today" (UTC); null means the system clock's date.
+  std::function<Date()> today;
 };
 
 class BudgetService {
@@ -86,6 +94,7 @@ class BudgetService {
   /// Throws std::runtime_error when the state file cannot be read or breaks the store's rules
   /// (ReadState); it is never changed then.
   explicit BudgetService(ServiceOptions options = {});
+  ~BudgetService();
 
   /// A new GUID-shaped tracking id.
   static std::string NewTrackingId();
@@ -111,6 +120,13 @@ class BudgetService {
   Outcome<GetCampaignIdsByBudgetIdsResult> GetCampaignIdsByBudgetIds(
       const RequestContext& context, const IdList& ids, const std::string& tracking_id);
 
+  /// The accounts a report's scope names (account ids as text), after the credentials check:
+  /// copies, the caller's own made on its first call as any call makes it; code 2003 for an
+  /// account the store does not hold.
+  Outcome<std::map<std::string, StoredAccount>> ReportAccounts(
+      const RequestContext& context, const std::vector<std::string>& account_ids,
+      const std::string& tracking_id);
+
   /// The OAuth token endpoint: a form body with grant_type=refresh_token, client_id and
   /// refresh_token. Issues access tokens that expire after token_ttl and rotates refresh tokens.
   TokenReply Token(const std::string& form_body);
@@ -118,6 +134,8 @@ class BudgetService {
   const ServiceOptions& Options() const { return options_; }
   /// The faults in force (made from options.faults, changed at run time by the admin endpoint).
   FaultModel& Faults() { return faults_; }
+  /// The Reporting service over the same store.
+  ReportingService& Reports() { return *reports_; }
 
  private:
   // The credentials.
@@ -146,6 +164,7 @@ class BudgetService {
   std::map<std::string, std::chrono::steady_clock::time_point> access_tokens_;  // issued ones
   std::set<std::string> refresh_tokens_;
   FaultModel faults_;
+  std::unique_ptr<ReportingService> reports_;
 };
 
 }  // namespace bingads::emulator

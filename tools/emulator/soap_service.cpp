@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "fronts.h"
+#include "reporting.h"
 #include "text.h"
 #include "xml_names.h"
 #include "xml_text.h"
@@ -16,6 +17,7 @@ constexpr const char* kSoap12Env = "http://www.w3.org/2003/05/soap-envelope";
 constexpr const char* kXsi = "http://www.w3.org/2001/XMLSchema-instance";
 constexpr const char* kCm = "https://bingads.microsoft.com/CampaignManagement/v13";
 constexpr const char* kAdapi = "https://adapi.microsoft.com";
+constexpr const char* kRep = "https://bingads.microsoft.com/Reporting/v13";
 constexpr const char* kArrays = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
 constexpr const char* kGeneric =
     "http://schemas.datacontract.org/2004/07/System.Collections.Generic";
@@ -140,19 +142,21 @@ std::string Serialize(const pugi::xml_document& doc) {
 }
 
 // <s:Envelope><s:Header><h:TrackingId/></s:Header><s:Body/></s:Envelope>; returns the Body.
-pugi::xml_node Envelope(pugi::xml_document& doc, const std::string& tracking_id) {
+pugi::xml_node Envelope(pugi::xml_document& doc, const std::string& tracking_id,
+                        const char* ns = kCm) {
   auto env = doc.append_child("s:Envelope");
   env.append_attribute("xmlns:s") = kSoapEnv;
   if (!tracking_id.empty()) {
     auto id = env.append_child("s:Header").append_child("h:TrackingId");
-    id.append_attribute("xmlns:h") = kCm;
+    id.append_attribute("xmlns:h") = ns;
     id.text().set(tracking_id.c_str());
   }
   return env.append_child("s:Body");
 }
 
 Reply FaultReply(const std::string& faultcode, const std::string& faultstring,
-                 const FaultDetail* detail, const std::string& tracking_id, int status = 500) {
+                 const FaultDetail* detail, const std::string& tracking_id, int status = 500,
+                 const char* ns = kCm) {
   pugi::xml_document doc;
   auto fault = Envelope(doc, "").append_child("s:Fault");
   auto code = fault.append_child("faultcode");
@@ -180,7 +184,7 @@ Reply FaultReply(const std::string& faultcode, const std::string& faultstring,
       }
     } else {
       auto f = d.append_child("ApiFaultDetail");
-      f.append_attribute("xmlns") = kCm;
+      f.append_attribute("xmlns") = ns;
       f.append_attribute("xmlns:i") = kXsi;
       auto id = f.append_child("TrackingId");
       id.append_attribute("xmlns") = kAdapi;
@@ -200,13 +204,13 @@ Reply FaultReply(const std::string& faultcode, const std::string& faultstring,
 }
 
 // Service faults go out with HTTP 500, or 200 when the emulator imitates that observed quirk.
-Reply ServiceFault(const Fault& fault, bool with_200) {
+Reply ServiceFault(const Fault& fault, bool with_200, const char* ns = kCm) {
   Reply reply =
       FaultReply("s:Server",
                  "Invalid client data. Check the SOAP fault details for more information. "
                  "TrackingId: " +
                      fault.detail.TrackingId + ".",
-                 &fault.detail, fault.detail.TrackingId, with_200 ? 200 : 500);
+                 &fault.detail, fault.detail.TrackingId, with_200 ? 200 : 500, ns);
   if (fault.retry_after_seconds) {
     reply.headers.emplace_back("Retry-After", std::to_string(*fault.retry_after_seconds));
   }
@@ -410,11 +414,11 @@ pugi::xml_node ParseEnvelope(pugi::xml_document& doc, const std::string& body) {
 
 // The credentials of a SOAP Header; a header marked mustUnderstand that the contract does not
 // have is refused, as SOAP 1.1 requires.
-void ReadHeaders(pugi::xml_node header, RequestContext& context) {
+void ReadHeaders(pugi::xml_node header, RequestContext& context, const char* ns) {
   for (auto h : header.children()) {
     if (h.type() != pugi::node_element) continue;
     const std::string_view name = LocalName(h);
-    const bool ours = NamespaceOf(h) == kCm;
+    const bool ours = NamespaceOf(h) == ns;
     std::string* slot = nullptr;
     if (ours && name == "AuthenticationToken") slot = &context.authentication_token;
     if (ours && name == "DeveloperToken") slot = &context.developer_token;
@@ -444,17 +448,16 @@ void ReadHeaders(pugi::xml_node header, RequestContext& context) {
 }
 
 // The operation the Body's element asks for, which the SOAPAction must name too.
-std::string RequestedOperation(pugi::xml_node request, std::string_view soap_action) {
+std::string RequestedOperation(pugi::xml_node request, std::string_view soap_action, const char* ns,
+                               const std::vector<std::string>& operations) {
   std::string action(soap_action);
   if (action.size() >= 2 && action.front() == '"' && action.back() == '"')
     action = action.substr(1, action.size() - 2);
   const std::string expected = std::string(LocalName(request));
-  if (NamespaceOf(request) != kCm) {
-    throw BadRequest{"s:Client", "body element <" + expected + "> is not in the namespace " + kCm};
+  if (NamespaceOf(request) != ns) {
+    throw BadRequest{"s:Client", "body element <" + expected + "> is not in the namespace " + ns};
   }
-  static const std::string kOperations[] = {"AddBudgets", "UpdateBudgets", "DeleteBudgets",
-                                            "GetBudgetsByIds", "GetCampaignIdsByBudgetIds"};
-  for (const std::string& operation : kOperations) {
+  for (const std::string& operation : operations) {
     if (expected != operation + "Request") continue;
     if (action != operation) {
       throw BadRequest{
@@ -467,10 +470,153 @@ std::string RequestedOperation(pugi::xml_node request, std::string_view soap_act
                                                ">) is not supported by this emulator"};
 }
 
-}  // namespace
+// ---- the Reporting service ----------------------------------------------------------------------
 
-Reply HandleSoap(BudgetService& service, std::string_view content_type,
-                 std::string_view soap_action, const std::string& body) {
+// The children of a reporting element, by local name (each in the reporting namespace, or
+// the arrays one for <long>); nil ones left out.
+std::vector<pugi::xml_node> Children(const pugi::xml_node& parent) {
+  std::vector<pugi::xml_node> out;
+  for (auto child : parent.children()) {
+    if (child.type() == pugi::node_element && !IsNil(child)) out.push_back(child);
+  }
+  return out;
+}
+
+std::int64_t ReadLong(const pugi::xml_node& node, const std::string& what) {
+  const std::string text = Trim(node.text().get());
+  const auto value = internal::ParseWhole<std::int64_t>(text);
+  if (!value)
+    throw BadRequest{"s:Client", what + " is not a 64-bit integer: '" + text.substr(0, 40) + "'"};
+  return *value;
+}
+
+Date ReadDateXml(const pugi::xml_node& node, const std::string& what) {
+  Date d;
+  for (auto part : Children(node)) {
+    const std::string_view name = LocalName(part);
+    const auto n = internal::ParseWhole<int>(Trim(part.text().get()));
+    if (!n)
+      throw BadRequest{"s:Client", "The value '" + Trim(part.text().get()).substr(0, 20) +
+                                       "' cannot be parsed as the type 'Int32' (" + what + ")"};
+    if (name == "Day") d.Day = *n;
+    if (name == "Month") d.Month = *n;
+    if (name == "Year") d.Year = *n;
+  }
+  const auto valid = Date::Parse(d.ToString());
+  if (!valid) throw BadRequest{"s:Client", what + " is no calendar day"};
+  return *valid;
+}
+
+void ReadScopeXml(const pugi::xml_node& scope, ReportRequest& r) {
+  for (auto part : Children(scope)) {
+    if (LocalName(part) == "AccountIds") {
+      for (std::int64_t id : ReadLongs(part, "AccountIds")) r.AccountIds.push_back(id);
+    } else if (LocalName(part) == "Campaigns") {
+      for (auto c : Children(part)) {
+        std::int64_t account = 0, campaign = 0;
+        for (auto f : Children(c)) {
+          if (LocalName(f) == "AccountId") account = ReadLong(f, "CampaignReportScope.AccountId");
+          if (LocalName(f) == "CampaignId")
+            campaign = ReadLong(f, "CampaignReportScope.CampaignId");
+        }
+        r.Campaigns.emplace_back(account, campaign);
+      }
+    }
+  }
+}
+
+void ReadTimeXml(const pugi::xml_node& time, ReportRequest& r) {
+  for (auto part : Children(time)) {
+    const std::string_view name = LocalName(part);
+    if (name == "CustomDateRangeEnd")
+      r.CustomDateRangeEnd = ReadDateXml(part, "CustomDateRangeEnd");
+    if (name == "CustomDateRangeStart")
+      r.CustomDateRangeStart = ReadDateXml(part, "CustomDateRangeStart");
+    if (name == "PredefinedTime") r.PredefinedTime = Trim(part.text().get());
+    if (name == "ReportTimeZone") r.ReportTimeZone = Trim(part.text().get());
+  }
+}
+
+// <ReportRequest i:type="...">: the derived type from xsi:type, which must be in our namespace.
+std::string DerivedType(const pugi::xml_node& node) {
+  for (auto a : node.attributes()) {
+    const std::string_view name = a.name();
+    if (LocalName(name) != "type" || NamespaceOf(node, name) != kXsi) continue;
+    if (NamespaceOf(node, a.value()) != kRep) {
+      throw BadRequest{"s:Client", std::string("the ReportRequest type '") + a.value() +
+                                       "' is not in the namespace " + kRep};
+    }
+    return std::string(LocalName(std::string_view(a.value())));
+  }
+  return "ReportRequest";  // the base type, which the service refuses (2002)
+}
+
+SubmittedReport ReadSubmitXml(const pugi::xml_node& request) {
+  SubmittedReport s;
+  pugi::xml_node node;
+  for (auto child : Children(request)) {
+    if (Is(child, kRep, "ReportRequest")) node = child;
+  }
+  if (!node) return s;
+  s.present = true;
+  ReportRequest& r = s.request;
+  r.Type = DerivedType(node);
+  for (auto part : Children(node)) {
+    const std::string_view name = LocalName(part);
+    const std::string text = Trim(part.text().get());
+    if (name == "ExcludeColumnHeaders") s.exclude_column_headers = text == "true";
+    if (name == "ExcludeReportFooter") s.exclude_report_footer = text == "true";
+    if (name == "ExcludeReportHeader") s.exclude_report_header = text == "true";
+    if (name == "ReturnOnlyCompleteData") s.return_only_complete_data = text == "true";
+    if (name == "Format") s.format = text;
+    if (name == "ReportName") r.ReportName = text;
+    if (name == "Aggregation") r.Aggregation = text;
+    if (name == "Columns") {
+      for (auto c : Children(part)) r.Columns.push_back(Trim(c.text().get()));
+    }
+    if (name == "Scope") ReadScopeXml(part, r);
+    if (name == "Time") ReadTimeXml(part, r);
+  }
+  return s;
+}
+
+Reply DispatchReporting(BudgetService& service, const std::string& operation,
+                        const RequestContext& context, const pugi::xml_node& request,
+                        const std::string& base_url, const std::string& tracking_id) {
+  const bool with_200 = service.Options().soap_faults_with_200;
+  pugi::xml_document doc;
+  auto body = Envelope(doc, tracking_id, kRep);
+  if (operation == "SubmitGenerateReport") {
+    const auto outcome = service.Reports().Submit(context, ReadSubmitXml(request), tracking_id);
+    if (const auto* fault = std::get_if<Fault>(&outcome))
+      return ServiceFault(*fault, with_200, kRep);
+    auto response = body.append_child("SubmitGenerateReportResponse");
+    response.append_attribute("xmlns") = kRep;
+    response.append_child("ReportRequestId").text().set(std::get<std::string>(outcome).c_str());
+  } else {
+    std::string id;
+    for (auto child : Children(request)) {
+      if (Is(child, kRep, "ReportRequestId")) id = Trim(child.text().get());
+    }
+    const auto outcome = service.Reports().Poll(context, id, base_url, tracking_id);
+    if (const auto* fault = std::get_if<Fault>(&outcome))
+      return ServiceFault(*fault, with_200, kRep);
+    const PollAnswer& answer = std::get<PollAnswer>(outcome);
+    auto response = body.append_child("PollGenerateReportResponse");
+    response.append_attribute("xmlns") = kRep;
+    auto status = response.append_child("ReportRequestStatus");
+    status.append_attribute("xmlns:i") = kXsi;
+    Text(status, "ReportDownloadUrl", answer.download_url);
+    status.append_child("Status").text().set(answer.status.c_str());
+  }
+  return {200, "text/xml; charset=utf-8", Serialize(doc), tracking_id, {}};
+}
+
+// A SOAP request of one service (namespace `ns`, `operations`): its content type, envelope,
+// headers and operation checked, then `dispatch(operation, context, request, tracking_id)`.
+template <typename Dispatch>
+Reply Serve(std::string_view content_type, std::string_view soap_action, const std::string& body,
+            const char* ns, const std::vector<std::string>& operations, Dispatch dispatch) {
   const std::string tracking_id = BudgetService::NewTrackingId();
   if (content_type.find("text/xml") == std::string_view::npos) {
     // WCF's BasicHttpBinding answers SOAP 1.2 or non-XML content types this way.
@@ -488,18 +634,45 @@ Reply HandleSoap(BudgetService& service, std::string_view content_type,
     pugi::xml_node body_node;
     for (auto part : env.children()) {
       if (part.type() != pugi::node_element) continue;
-      if (Is(part, kSoapEnv, "Header")) ReadHeaders(part, context);
+      if (Is(part, kSoapEnv, "Header")) ReadHeaders(part, context, ns);
       if (Is(part, kSoapEnv, "Body")) body_node = part;
     }
     if (!body_node) throw BadRequest{"s:Client", "the envelope has no Body"};
     pugi::xml_node request = body_node.find_child(
         [](const pugi::xml_node& n) { return n.type() == pugi::node_element; });
     if (!request) throw BadRequest{"s:Client", "the Body is empty"};
-    return Dispatch(service, RequestedOperation(request, soap_action), context, request,
+    return dispatch(RequestedOperation(request, soap_action, ns, operations), context, request,
                     tracking_id);
   } catch (const BadRequest& bad) {
-    return FaultReply(bad.faultcode, bad.message, nullptr, tracking_id);
+    return FaultReply(bad.faultcode, bad.message, nullptr, tracking_id, 500, ns);
   }
+}
+
+}  // namespace
+
+Reply HandleSoap(BudgetService& service, std::string_view content_type,
+                 std::string_view soap_action, const std::string& body) {
+  static const std::vector<std::string> kOperations = {"AddBudgets", "UpdateBudgets",
+                                                       "DeleteBudgets", "GetBudgetsByIds",
+                                                       "GetCampaignIdsByBudgetIds"};
+  return Serve(content_type, soap_action, body, kCm, kOperations,
+               [&service](const std::string& operation, const RequestContext& context,
+                          const pugi::xml_node& request, const std::string& tracking_id) {
+                 return Dispatch(service, operation, context, request, tracking_id);
+               });
+}
+
+Reply HandleSoapReporting(BudgetService& service, std::string_view content_type,
+                          std::string_view soap_action, const std::string& body,
+                          const std::string& base_url) {
+  static const std::vector<std::string> kOperations = {"SubmitGenerateReport",
+                                                       "PollGenerateReport"};
+  return Serve(content_type, soap_action, body, kRep, kOperations,
+               [&](const std::string& operation, const RequestContext& context,
+                   const pugi::xml_node& request, const std::string& tracking_id) {
+                 return DispatchReporting(service, operation, context, request, base_url,
+                                          tracking_id);
+               });
 }
 
 }  // namespace bingads::emulator
