@@ -198,8 +198,54 @@ SOAP_FMAC3 void * SOAP_FMAC4 soap_getelement(struct soap *soap, const char *tag,
 		return soap_in_LONG64(soap, tag, NULL, "xsd:long");
 	case SOAP_TYPE_bool:
 		return soap_in_bool(soap, tag, NULL, "xsd:boolean");
+	case SOAP_TYPE_rep__ReportAggregation:
+		return soap_in_rep__ReportAggregation(soap, tag, NULL, "rep:ReportAggregation");
+	case SOAP_TYPE_rep__ReportFormat:
+		return soap_in_rep__ReportFormat(soap, tag, NULL, "rep:ReportFormat");
+	case SOAP_TYPE_rep__ReportTimeZone:
+		return soap_in_rep__ReportTimeZone(soap, tag, NULL, "rep:ReportTimeZone");
+	case SOAP_TYPE_rep__ReportTimePeriod:
+		return soap_in_rep__ReportTimePeriod(soap, tag, NULL, "rep:ReportTimePeriod");
+	case SOAP_TYPE_rep__CampaignPerformanceReportColumn:
+		return soap_in_rep__CampaignPerformanceReportColumn(soap, tag, NULL, "rep:CampaignPerformanceReportColumn");
+	case SOAP_TYPE_rep__BudgetSummaryReportColumn:
+		return soap_in_rep__BudgetSummaryReportColumn(soap, tag, NULL, "rep:BudgetSummaryReportColumn");
+	case SOAP_TYPE_rep__ReportRequestStatusType:
+		return soap_in_rep__ReportRequestStatusType(soap, tag, NULL, "rep:ReportRequestStatusType");
 	case SOAP_TYPE_cm__BudgetLimitType:
 		return soap_in_cm__BudgetLimitType(soap, tag, NULL, "cm:BudgetLimitType");
+	case SOAP_TYPE_rep__ApiFaultDetail:
+		return soap_in_rep__ApiFaultDetail(soap, tag, NULL, "rep:ApiFaultDetail");
+	case SOAP_TYPE_rep__ArrayOfOperationError:
+		return soap_in_rep__ArrayOfOperationError(soap, tag, NULL, "rep:ArrayOfOperationError");
+	case SOAP_TYPE_rep__OperationError:
+		return soap_in_rep__OperationError(soap, tag, NULL, "rep:OperationError");
+	case SOAP_TYPE_rep__ArrayOfBatchError:
+		return soap_in_rep__ArrayOfBatchError(soap, tag, NULL, "rep:ArrayOfBatchError");
+	case SOAP_TYPE_rep__BatchError:
+		return soap_in_rep__BatchError(soap, tag, NULL, "rep:BatchError");
+	case SOAP_TYPE_rep__ReportRequestStatus:
+		return soap_in_rep__ReportRequestStatus(soap, tag, NULL, "rep:ReportRequestStatus");
+	case SOAP_TYPE_rep__Date:
+		return soap_in_rep__Date(soap, tag, NULL, "rep:Date");
+	case SOAP_TYPE_rep__ReportTime:
+		return soap_in_rep__ReportTime(soap, tag, NULL, "rep:ReportTime");
+	case SOAP_TYPE_rep__ArrayOfCampaignReportScope:
+		return soap_in_rep__ArrayOfCampaignReportScope(soap, tag, NULL, "rep:ArrayOfCampaignReportScope");
+	case SOAP_TYPE_rep__CampaignReportScope:
+		return soap_in_rep__CampaignReportScope(soap, tag, NULL, "rep:CampaignReportScope");
+	case SOAP_TYPE_rep__AccountThroughCampaignReportScope:
+		return soap_in_rep__AccountThroughCampaignReportScope(soap, tag, NULL, "rep:AccountThroughCampaignReportScope");
+	case SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn:
+		return soap_in_rep__ArrayOfCampaignPerformanceReportColumn(soap, tag, NULL, "rep:ArrayOfCampaignPerformanceReportColumn");
+	case SOAP_TYPE_rep__CampaignPerformanceReportRequest:
+		return soap_in_rep__CampaignPerformanceReportRequest(soap, tag, NULL, "rep:CampaignPerformanceReportRequest");
+	case SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn:
+		return soap_in_rep__ArrayOfBudgetSummaryReportColumn(soap, tag, NULL, "rep:ArrayOfBudgetSummaryReportColumn");
+	case SOAP_TYPE_rep__BudgetSummaryReportRequest:
+		return soap_in_rep__BudgetSummaryReportRequest(soap, tag, NULL, "rep:BudgetSummaryReportRequest");
+	case SOAP_TYPE_rep__ReportRequest:
+		return soap_in_rep__ReportRequest(soap, tag, NULL, "rep:ReportRequest");
 	case SOAP_TYPE_adapi__AdApiFaultDetail:
 		return soap_in_adapi__AdApiFaultDetail(soap, tag, NULL, "adapi:AdApiFaultDetail");
 	case SOAP_TYPE_adapi__ArrayOfAdApiError:
@@ -240,6 +286,10 @@ SOAP_FMAC3 void * SOAP_FMAC4 soap_getelement(struct soap *soap, const char *tag,
 		return soap_in_xsd__decimal(soap, tag, NULL, "xsd:decimal");
 	case SOAP_TYPE_std__string:
 		return soap_in_std__string(soap, tag, NULL, "xsd:string");
+	case SOAP_TYPE_PointerTo_rep__PollGenerateReportRequest:
+		return soap_in_PointerTo_rep__PollGenerateReportRequest(soap, tag, NULL, "rep:PollGenerateReportRequest");
+	case SOAP_TYPE_PointerTo_rep__SubmitGenerateReportRequest:
+		return soap_in_PointerTo_rep__SubmitGenerateReportRequest(soap, tag, NULL, "rep:SubmitGenerateReportRequest");
 	case SOAP_TYPE_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest:
 		return soap_in_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest(soap, tag, NULL, "cm:GetCampaignIdsByBudgetIdsRequest");
 	case SOAP_TYPE_PointerTo_cm__GetBudgetsByIdsRequest:
@@ -250,14 +300,50 @@ SOAP_FMAC3 void * SOAP_FMAC4 soap_getelement(struct soap *soap, const char *tag,
 		return soap_in_PointerTo_cm__UpdateBudgetsRequest(soap, tag, NULL, "cm:UpdateBudgetsRequest");
 	case SOAP_TYPE_PointerTo_cm__AddBudgetsRequest:
 		return soap_in_PointerTo_cm__AddBudgetsRequest(soap, tag, NULL, "cm:AddBudgetsRequest");
+	case SOAP_TYPE_PointerTorep__ApiFaultDetail:
+		return soap_in_PointerTorep__ApiFaultDetail(soap, tag, NULL, "rep:ApiFaultDetail");
 	case SOAP_TYPE_PointerTocm__ApiFaultDetail:
 		return soap_in_PointerTocm__ApiFaultDetail(soap, tag, NULL, "cm:ApiFaultDetail");
 	case SOAP_TYPE_PointerToadapi__AdApiFaultDetail:
 		return soap_in_PointerToadapi__AdApiFaultDetail(soap, tag, NULL, "adapi:AdApiFaultDetail");
+	case SOAP_TYPE_PointerTorep__ArrayOfOperationError:
+		return soap_in_PointerTorep__ArrayOfOperationError(soap, tag, NULL, "rep:ArrayOfOperationError");
+	case SOAP_TYPE_PointerTorep__ArrayOfBatchError:
+		return soap_in_PointerTorep__ArrayOfBatchError(soap, tag, NULL, "rep:ArrayOfBatchError");
+	case SOAP_TYPE_PointerTorep__ArrayOfCampaignPerformanceReportColumn:
+		return soap_in_PointerTorep__ArrayOfCampaignPerformanceReportColumn(soap, tag, NULL, "rep:ArrayOfCampaignPerformanceReportColumn");
+	case SOAP_TYPE_PointerTorep__ReportTime:
+		return soap_in_PointerTorep__ReportTime(soap, tag, NULL, "rep:ReportTime");
+	case SOAP_TYPE_PointerTorep__AccountThroughCampaignReportScope:
+		return soap_in_PointerTorep__AccountThroughCampaignReportScope(soap, tag, NULL, "rep:AccountThroughCampaignReportScope");
+	case SOAP_TYPE_PointerTorep__ArrayOfBudgetSummaryReportColumn:
+		return soap_in_PointerTorep__ArrayOfBudgetSummaryReportColumn(soap, tag, NULL, "rep:ArrayOfBudgetSummaryReportColumn");
 	case SOAP_TYPE_PointerToadapi__ArrayOfAdApiError:
 		return soap_in_PointerToadapi__ArrayOfAdApiError(soap, tag, NULL, "adapi:ArrayOfAdApiError");
 	case SOAP_TYPE_PointerTocm__ArrayOfOperationError:
 		return soap_in_PointerTocm__ArrayOfOperationError(soap, tag, NULL, "cm:ArrayOfOperationError");
+	case SOAP_TYPE_PointerTorep__ReportRequestStatus:
+		return soap_in_PointerTorep__ReportRequestStatus(soap, tag, NULL, "rep:ReportRequestStatus");
+	case SOAP_TYPE_PointerTorep__ReportRequest:
+		return soap_in_PointerTorep__ReportRequest(soap, tag, NULL, "rep:ReportRequest");
+	case SOAP_TYPE_PointerTorep__OperationError:
+		return soap_in_PointerTorep__OperationError(soap, tag, NULL, "rep:OperationError");
+	case SOAP_TYPE_PointerTorep__BatchError:
+		return soap_in_PointerTorep__BatchError(soap, tag, NULL, "rep:BatchError");
+	case SOAP_TYPE_PointerTorep__ReportRequestStatusType:
+		return soap_in_PointerTorep__ReportRequestStatusType(soap, tag, NULL, "rep:ReportRequestStatusType");
+	case SOAP_TYPE_PointerTorep__ReportTimeZone:
+		return soap_in_PointerTorep__ReportTimeZone(soap, tag, NULL, "rep:ReportTimeZone");
+	case SOAP_TYPE_PointerTorep__ReportTimePeriod:
+		return soap_in_PointerTorep__ReportTimePeriod(soap, tag, NULL, "rep:ReportTimePeriod");
+	case SOAP_TYPE_PointerTorep__Date:
+		return soap_in_PointerTorep__Date(soap, tag, NULL, "rep:Date");
+	case SOAP_TYPE_PointerTorep__CampaignReportScope:
+		return soap_in_PointerTorep__CampaignReportScope(soap, tag, NULL, "rep:CampaignReportScope");
+	case SOAP_TYPE_PointerTorep__ArrayOfCampaignReportScope:
+		return soap_in_PointerTorep__ArrayOfCampaignReportScope(soap, tag, NULL, "rep:ArrayOfCampaignReportScope");
+	case SOAP_TYPE_PointerTorep__ReportFormat:
+		return soap_in_PointerTorep__ReportFormat(soap, tag, NULL, "rep:ReportFormat");
 	case SOAP_TYPE_PointerTobool:
 		return soap_in_PointerTobool(soap, tag, NULL, "xsd:boolean");
 	case SOAP_TYPE_PointerToadapi__AdApiError:
@@ -311,9 +397,77 @@ SOAP_FMAC3 void * SOAP_FMAC4 soap_getelement(struct soap *soap, const char *tag,
 	{	const char *t = soap->type;
 		if (!*t)
 			t = soap->tag;
+		if (!soap_match_tag(soap, t, "rep:ReportRequestStatusType"))
+		{	*type = SOAP_TYPE_rep__ReportRequestStatusType;
+			return soap_in_rep__ReportRequestStatusType(soap, tag, NULL, NULL);
+		}
 		if (!soap_match_tag(soap, t, "cm:BudgetLimitType"))
 		{	*type = SOAP_TYPE_cm__BudgetLimitType;
 			return soap_in_cm__BudgetLimitType(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ApiFaultDetail"))
+		{	*type = SOAP_TYPE_rep__ApiFaultDetail;
+			return soap_in_rep__ApiFaultDetail(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ArrayOfOperationError"))
+		{	*type = SOAP_TYPE_rep__ArrayOfOperationError;
+			return soap_in_rep__ArrayOfOperationError(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:OperationError"))
+		{	*type = SOAP_TYPE_rep__OperationError;
+			return soap_in_rep__OperationError(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ArrayOfBatchError"))
+		{	*type = SOAP_TYPE_rep__ArrayOfBatchError;
+			return soap_in_rep__ArrayOfBatchError(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:BatchError"))
+		{	*type = SOAP_TYPE_rep__BatchError;
+			return soap_in_rep__BatchError(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ReportRequestStatus"))
+		{	*type = SOAP_TYPE_rep__ReportRequestStatus;
+			return soap_in_rep__ReportRequestStatus(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:Date"))
+		{	*type = SOAP_TYPE_rep__Date;
+			return soap_in_rep__Date(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ReportTime"))
+		{	*type = SOAP_TYPE_rep__ReportTime;
+			return soap_in_rep__ReportTime(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ArrayOfCampaignReportScope"))
+		{	*type = SOAP_TYPE_rep__ArrayOfCampaignReportScope;
+			return soap_in_rep__ArrayOfCampaignReportScope(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:CampaignReportScope"))
+		{	*type = SOAP_TYPE_rep__CampaignReportScope;
+			return soap_in_rep__CampaignReportScope(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:AccountThroughCampaignReportScope"))
+		{	*type = SOAP_TYPE_rep__AccountThroughCampaignReportScope;
+			return soap_in_rep__AccountThroughCampaignReportScope(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ArrayOfCampaignPerformanceReportColumn"))
+		{	*type = SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn;
+			return soap_in_rep__ArrayOfCampaignPerformanceReportColumn(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:CampaignPerformanceReportRequest"))
+		{	*type = SOAP_TYPE_rep__CampaignPerformanceReportRequest;
+			return soap_in_rep__CampaignPerformanceReportRequest(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ArrayOfBudgetSummaryReportColumn"))
+		{	*type = SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn;
+			return soap_in_rep__ArrayOfBudgetSummaryReportColumn(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:BudgetSummaryReportRequest"))
+		{	*type = SOAP_TYPE_rep__BudgetSummaryReportRequest;
+			return soap_in_rep__BudgetSummaryReportRequest(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ReportRequest"))
+		{	*type = SOAP_TYPE_rep__ReportRequest;
+			return soap_in_rep__ReportRequest(soap, tag, NULL, NULL);
 		}
 		if (!soap_match_tag(soap, t, "adapi:AdApiFaultDetail"))
 		{	*type = SOAP_TYPE_adapi__AdApiFaultDetail;
@@ -411,6 +565,30 @@ SOAP_FMAC3 void * SOAP_FMAC4 soap_getelement(struct soap *soap, const char *tag,
 		{	*type = SOAP_TYPE_bool;
 			return soap_in_bool(soap, tag, NULL, NULL);
 		}
+		if (!soap_match_tag(soap, t, "rep:ReportAggregation"))
+		{	*type = SOAP_TYPE_rep__ReportAggregation;
+			return soap_in_rep__ReportAggregation(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ReportFormat"))
+		{	*type = SOAP_TYPE_rep__ReportFormat;
+			return soap_in_rep__ReportFormat(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ReportTimeZone"))
+		{	*type = SOAP_TYPE_rep__ReportTimeZone;
+			return soap_in_rep__ReportTimeZone(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:ReportTimePeriod"))
+		{	*type = SOAP_TYPE_rep__ReportTimePeriod;
+			return soap_in_rep__ReportTimePeriod(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:CampaignPerformanceReportColumn"))
+		{	*type = SOAP_TYPE_rep__CampaignPerformanceReportColumn;
+			return soap_in_rep__CampaignPerformanceReportColumn(soap, tag, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:BudgetSummaryReportColumn"))
+		{	*type = SOAP_TYPE_rep__BudgetSummaryReportColumn;
+			return soap_in_rep__BudgetSummaryReportColumn(soap, tag, NULL, NULL);
+		}
 		if (!soap_match_tag(soap, t, "xsd:QName"))
 		{	char **s;
 			*type = SOAP_TYPE__QName;
@@ -424,6 +602,22 @@ SOAP_FMAC3 void * SOAP_FMAC4 soap_getelement(struct soap *soap, const char *tag,
 			return s ? *s : NULL;
 		}
 		t = soap->tag;
+		if (!soap_match_tag(soap, t, "rep:PollGenerateReportResponse"))
+		{	*type = SOAP_TYPE__rep__PollGenerateReportResponse;
+			return soap_in__rep__PollGenerateReportResponse(soap, NULL, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:PollGenerateReportRequest"))
+		{	*type = SOAP_TYPE__rep__PollGenerateReportRequest;
+			return soap_in__rep__PollGenerateReportRequest(soap, NULL, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:SubmitGenerateReportResponse"))
+		{	*type = SOAP_TYPE__rep__SubmitGenerateReportResponse;
+			return soap_in__rep__SubmitGenerateReportResponse(soap, NULL, NULL, NULL);
+		}
+		if (!soap_match_tag(soap, t, "rep:SubmitGenerateReportRequest"))
+		{	*type = SOAP_TYPE__rep__SubmitGenerateReportRequest;
+			return soap_in__rep__SubmitGenerateReportRequest(soap, NULL, NULL, NULL);
+		}
 		if (!soap_match_tag(soap, t, "cm:GetCampaignIdsByBudgetIdsResponse"))
 		{	*type = SOAP_TYPE__cm__GetCampaignIdsByBudgetIdsResponse;
 			return soap_in__cm__GetCampaignIdsByBudgetIdsResponse(soap, NULL, NULL, NULL);
@@ -531,8 +725,62 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_putelement(struct soap *soap, const void *ptr, co
 		return soap_out_LONG64(soap, tag, id, (const LONG64 *)ptr, "xsd:long");
 	case SOAP_TYPE_bool:
 		return soap_out_bool(soap, tag, id, (const bool *)ptr, "xsd:boolean");
+	case SOAP_TYPE_rep__ReportAggregation:
+		return soap_out_rep__ReportAggregation(soap, tag, id, (const enum rep__ReportAggregation *)ptr, "rep:ReportAggregation");
+	case SOAP_TYPE_rep__ReportFormat:
+		return soap_out_rep__ReportFormat(soap, tag, id, (const enum rep__ReportFormat *)ptr, "rep:ReportFormat");
+	case SOAP_TYPE_rep__ReportTimeZone:
+		return soap_out_rep__ReportTimeZone(soap, tag, id, (const enum rep__ReportTimeZone *)ptr, "rep:ReportTimeZone");
+	case SOAP_TYPE_rep__ReportTimePeriod:
+		return soap_out_rep__ReportTimePeriod(soap, tag, id, (const enum rep__ReportTimePeriod *)ptr, "rep:ReportTimePeriod");
+	case SOAP_TYPE_rep__CampaignPerformanceReportColumn:
+		return soap_out_rep__CampaignPerformanceReportColumn(soap, tag, id, (const enum rep__CampaignPerformanceReportColumn *)ptr, "rep:CampaignPerformanceReportColumn");
+	case SOAP_TYPE_rep__BudgetSummaryReportColumn:
+		return soap_out_rep__BudgetSummaryReportColumn(soap, tag, id, (const enum rep__BudgetSummaryReportColumn *)ptr, "rep:BudgetSummaryReportColumn");
+	case SOAP_TYPE_rep__ReportRequestStatusType:
+		return soap_out_rep__ReportRequestStatusType(soap, tag, id, (const std::string *)ptr, "rep:ReportRequestStatusType");
 	case SOAP_TYPE_cm__BudgetLimitType:
 		return soap_out_cm__BudgetLimitType(soap, tag, id, (const std::string *)ptr, "cm:BudgetLimitType");
+	case SOAP_TYPE__rep__PollGenerateReportResponse:
+		return ((_rep__PollGenerateReportResponse *)ptr)->soap_out(soap, "rep:PollGenerateReportResponse", id, "");
+	case SOAP_TYPE__rep__PollGenerateReportRequest:
+		return ((_rep__PollGenerateReportRequest *)ptr)->soap_out(soap, "rep:PollGenerateReportRequest", id, "");
+	case SOAP_TYPE__rep__SubmitGenerateReportResponse:
+		return ((_rep__SubmitGenerateReportResponse *)ptr)->soap_out(soap, "rep:SubmitGenerateReportResponse", id, "");
+	case SOAP_TYPE__rep__SubmitGenerateReportRequest:
+		return ((_rep__SubmitGenerateReportRequest *)ptr)->soap_out(soap, "rep:SubmitGenerateReportRequest", id, "");
+	case SOAP_TYPE_rep__ApiFaultDetail:
+		return ((rep__ApiFaultDetail *)ptr)->soap_out(soap, tag, id, "rep:ApiFaultDetail");
+	case SOAP_TYPE_rep__ArrayOfOperationError:
+		return ((rep__ArrayOfOperationError *)ptr)->soap_out(soap, tag, id, "rep:ArrayOfOperationError");
+	case SOAP_TYPE_rep__OperationError:
+		return ((rep__OperationError *)ptr)->soap_out(soap, tag, id, "rep:OperationError");
+	case SOAP_TYPE_rep__ArrayOfBatchError:
+		return ((rep__ArrayOfBatchError *)ptr)->soap_out(soap, tag, id, "rep:ArrayOfBatchError");
+	case SOAP_TYPE_rep__BatchError:
+		return ((rep__BatchError *)ptr)->soap_out(soap, tag, id, "rep:BatchError");
+	case SOAP_TYPE_rep__ReportRequestStatus:
+		return ((rep__ReportRequestStatus *)ptr)->soap_out(soap, tag, id, "rep:ReportRequestStatus");
+	case SOAP_TYPE_rep__Date:
+		return ((rep__Date *)ptr)->soap_out(soap, tag, id, "rep:Date");
+	case SOAP_TYPE_rep__ReportTime:
+		return ((rep__ReportTime *)ptr)->soap_out(soap, tag, id, "rep:ReportTime");
+	case SOAP_TYPE_rep__ArrayOfCampaignReportScope:
+		return ((rep__ArrayOfCampaignReportScope *)ptr)->soap_out(soap, tag, id, "rep:ArrayOfCampaignReportScope");
+	case SOAP_TYPE_rep__CampaignReportScope:
+		return ((rep__CampaignReportScope *)ptr)->soap_out(soap, tag, id, "rep:CampaignReportScope");
+	case SOAP_TYPE_rep__AccountThroughCampaignReportScope:
+		return ((rep__AccountThroughCampaignReportScope *)ptr)->soap_out(soap, tag, id, "rep:AccountThroughCampaignReportScope");
+	case SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn:
+		return ((rep__ArrayOfCampaignPerformanceReportColumn *)ptr)->soap_out(soap, tag, id, "rep:ArrayOfCampaignPerformanceReportColumn");
+	case SOAP_TYPE_rep__CampaignPerformanceReportRequest:
+		return ((rep__CampaignPerformanceReportRequest *)ptr)->soap_out(soap, tag, id, "rep:CampaignPerformanceReportRequest");
+	case SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn:
+		return ((rep__ArrayOfBudgetSummaryReportColumn *)ptr)->soap_out(soap, tag, id, "rep:ArrayOfBudgetSummaryReportColumn");
+	case SOAP_TYPE_rep__BudgetSummaryReportRequest:
+		return ((rep__BudgetSummaryReportRequest *)ptr)->soap_out(soap, tag, id, "rep:BudgetSummaryReportRequest");
+	case SOAP_TYPE_rep__ReportRequest:
+		return ((rep__ReportRequest *)ptr)->soap_out(soap, tag, id, "rep:ReportRequest");
 	case SOAP_TYPE_adapi__AdApiFaultDetail:
 		return ((adapi__AdApiFaultDetail *)ptr)->soap_out(soap, tag, id, "adapi:AdApiFaultDetail");
 	case SOAP_TYPE_adapi__ArrayOfAdApiError:
@@ -593,6 +841,10 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_putelement(struct soap *soap, const void *ptr, co
 		return soap_out_xsd__decimal(soap, tag, id, (const std::string *)ptr, "xsd:decimal");
 	case SOAP_TYPE_std__string:
 		return soap_out_std__string(soap, tag, id, (const std::string *)ptr, "xsd:string");
+	case SOAP_TYPE_PointerTo_rep__PollGenerateReportRequest:
+		return soap_out_PointerTo_rep__PollGenerateReportRequest(soap, tag, id, (_rep__PollGenerateReportRequest *const*)ptr, "rep:PollGenerateReportRequest");
+	case SOAP_TYPE_PointerTo_rep__SubmitGenerateReportRequest:
+		return soap_out_PointerTo_rep__SubmitGenerateReportRequest(soap, tag, id, (_rep__SubmitGenerateReportRequest *const*)ptr, "rep:SubmitGenerateReportRequest");
 	case SOAP_TYPE_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest:
 		return soap_out_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest(soap, tag, id, (_cm__GetCampaignIdsByBudgetIdsRequest *const*)ptr, "cm:GetCampaignIdsByBudgetIdsRequest");
 	case SOAP_TYPE_PointerTo_cm__GetBudgetsByIdsRequest:
@@ -603,14 +855,50 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_putelement(struct soap *soap, const void *ptr, co
 		return soap_out_PointerTo_cm__UpdateBudgetsRequest(soap, tag, id, (_cm__UpdateBudgetsRequest *const*)ptr, "cm:UpdateBudgetsRequest");
 	case SOAP_TYPE_PointerTo_cm__AddBudgetsRequest:
 		return soap_out_PointerTo_cm__AddBudgetsRequest(soap, tag, id, (_cm__AddBudgetsRequest *const*)ptr, "cm:AddBudgetsRequest");
+	case SOAP_TYPE_PointerTorep__ApiFaultDetail:
+		return soap_out_PointerTorep__ApiFaultDetail(soap, tag, id, (rep__ApiFaultDetail *const*)ptr, "rep:ApiFaultDetail");
 	case SOAP_TYPE_PointerTocm__ApiFaultDetail:
 		return soap_out_PointerTocm__ApiFaultDetail(soap, tag, id, (cm__ApiFaultDetail *const*)ptr, "cm:ApiFaultDetail");
 	case SOAP_TYPE_PointerToadapi__AdApiFaultDetail:
 		return soap_out_PointerToadapi__AdApiFaultDetail(soap, tag, id, (adapi__AdApiFaultDetail *const*)ptr, "adapi:AdApiFaultDetail");
+	case SOAP_TYPE_PointerTorep__ArrayOfOperationError:
+		return soap_out_PointerTorep__ArrayOfOperationError(soap, tag, id, (rep__ArrayOfOperationError *const*)ptr, "rep:ArrayOfOperationError");
+	case SOAP_TYPE_PointerTorep__ArrayOfBatchError:
+		return soap_out_PointerTorep__ArrayOfBatchError(soap, tag, id, (rep__ArrayOfBatchError *const*)ptr, "rep:ArrayOfBatchError");
+	case SOAP_TYPE_PointerTorep__ArrayOfCampaignPerformanceReportColumn:
+		return soap_out_PointerTorep__ArrayOfCampaignPerformanceReportColumn(soap, tag, id, (rep__ArrayOfCampaignPerformanceReportColumn *const*)ptr, "rep:ArrayOfCampaignPerformanceReportColumn");
+	case SOAP_TYPE_PointerTorep__ReportTime:
+		return soap_out_PointerTorep__ReportTime(soap, tag, id, (rep__ReportTime *const*)ptr, "rep:ReportTime");
+	case SOAP_TYPE_PointerTorep__AccountThroughCampaignReportScope:
+		return soap_out_PointerTorep__AccountThroughCampaignReportScope(soap, tag, id, (rep__AccountThroughCampaignReportScope *const*)ptr, "rep:AccountThroughCampaignReportScope");
+	case SOAP_TYPE_PointerTorep__ArrayOfBudgetSummaryReportColumn:
+		return soap_out_PointerTorep__ArrayOfBudgetSummaryReportColumn(soap, tag, id, (rep__ArrayOfBudgetSummaryReportColumn *const*)ptr, "rep:ArrayOfBudgetSummaryReportColumn");
 	case SOAP_TYPE_PointerToadapi__ArrayOfAdApiError:
 		return soap_out_PointerToadapi__ArrayOfAdApiError(soap, tag, id, (adapi__ArrayOfAdApiError *const*)ptr, "adapi:ArrayOfAdApiError");
 	case SOAP_TYPE_PointerTocm__ArrayOfOperationError:
 		return soap_out_PointerTocm__ArrayOfOperationError(soap, tag, id, (cm__ArrayOfOperationError *const*)ptr, "cm:ArrayOfOperationError");
+	case SOAP_TYPE_PointerTorep__ReportRequestStatus:
+		return soap_out_PointerTorep__ReportRequestStatus(soap, tag, id, (rep__ReportRequestStatus *const*)ptr, "rep:ReportRequestStatus");
+	case SOAP_TYPE_PointerTorep__ReportRequest:
+		return soap_out_PointerTorep__ReportRequest(soap, tag, id, (rep__ReportRequest *const*)ptr, "rep:ReportRequest");
+	case SOAP_TYPE_PointerTorep__OperationError:
+		return soap_out_PointerTorep__OperationError(soap, tag, id, (rep__OperationError *const*)ptr, "rep:OperationError");
+	case SOAP_TYPE_PointerTorep__BatchError:
+		return soap_out_PointerTorep__BatchError(soap, tag, id, (rep__BatchError *const*)ptr, "rep:BatchError");
+	case SOAP_TYPE_PointerTorep__ReportRequestStatusType:
+		return soap_out_PointerTorep__ReportRequestStatusType(soap, tag, id, (std::string *const*)ptr, "rep:ReportRequestStatusType");
+	case SOAP_TYPE_PointerTorep__ReportTimeZone:
+		return soap_out_PointerTorep__ReportTimeZone(soap, tag, id, (enum rep__ReportTimeZone *const*)ptr, "rep:ReportTimeZone");
+	case SOAP_TYPE_PointerTorep__ReportTimePeriod:
+		return soap_out_PointerTorep__ReportTimePeriod(soap, tag, id, (enum rep__ReportTimePeriod *const*)ptr, "rep:ReportTimePeriod");
+	case SOAP_TYPE_PointerTorep__Date:
+		return soap_out_PointerTorep__Date(soap, tag, id, (rep__Date *const*)ptr, "rep:Date");
+	case SOAP_TYPE_PointerTorep__CampaignReportScope:
+		return soap_out_PointerTorep__CampaignReportScope(soap, tag, id, (rep__CampaignReportScope *const*)ptr, "rep:CampaignReportScope");
+	case SOAP_TYPE_PointerTorep__ArrayOfCampaignReportScope:
+		return soap_out_PointerTorep__ArrayOfCampaignReportScope(soap, tag, id, (rep__ArrayOfCampaignReportScope *const*)ptr, "rep:ArrayOfCampaignReportScope");
+	case SOAP_TYPE_PointerTorep__ReportFormat:
+		return soap_out_PointerTorep__ReportFormat(soap, tag, id, (enum rep__ReportFormat *const*)ptr, "rep:ReportFormat");
 	case SOAP_TYPE_PointerTobool:
 		return soap_out_PointerTobool(soap, tag, id, (bool *const*)ptr, "xsd:boolean");
 	case SOAP_TYPE_PointerToadapi__AdApiError:
@@ -671,8 +959,71 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_markelement(struct soap *soap, const void *ptr, 
 	(void)soap; (void)ptr; (void)type; /* appease -Wall -Werror */
 	switch (type)
 	{
+	case SOAP_TYPE_rep__ReportRequestStatusType:
+		soap_serialize_rep__ReportRequestStatusType(soap, (const std::string *)ptr);
+		break;
 	case SOAP_TYPE_cm__BudgetLimitType:
 		soap_serialize_cm__BudgetLimitType(soap, (const std::string *)ptr);
+		break;
+	case SOAP_TYPE__rep__PollGenerateReportResponse:
+		((_rep__PollGenerateReportResponse *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE__rep__PollGenerateReportRequest:
+		((_rep__PollGenerateReportRequest *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE__rep__SubmitGenerateReportResponse:
+		((_rep__SubmitGenerateReportResponse *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE__rep__SubmitGenerateReportRequest:
+		((_rep__SubmitGenerateReportRequest *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__ApiFaultDetail:
+		((rep__ApiFaultDetail *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__ArrayOfOperationError:
+		((rep__ArrayOfOperationError *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__OperationError:
+		((rep__OperationError *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__ArrayOfBatchError:
+		((rep__ArrayOfBatchError *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__BatchError:
+		((rep__BatchError *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__ReportRequestStatus:
+		((rep__ReportRequestStatus *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__Date:
+		((rep__Date *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__ReportTime:
+		((rep__ReportTime *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__ArrayOfCampaignReportScope:
+		((rep__ArrayOfCampaignReportScope *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__CampaignReportScope:
+		((rep__CampaignReportScope *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__AccountThroughCampaignReportScope:
+		((rep__AccountThroughCampaignReportScope *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn:
+		((rep__ArrayOfCampaignPerformanceReportColumn *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__CampaignPerformanceReportRequest:
+		((rep__CampaignPerformanceReportRequest *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn:
+		((rep__ArrayOfBudgetSummaryReportColumn *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__BudgetSummaryReportRequest:
+		((rep__BudgetSummaryReportRequest *)ptr)->soap_serialize(soap);
+		break;
+	case SOAP_TYPE_rep__ReportRequest:
+		((rep__ReportRequest *)ptr)->soap_serialize(soap);
 		break;
 	case SOAP_TYPE_adapi__AdApiFaultDetail:
 		((adapi__AdApiFaultDetail *)ptr)->soap_serialize(soap);
@@ -764,6 +1115,12 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_markelement(struct soap *soap, const void *ptr, 
 	case SOAP_TYPE_std__string:
 		soap_serialize_std__string(soap, (const std::string *)ptr);
 		break;
+	case SOAP_TYPE___rep__PollGenerateReport:
+		soap_serialize___rep__PollGenerateReport(soap, (const struct __rep__PollGenerateReport *)ptr);
+		break;
+	case SOAP_TYPE___rep__SubmitGenerateReport:
+		soap_serialize___rep__SubmitGenerateReport(soap, (const struct __rep__SubmitGenerateReport *)ptr);
+		break;
 	case SOAP_TYPE___cm__GetCampaignIdsByBudgetIds:
 		soap_serialize___cm__GetCampaignIdsByBudgetIds(soap, (const struct __cm__GetCampaignIdsByBudgetIds *)ptr);
 		break;
@@ -778,6 +1135,12 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_markelement(struct soap *soap, const void *ptr, 
 		break;
 	case SOAP_TYPE___cm__AddBudgets:
 		soap_serialize___cm__AddBudgets(soap, (const struct __cm__AddBudgets *)ptr);
+		break;
+	case SOAP_TYPE_PointerTo_rep__PollGenerateReportRequest:
+		soap_serialize_PointerTo_rep__PollGenerateReportRequest(soap, (_rep__PollGenerateReportRequest *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTo_rep__SubmitGenerateReportRequest:
+		soap_serialize_PointerTo_rep__SubmitGenerateReportRequest(soap, (_rep__SubmitGenerateReportRequest *const*)ptr);
 		break;
 	case SOAP_TYPE_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest:
 		soap_serialize_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest(soap, (_cm__GetCampaignIdsByBudgetIdsRequest *const*)ptr);
@@ -794,17 +1157,71 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_markelement(struct soap *soap, const void *ptr, 
 	case SOAP_TYPE_PointerTo_cm__AddBudgetsRequest:
 		soap_serialize_PointerTo_cm__AddBudgetsRequest(soap, (_cm__AddBudgetsRequest *const*)ptr);
 		break;
+	case SOAP_TYPE_PointerTorep__ApiFaultDetail:
+		soap_serialize_PointerTorep__ApiFaultDetail(soap, (rep__ApiFaultDetail *const*)ptr);
+		break;
 	case SOAP_TYPE_PointerTocm__ApiFaultDetail:
 		soap_serialize_PointerTocm__ApiFaultDetail(soap, (cm__ApiFaultDetail *const*)ptr);
 		break;
 	case SOAP_TYPE_PointerToadapi__AdApiFaultDetail:
 		soap_serialize_PointerToadapi__AdApiFaultDetail(soap, (adapi__AdApiFaultDetail *const*)ptr);
 		break;
+	case SOAP_TYPE_PointerTorep__ArrayOfOperationError:
+		soap_serialize_PointerTorep__ArrayOfOperationError(soap, (rep__ArrayOfOperationError *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__ArrayOfBatchError:
+		soap_serialize_PointerTorep__ArrayOfBatchError(soap, (rep__ArrayOfBatchError *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__ArrayOfCampaignPerformanceReportColumn:
+		soap_serialize_PointerTorep__ArrayOfCampaignPerformanceReportColumn(soap, (rep__ArrayOfCampaignPerformanceReportColumn *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__ReportTime:
+		soap_serialize_PointerTorep__ReportTime(soap, (rep__ReportTime *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__AccountThroughCampaignReportScope:
+		soap_serialize_PointerTorep__AccountThroughCampaignReportScope(soap, (rep__AccountThroughCampaignReportScope *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__ArrayOfBudgetSummaryReportColumn:
+		soap_serialize_PointerTorep__ArrayOfBudgetSummaryReportColumn(soap, (rep__ArrayOfBudgetSummaryReportColumn *const*)ptr);
+		break;
 	case SOAP_TYPE_PointerToadapi__ArrayOfAdApiError:
 		soap_serialize_PointerToadapi__ArrayOfAdApiError(soap, (adapi__ArrayOfAdApiError *const*)ptr);
 		break;
 	case SOAP_TYPE_PointerTocm__ArrayOfOperationError:
 		soap_serialize_PointerTocm__ArrayOfOperationError(soap, (cm__ArrayOfOperationError *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__ReportRequestStatus:
+		soap_serialize_PointerTorep__ReportRequestStatus(soap, (rep__ReportRequestStatus *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__ReportRequest:
+		soap_serialize_PointerTorep__ReportRequest(soap, (rep__ReportRequest *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__OperationError:
+		soap_serialize_PointerTorep__OperationError(soap, (rep__OperationError *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__BatchError:
+		soap_serialize_PointerTorep__BatchError(soap, (rep__BatchError *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__ReportRequestStatusType:
+		soap_serialize_PointerTorep__ReportRequestStatusType(soap, (std::string *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__ReportTimeZone:
+		soap_serialize_PointerTorep__ReportTimeZone(soap, (enum rep__ReportTimeZone *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__ReportTimePeriod:
+		soap_serialize_PointerTorep__ReportTimePeriod(soap, (enum rep__ReportTimePeriod *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__Date:
+		soap_serialize_PointerTorep__Date(soap, (rep__Date *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__CampaignReportScope:
+		soap_serialize_PointerTorep__CampaignReportScope(soap, (rep__CampaignReportScope *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__ArrayOfCampaignReportScope:
+		soap_serialize_PointerTorep__ArrayOfCampaignReportScope(soap, (rep__ArrayOfCampaignReportScope *const*)ptr);
+		break;
+	case SOAP_TYPE_PointerTorep__ReportFormat:
+		soap_serialize_PointerTorep__ReportFormat(soap, (enum rep__ReportFormat *const*)ptr);
 		break;
 	case SOAP_TYPE_PointerTobool:
 		soap_serialize_PointerTobool(soap, (bool *const*)ptr);
@@ -952,12 +1369,52 @@ SOAP_FMAC3 void * SOAP_FMAC4 soap_instantiate(struct soap *soap, int t, const ch
 		return (void*)soap_instantiate_adapi__AdApiError(soap, -1, type, arrayType, n);
 	case SOAP_TYPE_adapi__ArrayOfAdApiError:
 		return (void*)soap_instantiate_adapi__ArrayOfAdApiError(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__ReportRequest:
+		return (void*)soap_instantiate_rep__ReportRequest(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn:
+		return (void*)soap_instantiate_rep__ArrayOfBudgetSummaryReportColumn(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn:
+		return (void*)soap_instantiate_rep__ArrayOfCampaignPerformanceReportColumn(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__AccountThroughCampaignReportScope:
+		return (void*)soap_instantiate_rep__AccountThroughCampaignReportScope(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__CampaignReportScope:
+		return (void*)soap_instantiate_rep__CampaignReportScope(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__ArrayOfCampaignReportScope:
+		return (void*)soap_instantiate_rep__ArrayOfCampaignReportScope(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__ReportTime:
+		return (void*)soap_instantiate_rep__ReportTime(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__Date:
+		return (void*)soap_instantiate_rep__Date(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__ReportRequestStatus:
+		return (void*)soap_instantiate_rep__ReportRequestStatus(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__BatchError:
+		return (void*)soap_instantiate_rep__BatchError(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__ArrayOfBatchError:
+		return (void*)soap_instantiate_rep__ArrayOfBatchError(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__OperationError:
+		return (void*)soap_instantiate_rep__OperationError(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__ArrayOfOperationError:
+		return (void*)soap_instantiate_rep__ArrayOfOperationError(soap, -1, type, arrayType, n);
+	case SOAP_TYPE__rep__SubmitGenerateReportRequest:
+		return (void*)soap_instantiate__rep__SubmitGenerateReportRequest(soap, -1, type, arrayType, n);
+	case SOAP_TYPE__rep__SubmitGenerateReportResponse:
+		return (void*)soap_instantiate__rep__SubmitGenerateReportResponse(soap, -1, type, arrayType, n);
+	case SOAP_TYPE__rep__PollGenerateReportRequest:
+		return (void*)soap_instantiate__rep__PollGenerateReportRequest(soap, -1, type, arrayType, n);
+	case SOAP_TYPE__rep__PollGenerateReportResponse:
+		return (void*)soap_instantiate__rep__PollGenerateReportResponse(soap, -1, type, arrayType, n);
 	case SOAP_TYPE_cm__EditorialError:
 		return (void*)soap_instantiate_cm__EditorialError(soap, -1, type, arrayType, n);
 	case SOAP_TYPE_cm__ApiFaultDetail:
 		return (void*)soap_instantiate_cm__ApiFaultDetail(soap, -1, type, arrayType, n);
 	case SOAP_TYPE_adapi__AdApiFaultDetail:
 		return (void*)soap_instantiate_adapi__AdApiFaultDetail(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__BudgetSummaryReportRequest:
+		return (void*)soap_instantiate_rep__BudgetSummaryReportRequest(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__CampaignPerformanceReportRequest:
+		return (void*)soap_instantiate_rep__CampaignPerformanceReportRequest(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__ApiFaultDetail:
+		return (void*)soap_instantiate_rep__ApiFaultDetail(soap, -1, type, arrayType, n);
 #ifndef WITH_NOGLOBAL
 	case SOAP_TYPE_SOAP_ENV__Header:
 		return (void*)soap_instantiate_SOAP_ENV__Header(soap, -1, type, arrayType, n);
@@ -976,6 +1433,10 @@ SOAP_FMAC3 void * SOAP_FMAC4 soap_instantiate(struct soap *soap, int t, const ch
 		return (void*)soap_instantiate___cm__GetBudgetsByIds(soap, -1, type, arrayType, n);
 	case SOAP_TYPE___cm__GetCampaignIdsByBudgetIds:
 		return (void*)soap_instantiate___cm__GetCampaignIdsByBudgetIds(soap, -1, type, arrayType, n);
+	case SOAP_TYPE___rep__SubmitGenerateReport:
+		return (void*)soap_instantiate___rep__SubmitGenerateReport(soap, -1, type, arrayType, n);
+	case SOAP_TYPE___rep__PollGenerateReport:
+		return (void*)soap_instantiate___rep__PollGenerateReport(soap, -1, type, arrayType, n);
 #ifndef WITH_NOGLOBAL
 	case SOAP_TYPE_SOAP_ENV__Code:
 		return (void*)soap_instantiate_SOAP_ENV__Code(soap, -1, type, arrayType, n);
@@ -992,6 +1453,18 @@ SOAP_FMAC3 void * SOAP_FMAC4 soap_instantiate(struct soap *soap, int t, const ch
 		return (void*)soap_instantiate_xsd__decimal(soap, -1, type, arrayType, n);
 	case SOAP_TYPE_cm__BudgetLimitType:
 		return (void*)soap_instantiate_cm__BudgetLimitType(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_rep__ReportRequestStatusType:
+		return (void*)soap_instantiate_rep__ReportRequestStatusType(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_std__vectorTemplateOfPointerTorep__OperationError:
+		return (void*)soap_instantiate_std__vectorTemplateOfPointerTorep__OperationError(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_std__vectorTemplateOfPointerTorep__BatchError:
+		return (void*)soap_instantiate_std__vectorTemplateOfPointerTorep__BatchError(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_std__vectorTemplateOfPointerTorep__CampaignReportScope:
+		return (void*)soap_instantiate_std__vectorTemplateOfPointerTorep__CampaignReportScope(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_std__vectorTemplateOfrep__CampaignPerformanceReportColumn:
+		return (void*)soap_instantiate_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(soap, -1, type, arrayType, n);
+	case SOAP_TYPE_std__vectorTemplateOfrep__BudgetSummaryReportColumn:
+		return (void*)soap_instantiate_std__vectorTemplateOfrep__BudgetSummaryReportColumn(soap, -1, type, arrayType, n);
 	case SOAP_TYPE_std__vectorTemplateOfPointerToadapi__AdApiError:
 		return (void*)soap_instantiate_std__vectorTemplateOfPointerToadapi__AdApiError(soap, -1, type, arrayType, n);
 	case SOAP_TYPE_std__vectorTemplateOfPointerToscg__KeyValuePairOfstringstring:
@@ -1175,6 +1648,108 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_fdelete(struct soap *soap, struct soap_clist *p)
 		else
 			SOAP_DELETE_ARRAY(soap, static_cast<adapi__ArrayOfAdApiError*>(p->ptr), adapi__ArrayOfAdApiError);
 		break;
+	case SOAP_TYPE_rep__ReportRequest:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__ReportRequest*>(p->ptr), rep__ReportRequest);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__ReportRequest*>(p->ptr), rep__ReportRequest);
+		break;
+	case SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__ArrayOfBudgetSummaryReportColumn*>(p->ptr), rep__ArrayOfBudgetSummaryReportColumn);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__ArrayOfBudgetSummaryReportColumn*>(p->ptr), rep__ArrayOfBudgetSummaryReportColumn);
+		break;
+	case SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__ArrayOfCampaignPerformanceReportColumn*>(p->ptr), rep__ArrayOfCampaignPerformanceReportColumn);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__ArrayOfCampaignPerformanceReportColumn*>(p->ptr), rep__ArrayOfCampaignPerformanceReportColumn);
+		break;
+	case SOAP_TYPE_rep__AccountThroughCampaignReportScope:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__AccountThroughCampaignReportScope*>(p->ptr), rep__AccountThroughCampaignReportScope);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__AccountThroughCampaignReportScope*>(p->ptr), rep__AccountThroughCampaignReportScope);
+		break;
+	case SOAP_TYPE_rep__CampaignReportScope:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__CampaignReportScope*>(p->ptr), rep__CampaignReportScope);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__CampaignReportScope*>(p->ptr), rep__CampaignReportScope);
+		break;
+	case SOAP_TYPE_rep__ArrayOfCampaignReportScope:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__ArrayOfCampaignReportScope*>(p->ptr), rep__ArrayOfCampaignReportScope);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__ArrayOfCampaignReportScope*>(p->ptr), rep__ArrayOfCampaignReportScope);
+		break;
+	case SOAP_TYPE_rep__ReportTime:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__ReportTime*>(p->ptr), rep__ReportTime);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__ReportTime*>(p->ptr), rep__ReportTime);
+		break;
+	case SOAP_TYPE_rep__Date:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__Date*>(p->ptr), rep__Date);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__Date*>(p->ptr), rep__Date);
+		break;
+	case SOAP_TYPE_rep__ReportRequestStatus:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__ReportRequestStatus*>(p->ptr), rep__ReportRequestStatus);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__ReportRequestStatus*>(p->ptr), rep__ReportRequestStatus);
+		break;
+	case SOAP_TYPE_rep__BatchError:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__BatchError*>(p->ptr), rep__BatchError);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__BatchError*>(p->ptr), rep__BatchError);
+		break;
+	case SOAP_TYPE_rep__ArrayOfBatchError:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__ArrayOfBatchError*>(p->ptr), rep__ArrayOfBatchError);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__ArrayOfBatchError*>(p->ptr), rep__ArrayOfBatchError);
+		break;
+	case SOAP_TYPE_rep__OperationError:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__OperationError*>(p->ptr), rep__OperationError);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__OperationError*>(p->ptr), rep__OperationError);
+		break;
+	case SOAP_TYPE_rep__ArrayOfOperationError:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__ArrayOfOperationError*>(p->ptr), rep__ArrayOfOperationError);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__ArrayOfOperationError*>(p->ptr), rep__ArrayOfOperationError);
+		break;
+	case SOAP_TYPE__rep__SubmitGenerateReportRequest:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<_rep__SubmitGenerateReportRequest*>(p->ptr), _rep__SubmitGenerateReportRequest);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<_rep__SubmitGenerateReportRequest*>(p->ptr), _rep__SubmitGenerateReportRequest);
+		break;
+	case SOAP_TYPE__rep__SubmitGenerateReportResponse:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<_rep__SubmitGenerateReportResponse*>(p->ptr), _rep__SubmitGenerateReportResponse);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<_rep__SubmitGenerateReportResponse*>(p->ptr), _rep__SubmitGenerateReportResponse);
+		break;
+	case SOAP_TYPE__rep__PollGenerateReportRequest:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<_rep__PollGenerateReportRequest*>(p->ptr), _rep__PollGenerateReportRequest);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<_rep__PollGenerateReportRequest*>(p->ptr), _rep__PollGenerateReportRequest);
+		break;
+	case SOAP_TYPE__rep__PollGenerateReportResponse:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<_rep__PollGenerateReportResponse*>(p->ptr), _rep__PollGenerateReportResponse);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<_rep__PollGenerateReportResponse*>(p->ptr), _rep__PollGenerateReportResponse);
+		break;
 	case SOAP_TYPE_cm__EditorialError:
 		if (p->size < 0)
 			SOAP_DELETE(soap, static_cast<cm__EditorialError*>(p->ptr), cm__EditorialError);
@@ -1192,6 +1767,24 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_fdelete(struct soap *soap, struct soap_clist *p)
 			SOAP_DELETE(soap, static_cast<adapi__AdApiFaultDetail*>(p->ptr), adapi__AdApiFaultDetail);
 		else
 			SOAP_DELETE_ARRAY(soap, static_cast<adapi__AdApiFaultDetail*>(p->ptr), adapi__AdApiFaultDetail);
+		break;
+	case SOAP_TYPE_rep__BudgetSummaryReportRequest:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__BudgetSummaryReportRequest*>(p->ptr), rep__BudgetSummaryReportRequest);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__BudgetSummaryReportRequest*>(p->ptr), rep__BudgetSummaryReportRequest);
+		break;
+	case SOAP_TYPE_rep__CampaignPerformanceReportRequest:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__CampaignPerformanceReportRequest*>(p->ptr), rep__CampaignPerformanceReportRequest);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__CampaignPerformanceReportRequest*>(p->ptr), rep__CampaignPerformanceReportRequest);
+		break;
+	case SOAP_TYPE_rep__ApiFaultDetail:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<rep__ApiFaultDetail*>(p->ptr), rep__ApiFaultDetail);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<rep__ApiFaultDetail*>(p->ptr), rep__ApiFaultDetail);
 		break;
 #ifndef WITH_NOGLOBAL
 	case SOAP_TYPE_SOAP_ENV__Header:
@@ -1239,6 +1832,18 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_fdelete(struct soap *soap, struct soap_clist *p)
 		else
 			SOAP_DELETE_ARRAY(soap, static_cast<struct __cm__GetCampaignIdsByBudgetIds*>(p->ptr), struct __cm__GetCampaignIdsByBudgetIds);
 		break;
+	case SOAP_TYPE___rep__SubmitGenerateReport:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<struct __rep__SubmitGenerateReport*>(p->ptr), struct __rep__SubmitGenerateReport);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<struct __rep__SubmitGenerateReport*>(p->ptr), struct __rep__SubmitGenerateReport);
+		break;
+	case SOAP_TYPE___rep__PollGenerateReport:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<struct __rep__PollGenerateReport*>(p->ptr), struct __rep__PollGenerateReport);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<struct __rep__PollGenerateReport*>(p->ptr), struct __rep__PollGenerateReport);
+		break;
 #ifndef WITH_NOGLOBAL
 	case SOAP_TYPE_SOAP_ENV__Code:
 		if (p->size < 0)
@@ -1274,6 +1879,42 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_fdelete(struct soap *soap, struct soap_clist *p)
 			SOAP_DELETE(soap, static_cast<std::string*>(p->ptr), std::string);
 		else
 			SOAP_DELETE_ARRAY(soap, static_cast<std::string*>(p->ptr), std::string);
+		break;
+	case SOAP_TYPE_rep__ReportRequestStatusType:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<std::string*>(p->ptr), std::string);
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<std::string*>(p->ptr), std::string);
+		break;
+	case SOAP_TYPE_std__vectorTemplateOfPointerTorep__OperationError:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<std::vector<rep__OperationError *> *>(p->ptr), std::vector<rep__OperationError *> );
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<std::vector<rep__OperationError *> *>(p->ptr), std::vector<rep__OperationError *> );
+		break;
+	case SOAP_TYPE_std__vectorTemplateOfPointerTorep__BatchError:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<std::vector<rep__BatchError *> *>(p->ptr), std::vector<rep__BatchError *> );
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<std::vector<rep__BatchError *> *>(p->ptr), std::vector<rep__BatchError *> );
+		break;
+	case SOAP_TYPE_std__vectorTemplateOfPointerTorep__CampaignReportScope:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<std::vector<rep__CampaignReportScope *> *>(p->ptr), std::vector<rep__CampaignReportScope *> );
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<std::vector<rep__CampaignReportScope *> *>(p->ptr), std::vector<rep__CampaignReportScope *> );
+		break;
+	case SOAP_TYPE_std__vectorTemplateOfrep__CampaignPerformanceReportColumn:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<std::vector<enum rep__CampaignPerformanceReportColumn> *>(p->ptr), std::vector<enum rep__CampaignPerformanceReportColumn> );
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<std::vector<enum rep__CampaignPerformanceReportColumn> *>(p->ptr), std::vector<enum rep__CampaignPerformanceReportColumn> );
+		break;
+	case SOAP_TYPE_std__vectorTemplateOfrep__BudgetSummaryReportColumn:
+		if (p->size < 0)
+			SOAP_DELETE(soap, static_cast<std::vector<enum rep__BudgetSummaryReportColumn> *>(p->ptr), std::vector<enum rep__BudgetSummaryReportColumn> );
+		else
+			SOAP_DELETE_ARRAY(soap, static_cast<std::vector<enum rep__BudgetSummaryReportColumn> *>(p->ptr), std::vector<enum rep__BudgetSummaryReportColumn> );
 		break;
 	case SOAP_TYPE_std__vectorTemplateOfPointerToadapi__AdApiError:
 		if (p->size < 0)
@@ -1343,6 +1984,9 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_fbase(int t, int b)
 		case SOAP_TYPE_cm__EditorialError: t = SOAP_TYPE_cm__BatchError; break;
 		case SOAP_TYPE_cm__ApiFaultDetail: t = SOAP_TYPE_adapi__ApplicationFault; break;
 		case SOAP_TYPE_adapi__AdApiFaultDetail: t = SOAP_TYPE_adapi__ApplicationFault; break;
+		case SOAP_TYPE_rep__BudgetSummaryReportRequest: t = SOAP_TYPE_rep__ReportRequest; break;
+		case SOAP_TYPE_rep__CampaignPerformanceReportRequest: t = SOAP_TYPE_rep__ReportRequest; break;
+		case SOAP_TYPE_rep__ApiFaultDetail: t = SOAP_TYPE_adapi__ApplicationFault; break;
 		default: return 0;
 		}
 	}
@@ -1364,6 +2008,36 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_finsert(struct soap *soap, int t, int tt, void *
 	(void)soap; (void)t; (void)p; (void)index; (void)q; (void)x; /* appease -Wall -Werror */
 	switch (tt)
 	{
+	case SOAP_TYPE_std__vectorTemplateOfPointerTorep__OperationError:
+		if (t == SOAP_TYPE_rep__OperationError || soap_fbase(t, SOAP_TYPE_rep__OperationError))
+		{	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Container std::vector<rep__OperationError *>  insert type=%d in %d location=%p object=%p at index=%lu\n", t, tt, p, q, (unsigned long)index));
+			(*(std::vector<rep__OperationError *> *)p)[index] = *(rep__OperationError **)q;
+		}
+		break;
+	case SOAP_TYPE_std__vectorTemplateOfPointerTorep__BatchError:
+		if (t == SOAP_TYPE_rep__BatchError || soap_fbase(t, SOAP_TYPE_rep__BatchError))
+		{	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Container std::vector<rep__BatchError *>  insert type=%d in %d location=%p object=%p at index=%lu\n", t, tt, p, q, (unsigned long)index));
+			(*(std::vector<rep__BatchError *> *)p)[index] = *(rep__BatchError **)q;
+		}
+		break;
+	case SOAP_TYPE_std__vectorTemplateOfPointerTorep__CampaignReportScope:
+		if (t == SOAP_TYPE_rep__CampaignReportScope || soap_fbase(t, SOAP_TYPE_rep__CampaignReportScope))
+		{	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Container std::vector<rep__CampaignReportScope *>  insert type=%d in %d location=%p object=%p at index=%lu\n", t, tt, p, q, (unsigned long)index));
+			(*(std::vector<rep__CampaignReportScope *> *)p)[index] = *(rep__CampaignReportScope **)q;
+		}
+		break;
+	case SOAP_TYPE_std__vectorTemplateOfrep__CampaignPerformanceReportColumn:
+		if (t == SOAP_TYPE_rep__CampaignPerformanceReportColumn)
+		{	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Container std::vector<enum rep__CampaignPerformanceReportColumn>  insert type=%d in %d location=%p object=%p at index=%lu\n", t, tt, p, q, (unsigned long)index));
+			(*(std::vector<enum rep__CampaignPerformanceReportColumn> *)p)[index] = *(enum rep__CampaignPerformanceReportColumn *)q;
+		}
+		break;
+	case SOAP_TYPE_std__vectorTemplateOfrep__BudgetSummaryReportColumn:
+		if (t == SOAP_TYPE_rep__BudgetSummaryReportColumn)
+		{	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Container std::vector<enum rep__BudgetSummaryReportColumn>  insert type=%d in %d location=%p object=%p at index=%lu\n", t, tt, p, q, (unsigned long)index));
+			(*(std::vector<enum rep__BudgetSummaryReportColumn> *)p)[index] = *(enum rep__BudgetSummaryReportColumn *)q;
+		}
+		break;
 	case SOAP_TYPE_std__vectorTemplateOfPointerToadapi__AdApiError:
 		if (t == SOAP_TYPE_adapi__AdApiError || soap_fbase(t, SOAP_TYPE_adapi__AdApiError))
 		{	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Container std::vector<adapi__AdApiError *>  insert type=%d in %d location=%p object=%p at index=%lu\n", t, tt, p, q, (unsigned long)index));
@@ -1516,6 +2190,74 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_finsert(struct soap *soap, int t, int tt, void *
 		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy adapi__ArrayOfAdApiError type=%d location=%p object=%p\n", t, p, q));
 		*(adapi__ArrayOfAdApiError*)p = *(adapi__ArrayOfAdApiError*)q;
 		break;
+	case SOAP_TYPE_rep__ReportRequest:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__ReportRequest type=%d location=%p object=%p\n", t, p, q));
+		*(rep__ReportRequest*)p = *(rep__ReportRequest*)q;
+		break;
+	case SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__ArrayOfBudgetSummaryReportColumn type=%d location=%p object=%p\n", t, p, q));
+		*(rep__ArrayOfBudgetSummaryReportColumn*)p = *(rep__ArrayOfBudgetSummaryReportColumn*)q;
+		break;
+	case SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__ArrayOfCampaignPerformanceReportColumn type=%d location=%p object=%p\n", t, p, q));
+		*(rep__ArrayOfCampaignPerformanceReportColumn*)p = *(rep__ArrayOfCampaignPerformanceReportColumn*)q;
+		break;
+	case SOAP_TYPE_rep__AccountThroughCampaignReportScope:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__AccountThroughCampaignReportScope type=%d location=%p object=%p\n", t, p, q));
+		*(rep__AccountThroughCampaignReportScope*)p = *(rep__AccountThroughCampaignReportScope*)q;
+		break;
+	case SOAP_TYPE_rep__CampaignReportScope:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__CampaignReportScope type=%d location=%p object=%p\n", t, p, q));
+		*(rep__CampaignReportScope*)p = *(rep__CampaignReportScope*)q;
+		break;
+	case SOAP_TYPE_rep__ArrayOfCampaignReportScope:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__ArrayOfCampaignReportScope type=%d location=%p object=%p\n", t, p, q));
+		*(rep__ArrayOfCampaignReportScope*)p = *(rep__ArrayOfCampaignReportScope*)q;
+		break;
+	case SOAP_TYPE_rep__ReportTime:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__ReportTime type=%d location=%p object=%p\n", t, p, q));
+		*(rep__ReportTime*)p = *(rep__ReportTime*)q;
+		break;
+	case SOAP_TYPE_rep__Date:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__Date type=%d location=%p object=%p\n", t, p, q));
+		*(rep__Date*)p = *(rep__Date*)q;
+		break;
+	case SOAP_TYPE_rep__ReportRequestStatus:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__ReportRequestStatus type=%d location=%p object=%p\n", t, p, q));
+		*(rep__ReportRequestStatus*)p = *(rep__ReportRequestStatus*)q;
+		break;
+	case SOAP_TYPE_rep__BatchError:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__BatchError type=%d location=%p object=%p\n", t, p, q));
+		*(rep__BatchError*)p = *(rep__BatchError*)q;
+		break;
+	case SOAP_TYPE_rep__ArrayOfBatchError:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__ArrayOfBatchError type=%d location=%p object=%p\n", t, p, q));
+		*(rep__ArrayOfBatchError*)p = *(rep__ArrayOfBatchError*)q;
+		break;
+	case SOAP_TYPE_rep__OperationError:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__OperationError type=%d location=%p object=%p\n", t, p, q));
+		*(rep__OperationError*)p = *(rep__OperationError*)q;
+		break;
+	case SOAP_TYPE_rep__ArrayOfOperationError:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__ArrayOfOperationError type=%d location=%p object=%p\n", t, p, q));
+		*(rep__ArrayOfOperationError*)p = *(rep__ArrayOfOperationError*)q;
+		break;
+	case SOAP_TYPE__rep__SubmitGenerateReportRequest:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy _rep__SubmitGenerateReportRequest type=%d location=%p object=%p\n", t, p, q));
+		*(_rep__SubmitGenerateReportRequest*)p = *(_rep__SubmitGenerateReportRequest*)q;
+		break;
+	case SOAP_TYPE__rep__SubmitGenerateReportResponse:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy _rep__SubmitGenerateReportResponse type=%d location=%p object=%p\n", t, p, q));
+		*(_rep__SubmitGenerateReportResponse*)p = *(_rep__SubmitGenerateReportResponse*)q;
+		break;
+	case SOAP_TYPE__rep__PollGenerateReportRequest:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy _rep__PollGenerateReportRequest type=%d location=%p object=%p\n", t, p, q));
+		*(_rep__PollGenerateReportRequest*)p = *(_rep__PollGenerateReportRequest*)q;
+		break;
+	case SOAP_TYPE__rep__PollGenerateReportResponse:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy _rep__PollGenerateReportResponse type=%d location=%p object=%p\n", t, p, q));
+		*(_rep__PollGenerateReportResponse*)p = *(_rep__PollGenerateReportResponse*)q;
+		break;
 	case SOAP_TYPE_cm__EditorialError:
 		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy cm__EditorialError type=%d location=%p object=%p\n", t, p, q));
 		*(cm__EditorialError*)p = *(cm__EditorialError*)q;
@@ -1527,6 +2269,18 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_finsert(struct soap *soap, int t, int tt, void *
 	case SOAP_TYPE_adapi__AdApiFaultDetail:
 		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy adapi__AdApiFaultDetail type=%d location=%p object=%p\n", t, p, q));
 		*(adapi__AdApiFaultDetail*)p = *(adapi__AdApiFaultDetail*)q;
+		break;
+	case SOAP_TYPE_rep__BudgetSummaryReportRequest:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__BudgetSummaryReportRequest type=%d location=%p object=%p\n", t, p, q));
+		*(rep__BudgetSummaryReportRequest*)p = *(rep__BudgetSummaryReportRequest*)q;
+		break;
+	case SOAP_TYPE_rep__CampaignPerformanceReportRequest:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__CampaignPerformanceReportRequest type=%d location=%p object=%p\n", t, p, q));
+		*(rep__CampaignPerformanceReportRequest*)p = *(rep__CampaignPerformanceReportRequest*)q;
+		break;
+	case SOAP_TYPE_rep__ApiFaultDetail:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy rep__ApiFaultDetail type=%d location=%p object=%p\n", t, p, q));
+		*(rep__ApiFaultDetail*)p = *(rep__ApiFaultDetail*)q;
 		break;
 #ifndef WITH_NOGLOBAL
 	case SOAP_TYPE_SOAP_ENV__Header:
@@ -1560,6 +2314,14 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_finsert(struct soap *soap, int t, int tt, void *
 		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy struct __cm__GetCampaignIdsByBudgetIds type=%d location=%p object=%p\n", t, p, q));
 		*(struct __cm__GetCampaignIdsByBudgetIds*)p = *(struct __cm__GetCampaignIdsByBudgetIds*)q;
 		break;
+	case SOAP_TYPE___rep__SubmitGenerateReport:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy struct __rep__SubmitGenerateReport type=%d location=%p object=%p\n", t, p, q));
+		*(struct __rep__SubmitGenerateReport*)p = *(struct __rep__SubmitGenerateReport*)q;
+		break;
+	case SOAP_TYPE___rep__PollGenerateReport:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy struct __rep__PollGenerateReport type=%d location=%p object=%p\n", t, p, q));
+		*(struct __rep__PollGenerateReport*)p = *(struct __rep__PollGenerateReport*)q;
+		break;
 #ifndef WITH_NOGLOBAL
 	case SOAP_TYPE_SOAP_ENV__Code:
 		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy struct SOAP_ENV__Code type=%d location=%p object=%p\n", t, p, q));
@@ -1583,6 +2345,10 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_finsert(struct soap *soap, int t, int tt, void *
 		*(std::string*)p = *(std::string*)q;
 		break;
 	case SOAP_TYPE_cm__BudgetLimitType:
+		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy std::string type=%d location=%p object=%p\n", t, p, q));
+		*(std::string*)p = *(std::string*)q;
+		break;
+	case SOAP_TYPE_rep__ReportRequestStatusType:
 		DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Copy std::string type=%d location=%p object=%p\n", t, p, q));
 		*(std::string*)p = *(std::string*)q;
 		break;
@@ -1782,6 +2548,674 @@ SOAP_FMAC3 bool * SOAP_FMAC4 soap_get_bool(struct soap *soap, bool *p, const cha
 	return p;
 }
 
+static const struct soap_code_map soap_codes_rep__ReportAggregation[] =
+{	{ (LONG64)rep__ReportAggregation__Summary, "Summary" },
+	{ (LONG64)rep__ReportAggregation__Hourly, "Hourly" },
+	{ (LONG64)rep__ReportAggregation__Daily, "Daily" },
+	{ (LONG64)rep__ReportAggregation__Weekly, "Weekly" },
+	{ (LONG64)rep__ReportAggregation__Monthly, "Monthly" },
+	{ (LONG64)rep__ReportAggregation__Yearly, "Yearly" },
+	{ (LONG64)rep__ReportAggregation__HourOfDay, "HourOfDay" },
+	{ (LONG64)rep__ReportAggregation__DayOfWeek, "DayOfWeek" },
+	{ (LONG64)rep__ReportAggregation__WeeklyStartingMonday, "WeeklyStartingMonday" },
+	{ 0, NULL }
+};
+
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__ReportAggregation2s(struct soap *soap, enum rep__ReportAggregation n)
+{
+	const char *s = soap_code_str(soap_codes_rep__ReportAggregation, (long)n);
+	if (s)
+		return s;
+	return soap_long2s(soap, (long)n);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportAggregation(struct soap *soap, const char *tag, int id, const enum rep__ReportAggregation *a, const char *type)
+{
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ReportAggregation), type) || soap_send(soap, soap_rep__ReportAggregation2s(soap, *a)))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__ReportAggregation(struct soap *soap, const char *s, enum rep__ReportAggregation *a)
+{
+	const struct soap_code_map *map;
+	if (!s)
+		return soap->error;
+	map = soap_code(soap_codes_rep__ReportAggregation, s);
+	if (map)
+		*a = (enum rep__ReportAggregation)map->code;
+	else if (!*s)
+		return soap->error = SOAP_EMPTY;
+	else
+	{	int n;
+		if (soap_s2int(soap, s, &n) || n < 0 || n > 8)
+			return soap->error = SOAP_TYPE;
+		*a = (enum rep__ReportAggregation)n;
+	}
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 enum rep__ReportAggregation * SOAP_FMAC4 soap_in_rep__ReportAggregation(struct soap *soap, const char *tag, enum rep__ReportAggregation *a, const char *type)
+{
+	if (soap_element_begin_in(soap, tag, 0, type))
+		return NULL;
+	a = (enum rep__ReportAggregation*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ReportAggregation, sizeof(enum rep__ReportAggregation), NULL, NULL, NULL, NULL);
+	if (!a)
+		return NULL;
+	if (*soap->href != '#')
+	{	int err = soap_s2rep__ReportAggregation(soap, soap_value(soap), a);
+		if ((soap->body && soap_element_end_in(soap, tag)) || err)
+			return NULL;
+	}
+	else
+	{	a = (enum rep__ReportAggregation *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ReportAggregation, SOAP_TYPE_rep__ReportAggregation, sizeof(enum rep__ReportAggregation), 0, NULL, NULL);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 enum rep__ReportAggregation * SOAP_FMAC4 soap_new_rep__ReportAggregation(struct soap *soap, int n)
+{
+	enum rep__ReportAggregation *a = static_cast<enum rep__ReportAggregation *>(soap_malloc(soap, (n = (n < 0 ? 1 : n)) * sizeof(enum rep__ReportAggregation)));
+	for (enum rep__ReportAggregation *p = a; p && n--; ++p)
+		soap_default_rep__ReportAggregation(soap, p);
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__ReportAggregation(struct soap *soap, const enum rep__ReportAggregation *a, const char *tag, const char *type)
+{
+	if (soap_out_rep__ReportAggregation(soap, tag ? tag : "rep:ReportAggregation", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 enum rep__ReportAggregation * SOAP_FMAC4 soap_get_rep__ReportAggregation(struct soap *soap, enum rep__ReportAggregation *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ReportAggregation(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+static const struct soap_code_map soap_codes_rep__ReportFormat[] =
+{	{ (LONG64)rep__ReportFormat__Csv, "Csv" },
+	{ (LONG64)rep__ReportFormat__Tsv, "Tsv" },
+	{ (LONG64)rep__ReportFormat__Xml, "Xml" },
+	{ 0, NULL }
+};
+
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__ReportFormat2s(struct soap *soap, enum rep__ReportFormat n)
+{
+	const char *s = soap_code_str(soap_codes_rep__ReportFormat, (long)n);
+	if (s)
+		return s;
+	return soap_long2s(soap, (long)n);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportFormat(struct soap *soap, const char *tag, int id, const enum rep__ReportFormat *a, const char *type)
+{
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ReportFormat), type) || soap_send(soap, soap_rep__ReportFormat2s(soap, *a)))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__ReportFormat(struct soap *soap, const char *s, enum rep__ReportFormat *a)
+{
+	const struct soap_code_map *map;
+	if (!s)
+		return soap->error;
+	map = soap_code(soap_codes_rep__ReportFormat, s);
+	if (map)
+		*a = (enum rep__ReportFormat)map->code;
+	else if (!*s)
+		return soap->error = SOAP_EMPTY;
+	else
+	{	int n;
+		if (soap_s2int(soap, s, &n) || n < 0 || n > 2)
+			return soap->error = SOAP_TYPE;
+		*a = (enum rep__ReportFormat)n;
+	}
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 enum rep__ReportFormat * SOAP_FMAC4 soap_in_rep__ReportFormat(struct soap *soap, const char *tag, enum rep__ReportFormat *a, const char *type)
+{
+	if (soap_element_begin_in(soap, tag, 0, type))
+		return NULL;
+	a = (enum rep__ReportFormat*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ReportFormat, sizeof(enum rep__ReportFormat), NULL, NULL, NULL, NULL);
+	if (!a)
+		return NULL;
+	if (*soap->href != '#')
+	{	int err = soap_s2rep__ReportFormat(soap, soap_value(soap), a);
+		if ((soap->body && soap_element_end_in(soap, tag)) || err)
+			return NULL;
+	}
+	else
+	{	a = (enum rep__ReportFormat *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ReportFormat, SOAP_TYPE_rep__ReportFormat, sizeof(enum rep__ReportFormat), 0, NULL, NULL);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 enum rep__ReportFormat * SOAP_FMAC4 soap_new_rep__ReportFormat(struct soap *soap, int n)
+{
+	enum rep__ReportFormat *a = static_cast<enum rep__ReportFormat *>(soap_malloc(soap, (n = (n < 0 ? 1 : n)) * sizeof(enum rep__ReportFormat)));
+	for (enum rep__ReportFormat *p = a; p && n--; ++p)
+		soap_default_rep__ReportFormat(soap, p);
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__ReportFormat(struct soap *soap, const enum rep__ReportFormat *a, const char *tag, const char *type)
+{
+	if (soap_out_rep__ReportFormat(soap, tag ? tag : "rep:ReportFormat", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 enum rep__ReportFormat * SOAP_FMAC4 soap_get_rep__ReportFormat(struct soap *soap, enum rep__ReportFormat *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ReportFormat(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+static const struct soap_code_map soap_codes_rep__ReportTimeZone[] =
+{	{ (LONG64)rep__ReportTimeZone__Nukualofa, "Nukualofa" },
+	{ (LONG64)rep__ReportTimeZone__FijiKamchatkaMarshallIsland, "FijiKamchatkaMarshallIsland" },
+	{ (LONG64)rep__ReportTimeZone__AucklandWellington, "AucklandWellington" },
+	{ (LONG64)rep__ReportTimeZone__MagadanSolomonIslandNewCaledonia, "MagadanSolomonIslandNewCaledonia" },
+	{ (LONG64)rep__ReportTimeZone__Vladivostok, "Vladivostok" },
+	{ (LONG64)rep__ReportTimeZone__Hobart, "Hobart" },
+	{ (LONG64)rep__ReportTimeZone__GuamPortMoresby, "GuamPortMoresby" },
+	{ (LONG64)rep__ReportTimeZone__CanberraMelbourneSydney, "CanberraMelbourneSydney" },
+	{ (LONG64)rep__ReportTimeZone__Brisbane, "Brisbane" },
+	{ (LONG64)rep__ReportTimeZone__Darwin, "Darwin" },
+	{ (LONG64)rep__ReportTimeZone__Adelaide, "Adelaide" },
+	{ (LONG64)rep__ReportTimeZone__Yakutsk, "Yakutsk" },
+	{ (LONG64)rep__ReportTimeZone__Seoul, "Seoul" },
+	{ (LONG64)rep__ReportTimeZone__OsakaSapporoTokyo, "OsakaSapporoTokyo" },
+	{ (LONG64)rep__ReportTimeZone__Taipei, "Taipei" },
+	{ (LONG64)rep__ReportTimeZone__Perth, "Perth" },
+	{ (LONG64)rep__ReportTimeZone__KualaLumpurSingapore, "KualaLumpurSingapore" },
+	{ (LONG64)rep__ReportTimeZone__IrkutskUlaanBataar, "IrkutskUlaanBataar" },
+	{ (LONG64)rep__ReportTimeZone__BeijingChongqingHongKongUrumqi, "BeijingChongqingHongKongUrumqi" },
+	{ (LONG64)rep__ReportTimeZone__Krasnoyarsk, "Krasnoyarsk" },
+	{ (LONG64)rep__ReportTimeZone__BangkokHanoiJakarta, "BangkokHanoiJakarta" },
+	{ (LONG64)rep__ReportTimeZone__Rangoon, "Rangoon" },
+	{ (LONG64)rep__ReportTimeZone__SriJayawardenepura, "SriJayawardenepura" },
+	{ (LONG64)rep__ReportTimeZone__AstanaDhaka, "AstanaDhaka" },
+	{ (LONG64)rep__ReportTimeZone__AlmatyNovosibirsk, "AlmatyNovosibirsk" },
+	{ (LONG64)rep__ReportTimeZone__Kathmandu, "Kathmandu" },
+	{ (LONG64)rep__ReportTimeZone__ChennaiKolkataMumbaiNewDelhi, "ChennaiKolkataMumbaiNewDelhi" },
+	{ (LONG64)rep__ReportTimeZone__IslandamabadKarachiTashkent, "IslandamabadKarachiTashkent" },
+	{ (LONG64)rep__ReportTimeZone__Ekaterinburg, "Ekaterinburg" },
+	{ (LONG64)rep__ReportTimeZone__Kabul, "Kabul" },
+	{ (LONG64)rep__ReportTimeZone__BakuTbilisiYerevan, "BakuTbilisiYerevan" },
+	{ (LONG64)rep__ReportTimeZone__AbuDhabiMuscat, "AbuDhabiMuscat" },
+	{ (LONG64)rep__ReportTimeZone__Tehran, "Tehran" },
+	{ (LONG64)rep__ReportTimeZone__Nairobi, "Nairobi" },
+	{ (LONG64)rep__ReportTimeZone__MoscowStPetersburgVolgograd, "MoscowStPetersburgVolgograd" },
+	{ (LONG64)rep__ReportTimeZone__KuwaitRiyadh, "KuwaitRiyadh" },
+	{ (LONG64)rep__ReportTimeZone__Baghdad, "Baghdad" },
+	{ (LONG64)rep__ReportTimeZone__Jerusalem, "Jerusalem" },
+	{ (LONG64)rep__ReportTimeZone__HelsinkiKyivRigaSofiaTallinnVilnius, "HelsinkiKyivRigaSofiaTallinnVilnius" },
+	{ (LONG64)rep__ReportTimeZone__HararePretoria, "HararePretoria" },
+	{ (LONG64)rep__ReportTimeZone__Cairo, "Cairo" },
+	{ (LONG64)rep__ReportTimeZone__Bucharest, "Bucharest" },
+	{ (LONG64)rep__ReportTimeZone__AthensIslandanbulMinsk, "AthensIslandanbulMinsk" },
+	{ (LONG64)rep__ReportTimeZone__WestCentralAfrica, "WestCentralAfrica" },
+	{ (LONG64)rep__ReportTimeZone__SarajevoSkopjeWarsawZagreb, "SarajevoSkopjeWarsawZagreb" },
+	{ (LONG64)rep__ReportTimeZone__BrusselsCopenhagenMadridParis, "BrusselsCopenhagenMadridParis" },
+	{ (LONG64)rep__ReportTimeZone__BelgradeBratislavaBudapestLjubljanaPrague, "BelgradeBratislavaBudapestLjubljanaPrague" },
+	{ (LONG64)rep__ReportTimeZone__AmsterdamBerlinBernRomeStockholmVienna, "AmsterdamBerlinBernRomeStockholmVienna" },
+	{ (LONG64)rep__ReportTimeZone__CasablancaMonrovia, "CasablancaMonrovia" },
+	{ (LONG64)rep__ReportTimeZone__GreenwichMeanTimeDublinEdinburghLisbonLondon, "GreenwichMeanTimeDublinEdinburghLisbonLondon" },
+	{ (LONG64)rep__ReportTimeZone__Azores, "Azores" },
+	{ (LONG64)rep__ReportTimeZone__CapeVerdeIsland, "CapeVerdeIsland" },
+	{ (LONG64)rep__ReportTimeZone__MidAtlantic, "MidAtlantic" },
+	{ (LONG64)rep__ReportTimeZone__Brasilia, "Brasilia" },
+	{ (LONG64)rep__ReportTimeZone__BuenosAiresGeorgetown, "BuenosAiresGeorgetown" },
+	{ (LONG64)rep__ReportTimeZone__Greenland, "Greenland" },
+	{ (LONG64)rep__ReportTimeZone__Newfoundland, "Newfoundland" },
+	{ (LONG64)rep__ReportTimeZone__AtlanticTimeCanada, "AtlanticTimeCanada" },
+	{ (LONG64)rep__ReportTimeZone__CaracasLaPaz, "CaracasLaPaz" },
+	{ (LONG64)rep__ReportTimeZone__Santiago, "Santiago" },
+	{ (LONG64)rep__ReportTimeZone__BogotaLimaQuito, "BogotaLimaQuito" },
+	{ (LONG64)rep__ReportTimeZone__EasternTimeUSCanada, "EasternTimeUSCanada" },
+	{ (LONG64)rep__ReportTimeZone__IndianaEast, "IndianaEast" },
+	{ (LONG64)rep__ReportTimeZone__CentralAmerica, "CentralAmerica" },
+	{ (LONG64)rep__ReportTimeZone__CentralTimeUSCanada, "CentralTimeUSCanada" },
+	{ (LONG64)rep__ReportTimeZone__GuadalajaraMexicoCityMonterrey, "GuadalajaraMexicoCityMonterrey" },
+	{ (LONG64)rep__ReportTimeZone__Saskatchewan, "Saskatchewan" },
+	{ (LONG64)rep__ReportTimeZone__Arizona, "Arizona" },
+	{ (LONG64)rep__ReportTimeZone__ChihuahuaLaPazMazatlan, "ChihuahuaLaPazMazatlan" },
+	{ (LONG64)rep__ReportTimeZone__MountainTimeUSCanada, "MountainTimeUSCanada" },
+	{ (LONG64)rep__ReportTimeZone__PacificTimeUSCanadaTijuana, "PacificTimeUSCanadaTijuana" },
+	{ (LONG64)rep__ReportTimeZone__Alaska, "Alaska" },
+	{ (LONG64)rep__ReportTimeZone__Hawaii, "Hawaii" },
+	{ (LONG64)rep__ReportTimeZone__MidwayIslandandSamoa, "MidwayIslandandSamoa" },
+	{ (LONG64)rep__ReportTimeZone__InternationalDateLineWest, "InternationalDateLineWest" },
+	{ 0, NULL }
+};
+
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__ReportTimeZone2s(struct soap *soap, enum rep__ReportTimeZone n)
+{
+	const char *s = soap_code_str(soap_codes_rep__ReportTimeZone, (long)n);
+	if (s)
+		return s;
+	return soap_long2s(soap, (long)n);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportTimeZone(struct soap *soap, const char *tag, int id, const enum rep__ReportTimeZone *a, const char *type)
+{
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ReportTimeZone), type) || soap_send(soap, soap_rep__ReportTimeZone2s(soap, *a)))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__ReportTimeZone(struct soap *soap, const char *s, enum rep__ReportTimeZone *a)
+{
+	const struct soap_code_map *map;
+	if (!s)
+		return soap->error;
+	map = soap_code(soap_codes_rep__ReportTimeZone, s);
+	if (map)
+		*a = (enum rep__ReportTimeZone)map->code;
+	else if (!*s)
+		return soap->error = SOAP_EMPTY;
+	else
+	{	int n;
+		if (soap_s2int(soap, s, &n) || n < 0 || n > 74)
+			return soap->error = SOAP_TYPE;
+		*a = (enum rep__ReportTimeZone)n;
+	}
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 enum rep__ReportTimeZone * SOAP_FMAC4 soap_in_rep__ReportTimeZone(struct soap *soap, const char *tag, enum rep__ReportTimeZone *a, const char *type)
+{
+	if (soap_element_begin_in(soap, tag, 0, type))
+		return NULL;
+	a = (enum rep__ReportTimeZone*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ReportTimeZone, sizeof(enum rep__ReportTimeZone), NULL, NULL, NULL, NULL);
+	if (!a)
+		return NULL;
+	if (*soap->href != '#')
+	{	int err = soap_s2rep__ReportTimeZone(soap, soap_value(soap), a);
+		if ((soap->body && soap_element_end_in(soap, tag)) || err)
+			return NULL;
+	}
+	else
+	{	a = (enum rep__ReportTimeZone *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ReportTimeZone, SOAP_TYPE_rep__ReportTimeZone, sizeof(enum rep__ReportTimeZone), 0, NULL, NULL);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 enum rep__ReportTimeZone * SOAP_FMAC4 soap_new_rep__ReportTimeZone(struct soap *soap, int n)
+{
+	enum rep__ReportTimeZone *a = static_cast<enum rep__ReportTimeZone *>(soap_malloc(soap, (n = (n < 0 ? 1 : n)) * sizeof(enum rep__ReportTimeZone)));
+	for (enum rep__ReportTimeZone *p = a; p && n--; ++p)
+		soap_default_rep__ReportTimeZone(soap, p);
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__ReportTimeZone(struct soap *soap, const enum rep__ReportTimeZone *a, const char *tag, const char *type)
+{
+	if (soap_out_rep__ReportTimeZone(soap, tag ? tag : "rep:ReportTimeZone", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 enum rep__ReportTimeZone * SOAP_FMAC4 soap_get_rep__ReportTimeZone(struct soap *soap, enum rep__ReportTimeZone *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ReportTimeZone(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+static const struct soap_code_map soap_codes_rep__ReportTimePeriod[] =
+{	{ (LONG64)rep__ReportTimePeriod__Today, "Today" },
+	{ (LONG64)rep__ReportTimePeriod__Yesterday, "Yesterday" },
+	{ (LONG64)rep__ReportTimePeriod__LastSevenDays, "LastSevenDays" },
+	{ (LONG64)rep__ReportTimePeriod__ThisWeek, "ThisWeek" },
+	{ (LONG64)rep__ReportTimePeriod__LastWeek, "LastWeek" },
+	{ (LONG64)rep__ReportTimePeriod__Last14Days, "Last14Days" },
+	{ (LONG64)rep__ReportTimePeriod__Last30Days, "Last30Days" },
+	{ (LONG64)rep__ReportTimePeriod__LastFourWeeks, "LastFourWeeks" },
+	{ (LONG64)rep__ReportTimePeriod__ThisMonth, "ThisMonth" },
+	{ (LONG64)rep__ReportTimePeriod__LastMonth, "LastMonth" },
+	{ (LONG64)rep__ReportTimePeriod__LastThreeMonths, "LastThreeMonths" },
+	{ (LONG64)rep__ReportTimePeriod__LastSixMonths, "LastSixMonths" },
+	{ (LONG64)rep__ReportTimePeriod__ThisYear, "ThisYear" },
+	{ (LONG64)rep__ReportTimePeriod__LastYear, "LastYear" },
+	{ (LONG64)rep__ReportTimePeriod__ThisWeekStartingMonday, "ThisWeekStartingMonday" },
+	{ (LONG64)rep__ReportTimePeriod__LastWeekStartingMonday, "LastWeekStartingMonday" },
+	{ (LONG64)rep__ReportTimePeriod__LastFourWeeksStartingMonday, "LastFourWeeksStartingMonday" },
+	{ 0, NULL }
+};
+
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__ReportTimePeriod2s(struct soap *soap, enum rep__ReportTimePeriod n)
+{
+	const char *s = soap_code_str(soap_codes_rep__ReportTimePeriod, (long)n);
+	if (s)
+		return s;
+	return soap_long2s(soap, (long)n);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportTimePeriod(struct soap *soap, const char *tag, int id, const enum rep__ReportTimePeriod *a, const char *type)
+{
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ReportTimePeriod), type) || soap_send(soap, soap_rep__ReportTimePeriod2s(soap, *a)))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__ReportTimePeriod(struct soap *soap, const char *s, enum rep__ReportTimePeriod *a)
+{
+	const struct soap_code_map *map;
+	if (!s)
+		return soap->error;
+	map = soap_code(soap_codes_rep__ReportTimePeriod, s);
+	if (map)
+		*a = (enum rep__ReportTimePeriod)map->code;
+	else if (!*s)
+		return soap->error = SOAP_EMPTY;
+	else
+	{	int n;
+		if (soap_s2int(soap, s, &n) || n < 0 || n > 16)
+			return soap->error = SOAP_TYPE;
+		*a = (enum rep__ReportTimePeriod)n;
+	}
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 enum rep__ReportTimePeriod * SOAP_FMAC4 soap_in_rep__ReportTimePeriod(struct soap *soap, const char *tag, enum rep__ReportTimePeriod *a, const char *type)
+{
+	if (soap_element_begin_in(soap, tag, 0, type))
+		return NULL;
+	a = (enum rep__ReportTimePeriod*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ReportTimePeriod, sizeof(enum rep__ReportTimePeriod), NULL, NULL, NULL, NULL);
+	if (!a)
+		return NULL;
+	if (*soap->href != '#')
+	{	int err = soap_s2rep__ReportTimePeriod(soap, soap_value(soap), a);
+		if ((soap->body && soap_element_end_in(soap, tag)) || err)
+			return NULL;
+	}
+	else
+	{	a = (enum rep__ReportTimePeriod *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ReportTimePeriod, SOAP_TYPE_rep__ReportTimePeriod, sizeof(enum rep__ReportTimePeriod), 0, NULL, NULL);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 enum rep__ReportTimePeriod * SOAP_FMAC4 soap_new_rep__ReportTimePeriod(struct soap *soap, int n)
+{
+	enum rep__ReportTimePeriod *a = static_cast<enum rep__ReportTimePeriod *>(soap_malloc(soap, (n = (n < 0 ? 1 : n)) * sizeof(enum rep__ReportTimePeriod)));
+	for (enum rep__ReportTimePeriod *p = a; p && n--; ++p)
+		soap_default_rep__ReportTimePeriod(soap, p);
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__ReportTimePeriod(struct soap *soap, const enum rep__ReportTimePeriod *a, const char *tag, const char *type)
+{
+	if (soap_out_rep__ReportTimePeriod(soap, tag ? tag : "rep:ReportTimePeriod", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 enum rep__ReportTimePeriod * SOAP_FMAC4 soap_get_rep__ReportTimePeriod(struct soap *soap, enum rep__ReportTimePeriod *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ReportTimePeriod(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+static const struct soap_code_map soap_codes_rep__CampaignPerformanceReportColumn[] =
+{	{ (LONG64)rep__CampaignPerformanceReportColumn__AccountName, "AccountName" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__AccountNumber, "AccountNumber" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__AccountId, "AccountId" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__TimePeriod, "TimePeriod" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__CampaignStatus, "CampaignStatus" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__CampaignName, "CampaignName" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__CampaignId, "CampaignId" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__CurrencyCode, "CurrencyCode" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__Impressions, "Impressions" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__Clicks, "Clicks" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__Spend, "Spend" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__BudgetName, "BudgetName" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__BudgetStatus, "BudgetStatus" },
+	{ (LONG64)rep__CampaignPerformanceReportColumn__BudgetAssociationStatus, "BudgetAssociationStatus" },
+	{ 0, NULL }
+};
+
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__CampaignPerformanceReportColumn2s(struct soap *soap, enum rep__CampaignPerformanceReportColumn n)
+{
+	const char *s = soap_code_str(soap_codes_rep__CampaignPerformanceReportColumn, (long)n);
+	if (s)
+		return s;
+	return soap_long2s(soap, (long)n);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__CampaignPerformanceReportColumn(struct soap *soap, const char *tag, int id, const enum rep__CampaignPerformanceReportColumn *a, const char *type)
+{
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__CampaignPerformanceReportColumn), type) || soap_send(soap, soap_rep__CampaignPerformanceReportColumn2s(soap, *a)))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__CampaignPerformanceReportColumn(struct soap *soap, const char *s, enum rep__CampaignPerformanceReportColumn *a)
+{
+	const struct soap_code_map *map;
+	if (!s)
+		return soap->error;
+	map = soap_code(soap_codes_rep__CampaignPerformanceReportColumn, s);
+	if (map)
+		*a = (enum rep__CampaignPerformanceReportColumn)map->code;
+	else if (!*s)
+		return soap->error = SOAP_EMPTY;
+	else
+	{	int n;
+		if (soap_s2int(soap, s, &n) || n < 0 || n > 13)
+			return soap->error = SOAP_TYPE;
+		*a = (enum rep__CampaignPerformanceReportColumn)n;
+	}
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 enum rep__CampaignPerformanceReportColumn * SOAP_FMAC4 soap_in_rep__CampaignPerformanceReportColumn(struct soap *soap, const char *tag, enum rep__CampaignPerformanceReportColumn *a, const char *type)
+{
+	if (soap_element_begin_in(soap, tag, 0, type))
+		return NULL;
+	a = (enum rep__CampaignPerformanceReportColumn*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__CampaignPerformanceReportColumn, sizeof(enum rep__CampaignPerformanceReportColumn), NULL, NULL, NULL, NULL);
+	if (!a)
+		return NULL;
+	if (*soap->href != '#')
+	{	int err = soap_s2rep__CampaignPerformanceReportColumn(soap, soap_value(soap), a);
+		if ((soap->body && soap_element_end_in(soap, tag)) || err)
+			return NULL;
+	}
+	else
+	{	a = (enum rep__CampaignPerformanceReportColumn *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__CampaignPerformanceReportColumn, SOAP_TYPE_rep__CampaignPerformanceReportColumn, sizeof(enum rep__CampaignPerformanceReportColumn), 0, NULL, NULL);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 enum rep__CampaignPerformanceReportColumn * SOAP_FMAC4 soap_new_rep__CampaignPerformanceReportColumn(struct soap *soap, int n)
+{
+	enum rep__CampaignPerformanceReportColumn *a = static_cast<enum rep__CampaignPerformanceReportColumn *>(soap_malloc(soap, (n = (n < 0 ? 1 : n)) * sizeof(enum rep__CampaignPerformanceReportColumn)));
+	for (enum rep__CampaignPerformanceReportColumn *p = a; p && n--; ++p)
+		soap_default_rep__CampaignPerformanceReportColumn(soap, p);
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__CampaignPerformanceReportColumn(struct soap *soap, const enum rep__CampaignPerformanceReportColumn *a, const char *tag, const char *type)
+{
+	if (soap_out_rep__CampaignPerformanceReportColumn(soap, tag ? tag : "rep:CampaignPerformanceReportColumn", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 enum rep__CampaignPerformanceReportColumn * SOAP_FMAC4 soap_get_rep__CampaignPerformanceReportColumn(struct soap *soap, enum rep__CampaignPerformanceReportColumn *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__CampaignPerformanceReportColumn(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+static const struct soap_code_map soap_codes_rep__BudgetSummaryReportColumn[] =
+{	{ (LONG64)rep__BudgetSummaryReportColumn__AccountName, "AccountName" },
+	{ (LONG64)rep__BudgetSummaryReportColumn__AccountNumber, "AccountNumber" },
+	{ (LONG64)rep__BudgetSummaryReportColumn__AccountId, "AccountId" },
+	{ (LONG64)rep__BudgetSummaryReportColumn__CampaignName, "CampaignName" },
+	{ (LONG64)rep__BudgetSummaryReportColumn__CampaignId, "CampaignId" },
+	{ (LONG64)rep__BudgetSummaryReportColumn__Date, "Date" },
+	{ (LONG64)rep__BudgetSummaryReportColumn__CurrencyCode, "CurrencyCode" },
+	{ (LONG64)rep__BudgetSummaryReportColumn__MonthlyBudget, "MonthlyBudget" },
+	{ (LONG64)rep__BudgetSummaryReportColumn__DailySpend, "DailySpend" },
+	{ (LONG64)rep__BudgetSummaryReportColumn__MonthToDateSpend, "MonthToDateSpend" },
+	{ 0, NULL }
+};
+
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__BudgetSummaryReportColumn2s(struct soap *soap, enum rep__BudgetSummaryReportColumn n)
+{
+	const char *s = soap_code_str(soap_codes_rep__BudgetSummaryReportColumn, (long)n);
+	if (s)
+		return s;
+	return soap_long2s(soap, (long)n);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__BudgetSummaryReportColumn(struct soap *soap, const char *tag, int id, const enum rep__BudgetSummaryReportColumn *a, const char *type)
+{
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__BudgetSummaryReportColumn), type) || soap_send(soap, soap_rep__BudgetSummaryReportColumn2s(soap, *a)))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__BudgetSummaryReportColumn(struct soap *soap, const char *s, enum rep__BudgetSummaryReportColumn *a)
+{
+	const struct soap_code_map *map;
+	if (!s)
+		return soap->error;
+	map = soap_code(soap_codes_rep__BudgetSummaryReportColumn, s);
+	if (map)
+		*a = (enum rep__BudgetSummaryReportColumn)map->code;
+	else if (!*s)
+		return soap->error = SOAP_EMPTY;
+	else
+	{	int n;
+		if (soap_s2int(soap, s, &n) || n < 0 || n > 9)
+			return soap->error = SOAP_TYPE;
+		*a = (enum rep__BudgetSummaryReportColumn)n;
+	}
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 enum rep__BudgetSummaryReportColumn * SOAP_FMAC4 soap_in_rep__BudgetSummaryReportColumn(struct soap *soap, const char *tag, enum rep__BudgetSummaryReportColumn *a, const char *type)
+{
+	if (soap_element_begin_in(soap, tag, 0, type))
+		return NULL;
+	a = (enum rep__BudgetSummaryReportColumn*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__BudgetSummaryReportColumn, sizeof(enum rep__BudgetSummaryReportColumn), NULL, NULL, NULL, NULL);
+	if (!a)
+		return NULL;
+	if (*soap->href != '#')
+	{	int err = soap_s2rep__BudgetSummaryReportColumn(soap, soap_value(soap), a);
+		if ((soap->body && soap_element_end_in(soap, tag)) || err)
+			return NULL;
+	}
+	else
+	{	a = (enum rep__BudgetSummaryReportColumn *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__BudgetSummaryReportColumn, SOAP_TYPE_rep__BudgetSummaryReportColumn, sizeof(enum rep__BudgetSummaryReportColumn), 0, NULL, NULL);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 enum rep__BudgetSummaryReportColumn * SOAP_FMAC4 soap_new_rep__BudgetSummaryReportColumn(struct soap *soap, int n)
+{
+	enum rep__BudgetSummaryReportColumn *a = static_cast<enum rep__BudgetSummaryReportColumn *>(soap_malloc(soap, (n = (n < 0 ? 1 : n)) * sizeof(enum rep__BudgetSummaryReportColumn)));
+	for (enum rep__BudgetSummaryReportColumn *p = a; p && n--; ++p)
+		soap_default_rep__BudgetSummaryReportColumn(soap, p);
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__BudgetSummaryReportColumn(struct soap *soap, const enum rep__BudgetSummaryReportColumn *a, const char *tag, const char *type)
+{
+	if (soap_out_rep__BudgetSummaryReportColumn(soap, tag ? tag : "rep:BudgetSummaryReportColumn", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 enum rep__BudgetSummaryReportColumn * SOAP_FMAC4 soap_get_rep__BudgetSummaryReportColumn(struct soap *soap, enum rep__BudgetSummaryReportColumn *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__BudgetSummaryReportColumn(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_rep__ReportRequestStatusType(struct soap *soap, const std::string *a)
+{	(void)soap; (void)a; /* appease -Wall -Werror */
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportRequestStatusType(struct soap *soap, const char *tag, int id, const std::string *s, const char *type)
+{
+	if (s->empty())
+		return (soap->mode & SOAP_C_NILSTRING) ? soap_element_null(soap, tag, id, type) : soap_element_empty(soap, tag, id, type);
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, s, SOAP_TYPE_rep__ReportRequestStatusType), type) || soap_string_out(soap, s->c_str(), 0) || soap_element_end_out(soap, tag))
+		return soap->error;
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 std::string * SOAP_FMAC4 soap_in_rep__ReportRequestStatusType(struct soap *soap, const char *tag, std::string *s, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!s)
+		s = soap_new_std__string(soap, -1);
+	if (soap->null)
+		if (s)
+			s->erase();
+	if (soap->body && *soap->href != '#')
+	{	char *t;
+		s = (std::string*)soap_id_enter(soap, soap->id, s, SOAP_TYPE_rep__ReportRequestStatusType, sizeof(std::string), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+		if (s)
+		{	if (!(t = soap_string_in(soap, 1, 0, -1, NULL)))
+				return NULL;
+			s->assign(t);
+		}
+	}
+	else
+		s = (std::string*)soap_id_forward(soap, soap->href, soap_id_enter(soap, soap->id, s, SOAP_TYPE_rep__ReportRequestStatusType, sizeof(std::string), soap->type, soap->arrayType, soap_instantiate, soap_fbase), 0, SOAP_TYPE_rep__ReportRequestStatusType, SOAP_TYPE_rep__ReportRequestStatusType, sizeof(std::string), 0, soap_finsert, NULL);
+	if (soap->body && soap_element_end_in(soap, tag))
+		return NULL;
+	return s;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__ReportRequestStatusType(struct soap *soap, const std::string *a, const char *tag, const char *type)
+{
+	if (soap_out_rep__ReportRequestStatusType(soap, tag ? tag : "rep:ReportRequestStatusType", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 std::string * SOAP_FMAC4 soap_get_rep__ReportRequestStatusType(struct soap *soap, std::string *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ReportRequestStatusType(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
 SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_cm__BudgetLimitType(struct soap *soap, const std::string *a)
 {	(void)soap; (void)a; /* appease -Wall -Werror */
 }
@@ -1831,6 +3265,3074 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_put_cm__BudgetLimitType(struct soap *soap, const 
 SOAP_FMAC3 std::string * SOAP_FMAC4 soap_get_cm__BudgetLimitType(struct soap *soap, std::string *p, const char *tag, const char *type)
 {
 	if ((p = soap_in_cm__BudgetLimitType(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void _rep__PollGenerateReportResponse::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->_rep__PollGenerateReportResponse::ReportRequestStatus = NULL;
+}
+
+void _rep__PollGenerateReportResponse::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTorep__ReportRequestStatus(soap, &this->_rep__PollGenerateReportResponse::ReportRequestStatus);
+#endif
+}
+
+int _rep__PollGenerateReportResponse::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out__rep__PollGenerateReportResponse(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__rep__PollGenerateReportResponse(struct soap *soap, const char *tag, int id, const _rep__PollGenerateReportResponse *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE__rep__PollGenerateReportResponse), type))
+		return soap->error;
+	if (a->ReportRequestStatus)
+		soap_element_result(soap, "rep:ReportRequestStatus");
+	if (soap_out_PointerTorep__ReportRequestStatus(soap, "rep:ReportRequestStatus", -1, &a->_rep__PollGenerateReportResponse::ReportRequestStatus, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *_rep__PollGenerateReportResponse::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in__rep__PollGenerateReportResponse(soap, tag, this, type);
+}
+
+SOAP_FMAC3 _rep__PollGenerateReportResponse * SOAP_FMAC4 soap_in__rep__PollGenerateReportResponse(struct soap *soap, const char *tag, _rep__PollGenerateReportResponse *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (_rep__PollGenerateReportResponse*)soap_id_enter(soap, soap->id, a, SOAP_TYPE__rep__PollGenerateReportResponse, sizeof(_rep__PollGenerateReportResponse), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE__rep__PollGenerateReportResponse)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (_rep__PollGenerateReportResponse *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_ReportRequestStatus1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_ReportRequestStatus1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ReportRequestStatus(soap, "rep:ReportRequestStatus", &a->_rep__PollGenerateReportResponse::ReportRequestStatus, "rep:ReportRequestStatus"))
+				{	soap_flag_ReportRequestStatus1--;
+					continue;
+				}
+			}
+			soap_check_result(soap, "rep:ReportRequestStatus");
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (_rep__PollGenerateReportResponse *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE__rep__PollGenerateReportResponse, SOAP_TYPE__rep__PollGenerateReportResponse, sizeof(_rep__PollGenerateReportResponse), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 _rep__PollGenerateReportResponse * SOAP_FMAC2 soap_instantiate__rep__PollGenerateReportResponse(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate__rep__PollGenerateReportResponse(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	_rep__PollGenerateReportResponse *p;
+	size_t k = sizeof(_rep__PollGenerateReportResponse);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE__rep__PollGenerateReportResponse, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, _rep__PollGenerateReportResponse);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, _rep__PollGenerateReportResponse, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated _rep__PollGenerateReportResponse location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int _rep__PollGenerateReportResponse::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out__rep__PollGenerateReportResponse(soap, tag ? tag : "rep:PollGenerateReportResponse", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *_rep__PollGenerateReportResponse::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get__rep__PollGenerateReportResponse(soap, this, tag, type);
+}
+
+SOAP_FMAC3 _rep__PollGenerateReportResponse * SOAP_FMAC4 soap_get__rep__PollGenerateReportResponse(struct soap *soap, _rep__PollGenerateReportResponse *p, const char *tag, const char *type)
+{
+	if ((p = soap_in__rep__PollGenerateReportResponse(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void _rep__PollGenerateReportRequest::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->_rep__PollGenerateReportRequest::ReportRequestId = NULL;
+}
+
+void _rep__PollGenerateReportRequest::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTostd__string(soap, &this->_rep__PollGenerateReportRequest::ReportRequestId);
+#endif
+}
+
+int _rep__PollGenerateReportRequest::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out__rep__PollGenerateReportRequest(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__rep__PollGenerateReportRequest(struct soap *soap, const char *tag, int id, const _rep__PollGenerateReportRequest *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE__rep__PollGenerateReportRequest), type))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:ReportRequestId", -1, &a->_rep__PollGenerateReportRequest::ReportRequestId, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *_rep__PollGenerateReportRequest::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in__rep__PollGenerateReportRequest(soap, tag, this, type);
+}
+
+SOAP_FMAC3 _rep__PollGenerateReportRequest * SOAP_FMAC4 soap_in__rep__PollGenerateReportRequest(struct soap *soap, const char *tag, _rep__PollGenerateReportRequest *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (_rep__PollGenerateReportRequest*)soap_id_enter(soap, soap->id, a, SOAP_TYPE__rep__PollGenerateReportRequest, sizeof(_rep__PollGenerateReportRequest), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE__rep__PollGenerateReportRequest)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (_rep__PollGenerateReportRequest *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_ReportRequestId1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_ReportRequestId1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:ReportRequestId", &a->_rep__PollGenerateReportRequest::ReportRequestId, "xsd:string"))
+				{	soap_flag_ReportRequestId1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (_rep__PollGenerateReportRequest *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE__rep__PollGenerateReportRequest, SOAP_TYPE__rep__PollGenerateReportRequest, sizeof(_rep__PollGenerateReportRequest), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 _rep__PollGenerateReportRequest * SOAP_FMAC2 soap_instantiate__rep__PollGenerateReportRequest(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate__rep__PollGenerateReportRequest(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	_rep__PollGenerateReportRequest *p;
+	size_t k = sizeof(_rep__PollGenerateReportRequest);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE__rep__PollGenerateReportRequest, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, _rep__PollGenerateReportRequest);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, _rep__PollGenerateReportRequest, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated _rep__PollGenerateReportRequest location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int _rep__PollGenerateReportRequest::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out__rep__PollGenerateReportRequest(soap, tag ? tag : "rep:PollGenerateReportRequest", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *_rep__PollGenerateReportRequest::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get__rep__PollGenerateReportRequest(soap, this, tag, type);
+}
+
+SOAP_FMAC3 _rep__PollGenerateReportRequest * SOAP_FMAC4 soap_get__rep__PollGenerateReportRequest(struct soap *soap, _rep__PollGenerateReportRequest *p, const char *tag, const char *type)
+{
+	if ((p = soap_in__rep__PollGenerateReportRequest(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void _rep__SubmitGenerateReportResponse::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->_rep__SubmitGenerateReportResponse::ReportRequestId = NULL;
+}
+
+void _rep__SubmitGenerateReportResponse::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTostd__string(soap, &this->_rep__SubmitGenerateReportResponse::ReportRequestId);
+#endif
+}
+
+int _rep__SubmitGenerateReportResponse::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out__rep__SubmitGenerateReportResponse(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__rep__SubmitGenerateReportResponse(struct soap *soap, const char *tag, int id, const _rep__SubmitGenerateReportResponse *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE__rep__SubmitGenerateReportResponse), type))
+		return soap->error;
+	if (a->ReportRequestId)
+		soap_element_result(soap, "rep:ReportRequestId");
+	if (soap_out_PointerTostd__string(soap, "rep:ReportRequestId", -1, &a->_rep__SubmitGenerateReportResponse::ReportRequestId, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *_rep__SubmitGenerateReportResponse::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in__rep__SubmitGenerateReportResponse(soap, tag, this, type);
+}
+
+SOAP_FMAC3 _rep__SubmitGenerateReportResponse * SOAP_FMAC4 soap_in__rep__SubmitGenerateReportResponse(struct soap *soap, const char *tag, _rep__SubmitGenerateReportResponse *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (_rep__SubmitGenerateReportResponse*)soap_id_enter(soap, soap->id, a, SOAP_TYPE__rep__SubmitGenerateReportResponse, sizeof(_rep__SubmitGenerateReportResponse), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE__rep__SubmitGenerateReportResponse)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (_rep__SubmitGenerateReportResponse *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_ReportRequestId1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_ReportRequestId1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:ReportRequestId", &a->_rep__SubmitGenerateReportResponse::ReportRequestId, "xsd:string"))
+				{	soap_flag_ReportRequestId1--;
+					continue;
+				}
+			}
+			soap_check_result(soap, "rep:ReportRequestId");
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (_rep__SubmitGenerateReportResponse *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE__rep__SubmitGenerateReportResponse, SOAP_TYPE__rep__SubmitGenerateReportResponse, sizeof(_rep__SubmitGenerateReportResponse), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 _rep__SubmitGenerateReportResponse * SOAP_FMAC2 soap_instantiate__rep__SubmitGenerateReportResponse(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate__rep__SubmitGenerateReportResponse(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	_rep__SubmitGenerateReportResponse *p;
+	size_t k = sizeof(_rep__SubmitGenerateReportResponse);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE__rep__SubmitGenerateReportResponse, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, _rep__SubmitGenerateReportResponse);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, _rep__SubmitGenerateReportResponse, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated _rep__SubmitGenerateReportResponse location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int _rep__SubmitGenerateReportResponse::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out__rep__SubmitGenerateReportResponse(soap, tag ? tag : "rep:SubmitGenerateReportResponse", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *_rep__SubmitGenerateReportResponse::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get__rep__SubmitGenerateReportResponse(soap, this, tag, type);
+}
+
+SOAP_FMAC3 _rep__SubmitGenerateReportResponse * SOAP_FMAC4 soap_get__rep__SubmitGenerateReportResponse(struct soap *soap, _rep__SubmitGenerateReportResponse *p, const char *tag, const char *type)
+{
+	if ((p = soap_in__rep__SubmitGenerateReportResponse(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void _rep__SubmitGenerateReportRequest::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->_rep__SubmitGenerateReportRequest::ReportRequest = NULL;
+}
+
+void _rep__SubmitGenerateReportRequest::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTorep__ReportRequest(soap, &this->_rep__SubmitGenerateReportRequest::ReportRequest);
+#endif
+}
+
+int _rep__SubmitGenerateReportRequest::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out__rep__SubmitGenerateReportRequest(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__rep__SubmitGenerateReportRequest(struct soap *soap, const char *tag, int id, const _rep__SubmitGenerateReportRequest *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE__rep__SubmitGenerateReportRequest), type))
+		return soap->error;
+	if (soap_out_PointerTorep__ReportRequest(soap, "rep:ReportRequest", -1, &a->_rep__SubmitGenerateReportRequest::ReportRequest, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *_rep__SubmitGenerateReportRequest::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in__rep__SubmitGenerateReportRequest(soap, tag, this, type);
+}
+
+SOAP_FMAC3 _rep__SubmitGenerateReportRequest * SOAP_FMAC4 soap_in__rep__SubmitGenerateReportRequest(struct soap *soap, const char *tag, _rep__SubmitGenerateReportRequest *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (_rep__SubmitGenerateReportRequest*)soap_id_enter(soap, soap->id, a, SOAP_TYPE__rep__SubmitGenerateReportRequest, sizeof(_rep__SubmitGenerateReportRequest), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE__rep__SubmitGenerateReportRequest)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (_rep__SubmitGenerateReportRequest *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_ReportRequest1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_ReportRequest1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ReportRequest(soap, "rep:ReportRequest", &a->_rep__SubmitGenerateReportRequest::ReportRequest, "rep:ReportRequest"))
+				{	soap_flag_ReportRequest1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (_rep__SubmitGenerateReportRequest *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE__rep__SubmitGenerateReportRequest, SOAP_TYPE__rep__SubmitGenerateReportRequest, sizeof(_rep__SubmitGenerateReportRequest), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 _rep__SubmitGenerateReportRequest * SOAP_FMAC2 soap_instantiate__rep__SubmitGenerateReportRequest(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate__rep__SubmitGenerateReportRequest(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	_rep__SubmitGenerateReportRequest *p;
+	size_t k = sizeof(_rep__SubmitGenerateReportRequest);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE__rep__SubmitGenerateReportRequest, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, _rep__SubmitGenerateReportRequest);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, _rep__SubmitGenerateReportRequest, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated _rep__SubmitGenerateReportRequest location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int _rep__SubmitGenerateReportRequest::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out__rep__SubmitGenerateReportRequest(soap, tag ? tag : "rep:SubmitGenerateReportRequest", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *_rep__SubmitGenerateReportRequest::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get__rep__SubmitGenerateReportRequest(soap, this, tag, type);
+}
+
+SOAP_FMAC3 _rep__SubmitGenerateReportRequest * SOAP_FMAC4 soap_get__rep__SubmitGenerateReportRequest(struct soap *soap, _rep__SubmitGenerateReportRequest *p, const char *tag, const char *type)
+{
+	if ((p = soap_in__rep__SubmitGenerateReportRequest(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__ApiFaultDetail::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->adapi__ApplicationFault::soap_default(soap);
+	this->rep__ApiFaultDetail::BatchErrors = NULL;
+	this->rep__ApiFaultDetail::OperationErrors = NULL;
+}
+
+void rep__ApiFaultDetail::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTorep__ArrayOfBatchError(soap, &this->rep__ApiFaultDetail::BatchErrors);
+	soap_serialize_PointerTorep__ArrayOfOperationError(soap, &this->rep__ApiFaultDetail::OperationErrors);
+	this->adapi__ApplicationFault::soap_serialize(soap);
+#endif
+}
+
+int rep__ApiFaultDetail::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__ApiFaultDetail(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ApiFaultDetail(struct soap *soap, const char *tag, int id, const rep__ApiFaultDetail *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ApiFaultDetail), type ? type : "rep:ApiFaultDetail"))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "adapi:TrackingId", -1, &a->adapi__ApplicationFault::TrackingId, ""))
+		return soap->error;
+	if (soap_out_PointerTorep__ArrayOfBatchError(soap, "rep:BatchErrors", -1, &a->rep__ApiFaultDetail::BatchErrors, ""))
+		return soap->error;
+	if (soap_out_PointerTorep__ArrayOfOperationError(soap, "rep:OperationErrors", -1, &a->rep__ApiFaultDetail::OperationErrors, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__ApiFaultDetail::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__ApiFaultDetail(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__ApiFaultDetail * SOAP_FMAC4 soap_in_rep__ApiFaultDetail(struct soap *soap, const char *tag, rep__ApiFaultDetail *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__ApiFaultDetail*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ApiFaultDetail, sizeof(rep__ApiFaultDetail), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__ApiFaultDetail)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__ApiFaultDetail *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_TrackingId2 = 1;
+	size_t soap_flag_BatchErrors1 = 1;
+	size_t soap_flag_OperationErrors1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_TrackingId2 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "adapi:TrackingId", &a->adapi__ApplicationFault::TrackingId, "xsd:string"))
+				{	soap_flag_TrackingId2--;
+					continue;
+				}
+			}
+			if (soap_flag_BatchErrors1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ArrayOfBatchError(soap, "rep:BatchErrors", &a->rep__ApiFaultDetail::BatchErrors, "rep:ArrayOfBatchError"))
+				{	soap_flag_BatchErrors1--;
+					continue;
+				}
+			}
+			if (soap_flag_OperationErrors1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ArrayOfOperationError(soap, "rep:OperationErrors", &a->rep__ApiFaultDetail::OperationErrors, "rep:ArrayOfOperationError"))
+				{	soap_flag_OperationErrors1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__ApiFaultDetail *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ApiFaultDetail, SOAP_TYPE_rep__ApiFaultDetail, sizeof(rep__ApiFaultDetail), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__ApiFaultDetail * SOAP_FMAC2 soap_instantiate_rep__ApiFaultDetail(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__ApiFaultDetail(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__ApiFaultDetail *p;
+	size_t k = sizeof(rep__ApiFaultDetail);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__ApiFaultDetail, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__ApiFaultDetail);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__ApiFaultDetail, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__ApiFaultDetail location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__ApiFaultDetail::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__ApiFaultDetail(soap, tag ? tag : "rep:ApiFaultDetail", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__ApiFaultDetail::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__ApiFaultDetail(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__ApiFaultDetail * SOAP_FMAC4 soap_get_rep__ApiFaultDetail(struct soap *soap, rep__ApiFaultDetail *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ApiFaultDetail(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__ArrayOfOperationError::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	soap_default_std__vectorTemplateOfPointerTorep__OperationError(soap, &this->rep__ArrayOfOperationError::OperationError);
+}
+
+void rep__ArrayOfOperationError::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_std__vectorTemplateOfPointerTorep__OperationError(soap, &this->rep__ArrayOfOperationError::OperationError);
+#endif
+}
+
+int rep__ArrayOfOperationError::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__ArrayOfOperationError(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ArrayOfOperationError(struct soap *soap, const char *tag, int id, const rep__ArrayOfOperationError *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ArrayOfOperationError), type))
+		return soap->error;
+	if (soap_out_std__vectorTemplateOfPointerTorep__OperationError(soap, "rep:OperationError", -1, &a->rep__ArrayOfOperationError::OperationError, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__ArrayOfOperationError::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__ArrayOfOperationError(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__ArrayOfOperationError * SOAP_FMAC4 soap_in_rep__ArrayOfOperationError(struct soap *soap, const char *tag, rep__ArrayOfOperationError *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__ArrayOfOperationError*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ArrayOfOperationError, sizeof(rep__ArrayOfOperationError), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__ArrayOfOperationError)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__ArrayOfOperationError *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_std__vectorTemplateOfPointerTorep__OperationError(soap, "rep:OperationError", &a->rep__ArrayOfOperationError::OperationError, "rep:OperationError"))
+					continue;
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__ArrayOfOperationError *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ArrayOfOperationError, SOAP_TYPE_rep__ArrayOfOperationError, sizeof(rep__ArrayOfOperationError), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__ArrayOfOperationError * SOAP_FMAC2 soap_instantiate_rep__ArrayOfOperationError(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__ArrayOfOperationError(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__ArrayOfOperationError *p;
+	size_t k = sizeof(rep__ArrayOfOperationError);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__ArrayOfOperationError, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__ArrayOfOperationError);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__ArrayOfOperationError, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__ArrayOfOperationError location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__ArrayOfOperationError::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__ArrayOfOperationError(soap, tag ? tag : "rep:ArrayOfOperationError", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__ArrayOfOperationError::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__ArrayOfOperationError(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__ArrayOfOperationError * SOAP_FMAC4 soap_get_rep__ArrayOfOperationError(struct soap *soap, rep__ArrayOfOperationError *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ArrayOfOperationError(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__OperationError::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->rep__OperationError::Code = NULL;
+	this->rep__OperationError::Details = NULL;
+	this->rep__OperationError::ErrorCode = NULL;
+	this->rep__OperationError::Message = NULL;
+}
+
+void rep__OperationError::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerToint(soap, &this->rep__OperationError::Code);
+	soap_serialize_PointerTostd__string(soap, &this->rep__OperationError::Details);
+	soap_serialize_PointerTostd__string(soap, &this->rep__OperationError::ErrorCode);
+	soap_serialize_PointerTostd__string(soap, &this->rep__OperationError::Message);
+#endif
+}
+
+int rep__OperationError::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__OperationError(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__OperationError(struct soap *soap, const char *tag, int id, const rep__OperationError *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__OperationError), type))
+		return soap->error;
+	if (soap_out_PointerToint(soap, "rep:Code", -1, &a->rep__OperationError::Code, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:Details", -1, &a->rep__OperationError::Details, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:ErrorCode", -1, &a->rep__OperationError::ErrorCode, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:Message", -1, &a->rep__OperationError::Message, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__OperationError::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__OperationError(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__OperationError * SOAP_FMAC4 soap_in_rep__OperationError(struct soap *soap, const char *tag, rep__OperationError *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__OperationError*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__OperationError, sizeof(rep__OperationError), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__OperationError)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__OperationError *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_Code1 = 1;
+	size_t soap_flag_Details1 = 1;
+	size_t soap_flag_ErrorCode1 = 1;
+	size_t soap_flag_Message1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_Code1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerToint(soap, "rep:Code", &a->rep__OperationError::Code, "xsd:int"))
+				{	soap_flag_Code1--;
+					continue;
+				}
+			}
+			if (soap_flag_Details1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:Details", &a->rep__OperationError::Details, "xsd:string"))
+				{	soap_flag_Details1--;
+					continue;
+				}
+			}
+			if (soap_flag_ErrorCode1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:ErrorCode", &a->rep__OperationError::ErrorCode, "xsd:string"))
+				{	soap_flag_ErrorCode1--;
+					continue;
+				}
+			}
+			if (soap_flag_Message1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:Message", &a->rep__OperationError::Message, "xsd:string"))
+				{	soap_flag_Message1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__OperationError *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__OperationError, SOAP_TYPE_rep__OperationError, sizeof(rep__OperationError), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__OperationError * SOAP_FMAC2 soap_instantiate_rep__OperationError(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__OperationError(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__OperationError *p;
+	size_t k = sizeof(rep__OperationError);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__OperationError, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__OperationError);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__OperationError, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__OperationError location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__OperationError::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__OperationError(soap, tag ? tag : "rep:OperationError", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__OperationError::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__OperationError(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__OperationError * SOAP_FMAC4 soap_get_rep__OperationError(struct soap *soap, rep__OperationError *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__OperationError(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__ArrayOfBatchError::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	soap_default_std__vectorTemplateOfPointerTorep__BatchError(soap, &this->rep__ArrayOfBatchError::BatchError);
+}
+
+void rep__ArrayOfBatchError::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_std__vectorTemplateOfPointerTorep__BatchError(soap, &this->rep__ArrayOfBatchError::BatchError);
+#endif
+}
+
+int rep__ArrayOfBatchError::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__ArrayOfBatchError(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ArrayOfBatchError(struct soap *soap, const char *tag, int id, const rep__ArrayOfBatchError *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ArrayOfBatchError), type))
+		return soap->error;
+	if (soap_out_std__vectorTemplateOfPointerTorep__BatchError(soap, "rep:BatchError", -1, &a->rep__ArrayOfBatchError::BatchError, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__ArrayOfBatchError::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__ArrayOfBatchError(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__ArrayOfBatchError * SOAP_FMAC4 soap_in_rep__ArrayOfBatchError(struct soap *soap, const char *tag, rep__ArrayOfBatchError *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__ArrayOfBatchError*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ArrayOfBatchError, sizeof(rep__ArrayOfBatchError), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__ArrayOfBatchError)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__ArrayOfBatchError *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_std__vectorTemplateOfPointerTorep__BatchError(soap, "rep:BatchError", &a->rep__ArrayOfBatchError::BatchError, "rep:BatchError"))
+					continue;
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__ArrayOfBatchError *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ArrayOfBatchError, SOAP_TYPE_rep__ArrayOfBatchError, sizeof(rep__ArrayOfBatchError), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__ArrayOfBatchError * SOAP_FMAC2 soap_instantiate_rep__ArrayOfBatchError(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__ArrayOfBatchError(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__ArrayOfBatchError *p;
+	size_t k = sizeof(rep__ArrayOfBatchError);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__ArrayOfBatchError, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__ArrayOfBatchError);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__ArrayOfBatchError, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__ArrayOfBatchError location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__ArrayOfBatchError::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__ArrayOfBatchError(soap, tag ? tag : "rep:ArrayOfBatchError", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__ArrayOfBatchError::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__ArrayOfBatchError(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__ArrayOfBatchError * SOAP_FMAC4 soap_get_rep__ArrayOfBatchError(struct soap *soap, rep__ArrayOfBatchError *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ArrayOfBatchError(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__BatchError::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->rep__BatchError::Code = NULL;
+	this->rep__BatchError::Details = NULL;
+	this->rep__BatchError::ErrorCode = NULL;
+	this->rep__BatchError::Index = NULL;
+	this->rep__BatchError::Message = NULL;
+}
+
+void rep__BatchError::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerToint(soap, &this->rep__BatchError::Code);
+	soap_serialize_PointerTostd__string(soap, &this->rep__BatchError::Details);
+	soap_serialize_PointerTostd__string(soap, &this->rep__BatchError::ErrorCode);
+	soap_serialize_PointerToint(soap, &this->rep__BatchError::Index);
+	soap_serialize_PointerTostd__string(soap, &this->rep__BatchError::Message);
+#endif
+}
+
+int rep__BatchError::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__BatchError(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__BatchError(struct soap *soap, const char *tag, int id, const rep__BatchError *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__BatchError), type))
+		return soap->error;
+	if (soap_out_PointerToint(soap, "rep:Code", -1, &a->rep__BatchError::Code, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:Details", -1, &a->rep__BatchError::Details, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:ErrorCode", -1, &a->rep__BatchError::ErrorCode, ""))
+		return soap->error;
+	if (soap_out_PointerToint(soap, "rep:Index", -1, &a->rep__BatchError::Index, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:Message", -1, &a->rep__BatchError::Message, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__BatchError::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__BatchError(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__BatchError * SOAP_FMAC4 soap_in_rep__BatchError(struct soap *soap, const char *tag, rep__BatchError *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__BatchError*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__BatchError, sizeof(rep__BatchError), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__BatchError)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__BatchError *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_Code1 = 1;
+	size_t soap_flag_Details1 = 1;
+	size_t soap_flag_ErrorCode1 = 1;
+	size_t soap_flag_Index1 = 1;
+	size_t soap_flag_Message1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_Code1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerToint(soap, "rep:Code", &a->rep__BatchError::Code, "xsd:int"))
+				{	soap_flag_Code1--;
+					continue;
+				}
+			}
+			if (soap_flag_Details1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:Details", &a->rep__BatchError::Details, "xsd:string"))
+				{	soap_flag_Details1--;
+					continue;
+				}
+			}
+			if (soap_flag_ErrorCode1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:ErrorCode", &a->rep__BatchError::ErrorCode, "xsd:string"))
+				{	soap_flag_ErrorCode1--;
+					continue;
+				}
+			}
+			if (soap_flag_Index1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerToint(soap, "rep:Index", &a->rep__BatchError::Index, "xsd:int"))
+				{	soap_flag_Index1--;
+					continue;
+				}
+			}
+			if (soap_flag_Message1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:Message", &a->rep__BatchError::Message, "xsd:string"))
+				{	soap_flag_Message1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__BatchError *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__BatchError, SOAP_TYPE_rep__BatchError, sizeof(rep__BatchError), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__BatchError * SOAP_FMAC2 soap_instantiate_rep__BatchError(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__BatchError(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__BatchError *p;
+	size_t k = sizeof(rep__BatchError);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__BatchError, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__BatchError);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__BatchError, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__BatchError location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__BatchError::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__BatchError(soap, tag ? tag : "rep:BatchError", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__BatchError::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__BatchError(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__BatchError * SOAP_FMAC4 soap_get_rep__BatchError(struct soap *soap, rep__BatchError *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__BatchError(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__ReportRequestStatus::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->rep__ReportRequestStatus::ReportDownloadUrl = NULL;
+	this->rep__ReportRequestStatus::Status = NULL;
+}
+
+void rep__ReportRequestStatus::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTostd__string(soap, &this->rep__ReportRequestStatus::ReportDownloadUrl);
+	soap_serialize_PointerTorep__ReportRequestStatusType(soap, &this->rep__ReportRequestStatus::Status);
+#endif
+}
+
+int rep__ReportRequestStatus::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__ReportRequestStatus(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportRequestStatus(struct soap *soap, const char *tag, int id, const rep__ReportRequestStatus *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ReportRequestStatus), type))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:ReportDownloadUrl", -1, &a->rep__ReportRequestStatus::ReportDownloadUrl, ""))
+		return soap->error;
+	if (soap_out_PointerTorep__ReportRequestStatusType(soap, "rep:Status", -1, &a->rep__ReportRequestStatus::Status, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__ReportRequestStatus::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__ReportRequestStatus(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__ReportRequestStatus * SOAP_FMAC4 soap_in_rep__ReportRequestStatus(struct soap *soap, const char *tag, rep__ReportRequestStatus *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__ReportRequestStatus*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ReportRequestStatus, sizeof(rep__ReportRequestStatus), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__ReportRequestStatus)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__ReportRequestStatus *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_ReportDownloadUrl1 = 1;
+	size_t soap_flag_Status1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_ReportDownloadUrl1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:ReportDownloadUrl", &a->rep__ReportRequestStatus::ReportDownloadUrl, "xsd:string"))
+				{	soap_flag_ReportDownloadUrl1--;
+					continue;
+				}
+			}
+			if (soap_flag_Status1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTorep__ReportRequestStatusType(soap, "rep:Status", &a->rep__ReportRequestStatus::Status, "rep:ReportRequestStatusType"))
+				{	soap_flag_Status1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__ReportRequestStatus *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ReportRequestStatus, SOAP_TYPE_rep__ReportRequestStatus, sizeof(rep__ReportRequestStatus), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__ReportRequestStatus * SOAP_FMAC2 soap_instantiate_rep__ReportRequestStatus(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__ReportRequestStatus(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__ReportRequestStatus *p;
+	size_t k = sizeof(rep__ReportRequestStatus);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__ReportRequestStatus, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__ReportRequestStatus);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__ReportRequestStatus, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__ReportRequestStatus location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__ReportRequestStatus::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__ReportRequestStatus(soap, tag ? tag : "rep:ReportRequestStatus", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__ReportRequestStatus::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__ReportRequestStatus(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__ReportRequestStatus * SOAP_FMAC4 soap_get_rep__ReportRequestStatus(struct soap *soap, rep__ReportRequestStatus *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ReportRequestStatus(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__Date::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	soap_default_int(soap, &this->rep__Date::Day);
+	soap_default_int(soap, &this->rep__Date::Month);
+	soap_default_int(soap, &this->rep__Date::Year);
+}
+
+void rep__Date::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_embedded(soap, &this->rep__Date::Day, SOAP_TYPE_int);
+	soap_embedded(soap, &this->rep__Date::Month, SOAP_TYPE_int);
+	soap_embedded(soap, &this->rep__Date::Year, SOAP_TYPE_int);
+#endif
+}
+
+int rep__Date::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__Date(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__Date(struct soap *soap, const char *tag, int id, const rep__Date *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__Date), type))
+		return soap->error;
+	if (soap_out_int(soap, "rep:Day", -1, &a->rep__Date::Day, ""))
+		return soap->error;
+	if (soap_out_int(soap, "rep:Month", -1, &a->rep__Date::Month, ""))
+		return soap->error;
+	if (soap_out_int(soap, "rep:Year", -1, &a->rep__Date::Year, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__Date::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__Date(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__Date * SOAP_FMAC4 soap_in_rep__Date(struct soap *soap, const char *tag, rep__Date *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__Date*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__Date, sizeof(rep__Date), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__Date)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__Date *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_Day1 = 1;
+	size_t soap_flag_Month1 = 1;
+	size_t soap_flag_Year1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_Day1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_int(soap, "rep:Day", &a->rep__Date::Day, "xsd:int"))
+				{	soap_flag_Day1--;
+					continue;
+				}
+			}
+			if (soap_flag_Month1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_int(soap, "rep:Month", &a->rep__Date::Month, "xsd:int"))
+				{	soap_flag_Month1--;
+					continue;
+				}
+			}
+			if (soap_flag_Year1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_int(soap, "rep:Year", &a->rep__Date::Year, "xsd:int"))
+				{	soap_flag_Year1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+		if ((soap->mode & SOAP_XML_STRICT) && (soap_flag_Day1 > 0 || soap_flag_Month1 > 0 || soap_flag_Year1 > 0))
+		{	soap->error = SOAP_OCCURS;
+			return NULL;
+		}
+	}
+	else if ((soap->mode & SOAP_XML_STRICT) && *soap->href != '#')
+	{	soap->error = SOAP_OCCURS;
+		return NULL;
+	}
+	else
+	{	a = (rep__Date *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__Date, SOAP_TYPE_rep__Date, sizeof(rep__Date), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__Date * SOAP_FMAC2 soap_instantiate_rep__Date(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__Date(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__Date *p;
+	size_t k = sizeof(rep__Date);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__Date, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__Date);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__Date, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__Date location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__Date::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__Date(soap, tag ? tag : "rep:Date", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__Date::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__Date(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__Date * SOAP_FMAC4 soap_get_rep__Date(struct soap *soap, rep__Date *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__Date(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__ReportTime::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->rep__ReportTime::CustomDateRangeEnd = NULL;
+	this->rep__ReportTime::CustomDateRangeStart = NULL;
+	this->rep__ReportTime::PredefinedTime = NULL;
+	this->rep__ReportTime::ReportTimeZone = NULL;
+}
+
+void rep__ReportTime::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTorep__Date(soap, &this->rep__ReportTime::CustomDateRangeEnd);
+	soap_serialize_PointerTorep__Date(soap, &this->rep__ReportTime::CustomDateRangeStart);
+	soap_serialize_PointerTorep__ReportTimePeriod(soap, &this->rep__ReportTime::PredefinedTime);
+	soap_serialize_PointerTorep__ReportTimeZone(soap, &this->rep__ReportTime::ReportTimeZone);
+#endif
+}
+
+int rep__ReportTime::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__ReportTime(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportTime(struct soap *soap, const char *tag, int id, const rep__ReportTime *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ReportTime), type))
+		return soap->error;
+	if (soap_out_PointerTorep__Date(soap, "rep:CustomDateRangeEnd", -1, &a->rep__ReportTime::CustomDateRangeEnd, ""))
+		return soap->error;
+	if (soap_out_PointerTorep__Date(soap, "rep:CustomDateRangeStart", -1, &a->rep__ReportTime::CustomDateRangeStart, ""))
+		return soap->error;
+	if (soap_out_PointerTorep__ReportTimePeriod(soap, "rep:PredefinedTime", -1, &a->rep__ReportTime::PredefinedTime, ""))
+		return soap->error;
+	if (soap_out_PointerTorep__ReportTimeZone(soap, "rep:ReportTimeZone", -1, &a->rep__ReportTime::ReportTimeZone, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__ReportTime::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__ReportTime(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__ReportTime * SOAP_FMAC4 soap_in_rep__ReportTime(struct soap *soap, const char *tag, rep__ReportTime *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__ReportTime*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ReportTime, sizeof(rep__ReportTime), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__ReportTime)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__ReportTime *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_CustomDateRangeEnd1 = 1;
+	size_t soap_flag_CustomDateRangeStart1 = 1;
+	size_t soap_flag_PredefinedTime1 = 1;
+	size_t soap_flag_ReportTimeZone1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_CustomDateRangeEnd1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__Date(soap, "rep:CustomDateRangeEnd", &a->rep__ReportTime::CustomDateRangeEnd, "rep:Date"))
+				{	soap_flag_CustomDateRangeEnd1--;
+					continue;
+				}
+			}
+			if (soap_flag_CustomDateRangeStart1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__Date(soap, "rep:CustomDateRangeStart", &a->rep__ReportTime::CustomDateRangeStart, "rep:Date"))
+				{	soap_flag_CustomDateRangeStart1--;
+					continue;
+				}
+			}
+			if (soap_flag_PredefinedTime1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ReportTimePeriod(soap, "rep:PredefinedTime", &a->rep__ReportTime::PredefinedTime, "rep:ReportTimePeriod"))
+				{	soap_flag_PredefinedTime1--;
+					continue;
+				}
+			}
+			if (soap_flag_ReportTimeZone1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ReportTimeZone(soap, "rep:ReportTimeZone", &a->rep__ReportTime::ReportTimeZone, "rep:ReportTimeZone"))
+				{	soap_flag_ReportTimeZone1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__ReportTime *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ReportTime, SOAP_TYPE_rep__ReportTime, sizeof(rep__ReportTime), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__ReportTime * SOAP_FMAC2 soap_instantiate_rep__ReportTime(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__ReportTime(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__ReportTime *p;
+	size_t k = sizeof(rep__ReportTime);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__ReportTime, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__ReportTime);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__ReportTime, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__ReportTime location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__ReportTime::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__ReportTime(soap, tag ? tag : "rep:ReportTime", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__ReportTime::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__ReportTime(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__ReportTime * SOAP_FMAC4 soap_get_rep__ReportTime(struct soap *soap, rep__ReportTime *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ReportTime(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__ArrayOfCampaignReportScope::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	soap_default_std__vectorTemplateOfPointerTorep__CampaignReportScope(soap, &this->rep__ArrayOfCampaignReportScope::CampaignReportScope);
+}
+
+void rep__ArrayOfCampaignReportScope::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_std__vectorTemplateOfPointerTorep__CampaignReportScope(soap, &this->rep__ArrayOfCampaignReportScope::CampaignReportScope);
+#endif
+}
+
+int rep__ArrayOfCampaignReportScope::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__ArrayOfCampaignReportScope(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ArrayOfCampaignReportScope(struct soap *soap, const char *tag, int id, const rep__ArrayOfCampaignReportScope *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ArrayOfCampaignReportScope), type))
+		return soap->error;
+	if (soap_out_std__vectorTemplateOfPointerTorep__CampaignReportScope(soap, "rep:CampaignReportScope", -1, &a->rep__ArrayOfCampaignReportScope::CampaignReportScope, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__ArrayOfCampaignReportScope::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__ArrayOfCampaignReportScope(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__ArrayOfCampaignReportScope * SOAP_FMAC4 soap_in_rep__ArrayOfCampaignReportScope(struct soap *soap, const char *tag, rep__ArrayOfCampaignReportScope *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__ArrayOfCampaignReportScope*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ArrayOfCampaignReportScope, sizeof(rep__ArrayOfCampaignReportScope), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__ArrayOfCampaignReportScope)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__ArrayOfCampaignReportScope *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_std__vectorTemplateOfPointerTorep__CampaignReportScope(soap, "rep:CampaignReportScope", &a->rep__ArrayOfCampaignReportScope::CampaignReportScope, "rep:CampaignReportScope"))
+					continue;
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__ArrayOfCampaignReportScope *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ArrayOfCampaignReportScope, SOAP_TYPE_rep__ArrayOfCampaignReportScope, sizeof(rep__ArrayOfCampaignReportScope), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__ArrayOfCampaignReportScope * SOAP_FMAC2 soap_instantiate_rep__ArrayOfCampaignReportScope(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__ArrayOfCampaignReportScope(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__ArrayOfCampaignReportScope *p;
+	size_t k = sizeof(rep__ArrayOfCampaignReportScope);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__ArrayOfCampaignReportScope, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__ArrayOfCampaignReportScope);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__ArrayOfCampaignReportScope, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__ArrayOfCampaignReportScope location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__ArrayOfCampaignReportScope::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__ArrayOfCampaignReportScope(soap, tag ? tag : "rep:ArrayOfCampaignReportScope", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__ArrayOfCampaignReportScope::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__ArrayOfCampaignReportScope(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__ArrayOfCampaignReportScope * SOAP_FMAC4 soap_get_rep__ArrayOfCampaignReportScope(struct soap *soap, rep__ArrayOfCampaignReportScope *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ArrayOfCampaignReportScope(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__CampaignReportScope::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	soap_default_LONG64(soap, &this->rep__CampaignReportScope::AccountId);
+	soap_default_LONG64(soap, &this->rep__CampaignReportScope::CampaignId);
+}
+
+void rep__CampaignReportScope::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_embedded(soap, &this->rep__CampaignReportScope::AccountId, SOAP_TYPE_LONG64);
+	soap_embedded(soap, &this->rep__CampaignReportScope::CampaignId, SOAP_TYPE_LONG64);
+#endif
+}
+
+int rep__CampaignReportScope::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__CampaignReportScope(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__CampaignReportScope(struct soap *soap, const char *tag, int id, const rep__CampaignReportScope *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__CampaignReportScope), type))
+		return soap->error;
+	if (soap_out_LONG64(soap, "rep:AccountId", -1, &a->rep__CampaignReportScope::AccountId, ""))
+		return soap->error;
+	if (soap_out_LONG64(soap, "rep:CampaignId", -1, &a->rep__CampaignReportScope::CampaignId, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__CampaignReportScope::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__CampaignReportScope(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__CampaignReportScope * SOAP_FMAC4 soap_in_rep__CampaignReportScope(struct soap *soap, const char *tag, rep__CampaignReportScope *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__CampaignReportScope*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__CampaignReportScope, sizeof(rep__CampaignReportScope), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__CampaignReportScope)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__CampaignReportScope *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_AccountId1 = 1;
+	size_t soap_flag_CampaignId1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_AccountId1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_LONG64(soap, "rep:AccountId", &a->rep__CampaignReportScope::AccountId, "xsd:long"))
+				{	soap_flag_AccountId1--;
+					continue;
+				}
+			}
+			if (soap_flag_CampaignId1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_LONG64(soap, "rep:CampaignId", &a->rep__CampaignReportScope::CampaignId, "xsd:long"))
+				{	soap_flag_CampaignId1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+		if ((soap->mode & SOAP_XML_STRICT) && (soap_flag_AccountId1 > 0 || soap_flag_CampaignId1 > 0))
+		{	soap->error = SOAP_OCCURS;
+			return NULL;
+		}
+	}
+	else if ((soap->mode & SOAP_XML_STRICT) && *soap->href != '#')
+	{	soap->error = SOAP_OCCURS;
+		return NULL;
+	}
+	else
+	{	a = (rep__CampaignReportScope *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__CampaignReportScope, SOAP_TYPE_rep__CampaignReportScope, sizeof(rep__CampaignReportScope), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__CampaignReportScope * SOAP_FMAC2 soap_instantiate_rep__CampaignReportScope(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__CampaignReportScope(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__CampaignReportScope *p;
+	size_t k = sizeof(rep__CampaignReportScope);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__CampaignReportScope, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__CampaignReportScope);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__CampaignReportScope, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__CampaignReportScope location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__CampaignReportScope::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__CampaignReportScope(soap, tag ? tag : "rep:CampaignReportScope", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__CampaignReportScope::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__CampaignReportScope(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__CampaignReportScope * SOAP_FMAC4 soap_get_rep__CampaignReportScope(struct soap *soap, rep__CampaignReportScope *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__CampaignReportScope(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__AccountThroughCampaignReportScope::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->rep__AccountThroughCampaignReportScope::AccountIds = NULL;
+	this->rep__AccountThroughCampaignReportScope::Campaigns = NULL;
+}
+
+void rep__AccountThroughCampaignReportScope::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerToarr__ArrayOflong(soap, &this->rep__AccountThroughCampaignReportScope::AccountIds);
+	soap_serialize_PointerTorep__ArrayOfCampaignReportScope(soap, &this->rep__AccountThroughCampaignReportScope::Campaigns);
+#endif
+}
+
+int rep__AccountThroughCampaignReportScope::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__AccountThroughCampaignReportScope(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__AccountThroughCampaignReportScope(struct soap *soap, const char *tag, int id, const rep__AccountThroughCampaignReportScope *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__AccountThroughCampaignReportScope), type))
+		return soap->error;
+	if (soap_out_PointerToarr__ArrayOflong(soap, "rep:AccountIds", -1, &a->rep__AccountThroughCampaignReportScope::AccountIds, ""))
+		return soap->error;
+	if (soap_out_PointerTorep__ArrayOfCampaignReportScope(soap, "rep:Campaigns", -1, &a->rep__AccountThroughCampaignReportScope::Campaigns, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__AccountThroughCampaignReportScope::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__AccountThroughCampaignReportScope(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__AccountThroughCampaignReportScope * SOAP_FMAC4 soap_in_rep__AccountThroughCampaignReportScope(struct soap *soap, const char *tag, rep__AccountThroughCampaignReportScope *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__AccountThroughCampaignReportScope*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__AccountThroughCampaignReportScope, sizeof(rep__AccountThroughCampaignReportScope), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__AccountThroughCampaignReportScope)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__AccountThroughCampaignReportScope *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_AccountIds1 = 1;
+	size_t soap_flag_Campaigns1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_AccountIds1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerToarr__ArrayOflong(soap, "rep:AccountIds", &a->rep__AccountThroughCampaignReportScope::AccountIds, "arr:ArrayOflong"))
+				{	soap_flag_AccountIds1--;
+					continue;
+				}
+			}
+			if (soap_flag_Campaigns1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ArrayOfCampaignReportScope(soap, "rep:Campaigns", &a->rep__AccountThroughCampaignReportScope::Campaigns, "rep:ArrayOfCampaignReportScope"))
+				{	soap_flag_Campaigns1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__AccountThroughCampaignReportScope *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__AccountThroughCampaignReportScope, SOAP_TYPE_rep__AccountThroughCampaignReportScope, sizeof(rep__AccountThroughCampaignReportScope), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__AccountThroughCampaignReportScope * SOAP_FMAC2 soap_instantiate_rep__AccountThroughCampaignReportScope(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__AccountThroughCampaignReportScope(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__AccountThroughCampaignReportScope *p;
+	size_t k = sizeof(rep__AccountThroughCampaignReportScope);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__AccountThroughCampaignReportScope, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__AccountThroughCampaignReportScope);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__AccountThroughCampaignReportScope, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__AccountThroughCampaignReportScope location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__AccountThroughCampaignReportScope::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__AccountThroughCampaignReportScope(soap, tag ? tag : "rep:AccountThroughCampaignReportScope", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__AccountThroughCampaignReportScope::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__AccountThroughCampaignReportScope(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__AccountThroughCampaignReportScope * SOAP_FMAC4 soap_get_rep__AccountThroughCampaignReportScope(struct soap *soap, rep__AccountThroughCampaignReportScope *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__AccountThroughCampaignReportScope(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__ArrayOfCampaignPerformanceReportColumn::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	soap_default_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(soap, &this->rep__ArrayOfCampaignPerformanceReportColumn::CampaignPerformanceReportColumn);
+}
+
+void rep__ArrayOfCampaignPerformanceReportColumn::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(soap, &this->rep__ArrayOfCampaignPerformanceReportColumn::CampaignPerformanceReportColumn);
+#endif
+}
+
+int rep__ArrayOfCampaignPerformanceReportColumn::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__ArrayOfCampaignPerformanceReportColumn(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, const char *tag, int id, const rep__ArrayOfCampaignPerformanceReportColumn *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn), type))
+		return soap->error;
+	if (soap_out_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(soap, "rep:CampaignPerformanceReportColumn", -1, &a->rep__ArrayOfCampaignPerformanceReportColumn::CampaignPerformanceReportColumn, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__ArrayOfCampaignPerformanceReportColumn::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__ArrayOfCampaignPerformanceReportColumn(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__ArrayOfCampaignPerformanceReportColumn * SOAP_FMAC4 soap_in_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, const char *tag, rep__ArrayOfCampaignPerformanceReportColumn *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__ArrayOfCampaignPerformanceReportColumn*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn, sizeof(rep__ArrayOfCampaignPerformanceReportColumn), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__ArrayOfCampaignPerformanceReportColumn *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(soap, "rep:CampaignPerformanceReportColumn", &a->rep__ArrayOfCampaignPerformanceReportColumn::CampaignPerformanceReportColumn, "rep:CampaignPerformanceReportColumn"))
+					continue;
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__ArrayOfCampaignPerformanceReportColumn *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn, SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn, sizeof(rep__ArrayOfCampaignPerformanceReportColumn), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__ArrayOfCampaignPerformanceReportColumn * SOAP_FMAC2 soap_instantiate_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__ArrayOfCampaignPerformanceReportColumn(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__ArrayOfCampaignPerformanceReportColumn *p;
+	size_t k = sizeof(rep__ArrayOfCampaignPerformanceReportColumn);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__ArrayOfCampaignPerformanceReportColumn);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__ArrayOfCampaignPerformanceReportColumn, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__ArrayOfCampaignPerformanceReportColumn location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__ArrayOfCampaignPerformanceReportColumn::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__ArrayOfCampaignPerformanceReportColumn(soap, tag ? tag : "rep:ArrayOfCampaignPerformanceReportColumn", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__ArrayOfCampaignPerformanceReportColumn::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__ArrayOfCampaignPerformanceReportColumn(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__ArrayOfCampaignPerformanceReportColumn * SOAP_FMAC4 soap_get_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, rep__ArrayOfCampaignPerformanceReportColumn *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ArrayOfCampaignPerformanceReportColumn(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__CampaignPerformanceReportRequest::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->rep__ReportRequest::soap_default(soap);
+	soap_default_rep__ReportAggregation(soap, &this->rep__CampaignPerformanceReportRequest::Aggregation);
+	this->rep__CampaignPerformanceReportRequest::Columns = NULL;
+	this->rep__CampaignPerformanceReportRequest::Scope = NULL;
+	this->rep__CampaignPerformanceReportRequest::Time = NULL;
+}
+
+void rep__CampaignPerformanceReportRequest::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTorep__ArrayOfCampaignPerformanceReportColumn(soap, &this->rep__CampaignPerformanceReportRequest::Columns);
+	soap_serialize_PointerTorep__AccountThroughCampaignReportScope(soap, &this->rep__CampaignPerformanceReportRequest::Scope);
+	soap_serialize_PointerTorep__ReportTime(soap, &this->rep__CampaignPerformanceReportRequest::Time);
+	this->rep__ReportRequest::soap_serialize(soap);
+#endif
+}
+
+int rep__CampaignPerformanceReportRequest::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__CampaignPerformanceReportRequest(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__CampaignPerformanceReportRequest(struct soap *soap, const char *tag, int id, const rep__CampaignPerformanceReportRequest *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__CampaignPerformanceReportRequest), type ? type : "rep:CampaignPerformanceReportRequest"))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ExcludeColumnHeaders", -1, &a->rep__ReportRequest::ExcludeColumnHeaders, ""))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ExcludeReportFooter", -1, &a->rep__ReportRequest::ExcludeReportFooter, ""))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ExcludeReportHeader", -1, &a->rep__ReportRequest::ExcludeReportHeader, ""))
+		return soap->error;
+	if (soap_out_PointerTorep__ReportFormat(soap, "rep:Format", -1, &a->rep__ReportRequest::Format, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:FormatVersion", -1, &a->rep__ReportRequest::FormatVersion, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:ReportName", -1, &a->rep__ReportRequest::ReportName, ""))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ReturnOnlyCompleteData", -1, &a->rep__ReportRequest::ReturnOnlyCompleteData, ""))
+		return soap->error;
+	if (soap_out_rep__ReportAggregation(soap, "rep:Aggregation", -1, &a->rep__CampaignPerformanceReportRequest::Aggregation, ""))
+		return soap->error;
+	if (!a->rep__CampaignPerformanceReportRequest::Columns)
+	{	if (soap_element_nil(soap, "rep:Columns"))
+			return soap->error;
+	}
+	else if (soap_out_PointerTorep__ArrayOfCampaignPerformanceReportColumn(soap, "rep:Columns", -1, &a->rep__CampaignPerformanceReportRequest::Columns, ""))
+		return soap->error;
+	if (!a->rep__CampaignPerformanceReportRequest::Scope)
+	{	if (soap_element_nil(soap, "rep:Scope"))
+			return soap->error;
+	}
+	else if (soap_out_PointerTorep__AccountThroughCampaignReportScope(soap, "rep:Scope", -1, &a->rep__CampaignPerformanceReportRequest::Scope, ""))
+		return soap->error;
+	if (!a->rep__CampaignPerformanceReportRequest::Time)
+	{	if (soap_element_nil(soap, "rep:Time"))
+			return soap->error;
+	}
+	else if (soap_out_PointerTorep__ReportTime(soap, "rep:Time", -1, &a->rep__CampaignPerformanceReportRequest::Time, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__CampaignPerformanceReportRequest::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__CampaignPerformanceReportRequest(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__CampaignPerformanceReportRequest * SOAP_FMAC4 soap_in_rep__CampaignPerformanceReportRequest(struct soap *soap, const char *tag, rep__CampaignPerformanceReportRequest *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__CampaignPerformanceReportRequest*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__CampaignPerformanceReportRequest, sizeof(rep__CampaignPerformanceReportRequest), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__CampaignPerformanceReportRequest)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__CampaignPerformanceReportRequest *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_ExcludeColumnHeaders2 = 1;
+	size_t soap_flag_ExcludeReportFooter2 = 1;
+	size_t soap_flag_ExcludeReportHeader2 = 1;
+	size_t soap_flag_Format2 = 1;
+	size_t soap_flag_FormatVersion2 = 1;
+	size_t soap_flag_ReportName2 = 1;
+	size_t soap_flag_ReturnOnlyCompleteData2 = 1;
+	size_t soap_flag_Aggregation1 = 1;
+	size_t soap_flag_Columns1 = 1;
+	size_t soap_flag_Scope1 = 1;
+	size_t soap_flag_Time1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_ExcludeColumnHeaders2 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ExcludeColumnHeaders", &a->rep__ReportRequest::ExcludeColumnHeaders, "xsd:boolean"))
+				{	soap_flag_ExcludeColumnHeaders2--;
+					continue;
+				}
+			}
+			if (soap_flag_ExcludeReportFooter2 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ExcludeReportFooter", &a->rep__ReportRequest::ExcludeReportFooter, "xsd:boolean"))
+				{	soap_flag_ExcludeReportFooter2--;
+					continue;
+				}
+			}
+			if (soap_flag_ExcludeReportHeader2 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ExcludeReportHeader", &a->rep__ReportRequest::ExcludeReportHeader, "xsd:boolean"))
+				{	soap_flag_ExcludeReportHeader2--;
+					continue;
+				}
+			}
+			if (soap_flag_Format2 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ReportFormat(soap, "rep:Format", &a->rep__ReportRequest::Format, "rep:ReportFormat"))
+				{	soap_flag_Format2--;
+					continue;
+				}
+			}
+			if (soap_flag_FormatVersion2 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:FormatVersion", &a->rep__ReportRequest::FormatVersion, "xsd:string"))
+				{	soap_flag_FormatVersion2--;
+					continue;
+				}
+			}
+			if (soap_flag_ReportName2 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:ReportName", &a->rep__ReportRequest::ReportName, "xsd:string"))
+				{	soap_flag_ReportName2--;
+					continue;
+				}
+			}
+			if (soap_flag_ReturnOnlyCompleteData2 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ReturnOnlyCompleteData", &a->rep__ReportRequest::ReturnOnlyCompleteData, "xsd:boolean"))
+				{	soap_flag_ReturnOnlyCompleteData2--;
+					continue;
+				}
+			}
+			if (soap_flag_Aggregation1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_rep__ReportAggregation(soap, "rep:Aggregation", &a->rep__CampaignPerformanceReportRequest::Aggregation, "rep:ReportAggregation"))
+				{	soap_flag_Aggregation1--;
+					continue;
+				}
+			}
+			if (soap_flag_Columns1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ArrayOfCampaignPerformanceReportColumn(soap, "rep:Columns", &a->rep__CampaignPerformanceReportRequest::Columns, "rep:ArrayOfCampaignPerformanceReportColumn"))
+				{	soap_flag_Columns1--;
+					continue;
+				}
+			}
+			if (soap_flag_Scope1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__AccountThroughCampaignReportScope(soap, "rep:Scope", &a->rep__CampaignPerformanceReportRequest::Scope, "rep:AccountThroughCampaignReportScope"))
+				{	soap_flag_Scope1--;
+					continue;
+				}
+			}
+			if (soap_flag_Time1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ReportTime(soap, "rep:Time", &a->rep__CampaignPerformanceReportRequest::Time, "rep:ReportTime"))
+				{	soap_flag_Time1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+		if ((soap->mode & SOAP_XML_STRICT) && (soap_flag_Aggregation1 > 0 || soap_flag_Columns1 > 0 || soap_flag_Scope1 > 0 || soap_flag_Time1 > 0))
+		{	soap->error = SOAP_OCCURS;
+			return NULL;
+		}
+	}
+	else if ((soap->mode & SOAP_XML_STRICT) && *soap->href != '#')
+	{	soap->error = SOAP_OCCURS;
+		return NULL;
+	}
+	else
+	{	a = (rep__CampaignPerformanceReportRequest *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__CampaignPerformanceReportRequest, SOAP_TYPE_rep__CampaignPerformanceReportRequest, sizeof(rep__CampaignPerformanceReportRequest), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__CampaignPerformanceReportRequest * SOAP_FMAC2 soap_instantiate_rep__CampaignPerformanceReportRequest(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__CampaignPerformanceReportRequest(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__CampaignPerformanceReportRequest *p;
+	size_t k = sizeof(rep__CampaignPerformanceReportRequest);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__CampaignPerformanceReportRequest, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__CampaignPerformanceReportRequest);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__CampaignPerformanceReportRequest, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__CampaignPerformanceReportRequest location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__CampaignPerformanceReportRequest::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__CampaignPerformanceReportRequest(soap, tag ? tag : "rep:CampaignPerformanceReportRequest", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__CampaignPerformanceReportRequest::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__CampaignPerformanceReportRequest(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__CampaignPerformanceReportRequest * SOAP_FMAC4 soap_get_rep__CampaignPerformanceReportRequest(struct soap *soap, rep__CampaignPerformanceReportRequest *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__CampaignPerformanceReportRequest(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__ArrayOfBudgetSummaryReportColumn::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	soap_default_std__vectorTemplateOfrep__BudgetSummaryReportColumn(soap, &this->rep__ArrayOfBudgetSummaryReportColumn::BudgetSummaryReportColumn);
+}
+
+void rep__ArrayOfBudgetSummaryReportColumn::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_std__vectorTemplateOfrep__BudgetSummaryReportColumn(soap, &this->rep__ArrayOfBudgetSummaryReportColumn::BudgetSummaryReportColumn);
+#endif
+}
+
+int rep__ArrayOfBudgetSummaryReportColumn::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__ArrayOfBudgetSummaryReportColumn(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, const char *tag, int id, const rep__ArrayOfBudgetSummaryReportColumn *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn), type))
+		return soap->error;
+	if (soap_out_std__vectorTemplateOfrep__BudgetSummaryReportColumn(soap, "rep:BudgetSummaryReportColumn", -1, &a->rep__ArrayOfBudgetSummaryReportColumn::BudgetSummaryReportColumn, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__ArrayOfBudgetSummaryReportColumn::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__ArrayOfBudgetSummaryReportColumn(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__ArrayOfBudgetSummaryReportColumn * SOAP_FMAC4 soap_in_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, const char *tag, rep__ArrayOfBudgetSummaryReportColumn *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__ArrayOfBudgetSummaryReportColumn*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn, sizeof(rep__ArrayOfBudgetSummaryReportColumn), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__ArrayOfBudgetSummaryReportColumn *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_std__vectorTemplateOfrep__BudgetSummaryReportColumn(soap, "rep:BudgetSummaryReportColumn", &a->rep__ArrayOfBudgetSummaryReportColumn::BudgetSummaryReportColumn, "rep:BudgetSummaryReportColumn"))
+					continue;
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__ArrayOfBudgetSummaryReportColumn *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn, SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn, sizeof(rep__ArrayOfBudgetSummaryReportColumn), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__ArrayOfBudgetSummaryReportColumn * SOAP_FMAC2 soap_instantiate_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__ArrayOfBudgetSummaryReportColumn(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__ArrayOfBudgetSummaryReportColumn *p;
+	size_t k = sizeof(rep__ArrayOfBudgetSummaryReportColumn);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__ArrayOfBudgetSummaryReportColumn);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__ArrayOfBudgetSummaryReportColumn, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__ArrayOfBudgetSummaryReportColumn location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__ArrayOfBudgetSummaryReportColumn::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__ArrayOfBudgetSummaryReportColumn(soap, tag ? tag : "rep:ArrayOfBudgetSummaryReportColumn", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__ArrayOfBudgetSummaryReportColumn::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__ArrayOfBudgetSummaryReportColumn(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__ArrayOfBudgetSummaryReportColumn * SOAP_FMAC4 soap_get_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, rep__ArrayOfBudgetSummaryReportColumn *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ArrayOfBudgetSummaryReportColumn(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__BudgetSummaryReportRequest::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->rep__ReportRequest::soap_default(soap);
+	this->rep__BudgetSummaryReportRequest::Columns = NULL;
+	this->rep__BudgetSummaryReportRequest::Scope = NULL;
+	this->rep__BudgetSummaryReportRequest::Time = NULL;
+}
+
+void rep__BudgetSummaryReportRequest::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTorep__ArrayOfBudgetSummaryReportColumn(soap, &this->rep__BudgetSummaryReportRequest::Columns);
+	soap_serialize_PointerTorep__AccountThroughCampaignReportScope(soap, &this->rep__BudgetSummaryReportRequest::Scope);
+	soap_serialize_PointerTorep__ReportTime(soap, &this->rep__BudgetSummaryReportRequest::Time);
+	this->rep__ReportRequest::soap_serialize(soap);
+#endif
+}
+
+int rep__BudgetSummaryReportRequest::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__BudgetSummaryReportRequest(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__BudgetSummaryReportRequest(struct soap *soap, const char *tag, int id, const rep__BudgetSummaryReportRequest *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__BudgetSummaryReportRequest), type ? type : "rep:BudgetSummaryReportRequest"))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ExcludeColumnHeaders", -1, &a->rep__ReportRequest::ExcludeColumnHeaders, ""))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ExcludeReportFooter", -1, &a->rep__ReportRequest::ExcludeReportFooter, ""))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ExcludeReportHeader", -1, &a->rep__ReportRequest::ExcludeReportHeader, ""))
+		return soap->error;
+	if (soap_out_PointerTorep__ReportFormat(soap, "rep:Format", -1, &a->rep__ReportRequest::Format, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:FormatVersion", -1, &a->rep__ReportRequest::FormatVersion, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:ReportName", -1, &a->rep__ReportRequest::ReportName, ""))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ReturnOnlyCompleteData", -1, &a->rep__ReportRequest::ReturnOnlyCompleteData, ""))
+		return soap->error;
+	if (!a->rep__BudgetSummaryReportRequest::Columns)
+	{	if (soap_element_nil(soap, "rep:Columns"))
+			return soap->error;
+	}
+	else if (soap_out_PointerTorep__ArrayOfBudgetSummaryReportColumn(soap, "rep:Columns", -1, &a->rep__BudgetSummaryReportRequest::Columns, ""))
+		return soap->error;
+	if (!a->rep__BudgetSummaryReportRequest::Scope)
+	{	if (soap_element_nil(soap, "rep:Scope"))
+			return soap->error;
+	}
+	else if (soap_out_PointerTorep__AccountThroughCampaignReportScope(soap, "rep:Scope", -1, &a->rep__BudgetSummaryReportRequest::Scope, ""))
+		return soap->error;
+	if (!a->rep__BudgetSummaryReportRequest::Time)
+	{	if (soap_element_nil(soap, "rep:Time"))
+			return soap->error;
+	}
+	else if (soap_out_PointerTorep__ReportTime(soap, "rep:Time", -1, &a->rep__BudgetSummaryReportRequest::Time, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__BudgetSummaryReportRequest::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__BudgetSummaryReportRequest(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__BudgetSummaryReportRequest * SOAP_FMAC4 soap_in_rep__BudgetSummaryReportRequest(struct soap *soap, const char *tag, rep__BudgetSummaryReportRequest *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__BudgetSummaryReportRequest*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__BudgetSummaryReportRequest, sizeof(rep__BudgetSummaryReportRequest), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__BudgetSummaryReportRequest)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__BudgetSummaryReportRequest *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_ExcludeColumnHeaders2 = 1;
+	size_t soap_flag_ExcludeReportFooter2 = 1;
+	size_t soap_flag_ExcludeReportHeader2 = 1;
+	size_t soap_flag_Format2 = 1;
+	size_t soap_flag_FormatVersion2 = 1;
+	size_t soap_flag_ReportName2 = 1;
+	size_t soap_flag_ReturnOnlyCompleteData2 = 1;
+	size_t soap_flag_Columns1 = 1;
+	size_t soap_flag_Scope1 = 1;
+	size_t soap_flag_Time1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_ExcludeColumnHeaders2 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ExcludeColumnHeaders", &a->rep__ReportRequest::ExcludeColumnHeaders, "xsd:boolean"))
+				{	soap_flag_ExcludeColumnHeaders2--;
+					continue;
+				}
+			}
+			if (soap_flag_ExcludeReportFooter2 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ExcludeReportFooter", &a->rep__ReportRequest::ExcludeReportFooter, "xsd:boolean"))
+				{	soap_flag_ExcludeReportFooter2--;
+					continue;
+				}
+			}
+			if (soap_flag_ExcludeReportHeader2 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ExcludeReportHeader", &a->rep__ReportRequest::ExcludeReportHeader, "xsd:boolean"))
+				{	soap_flag_ExcludeReportHeader2--;
+					continue;
+				}
+			}
+			if (soap_flag_Format2 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ReportFormat(soap, "rep:Format", &a->rep__ReportRequest::Format, "rep:ReportFormat"))
+				{	soap_flag_Format2--;
+					continue;
+				}
+			}
+			if (soap_flag_FormatVersion2 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:FormatVersion", &a->rep__ReportRequest::FormatVersion, "xsd:string"))
+				{	soap_flag_FormatVersion2--;
+					continue;
+				}
+			}
+			if (soap_flag_ReportName2 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:ReportName", &a->rep__ReportRequest::ReportName, "xsd:string"))
+				{	soap_flag_ReportName2--;
+					continue;
+				}
+			}
+			if (soap_flag_ReturnOnlyCompleteData2 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ReturnOnlyCompleteData", &a->rep__ReportRequest::ReturnOnlyCompleteData, "xsd:boolean"))
+				{	soap_flag_ReturnOnlyCompleteData2--;
+					continue;
+				}
+			}
+			if (soap_flag_Columns1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ArrayOfBudgetSummaryReportColumn(soap, "rep:Columns", &a->rep__BudgetSummaryReportRequest::Columns, "rep:ArrayOfBudgetSummaryReportColumn"))
+				{	soap_flag_Columns1--;
+					continue;
+				}
+			}
+			if (soap_flag_Scope1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__AccountThroughCampaignReportScope(soap, "rep:Scope", &a->rep__BudgetSummaryReportRequest::Scope, "rep:AccountThroughCampaignReportScope"))
+				{	soap_flag_Scope1--;
+					continue;
+				}
+			}
+			if (soap_flag_Time1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ReportTime(soap, "rep:Time", &a->rep__BudgetSummaryReportRequest::Time, "rep:ReportTime"))
+				{	soap_flag_Time1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+		if ((soap->mode & SOAP_XML_STRICT) && (soap_flag_Columns1 > 0 || soap_flag_Scope1 > 0 || soap_flag_Time1 > 0))
+		{	soap->error = SOAP_OCCURS;
+			return NULL;
+		}
+	}
+	else if ((soap->mode & SOAP_XML_STRICT) && *soap->href != '#')
+	{	soap->error = SOAP_OCCURS;
+		return NULL;
+	}
+	else
+	{	a = (rep__BudgetSummaryReportRequest *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__BudgetSummaryReportRequest, SOAP_TYPE_rep__BudgetSummaryReportRequest, sizeof(rep__BudgetSummaryReportRequest), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__BudgetSummaryReportRequest * SOAP_FMAC2 soap_instantiate_rep__BudgetSummaryReportRequest(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__BudgetSummaryReportRequest(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	rep__BudgetSummaryReportRequest *p;
+	size_t k = sizeof(rep__BudgetSummaryReportRequest);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__BudgetSummaryReportRequest, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__BudgetSummaryReportRequest);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__BudgetSummaryReportRequest, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__BudgetSummaryReportRequest location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__BudgetSummaryReportRequest::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__BudgetSummaryReportRequest(soap, tag ? tag : "rep:BudgetSummaryReportRequest", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__BudgetSummaryReportRequest::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__BudgetSummaryReportRequest(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__BudgetSummaryReportRequest * SOAP_FMAC4 soap_get_rep__BudgetSummaryReportRequest(struct soap *soap, rep__BudgetSummaryReportRequest *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__BudgetSummaryReportRequest(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+void rep__ReportRequest::soap_default(struct soap *soap)
+{
+	this->soap = soap;
+	this->rep__ReportRequest::ExcludeColumnHeaders = NULL;
+	this->rep__ReportRequest::ExcludeReportFooter = NULL;
+	this->rep__ReportRequest::ExcludeReportHeader = NULL;
+	this->rep__ReportRequest::Format = NULL;
+	this->rep__ReportRequest::FormatVersion = NULL;
+	this->rep__ReportRequest::ReportName = NULL;
+	this->rep__ReportRequest::ReturnOnlyCompleteData = NULL;
+}
+
+void rep__ReportRequest::soap_serialize(struct soap *soap) const
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTobool(soap, &this->rep__ReportRequest::ExcludeColumnHeaders);
+	soap_serialize_PointerTobool(soap, &this->rep__ReportRequest::ExcludeReportFooter);
+	soap_serialize_PointerTobool(soap, &this->rep__ReportRequest::ExcludeReportHeader);
+	soap_serialize_PointerTorep__ReportFormat(soap, &this->rep__ReportRequest::Format);
+	soap_serialize_PointerTostd__string(soap, &this->rep__ReportRequest::FormatVersion);
+	soap_serialize_PointerTostd__string(soap, &this->rep__ReportRequest::ReportName);
+	soap_serialize_PointerTobool(soap, &this->rep__ReportRequest::ReturnOnlyCompleteData);
+#endif
+}
+
+int rep__ReportRequest::soap_out(struct soap *soap, const char *tag, int id, const char *type) const
+{
+	return soap_out_rep__ReportRequest(soap, tag, id, this, type);
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportRequest(struct soap *soap, const char *tag, int id, const rep__ReportRequest *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_out(soap, tag, soap_embedded_id(soap, id, a, SOAP_TYPE_rep__ReportRequest), type))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ExcludeColumnHeaders", -1, &a->rep__ReportRequest::ExcludeColumnHeaders, ""))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ExcludeReportFooter", -1, &a->rep__ReportRequest::ExcludeReportFooter, ""))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ExcludeReportHeader", -1, &a->rep__ReportRequest::ExcludeReportHeader, ""))
+		return soap->error;
+	if (soap_out_PointerTorep__ReportFormat(soap, "rep:Format", -1, &a->rep__ReportRequest::Format, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:FormatVersion", -1, &a->rep__ReportRequest::FormatVersion, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:ReportName", -1, &a->rep__ReportRequest::ReportName, ""))
+		return soap->error;
+	if (soap_out_PointerTobool(soap, "rep:ReturnOnlyCompleteData", -1, &a->rep__ReportRequest::ReturnOnlyCompleteData, ""))
+		return soap->error;
+	return soap_element_end_out(soap, tag);
+}
+
+void *rep__ReportRequest::soap_in(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_in_rep__ReportRequest(soap, tag, this, type);
+}
+
+SOAP_FMAC3 rep__ReportRequest * SOAP_FMAC4 soap_in_rep__ReportRequest(struct soap *soap, const char *tag, rep__ReportRequest *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 0, NULL))
+		return NULL;
+	a = (rep__ReportRequest*)soap_id_enter(soap, soap->id, a, SOAP_TYPE_rep__ReportRequest, sizeof(rep__ReportRequest), soap->type, soap->arrayType, soap_instantiate, soap_fbase);
+	if (!a)
+		return NULL;
+	if (soap->alloced && soap->alloced != SOAP_TYPE_rep__ReportRequest)
+	{	soap_revert(soap);
+		*soap->id = '\0';
+		return (rep__ReportRequest *)a->soap_in(soap, tag, type);
+	}
+	if (soap->alloced)
+		a->soap_default(soap);
+	size_t soap_flag_ExcludeColumnHeaders1 = 1;
+	size_t soap_flag_ExcludeReportFooter1 = 1;
+	size_t soap_flag_ExcludeReportHeader1 = 1;
+	size_t soap_flag_Format1 = 1;
+	size_t soap_flag_FormatVersion1 = 1;
+	size_t soap_flag_ReportName1 = 1;
+	size_t soap_flag_ReturnOnlyCompleteData1 = 1;
+	if (soap->body && *soap->href != '#')
+	{
+		for (;;)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_ExcludeColumnHeaders1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ExcludeColumnHeaders", &a->rep__ReportRequest::ExcludeColumnHeaders, "xsd:boolean"))
+				{	soap_flag_ExcludeColumnHeaders1--;
+					continue;
+				}
+			}
+			if (soap_flag_ExcludeReportFooter1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ExcludeReportFooter", &a->rep__ReportRequest::ExcludeReportFooter, "xsd:boolean"))
+				{	soap_flag_ExcludeReportFooter1--;
+					continue;
+				}
+			}
+			if (soap_flag_ExcludeReportHeader1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ExcludeReportHeader", &a->rep__ReportRequest::ExcludeReportHeader, "xsd:boolean"))
+				{	soap_flag_ExcludeReportHeader1--;
+					continue;
+				}
+			}
+			if (soap_flag_Format1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ReportFormat(soap, "rep:Format", &a->rep__ReportRequest::Format, "rep:ReportFormat"))
+				{	soap_flag_Format1--;
+					continue;
+				}
+			}
+			if (soap_flag_FormatVersion1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:FormatVersion", &a->rep__ReportRequest::FormatVersion, "xsd:string"))
+				{	soap_flag_FormatVersion1--;
+					continue;
+				}
+			}
+			if (soap_flag_ReportName1 && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:ReportName", &a->rep__ReportRequest::ReportName, "xsd:string"))
+				{	soap_flag_ReportName1--;
+					continue;
+				}
+			}
+			if (soap_flag_ReturnOnlyCompleteData1 && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTobool(soap, "rep:ReturnOnlyCompleteData", &a->rep__ReportRequest::ReturnOnlyCompleteData, "xsd:boolean"))
+				{	soap_flag_ReturnOnlyCompleteData1--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH)
+				soap->error = soap_ignore_element(soap);
+			if (soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+		if (soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	else
+	{	a = (rep__ReportRequest *)soap_id_forward(soap, soap->href, (void*)a, 0, SOAP_TYPE_rep__ReportRequest, SOAP_TYPE_rep__ReportRequest, sizeof(rep__ReportRequest), 0, soap_finsert, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC1 rep__ReportRequest * SOAP_FMAC2 soap_instantiate_rep__ReportRequest(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_rep__ReportRequest(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	if (soap && type && !soap_match_tag(soap, type, "rep:BudgetSummaryReportRequest"))
+		return soap_instantiate_rep__BudgetSummaryReportRequest(soap, n, NULL, NULL, size);
+	if (soap && type && !soap_match_tag(soap, type, "rep:CampaignPerformanceReportRequest"))
+		return soap_instantiate_rep__CampaignPerformanceReportRequest(soap, n, NULL, NULL, size);
+	rep__ReportRequest *p;
+	size_t k = sizeof(rep__ReportRequest);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_rep__ReportRequest, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, rep__ReportRequest);
+		if (p)
+			p->soap = soap;
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, rep__ReportRequest, n);
+		k *= n;
+		if (p)
+			for (int i = 0; i < n; i++)
+				p[i].soap = soap;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated rep__ReportRequest location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+int rep__ReportRequest::soap_put(struct soap *soap, const char *tag, const  char *type) const
+{
+	if (soap_out_rep__ReportRequest(soap, tag ? tag : "rep:ReportRequest", -2, this, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+void *rep__ReportRequest::soap_get(struct soap *soap, const char *tag, const char *type)
+{
+	return soap_get_rep__ReportRequest(soap, this, tag, type);
+}
+
+SOAP_FMAC3 rep__ReportRequest * SOAP_FMAC4 soap_get_rep__ReportRequest(struct soap *soap, rep__ReportRequest *p, const char *tag, const char *type)
+{
+	if ((p = soap_in_rep__ReportRequest(soap, tag, p, type)))
 		if (soap_getindependent(soap))
 			return NULL;
 	return p;
@@ -2350,6 +6852,8 @@ SOAP_FMAC1 adapi__ApplicationFault * SOAP_FMAC2 soap_instantiate_adapi__Applicat
 		return soap_instantiate_cm__ApiFaultDetail(soap, n, NULL, NULL, size);
 	if (soap && type && !soap_match_tag(soap, type, "adapi:AdApiFaultDetail"))
 		return soap_instantiate_adapi__AdApiFaultDetail(soap, n, NULL, NULL, size);
+	if (soap && type && !soap_match_tag(soap, type, "rep:ApiFaultDetail"))
+		return soap_instantiate_rep__ApiFaultDetail(soap, n, NULL, NULL, size);
 	adapi__ApplicationFault *p;
 	size_t k = sizeof(adapi__ApplicationFault);
 	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_adapi__ApplicationFault, n, soap_fdelete);
@@ -6411,6 +10915,190 @@ SOAP_FMAC3 struct SOAP_ENV__Code * SOAP_FMAC4 soap_get_SOAP_ENV__Code(struct soa
 
 #endif
 
+SOAP_FMAC3 void SOAP_FMAC4 soap_default___rep__PollGenerateReport(struct soap *soap, struct __rep__PollGenerateReport *a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+	a->rep__PollGenerateReportRequest = NULL;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize___rep__PollGenerateReport(struct soap *soap, const struct __rep__PollGenerateReport *a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTo_rep__PollGenerateReportRequest(soap, &a->rep__PollGenerateReportRequest);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out___rep__PollGenerateReport(struct soap *soap, const char *tag, int id, const struct __rep__PollGenerateReport *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_out_PointerTo_rep__PollGenerateReportRequest(soap, "rep:PollGenerateReportRequest", -1, &a->rep__PollGenerateReportRequest, ""))
+		return soap->error;
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 struct __rep__PollGenerateReport * SOAP_FMAC4 soap_in___rep__PollGenerateReport(struct soap *soap, const char *tag, struct __rep__PollGenerateReport *a, const char *type)
+{
+	size_t soap_flag_rep__PollGenerateReportRequest = 1;
+	short soap_flag;
+	(void)tag; (void)type; /* appease -Wall -Werror */
+	a = (struct __rep__PollGenerateReport*)soap_id_enter(soap, "", a, SOAP_TYPE___rep__PollGenerateReport, sizeof(struct __rep__PollGenerateReport), NULL, NULL, NULL, NULL);
+	if (!a)
+		return NULL;
+	soap_default___rep__PollGenerateReport(soap, a);
+		for (soap_flag = 0;; soap_flag = 1)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_rep__PollGenerateReportRequest && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTo_rep__PollGenerateReportRequest(soap, "rep:PollGenerateReportRequest", &a->rep__PollGenerateReportRequest, ""))
+				{	soap_flag_rep__PollGenerateReportRequest--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH && soap_flag)
+			{	soap->error = SOAP_OK;
+				break;
+			}
+			if (soap_flag && soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+	return a;
+}
+
+SOAP_FMAC1 struct __rep__PollGenerateReport * SOAP_FMAC2 soap_instantiate___rep__PollGenerateReport(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate___rep__PollGenerateReport(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	struct __rep__PollGenerateReport *p;
+	size_t k = sizeof(struct __rep__PollGenerateReport);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE___rep__PollGenerateReport, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, struct __rep__PollGenerateReport);
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, struct __rep__PollGenerateReport, n);
+		k *= n;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated struct __rep__PollGenerateReport location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put___rep__PollGenerateReport(struct soap *soap, const struct __rep__PollGenerateReport *a, const char *tag, const char *type)
+{
+	if (soap_out___rep__PollGenerateReport(soap, tag ? tag : "-rep:PollGenerateReport", -2, a, type))
+		return soap->error;
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 struct __rep__PollGenerateReport * SOAP_FMAC4 soap_get___rep__PollGenerateReport(struct soap *soap, struct __rep__PollGenerateReport *p, const char *tag, const char *type)
+{
+	if ((p = soap_in___rep__PollGenerateReport(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_default___rep__SubmitGenerateReport(struct soap *soap, struct __rep__SubmitGenerateReport *a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+	a->rep__SubmitGenerateReportRequest = NULL;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize___rep__SubmitGenerateReport(struct soap *soap, const struct __rep__SubmitGenerateReport *a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	soap_serialize_PointerTo_rep__SubmitGenerateReportRequest(soap, &a->rep__SubmitGenerateReportRequest);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out___rep__SubmitGenerateReport(struct soap *soap, const char *tag, int id, const struct __rep__SubmitGenerateReport *a, const char *type)
+{
+	(void)soap; (void)tag; (void)id; (void)a; (void)type; /* appease -Wall -Werror */
+	if (soap_out_PointerTo_rep__SubmitGenerateReportRequest(soap, "rep:SubmitGenerateReportRequest", -1, &a->rep__SubmitGenerateReportRequest, ""))
+		return soap->error;
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 struct __rep__SubmitGenerateReport * SOAP_FMAC4 soap_in___rep__SubmitGenerateReport(struct soap *soap, const char *tag, struct __rep__SubmitGenerateReport *a, const char *type)
+{
+	size_t soap_flag_rep__SubmitGenerateReportRequest = 1;
+	short soap_flag;
+	(void)tag; (void)type; /* appease -Wall -Werror */
+	a = (struct __rep__SubmitGenerateReport*)soap_id_enter(soap, "", a, SOAP_TYPE___rep__SubmitGenerateReport, sizeof(struct __rep__SubmitGenerateReport), NULL, NULL, NULL, NULL);
+	if (!a)
+		return NULL;
+	soap_default___rep__SubmitGenerateReport(soap, a);
+		for (soap_flag = 0;; soap_flag = 1)
+		{	soap->error = SOAP_TAG_MISMATCH;
+			if (soap_flag_rep__SubmitGenerateReportRequest && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTo_rep__SubmitGenerateReportRequest(soap, "rep:SubmitGenerateReportRequest", &a->rep__SubmitGenerateReportRequest, ""))
+				{	soap_flag_rep__SubmitGenerateReportRequest--;
+					continue;
+				}
+			}
+			if (soap->error == SOAP_TAG_MISMATCH && soap_flag)
+			{	soap->error = SOAP_OK;
+				break;
+			}
+			if (soap_flag && soap->error == SOAP_NO_TAG)
+				break;
+			if (soap->error)
+				return NULL;
+		}
+	return a;
+}
+
+SOAP_FMAC1 struct __rep__SubmitGenerateReport * SOAP_FMAC2 soap_instantiate___rep__SubmitGenerateReport(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate___rep__SubmitGenerateReport(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	struct __rep__SubmitGenerateReport *p;
+	size_t k = sizeof(struct __rep__SubmitGenerateReport);
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE___rep__SubmitGenerateReport, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, struct __rep__SubmitGenerateReport);
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, struct __rep__SubmitGenerateReport, n);
+		k *= n;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated struct __rep__SubmitGenerateReport location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put___rep__SubmitGenerateReport(struct soap *soap, const struct __rep__SubmitGenerateReport *a, const char *tag, const char *type)
+{
+	if (soap_out___rep__SubmitGenerateReport(soap, tag ? tag : "-rep:SubmitGenerateReport", -2, a, type))
+		return soap->error;
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 struct __rep__SubmitGenerateReport * SOAP_FMAC4 soap_get___rep__SubmitGenerateReport(struct soap *soap, struct __rep__SubmitGenerateReport *p, const char *tag, const char *type)
+{
+	if ((p = soap_in___rep__SubmitGenerateReport(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
 SOAP_FMAC3 void SOAP_FMAC4 soap_default___cm__GetCampaignIdsByBudgetIds(struct soap *soap, struct __cm__GetCampaignIdsByBudgetIds *a)
 {
 	(void)soap; (void)a; /* appease -Wall -Werror */
@@ -6878,6 +11566,7 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_default_SOAP_ENV__Detail(struct soap *soap, stru
 	(void)soap; (void)a; /* appease -Wall -Werror */
 	a->adapi__AdApiFaultDetail_ = NULL;
 	a->cm__ApiFaultDetail_ = NULL;
+	a->rep__ApiFaultDetail_ = NULL;
 	a->__type = 0;
 	a->fault = NULL;
 	a->__any = NULL;
@@ -6889,6 +11578,7 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_SOAP_ENV__Detail(struct soap *soap, co
 #ifndef WITH_NOIDREF
 	soap_serialize_PointerToadapi__AdApiFaultDetail(soap, &a->adapi__AdApiFaultDetail_);
 	soap_serialize_PointerTocm__ApiFaultDetail(soap, &a->cm__ApiFaultDetail_);
+	soap_serialize_PointerTorep__ApiFaultDetail(soap, &a->rep__ApiFaultDetail_);
 	soap_markelement(soap, a->fault, a->__type);
 #endif
 }
@@ -6902,6 +11592,8 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_out_SOAP_ENV__Detail(struct soap *soap, const cha
 		return soap->error;
 	if (soap_out_PointerTocm__ApiFaultDetail(soap, "cm:ApiFaultDetail", -1, &a->cm__ApiFaultDetail_, ""))
 		return soap->error;
+	if (soap_out_PointerTorep__ApiFaultDetail(soap, "rep:ApiFaultDetail", -1, &a->rep__ApiFaultDetail_, ""))
+		return soap->error;
 	if (soap_putelement(soap, a->fault, "fault", -1, a->__type))
 		return soap->error;
 	if (soap_outliteral(soap, "-any", (char*const*)&a->__any, NULL))
@@ -6913,6 +11605,7 @@ SOAP_FMAC3 struct SOAP_ENV__Detail * SOAP_FMAC4 soap_in_SOAP_ENV__Detail(struct 
 {
 	size_t soap_flag_adapi__AdApiFaultDetail_ = 1;
 	size_t soap_flag_cm__ApiFaultDetail_ = 1;
+	size_t soap_flag_rep__ApiFaultDetail_ = 1;
 	size_t soap_flag_fault = 1;
 	size_t soap_flag___any = 1;
 	if (soap_element_begin_in(soap, tag, 0, NULL))
@@ -6935,6 +11628,12 @@ SOAP_FMAC3 struct SOAP_ENV__Detail * SOAP_FMAC4 soap_in_SOAP_ENV__Detail(struct 
 			if (soap_flag_cm__ApiFaultDetail_ && soap->error == SOAP_TAG_MISMATCH)
 			{	if (soap_in_PointerTocm__ApiFaultDetail(soap, "cm:ApiFaultDetail", &a->cm__ApiFaultDetail_, "cm:ApiFaultDetail"))
 				{	soap_flag_cm__ApiFaultDetail_--;
+					continue;
+				}
+			}
+			if (soap_flag_rep__ApiFaultDetail_ && soap->error == SOAP_TAG_MISMATCH)
+			{	if (soap_in_PointerTorep__ApiFaultDetail(soap, "rep:ApiFaultDetail", &a->rep__ApiFaultDetail_, "rep:ApiFaultDetail"))
+				{	soap_flag_rep__ApiFaultDetail_--;
 					continue;
 				}
 			}
@@ -7021,6 +11720,11 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_default_SOAP_ENV__Header(struct soap *soap, stru
 	a->cm__CustomerId = NULL;
 	a->cm__DeveloperToken = NULL;
 	a->cm__TrackingId = NULL;
+	a->rep__AuthenticationToken = NULL;
+	a->rep__CustomerAccountId = NULL;
+	a->rep__CustomerId = NULL;
+	a->rep__DeveloperToken = NULL;
+	a->rep__TrackingId = NULL;
 }
 
 SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_SOAP_ENV__Header(struct soap *soap, const struct SOAP_ENV__Header *a)
@@ -7032,6 +11736,11 @@ SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_SOAP_ENV__Header(struct soap *soap, co
 	soap_serialize_PointerTostd__string(soap, &a->cm__CustomerId);
 	soap_serialize_PointerTostd__string(soap, &a->cm__DeveloperToken);
 	soap_serialize_PointerTostd__string(soap, &a->cm__TrackingId);
+	soap_serialize_PointerTostd__string(soap, &a->rep__AuthenticationToken);
+	soap_serialize_PointerTostd__string(soap, &a->rep__CustomerAccountId);
+	soap_serialize_PointerTostd__string(soap, &a->rep__CustomerId);
+	soap_serialize_PointerTostd__string(soap, &a->rep__DeveloperToken);
+	soap_serialize_PointerTostd__string(soap, &a->rep__TrackingId);
 #endif
 }
 
@@ -7050,6 +11759,16 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_out_SOAP_ENV__Header(struct soap *soap, const cha
 		return soap->error;
 	if (soap_out_PointerTostd__string(soap, "cm:TrackingId", -1, &a->cm__TrackingId, ""))
 		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:AuthenticationToken", -1, &a->rep__AuthenticationToken, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:CustomerAccountId", -1, &a->rep__CustomerAccountId, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:CustomerId", -1, &a->rep__CustomerId, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:DeveloperToken", -1, &a->rep__DeveloperToken, ""))
+		return soap->error;
+	if (soap_out_PointerTostd__string(soap, "rep:TrackingId", -1, &a->rep__TrackingId, ""))
+		return soap->error;
 	return soap_element_end_out(soap, tag);
 }
 
@@ -7060,6 +11779,11 @@ SOAP_FMAC3 struct SOAP_ENV__Header * SOAP_FMAC4 soap_in_SOAP_ENV__Header(struct 
 	size_t soap_flag_cm__CustomerId = 1;
 	size_t soap_flag_cm__DeveloperToken = 1;
 	size_t soap_flag_cm__TrackingId = 1;
+	size_t soap_flag_rep__AuthenticationToken = 1;
+	size_t soap_flag_rep__CustomerAccountId = 1;
+	size_t soap_flag_rep__CustomerId = 1;
+	size_t soap_flag_rep__DeveloperToken = 1;
+	size_t soap_flag_rep__TrackingId = 1;
 	if (soap_element_begin_in(soap, tag, 0, NULL))
 		return NULL;
 	(void)type; /* appease -Wall -Werror */
@@ -7098,6 +11822,36 @@ SOAP_FMAC3 struct SOAP_ENV__Header * SOAP_FMAC4 soap_in_SOAP_ENV__Header(struct 
 			if (soap_flag_cm__TrackingId && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
 			{	if (soap_in_PointerTostd__string(soap, "cm:TrackingId", &a->cm__TrackingId, "xsd:string"))
 				{	soap_flag_cm__TrackingId--;
+					continue;
+				}
+			}
+			if (soap_flag_rep__AuthenticationToken && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:AuthenticationToken", &a->rep__AuthenticationToken, "xsd:string"))
+				{	soap_flag_rep__AuthenticationToken--;
+					continue;
+				}
+			}
+			if (soap_flag_rep__CustomerAccountId && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:CustomerAccountId", &a->rep__CustomerAccountId, "xsd:string"))
+				{	soap_flag_rep__CustomerAccountId--;
+					continue;
+				}
+			}
+			if (soap_flag_rep__CustomerId && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:CustomerId", &a->rep__CustomerId, "xsd:string"))
+				{	soap_flag_rep__CustomerId--;
+					continue;
+				}
+			}
+			if (soap_flag_rep__DeveloperToken && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:DeveloperToken", &a->rep__DeveloperToken, "xsd:string"))
+				{	soap_flag_rep__DeveloperToken--;
+					continue;
+				}
+			}
+			if (soap_flag_rep__TrackingId && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+			{	if (soap_in_PointerTostd__string(soap, "rep:TrackingId", &a->rep__TrackingId, "xsd:string"))
+				{	soap_flag_rep__TrackingId--;
 					continue;
 				}
 			}
@@ -7338,6 +12092,124 @@ SOAP_FMAC3 struct SOAP_ENV__Code ** SOAP_FMAC4 soap_get_PointerToSOAP_ENV__Code(
 }
 
 #endif
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTo_rep__PollGenerateReportRequest(struct soap *soap, _rep__PollGenerateReportRequest *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE__rep__PollGenerateReportRequest))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTo_rep__PollGenerateReportRequest(struct soap *soap, const char *tag, int id, _rep__PollGenerateReportRequest *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE__rep__PollGenerateReportRequest, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE__rep__PollGenerateReportRequest ? type : NULL);
+}
+
+SOAP_FMAC3 _rep__PollGenerateReportRequest ** SOAP_FMAC4 soap_in_PointerTo_rep__PollGenerateReportRequest(struct soap *soap, const char *tag, _rep__PollGenerateReportRequest **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (_rep__PollGenerateReportRequest **)soap_malloc(soap, sizeof(_rep__PollGenerateReportRequest *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (_rep__PollGenerateReportRequest *)soap_instantiate__rep__PollGenerateReportRequest(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (_rep__PollGenerateReportRequest **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE__rep__PollGenerateReportRequest, sizeof(_rep__PollGenerateReportRequest), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTo_rep__PollGenerateReportRequest(struct soap *soap, _rep__PollGenerateReportRequest *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTo_rep__PollGenerateReportRequest(soap, tag ? tag : "rep:PollGenerateReportRequest", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 _rep__PollGenerateReportRequest ** SOAP_FMAC4 soap_get_PointerTo_rep__PollGenerateReportRequest(struct soap *soap, _rep__PollGenerateReportRequest **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTo_rep__PollGenerateReportRequest(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTo_rep__SubmitGenerateReportRequest(struct soap *soap, _rep__SubmitGenerateReportRequest *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE__rep__SubmitGenerateReportRequest))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTo_rep__SubmitGenerateReportRequest(struct soap *soap, const char *tag, int id, _rep__SubmitGenerateReportRequest *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE__rep__SubmitGenerateReportRequest, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE__rep__SubmitGenerateReportRequest ? type : NULL);
+}
+
+SOAP_FMAC3 _rep__SubmitGenerateReportRequest ** SOAP_FMAC4 soap_in_PointerTo_rep__SubmitGenerateReportRequest(struct soap *soap, const char *tag, _rep__SubmitGenerateReportRequest **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (_rep__SubmitGenerateReportRequest **)soap_malloc(soap, sizeof(_rep__SubmitGenerateReportRequest *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (_rep__SubmitGenerateReportRequest *)soap_instantiate__rep__SubmitGenerateReportRequest(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (_rep__SubmitGenerateReportRequest **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE__rep__SubmitGenerateReportRequest, sizeof(_rep__SubmitGenerateReportRequest), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTo_rep__SubmitGenerateReportRequest(struct soap *soap, _rep__SubmitGenerateReportRequest *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTo_rep__SubmitGenerateReportRequest(soap, tag ? tag : "rep:SubmitGenerateReportRequest", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 _rep__SubmitGenerateReportRequest ** SOAP_FMAC4 soap_get_PointerTo_rep__SubmitGenerateReportRequest(struct soap *soap, _rep__SubmitGenerateReportRequest **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTo_rep__SubmitGenerateReportRequest(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
 
 SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest(struct soap *soap, _cm__GetCampaignIdsByBudgetIdsRequest *const*a)
 {
@@ -7634,6 +12506,65 @@ SOAP_FMAC3 _cm__AddBudgetsRequest ** SOAP_FMAC4 soap_get_PointerTo_cm__AddBudget
 	return p;
 }
 
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ApiFaultDetail(struct soap *soap, rep__ApiFaultDetail *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__ApiFaultDetail))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ApiFaultDetail(struct soap *soap, const char *tag, int id, rep__ApiFaultDetail *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ApiFaultDetail, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__ApiFaultDetail ? type : NULL);
+}
+
+SOAP_FMAC3 rep__ApiFaultDetail ** SOAP_FMAC4 soap_in_PointerTorep__ApiFaultDetail(struct soap *soap, const char *tag, rep__ApiFaultDetail **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__ApiFaultDetail **)soap_malloc(soap, sizeof(rep__ApiFaultDetail *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__ApiFaultDetail *)soap_instantiate_rep__ApiFaultDetail(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__ApiFaultDetail **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ApiFaultDetail, sizeof(rep__ApiFaultDetail), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ApiFaultDetail(struct soap *soap, rep__ApiFaultDetail *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ApiFaultDetail(soap, tag ? tag : "rep:ApiFaultDetail", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__ApiFaultDetail ** SOAP_FMAC4 soap_get_PointerTorep__ApiFaultDetail(struct soap *soap, rep__ApiFaultDetail **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ApiFaultDetail(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
 SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTocm__ApiFaultDetail(struct soap *soap, cm__ApiFaultDetail *const*a)
 {
 	(void)soap; (void)a; /* appease -Wall -Werror */
@@ -7752,6 +12683,360 @@ SOAP_FMAC3 adapi__AdApiFaultDetail ** SOAP_FMAC4 soap_get_PointerToadapi__AdApiF
 	return p;
 }
 
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ArrayOfOperationError(struct soap *soap, rep__ArrayOfOperationError *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__ArrayOfOperationError))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ArrayOfOperationError(struct soap *soap, const char *tag, int id, rep__ArrayOfOperationError *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ArrayOfOperationError, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__ArrayOfOperationError ? type : NULL);
+}
+
+SOAP_FMAC3 rep__ArrayOfOperationError ** SOAP_FMAC4 soap_in_PointerTorep__ArrayOfOperationError(struct soap *soap, const char *tag, rep__ArrayOfOperationError **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__ArrayOfOperationError **)soap_malloc(soap, sizeof(rep__ArrayOfOperationError *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__ArrayOfOperationError *)soap_instantiate_rep__ArrayOfOperationError(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__ArrayOfOperationError **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ArrayOfOperationError, sizeof(rep__ArrayOfOperationError), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ArrayOfOperationError(struct soap *soap, rep__ArrayOfOperationError *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ArrayOfOperationError(soap, tag ? tag : "rep:ArrayOfOperationError", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__ArrayOfOperationError ** SOAP_FMAC4 soap_get_PointerTorep__ArrayOfOperationError(struct soap *soap, rep__ArrayOfOperationError **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ArrayOfOperationError(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ArrayOfBatchError(struct soap *soap, rep__ArrayOfBatchError *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__ArrayOfBatchError))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ArrayOfBatchError(struct soap *soap, const char *tag, int id, rep__ArrayOfBatchError *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ArrayOfBatchError, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__ArrayOfBatchError ? type : NULL);
+}
+
+SOAP_FMAC3 rep__ArrayOfBatchError ** SOAP_FMAC4 soap_in_PointerTorep__ArrayOfBatchError(struct soap *soap, const char *tag, rep__ArrayOfBatchError **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__ArrayOfBatchError **)soap_malloc(soap, sizeof(rep__ArrayOfBatchError *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__ArrayOfBatchError *)soap_instantiate_rep__ArrayOfBatchError(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__ArrayOfBatchError **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ArrayOfBatchError, sizeof(rep__ArrayOfBatchError), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ArrayOfBatchError(struct soap *soap, rep__ArrayOfBatchError *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ArrayOfBatchError(soap, tag ? tag : "rep:ArrayOfBatchError", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__ArrayOfBatchError ** SOAP_FMAC4 soap_get_PointerTorep__ArrayOfBatchError(struct soap *soap, rep__ArrayOfBatchError **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ArrayOfBatchError(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, rep__ArrayOfCampaignPerformanceReportColumn *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, const char *tag, int id, rep__ArrayOfCampaignPerformanceReportColumn *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn ? type : NULL);
+}
+
+SOAP_FMAC3 rep__ArrayOfCampaignPerformanceReportColumn ** SOAP_FMAC4 soap_in_PointerTorep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, const char *tag, rep__ArrayOfCampaignPerformanceReportColumn **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__ArrayOfCampaignPerformanceReportColumn **)soap_malloc(soap, sizeof(rep__ArrayOfCampaignPerformanceReportColumn *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__ArrayOfCampaignPerformanceReportColumn *)soap_instantiate_rep__ArrayOfCampaignPerformanceReportColumn(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__ArrayOfCampaignPerformanceReportColumn **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn, sizeof(rep__ArrayOfCampaignPerformanceReportColumn), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, rep__ArrayOfCampaignPerformanceReportColumn *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ArrayOfCampaignPerformanceReportColumn(soap, tag ? tag : "rep:ArrayOfCampaignPerformanceReportColumn", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__ArrayOfCampaignPerformanceReportColumn ** SOAP_FMAC4 soap_get_PointerTorep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, rep__ArrayOfCampaignPerformanceReportColumn **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ArrayOfCampaignPerformanceReportColumn(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportTime(struct soap *soap, rep__ReportTime *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__ReportTime))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportTime(struct soap *soap, const char *tag, int id, rep__ReportTime *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ReportTime, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__ReportTime ? type : NULL);
+}
+
+SOAP_FMAC3 rep__ReportTime ** SOAP_FMAC4 soap_in_PointerTorep__ReportTime(struct soap *soap, const char *tag, rep__ReportTime **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__ReportTime **)soap_malloc(soap, sizeof(rep__ReportTime *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__ReportTime *)soap_instantiate_rep__ReportTime(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__ReportTime **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ReportTime, sizeof(rep__ReportTime), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportTime(struct soap *soap, rep__ReportTime *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ReportTime(soap, tag ? tag : "rep:ReportTime", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__ReportTime ** SOAP_FMAC4 soap_get_PointerTorep__ReportTime(struct soap *soap, rep__ReportTime **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ReportTime(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__AccountThroughCampaignReportScope(struct soap *soap, rep__AccountThroughCampaignReportScope *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__AccountThroughCampaignReportScope))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__AccountThroughCampaignReportScope(struct soap *soap, const char *tag, int id, rep__AccountThroughCampaignReportScope *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__AccountThroughCampaignReportScope, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__AccountThroughCampaignReportScope ? type : NULL);
+}
+
+SOAP_FMAC3 rep__AccountThroughCampaignReportScope ** SOAP_FMAC4 soap_in_PointerTorep__AccountThroughCampaignReportScope(struct soap *soap, const char *tag, rep__AccountThroughCampaignReportScope **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__AccountThroughCampaignReportScope **)soap_malloc(soap, sizeof(rep__AccountThroughCampaignReportScope *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__AccountThroughCampaignReportScope *)soap_instantiate_rep__AccountThroughCampaignReportScope(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__AccountThroughCampaignReportScope **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__AccountThroughCampaignReportScope, sizeof(rep__AccountThroughCampaignReportScope), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__AccountThroughCampaignReportScope(struct soap *soap, rep__AccountThroughCampaignReportScope *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__AccountThroughCampaignReportScope(soap, tag ? tag : "rep:AccountThroughCampaignReportScope", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__AccountThroughCampaignReportScope ** SOAP_FMAC4 soap_get_PointerTorep__AccountThroughCampaignReportScope(struct soap *soap, rep__AccountThroughCampaignReportScope **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__AccountThroughCampaignReportScope(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, rep__ArrayOfBudgetSummaryReportColumn *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, const char *tag, int id, rep__ArrayOfBudgetSummaryReportColumn *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn ? type : NULL);
+}
+
+SOAP_FMAC3 rep__ArrayOfBudgetSummaryReportColumn ** SOAP_FMAC4 soap_in_PointerTorep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, const char *tag, rep__ArrayOfBudgetSummaryReportColumn **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__ArrayOfBudgetSummaryReportColumn **)soap_malloc(soap, sizeof(rep__ArrayOfBudgetSummaryReportColumn *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__ArrayOfBudgetSummaryReportColumn *)soap_instantiate_rep__ArrayOfBudgetSummaryReportColumn(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__ArrayOfBudgetSummaryReportColumn **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn, sizeof(rep__ArrayOfBudgetSummaryReportColumn), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, rep__ArrayOfBudgetSummaryReportColumn *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ArrayOfBudgetSummaryReportColumn(soap, tag ? tag : "rep:ArrayOfBudgetSummaryReportColumn", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__ArrayOfBudgetSummaryReportColumn ** SOAP_FMAC4 soap_get_PointerTorep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, rep__ArrayOfBudgetSummaryReportColumn **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ArrayOfBudgetSummaryReportColumn(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
 SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerToadapi__ArrayOfAdApiError(struct soap *soap, adapi__ArrayOfAdApiError *const*a)
 {
 	(void)soap; (void)a; /* appease -Wall -Werror */
@@ -7865,6 +13150,632 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTocm__ArrayOfOperationError(struct soa
 SOAP_FMAC3 cm__ArrayOfOperationError ** SOAP_FMAC4 soap_get_PointerTocm__ArrayOfOperationError(struct soap *soap, cm__ArrayOfOperationError **p, const char *tag, const char *type)
 {
 	if ((p = soap_in_PointerTocm__ArrayOfOperationError(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportRequestStatus(struct soap *soap, rep__ReportRequestStatus *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__ReportRequestStatus))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportRequestStatus(struct soap *soap, const char *tag, int id, rep__ReportRequestStatus *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ReportRequestStatus, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__ReportRequestStatus ? type : NULL);
+}
+
+SOAP_FMAC3 rep__ReportRequestStatus ** SOAP_FMAC4 soap_in_PointerTorep__ReportRequestStatus(struct soap *soap, const char *tag, rep__ReportRequestStatus **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__ReportRequestStatus **)soap_malloc(soap, sizeof(rep__ReportRequestStatus *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__ReportRequestStatus *)soap_instantiate_rep__ReportRequestStatus(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__ReportRequestStatus **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ReportRequestStatus, sizeof(rep__ReportRequestStatus), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportRequestStatus(struct soap *soap, rep__ReportRequestStatus *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ReportRequestStatus(soap, tag ? tag : "rep:ReportRequestStatus", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__ReportRequestStatus ** SOAP_FMAC4 soap_get_PointerTorep__ReportRequestStatus(struct soap *soap, rep__ReportRequestStatus **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ReportRequestStatus(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportRequest(struct soap *soap, rep__ReportRequest *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__ReportRequest))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportRequest(struct soap *soap, const char *tag, int id, rep__ReportRequest *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ReportRequest, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__ReportRequest ? type : NULL);
+}
+
+SOAP_FMAC3 rep__ReportRequest ** SOAP_FMAC4 soap_in_PointerTorep__ReportRequest(struct soap *soap, const char *tag, rep__ReportRequest **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__ReportRequest **)soap_malloc(soap, sizeof(rep__ReportRequest *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__ReportRequest *)soap_instantiate_rep__ReportRequest(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__ReportRequest **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ReportRequest, sizeof(rep__ReportRequest), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportRequest(struct soap *soap, rep__ReportRequest *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ReportRequest(soap, tag ? tag : "rep:ReportRequest", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__ReportRequest ** SOAP_FMAC4 soap_get_PointerTorep__ReportRequest(struct soap *soap, rep__ReportRequest **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ReportRequest(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__OperationError(struct soap *soap, rep__OperationError *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__OperationError))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__OperationError(struct soap *soap, const char *tag, int id, rep__OperationError *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__OperationError, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__OperationError ? type : NULL);
+}
+
+SOAP_FMAC3 rep__OperationError ** SOAP_FMAC4 soap_in_PointerTorep__OperationError(struct soap *soap, const char *tag, rep__OperationError **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__OperationError **)soap_malloc(soap, sizeof(rep__OperationError *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__OperationError *)soap_instantiate_rep__OperationError(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__OperationError **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__OperationError, sizeof(rep__OperationError), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__OperationError(struct soap *soap, rep__OperationError *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__OperationError(soap, tag ? tag : "rep:OperationError", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__OperationError ** SOAP_FMAC4 soap_get_PointerTorep__OperationError(struct soap *soap, rep__OperationError **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__OperationError(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__BatchError(struct soap *soap, rep__BatchError *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__BatchError))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__BatchError(struct soap *soap, const char *tag, int id, rep__BatchError *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__BatchError, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__BatchError ? type : NULL);
+}
+
+SOAP_FMAC3 rep__BatchError ** SOAP_FMAC4 soap_in_PointerTorep__BatchError(struct soap *soap, const char *tag, rep__BatchError **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__BatchError **)soap_malloc(soap, sizeof(rep__BatchError *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__BatchError *)soap_instantiate_rep__BatchError(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__BatchError **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__BatchError, sizeof(rep__BatchError), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__BatchError(struct soap *soap, rep__BatchError *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__BatchError(soap, tag ? tag : "rep:BatchError", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__BatchError ** SOAP_FMAC4 soap_get_PointerTorep__BatchError(struct soap *soap, rep__BatchError **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__BatchError(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportRequestStatusType(struct soap *soap, std::string *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__ReportRequestStatusType))
+		soap_serialize_rep__ReportRequestStatusType(soap, *a);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportRequestStatusType(struct soap *soap, const char *tag, int id, std::string *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ReportRequestStatusType, NULL);
+	if (id < 0)
+		return soap->error;
+	return soap_out_rep__ReportRequestStatusType(soap, tag, id, *a, type);
+}
+
+SOAP_FMAC3 std::string ** SOAP_FMAC4 soap_in_PointerTorep__ReportRequestStatusType(struct soap *soap, const char *tag, std::string **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (std::string **)soap_malloc(soap, sizeof(std::string *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = soap_in_rep__ReportRequestStatusType(soap, tag, *a, type)))
+			return NULL;
+	}
+	else
+	{	a = (std::string **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ReportRequestStatusType, sizeof(std::string), 0, NULL);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportRequestStatusType(struct soap *soap, std::string *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ReportRequestStatusType(soap, tag ? tag : "rep:ReportRequestStatusType", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 std::string ** SOAP_FMAC4 soap_get_PointerTorep__ReportRequestStatusType(struct soap *soap, std::string **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ReportRequestStatusType(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportTimeZone(struct soap *soap, enum rep__ReportTimeZone *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	(void)soap_reference(soap, *a, SOAP_TYPE_rep__ReportTimeZone);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportTimeZone(struct soap *soap, const char *tag, int id, enum rep__ReportTimeZone *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ReportTimeZone, NULL);
+	if (id < 0)
+		return soap->error;
+	return soap_out_rep__ReportTimeZone(soap, tag, id, *a, type);
+}
+
+SOAP_FMAC3 enum rep__ReportTimeZone ** SOAP_FMAC4 soap_in_PointerTorep__ReportTimeZone(struct soap *soap, const char *tag, enum rep__ReportTimeZone **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (enum rep__ReportTimeZone **)soap_malloc(soap, sizeof(enum rep__ReportTimeZone *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = soap_in_rep__ReportTimeZone(soap, tag, *a, type)))
+			return NULL;
+	}
+	else
+	{	a = (enum rep__ReportTimeZone **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ReportTimeZone, sizeof(enum rep__ReportTimeZone), 0, NULL);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportTimeZone(struct soap *soap, enum rep__ReportTimeZone *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ReportTimeZone(soap, tag ? tag : "rep:ReportTimeZone", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 enum rep__ReportTimeZone ** SOAP_FMAC4 soap_get_PointerTorep__ReportTimeZone(struct soap *soap, enum rep__ReportTimeZone **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ReportTimeZone(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportTimePeriod(struct soap *soap, enum rep__ReportTimePeriod *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	(void)soap_reference(soap, *a, SOAP_TYPE_rep__ReportTimePeriod);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportTimePeriod(struct soap *soap, const char *tag, int id, enum rep__ReportTimePeriod *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ReportTimePeriod, NULL);
+	if (id < 0)
+		return soap->error;
+	return soap_out_rep__ReportTimePeriod(soap, tag, id, *a, type);
+}
+
+SOAP_FMAC3 enum rep__ReportTimePeriod ** SOAP_FMAC4 soap_in_PointerTorep__ReportTimePeriod(struct soap *soap, const char *tag, enum rep__ReportTimePeriod **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (enum rep__ReportTimePeriod **)soap_malloc(soap, sizeof(enum rep__ReportTimePeriod *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = soap_in_rep__ReportTimePeriod(soap, tag, *a, type)))
+			return NULL;
+	}
+	else
+	{	a = (enum rep__ReportTimePeriod **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ReportTimePeriod, sizeof(enum rep__ReportTimePeriod), 0, NULL);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportTimePeriod(struct soap *soap, enum rep__ReportTimePeriod *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ReportTimePeriod(soap, tag ? tag : "rep:ReportTimePeriod", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 enum rep__ReportTimePeriod ** SOAP_FMAC4 soap_get_PointerTorep__ReportTimePeriod(struct soap *soap, enum rep__ReportTimePeriod **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ReportTimePeriod(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__Date(struct soap *soap, rep__Date *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__Date))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__Date(struct soap *soap, const char *tag, int id, rep__Date *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__Date, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__Date ? type : NULL);
+}
+
+SOAP_FMAC3 rep__Date ** SOAP_FMAC4 soap_in_PointerTorep__Date(struct soap *soap, const char *tag, rep__Date **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__Date **)soap_malloc(soap, sizeof(rep__Date *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__Date *)soap_instantiate_rep__Date(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__Date **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__Date, sizeof(rep__Date), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__Date(struct soap *soap, rep__Date *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__Date(soap, tag ? tag : "rep:Date", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__Date ** SOAP_FMAC4 soap_get_PointerTorep__Date(struct soap *soap, rep__Date **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__Date(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__CampaignReportScope(struct soap *soap, rep__CampaignReportScope *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__CampaignReportScope))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__CampaignReportScope(struct soap *soap, const char *tag, int id, rep__CampaignReportScope *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__CampaignReportScope, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__CampaignReportScope ? type : NULL);
+}
+
+SOAP_FMAC3 rep__CampaignReportScope ** SOAP_FMAC4 soap_in_PointerTorep__CampaignReportScope(struct soap *soap, const char *tag, rep__CampaignReportScope **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__CampaignReportScope **)soap_malloc(soap, sizeof(rep__CampaignReportScope *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__CampaignReportScope *)soap_instantiate_rep__CampaignReportScope(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__CampaignReportScope **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__CampaignReportScope, sizeof(rep__CampaignReportScope), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__CampaignReportScope(struct soap *soap, rep__CampaignReportScope *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__CampaignReportScope(soap, tag ? tag : "rep:CampaignReportScope", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__CampaignReportScope ** SOAP_FMAC4 soap_get_PointerTorep__CampaignReportScope(struct soap *soap, rep__CampaignReportScope **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__CampaignReportScope(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ArrayOfCampaignReportScope(struct soap *soap, rep__ArrayOfCampaignReportScope *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	if (!soap_reference(soap, *a, SOAP_TYPE_rep__ArrayOfCampaignReportScope))
+		(*a)->soap_serialize(soap);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ArrayOfCampaignReportScope(struct soap *soap, const char *tag, int id, rep__ArrayOfCampaignReportScope *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ArrayOfCampaignReportScope, NULL);
+	if (id < 0)
+		return soap->error;
+	return (*a)->soap_out(soap, tag, id, (*a)->soap_type() == SOAP_TYPE_rep__ArrayOfCampaignReportScope ? type : NULL);
+}
+
+SOAP_FMAC3 rep__ArrayOfCampaignReportScope ** SOAP_FMAC4 soap_in_PointerTorep__ArrayOfCampaignReportScope(struct soap *soap, const char *tag, rep__ArrayOfCampaignReportScope **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (rep__ArrayOfCampaignReportScope **)soap_malloc(soap, sizeof(rep__ArrayOfCampaignReportScope *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = (rep__ArrayOfCampaignReportScope *)soap_instantiate_rep__ArrayOfCampaignReportScope(soap, -1, soap->type, soap->arrayType, NULL)))
+			return NULL;
+		(*a)->soap_default(soap);
+		if (!(*a)->soap_in(soap, tag, NULL))
+		{	*a = NULL;
+			return NULL;
+		}
+	}
+	else
+	{	a = (rep__ArrayOfCampaignReportScope **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ArrayOfCampaignReportScope, sizeof(rep__ArrayOfCampaignReportScope), 0, soap_fbase);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ArrayOfCampaignReportScope(struct soap *soap, rep__ArrayOfCampaignReportScope *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ArrayOfCampaignReportScope(soap, tag ? tag : "rep:ArrayOfCampaignReportScope", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 rep__ArrayOfCampaignReportScope ** SOAP_FMAC4 soap_get_PointerTorep__ArrayOfCampaignReportScope(struct soap *soap, rep__ArrayOfCampaignReportScope **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ArrayOfCampaignReportScope(soap, tag, p, type)))
+		if (soap_getindependent(soap))
+			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportFormat(struct soap *soap, enum rep__ReportFormat *const*a)
+{
+	(void)soap; (void)a; /* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	(void)soap_reference(soap, *a, SOAP_TYPE_rep__ReportFormat);
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportFormat(struct soap *soap, const char *tag, int id, enum rep__ReportFormat *const*a, const char *type)
+{
+	id = soap_element_id(soap, tag, id, *a, NULL, 0, type, SOAP_TYPE_rep__ReportFormat, NULL);
+	if (id < 0)
+		return soap->error;
+	return soap_out_rep__ReportFormat(soap, tag, id, *a, type);
+}
+
+SOAP_FMAC3 enum rep__ReportFormat ** SOAP_FMAC4 soap_in_PointerTorep__ReportFormat(struct soap *soap, const char *tag, enum rep__ReportFormat **a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	if (soap_element_begin_in(soap, tag, 1, NULL))
+		return NULL;
+	if (!a)
+		if (!(a = (enum rep__ReportFormat **)soap_malloc(soap, sizeof(enum rep__ReportFormat *))))
+			return NULL;
+	*a = NULL;
+	if (!soap->null && *soap->href != '#')
+	{	soap_revert(soap);
+		if (!(*a = soap_in_rep__ReportFormat(soap, tag, *a, type)))
+			return NULL;
+	}
+	else
+	{	a = (enum rep__ReportFormat **)soap_id_lookup(soap, soap->href, (void**)a, SOAP_TYPE_rep__ReportFormat, sizeof(enum rep__ReportFormat), 0, NULL);
+		if (soap->body && soap_element_end_in(soap, tag))
+			return NULL;
+	}
+	return a;
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportFormat(struct soap *soap, enum rep__ReportFormat *const*a, const char *tag, const char *type)
+{
+	if (soap_out_PointerTorep__ReportFormat(soap, tag ? tag : "rep:ReportFormat", -2, a, type))
+		return soap->error;
+	return soap_putindependent(soap);
+}
+
+SOAP_FMAC3 enum rep__ReportFormat ** SOAP_FMAC4 soap_get_PointerTorep__ReportFormat(struct soap *soap, enum rep__ReportFormat **p, const char *tag, const char *type)
+{
+	if ((p = soap_in_PointerTorep__ReportFormat(soap, tag, p, type)))
 		if (soap_getindependent(soap))
 			return NULL;
 	return p;
@@ -8972,6 +14883,462 @@ SOAP_FMAC3 char ** SOAP_FMAC4 soap_get_string(struct soap *soap, char **p, const
 	if ((p = soap_in_string(soap, tag, p, type)))
 		if (soap_getindependent(soap))
 			return NULL;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_default_std__vectorTemplateOfPointerTorep__OperationError(struct soap *soap, std::vector<rep__OperationError *> *p)
+{
+	(void)soap; /* appease -Wall -Werror */
+	p->clear();
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_std__vectorTemplateOfPointerTorep__OperationError(struct soap *soap, const std::vector<rep__OperationError *> *a)
+{
+	(void)soap; (void)a;/* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	for (std::vector<rep__OperationError *> ::const_iterator i = a->begin(); i != a->end(); ++i)
+		soap_serialize_PointerTorep__OperationError(soap, &(*i));
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_std__vectorTemplateOfPointerTorep__OperationError(struct soap *soap, const char *tag, int id, const std::vector<rep__OperationError *> *a, const char *type)
+{
+	(void)id; (void)type; /* appease -Wall -Werror */
+	for (std::vector<rep__OperationError *> ::const_iterator i = a->begin(); i != a->end(); ++i)
+	{
+		if (soap_out_PointerTorep__OperationError(soap, tag, id, &(*i), ""))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 std::vector<rep__OperationError *> * SOAP_FMAC4 soap_in_std__vectorTemplateOfPointerTorep__OperationError(struct soap *soap, const char *tag, std::vector<rep__OperationError *> *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	short soap_flag;
+	for (soap_flag = 0;; soap_flag = 1)
+	{
+		if (tag && *tag != '-')
+		{	if (soap_element_begin_in(soap, tag, 1, NULL))
+				break;
+			soap_revert(soap);
+		}
+		if (!a && !(a = soap_new_std__vectorTemplateOfPointerTorep__OperationError(soap)))
+			return NULL;
+		else if (static_cast<size_t>(a->size()) > soap->maxoccurs)
+		{	soap->error = SOAP_OCCURS;
+			return NULL;
+		}
+		rep__OperationError *n;
+		n = NULL;
+		if (tag && *tag != '-' && (*soap->id || *soap->href == '#'))
+		{	if (!soap_id_forward(soap, *soap->id?soap->id:soap->href, a, static_cast<size_t>(a->size()), SOAP_TYPE_rep__OperationError, SOAP_TYPE_std__vectorTemplateOfPointerTorep__OperationError, sizeof(rep__OperationError), 1, soap_finsert, soap_fbase))
+				break;
+			if (!soap_in_PointerTorep__OperationError(soap, tag, NULL, "rep:OperationError"))
+				break;
+		}
+		else
+		{	if (!soap_in_PointerTorep__OperationError(soap, tag, &n, "rep:OperationError"))
+				break;
+		}
+		a->insert(a->end(), n);
+		if (!tag || *tag == '-')
+			return a;
+	}
+	if (soap_flag && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+	{	soap->error = SOAP_OK;
+		return a;
+	}
+	return NULL;
+}
+
+SOAP_FMAC1 std::vector<rep__OperationError *>  * SOAP_FMAC2 soap_instantiate_std__vectorTemplateOfPointerTorep__OperationError(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_std__vectorTemplateOfPointerTorep__OperationError(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	std::vector<rep__OperationError *> *p;
+	size_t k = sizeof(std::vector<rep__OperationError *> );
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_std__vectorTemplateOfPointerTorep__OperationError, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, std::vector<rep__OperationError *> );
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, std::vector<rep__OperationError *> , n);
+		k *= n;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated std::vector<rep__OperationError *>  location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_default_std__vectorTemplateOfPointerTorep__BatchError(struct soap *soap, std::vector<rep__BatchError *> *p)
+{
+	(void)soap; /* appease -Wall -Werror */
+	p->clear();
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_std__vectorTemplateOfPointerTorep__BatchError(struct soap *soap, const std::vector<rep__BatchError *> *a)
+{
+	(void)soap; (void)a;/* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	for (std::vector<rep__BatchError *> ::const_iterator i = a->begin(); i != a->end(); ++i)
+		soap_serialize_PointerTorep__BatchError(soap, &(*i));
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_std__vectorTemplateOfPointerTorep__BatchError(struct soap *soap, const char *tag, int id, const std::vector<rep__BatchError *> *a, const char *type)
+{
+	(void)id; (void)type; /* appease -Wall -Werror */
+	for (std::vector<rep__BatchError *> ::const_iterator i = a->begin(); i != a->end(); ++i)
+	{
+		if (soap_out_PointerTorep__BatchError(soap, tag, id, &(*i), ""))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 std::vector<rep__BatchError *> * SOAP_FMAC4 soap_in_std__vectorTemplateOfPointerTorep__BatchError(struct soap *soap, const char *tag, std::vector<rep__BatchError *> *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	short soap_flag;
+	for (soap_flag = 0;; soap_flag = 1)
+	{
+		if (tag && *tag != '-')
+		{	if (soap_element_begin_in(soap, tag, 1, NULL))
+				break;
+			soap_revert(soap);
+		}
+		if (!a && !(a = soap_new_std__vectorTemplateOfPointerTorep__BatchError(soap)))
+			return NULL;
+		else if (static_cast<size_t>(a->size()) > soap->maxoccurs)
+		{	soap->error = SOAP_OCCURS;
+			return NULL;
+		}
+		rep__BatchError *n;
+		n = NULL;
+		if (tag && *tag != '-' && (*soap->id || *soap->href == '#'))
+		{	if (!soap_id_forward(soap, *soap->id?soap->id:soap->href, a, static_cast<size_t>(a->size()), SOAP_TYPE_rep__BatchError, SOAP_TYPE_std__vectorTemplateOfPointerTorep__BatchError, sizeof(rep__BatchError), 1, soap_finsert, soap_fbase))
+				break;
+			if (!soap_in_PointerTorep__BatchError(soap, tag, NULL, "rep:BatchError"))
+				break;
+		}
+		else
+		{	if (!soap_in_PointerTorep__BatchError(soap, tag, &n, "rep:BatchError"))
+				break;
+		}
+		a->insert(a->end(), n);
+		if (!tag || *tag == '-')
+			return a;
+	}
+	if (soap_flag && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+	{	soap->error = SOAP_OK;
+		return a;
+	}
+	return NULL;
+}
+
+SOAP_FMAC1 std::vector<rep__BatchError *>  * SOAP_FMAC2 soap_instantiate_std__vectorTemplateOfPointerTorep__BatchError(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_std__vectorTemplateOfPointerTorep__BatchError(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	std::vector<rep__BatchError *> *p;
+	size_t k = sizeof(std::vector<rep__BatchError *> );
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_std__vectorTemplateOfPointerTorep__BatchError, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, std::vector<rep__BatchError *> );
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, std::vector<rep__BatchError *> , n);
+		k *= n;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated std::vector<rep__BatchError *>  location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_default_std__vectorTemplateOfPointerTorep__CampaignReportScope(struct soap *soap, std::vector<rep__CampaignReportScope *> *p)
+{
+	(void)soap; /* appease -Wall -Werror */
+	p->clear();
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_std__vectorTemplateOfPointerTorep__CampaignReportScope(struct soap *soap, const std::vector<rep__CampaignReportScope *> *a)
+{
+	(void)soap; (void)a;/* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+	for (std::vector<rep__CampaignReportScope *> ::const_iterator i = a->begin(); i != a->end(); ++i)
+		soap_serialize_PointerTorep__CampaignReportScope(soap, &(*i));
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_std__vectorTemplateOfPointerTorep__CampaignReportScope(struct soap *soap, const char *tag, int id, const std::vector<rep__CampaignReportScope *> *a, const char *type)
+{
+	(void)id; (void)type; /* appease -Wall -Werror */
+	for (std::vector<rep__CampaignReportScope *> ::const_iterator i = a->begin(); i != a->end(); ++i)
+	{
+		if (soap_out_PointerTorep__CampaignReportScope(soap, tag, id, &(*i), ""))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 std::vector<rep__CampaignReportScope *> * SOAP_FMAC4 soap_in_std__vectorTemplateOfPointerTorep__CampaignReportScope(struct soap *soap, const char *tag, std::vector<rep__CampaignReportScope *> *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	short soap_flag;
+	for (soap_flag = 0;; soap_flag = 1)
+	{
+		if (tag && *tag != '-')
+		{	if (soap_element_begin_in(soap, tag, 1, NULL))
+				break;
+			soap_revert(soap);
+		}
+		if (!a && !(a = soap_new_std__vectorTemplateOfPointerTorep__CampaignReportScope(soap)))
+			return NULL;
+		else if (static_cast<size_t>(a->size()) > soap->maxoccurs)
+		{	soap->error = SOAP_OCCURS;
+			return NULL;
+		}
+		rep__CampaignReportScope *n;
+		n = NULL;
+		if (tag && *tag != '-' && (*soap->id || *soap->href == '#'))
+		{	if (!soap_id_forward(soap, *soap->id?soap->id:soap->href, a, static_cast<size_t>(a->size()), SOAP_TYPE_rep__CampaignReportScope, SOAP_TYPE_std__vectorTemplateOfPointerTorep__CampaignReportScope, sizeof(rep__CampaignReportScope), 1, soap_finsert, soap_fbase))
+				break;
+			if (!soap_in_PointerTorep__CampaignReportScope(soap, tag, NULL, "rep:CampaignReportScope"))
+				break;
+		}
+		else
+		{	if (!soap_in_PointerTorep__CampaignReportScope(soap, tag, &n, "rep:CampaignReportScope"))
+				break;
+		}
+		a->insert(a->end(), n);
+		if (!tag || *tag == '-')
+			return a;
+	}
+	if (soap_flag && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+	{	soap->error = SOAP_OK;
+		return a;
+	}
+	return NULL;
+}
+
+SOAP_FMAC1 std::vector<rep__CampaignReportScope *>  * SOAP_FMAC2 soap_instantiate_std__vectorTemplateOfPointerTorep__CampaignReportScope(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_std__vectorTemplateOfPointerTorep__CampaignReportScope(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	std::vector<rep__CampaignReportScope *> *p;
+	size_t k = sizeof(std::vector<rep__CampaignReportScope *> );
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_std__vectorTemplateOfPointerTorep__CampaignReportScope, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, std::vector<rep__CampaignReportScope *> );
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, std::vector<rep__CampaignReportScope *> , n);
+		k *= n;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated std::vector<rep__CampaignReportScope *>  location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_default_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(struct soap *soap, std::vector<enum rep__CampaignPerformanceReportColumn> *p)
+{
+	(void)soap; /* appease -Wall -Werror */
+	p->clear();
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(struct soap *soap, const std::vector<enum rep__CampaignPerformanceReportColumn> *a)
+{
+	(void)soap; (void)a;/* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(struct soap *soap, const char *tag, int id, const std::vector<enum rep__CampaignPerformanceReportColumn> *a, const char *type)
+{
+	(void)id; (void)type; /* appease -Wall -Werror */
+	for (std::vector<enum rep__CampaignPerformanceReportColumn> ::const_iterator i = a->begin(); i != a->end(); ++i)
+	{
+		if (soap_out_rep__CampaignPerformanceReportColumn(soap, tag, id, &(*i), ""))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 std::vector<enum rep__CampaignPerformanceReportColumn> * SOAP_FMAC4 soap_in_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(struct soap *soap, const char *tag, std::vector<enum rep__CampaignPerformanceReportColumn> *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	short soap_flag;
+	for (soap_flag = 0;; soap_flag = 1)
+	{
+		if (tag && *tag != '-')
+		{	if (soap_element_begin_in(soap, tag, 1, NULL))
+				break;
+			soap_revert(soap);
+		}
+		if (!a && !(a = soap_new_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(soap)))
+			return NULL;
+		else if (static_cast<size_t>(a->size()) > soap->maxoccurs)
+		{	soap->error = SOAP_OCCURS;
+			return NULL;
+		}
+		enum rep__CampaignPerformanceReportColumn n;
+		soap_default_rep__CampaignPerformanceReportColumn(soap, &n);
+		if (tag && *tag != '-' && (*soap->id || *soap->href == '#'))
+		{	if (!soap_id_forward(soap, *soap->id?soap->id:soap->href, a, static_cast<size_t>(a->size()), SOAP_TYPE_rep__CampaignPerformanceReportColumn, SOAP_TYPE_std__vectorTemplateOfrep__CampaignPerformanceReportColumn, sizeof(enum rep__CampaignPerformanceReportColumn), 0, soap_finsert, soap_fbase))
+				break;
+			if (!soap_in_rep__CampaignPerformanceReportColumn(soap, tag, NULL, "rep:CampaignPerformanceReportColumn"))
+				break;
+		}
+		else
+		{	if (!soap_in_rep__CampaignPerformanceReportColumn(soap, tag, &n, "rep:CampaignPerformanceReportColumn"))
+				break;
+		}
+		a->insert(a->end(), n);
+		if (!tag || *tag == '-')
+			return a;
+	}
+	if (soap_flag && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+	{	soap->error = SOAP_OK;
+		return a;
+	}
+	return NULL;
+}
+
+SOAP_FMAC1 std::vector<enum rep__CampaignPerformanceReportColumn>  * SOAP_FMAC2 soap_instantiate_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	std::vector<enum rep__CampaignPerformanceReportColumn> *p;
+	size_t k = sizeof(std::vector<enum rep__CampaignPerformanceReportColumn> );
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_std__vectorTemplateOfrep__CampaignPerformanceReportColumn, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, std::vector<enum rep__CampaignPerformanceReportColumn> );
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, std::vector<enum rep__CampaignPerformanceReportColumn> , n);
+		k *= n;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated std::vector<enum rep__CampaignPerformanceReportColumn>  location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
+	return p;
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_default_std__vectorTemplateOfrep__BudgetSummaryReportColumn(struct soap *soap, std::vector<enum rep__BudgetSummaryReportColumn> *p)
+{
+	(void)soap; /* appease -Wall -Werror */
+	p->clear();
+}
+
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_std__vectorTemplateOfrep__BudgetSummaryReportColumn(struct soap *soap, const std::vector<enum rep__BudgetSummaryReportColumn> *a)
+{
+	(void)soap; (void)a;/* appease -Wall -Werror */
+#ifndef WITH_NOIDREF
+#endif
+}
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_std__vectorTemplateOfrep__BudgetSummaryReportColumn(struct soap *soap, const char *tag, int id, const std::vector<enum rep__BudgetSummaryReportColumn> *a, const char *type)
+{
+	(void)id; (void)type; /* appease -Wall -Werror */
+	for (std::vector<enum rep__BudgetSummaryReportColumn> ::const_iterator i = a->begin(); i != a->end(); ++i)
+	{
+		if (soap_out_rep__BudgetSummaryReportColumn(soap, tag, id, &(*i), ""))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+SOAP_FMAC3 std::vector<enum rep__BudgetSummaryReportColumn> * SOAP_FMAC4 soap_in_std__vectorTemplateOfrep__BudgetSummaryReportColumn(struct soap *soap, const char *tag, std::vector<enum rep__BudgetSummaryReportColumn> *a, const char *type)
+{
+	(void)type; /* appease -Wall -Werror */
+	short soap_flag;
+	for (soap_flag = 0;; soap_flag = 1)
+	{
+		if (tag && *tag != '-')
+		{	if (soap_element_begin_in(soap, tag, 1, NULL))
+				break;
+			soap_revert(soap);
+		}
+		if (!a && !(a = soap_new_std__vectorTemplateOfrep__BudgetSummaryReportColumn(soap)))
+			return NULL;
+		else if (static_cast<size_t>(a->size()) > soap->maxoccurs)
+		{	soap->error = SOAP_OCCURS;
+			return NULL;
+		}
+		enum rep__BudgetSummaryReportColumn n;
+		soap_default_rep__BudgetSummaryReportColumn(soap, &n);
+		if (tag && *tag != '-' && (*soap->id || *soap->href == '#'))
+		{	if (!soap_id_forward(soap, *soap->id?soap->id:soap->href, a, static_cast<size_t>(a->size()), SOAP_TYPE_rep__BudgetSummaryReportColumn, SOAP_TYPE_std__vectorTemplateOfrep__BudgetSummaryReportColumn, sizeof(enum rep__BudgetSummaryReportColumn), 0, soap_finsert, soap_fbase))
+				break;
+			if (!soap_in_rep__BudgetSummaryReportColumn(soap, tag, NULL, "rep:BudgetSummaryReportColumn"))
+				break;
+		}
+		else
+		{	if (!soap_in_rep__BudgetSummaryReportColumn(soap, tag, &n, "rep:BudgetSummaryReportColumn"))
+				break;
+		}
+		a->insert(a->end(), n);
+		if (!tag || *tag == '-')
+			return a;
+	}
+	if (soap_flag && (soap->error == SOAP_TAG_MISMATCH || soap->error == SOAP_NO_TAG))
+	{	soap->error = SOAP_OK;
+		return a;
+	}
+	return NULL;
+}
+
+SOAP_FMAC1 std::vector<enum rep__BudgetSummaryReportColumn>  * SOAP_FMAC2 soap_instantiate_std__vectorTemplateOfrep__BudgetSummaryReportColumn(struct soap *soap, int n, const char *type, const char *arrayType, size_t *size)
+{
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "soap_instantiate_std__vectorTemplateOfrep__BudgetSummaryReportColumn(%p, %d, %s, %s)\n", (void*)soap, n, type?type:"", arrayType?arrayType:""));
+	(void)type; (void)arrayType; /* appease -Wall -Werror */
+	std::vector<enum rep__BudgetSummaryReportColumn> *p;
+	size_t k = sizeof(std::vector<enum rep__BudgetSummaryReportColumn> );
+	struct soap_clist *cp = soap_link(soap, SOAP_TYPE_std__vectorTemplateOfrep__BudgetSummaryReportColumn, n, soap_fdelete);
+	if (!cp && soap && n != SOAP_NO_LINK_TO_DELETE)
+		return NULL;
+	if (n < 0)
+	{	p = SOAP_NEW(soap, std::vector<enum rep__BudgetSummaryReportColumn> );
+	}
+	else
+	{	p = SOAP_NEW_ARRAY(soap, std::vector<enum rep__BudgetSummaryReportColumn> , n);
+		k *= n;
+	}
+	DBGLOG(TEST, SOAP_MESSAGE(fdebug, "Instantiated std::vector<enum rep__BudgetSummaryReportColumn>  location=%p n=%d\n", (void*)p, n));
+	if (size)
+		*size = k;
+	if (!p)
+		soap->error = SOAP_EOM;
+	else if (cp)
+		cp->ptr = (void*)p;
 	return p;
 }
 

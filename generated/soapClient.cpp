@@ -325,6 +325,128 @@ SOAP_FMAC5 int SOAP_FMAC6 soap_recv___cm__GetCampaignIdsByBudgetIds(struct soap 
 	return soap_closesock(soap);
 }
 
+SOAP_FMAC5 int SOAP_FMAC6 soap_call___rep__SubmitGenerateReport(struct soap *soap, const char *soap_endpoint, const char *soap_action, _rep__SubmitGenerateReportRequest *rep__SubmitGenerateReportRequest, _rep__SubmitGenerateReportResponse &rep__SubmitGenerateReportResponse)
+{	if (soap_send___rep__SubmitGenerateReport(soap, soap_endpoint, soap_action, rep__SubmitGenerateReportRequest) || soap_recv___rep__SubmitGenerateReport(soap, rep__SubmitGenerateReportResponse))
+		return soap->error;
+	return SOAP_OK;
+}
+
+SOAP_FMAC5 int SOAP_FMAC6 soap_send___rep__SubmitGenerateReport(struct soap *soap, const char *soap_endpoint, const char *soap_action, _rep__SubmitGenerateReportRequest *rep__SubmitGenerateReportRequest)
+{	struct __rep__SubmitGenerateReport soap_tmp___rep__SubmitGenerateReport;
+	if (soap_endpoint == NULL)
+		soap_endpoint = "https://reporting.api.bingads.microsoft.com/Api/Advertiser/Reporting/v13/ReportingService.svc";
+	if (soap_action == NULL)
+		soap_action = "SubmitGenerateReport";
+	soap_tmp___rep__SubmitGenerateReport.rep__SubmitGenerateReportRequest = rep__SubmitGenerateReportRequest;
+	soap_begin(soap);
+	soap_set_version(soap, 1); /* use SOAP1.1 */
+	soap->encodingStyle = NULL; /* use SOAP literal style */
+	soap_serializeheader(soap);
+	soap_serialize___rep__SubmitGenerateReport(soap, &soap_tmp___rep__SubmitGenerateReport);
+	if (soap_begin_count(soap))
+		return soap->error;
+	if ((soap->mode & SOAP_IO_LENGTH))
+	{	if (soap_envelope_begin_out(soap)
+		 || soap_putheader(soap)
+		 || soap_body_begin_out(soap)
+		 || soap_put___rep__SubmitGenerateReport(soap, &soap_tmp___rep__SubmitGenerateReport, "-rep:SubmitGenerateReport", "")
+		 || soap_body_end_out(soap)
+		 || soap_envelope_end_out(soap))
+			 return soap->error;
+	}
+	if (soap_end_count(soap))
+		return soap->error;
+	if (soap_connect(soap, soap_endpoint, soap_action)
+	 || soap_envelope_begin_out(soap)
+	 || soap_putheader(soap)
+	 || soap_body_begin_out(soap)
+	 || soap_put___rep__SubmitGenerateReport(soap, &soap_tmp___rep__SubmitGenerateReport, "-rep:SubmitGenerateReport", "")
+	 || soap_body_end_out(soap)
+	 || soap_envelope_end_out(soap)
+	 || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+SOAP_FMAC5 int SOAP_FMAC6 soap_recv___rep__SubmitGenerateReport(struct soap *soap, _rep__SubmitGenerateReportResponse &rep__SubmitGenerateReportResponse)
+{
+	rep__SubmitGenerateReportResponse.soap_default(soap);
+	if (soap_begin_recv(soap)
+	 || soap_envelope_begin_in(soap)
+	 || soap_recv_header(soap)
+	 || soap_body_begin_in(soap))
+		return soap_closesock(soap);
+	rep__SubmitGenerateReportResponse.soap_get(soap, "rep:SubmitGenerateReportResponse", NULL);
+	if (soap->error)
+		return soap_recv_fault(soap, 0);
+	if (soap_body_end_in(soap)
+	 || soap_envelope_end_in(soap)
+	 || soap_end_recv(soap))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+SOAP_FMAC5 int SOAP_FMAC6 soap_call___rep__PollGenerateReport(struct soap *soap, const char *soap_endpoint, const char *soap_action, _rep__PollGenerateReportRequest *rep__PollGenerateReportRequest, _rep__PollGenerateReportResponse &rep__PollGenerateReportResponse)
+{	if (soap_send___rep__PollGenerateReport(soap, soap_endpoint, soap_action, rep__PollGenerateReportRequest) || soap_recv___rep__PollGenerateReport(soap, rep__PollGenerateReportResponse))
+		return soap->error;
+	return SOAP_OK;
+}
+
+SOAP_FMAC5 int SOAP_FMAC6 soap_send___rep__PollGenerateReport(struct soap *soap, const char *soap_endpoint, const char *soap_action, _rep__PollGenerateReportRequest *rep__PollGenerateReportRequest)
+{	struct __rep__PollGenerateReport soap_tmp___rep__PollGenerateReport;
+	if (soap_endpoint == NULL)
+		soap_endpoint = "https://reporting.api.bingads.microsoft.com/Api/Advertiser/Reporting/v13/ReportingService.svc";
+	if (soap_action == NULL)
+		soap_action = "PollGenerateReport";
+	soap_tmp___rep__PollGenerateReport.rep__PollGenerateReportRequest = rep__PollGenerateReportRequest;
+	soap_begin(soap);
+	soap_set_version(soap, 1); /* use SOAP1.1 */
+	soap->encodingStyle = NULL; /* use SOAP literal style */
+	soap_serializeheader(soap);
+	soap_serialize___rep__PollGenerateReport(soap, &soap_tmp___rep__PollGenerateReport);
+	if (soap_begin_count(soap))
+		return soap->error;
+	if ((soap->mode & SOAP_IO_LENGTH))
+	{	if (soap_envelope_begin_out(soap)
+		 || soap_putheader(soap)
+		 || soap_body_begin_out(soap)
+		 || soap_put___rep__PollGenerateReport(soap, &soap_tmp___rep__PollGenerateReport, "-rep:PollGenerateReport", "")
+		 || soap_body_end_out(soap)
+		 || soap_envelope_end_out(soap))
+			 return soap->error;
+	}
+	if (soap_end_count(soap))
+		return soap->error;
+	if (soap_connect(soap, soap_endpoint, soap_action)
+	 || soap_envelope_begin_out(soap)
+	 || soap_putheader(soap)
+	 || soap_body_begin_out(soap)
+	 || soap_put___rep__PollGenerateReport(soap, &soap_tmp___rep__PollGenerateReport, "-rep:PollGenerateReport", "")
+	 || soap_body_end_out(soap)
+	 || soap_envelope_end_out(soap)
+	 || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+SOAP_FMAC5 int SOAP_FMAC6 soap_recv___rep__PollGenerateReport(struct soap *soap, _rep__PollGenerateReportResponse &rep__PollGenerateReportResponse)
+{
+	rep__PollGenerateReportResponse.soap_default(soap);
+	if (soap_begin_recv(soap)
+	 || soap_envelope_begin_in(soap)
+	 || soap_recv_header(soap)
+	 || soap_body_begin_in(soap))
+		return soap_closesock(soap);
+	rep__PollGenerateReportResponse.soap_get(soap, "rep:PollGenerateReportResponse", NULL);
+	if (soap->error)
+		return soap_recv_fault(soap, 0);
+	if (soap_body_end_in(soap)
+	 || soap_envelope_end_in(soap)
+	 || soap_end_recv(soap))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
 #if defined(__BORLANDC__)
 #pragma option pop
 #pragma option pop

@@ -355,6 +355,562 @@ inline int soap_POST_recv_bool(struct soap *soap, bool *p)
 }
 #endif
 
+#ifndef SOAP_TYPE_rep__ReportAggregation_DEFINED
+#define SOAP_TYPE_rep__ReportAggregation_DEFINED
+
+inline void soap_default_rep__ReportAggregation(struct soap *soap, enum rep__ReportAggregation *a)
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifdef SOAP_DEFAULT_rep__ReportAggregation
+	*a = SOAP_DEFAULT_rep__ReportAggregation;
+#else
+	*a = (enum rep__ReportAggregation)0;
+#endif
+}
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportAggregation(struct soap*, const char*, int, const enum rep__ReportAggregation *, const char*);
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__ReportAggregation2s(struct soap*, enum rep__ReportAggregation);
+SOAP_FMAC3 enum rep__ReportAggregation * SOAP_FMAC4 soap_in_rep__ReportAggregation(struct soap*, const char*, enum rep__ReportAggregation *, const char*);
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__ReportAggregation(struct soap*, const char*, enum rep__ReportAggregation *);
+
+SOAP_FMAC3 enum rep__ReportAggregation * SOAP_FMAC4 soap_new_rep__ReportAggregation(struct soap *soap, int n = -1);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__ReportAggregation(struct soap*, const enum rep__ReportAggregation *, const char*, const char*);
+
+inline int soap_write_rep__ReportAggregation(struct soap *soap, enum rep__ReportAggregation const*p)
+{
+	soap_free_temp(soap);
+	if (p)
+	{	if (soap_begin_send(soap) || ::soap_put_rep__ReportAggregation(soap, p, "rep:ReportAggregation", "") || soap_end_send(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ReportAggregation(struct soap *soap, const char *URL, enum rep__ReportAggregation const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportAggregation(soap, p, "rep:ReportAggregation", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ReportAggregation(struct soap *soap, const char *URL, enum rep__ReportAggregation const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportAggregation(soap, p, "rep:ReportAggregation", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ReportAggregation(struct soap *soap, const char *URL, enum rep__ReportAggregation const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportAggregation(soap, p, "rep:ReportAggregation", "") || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 enum rep__ReportAggregation * SOAP_FMAC4 soap_get_rep__ReportAggregation(struct soap*, enum rep__ReportAggregation *, const char*, const char*);
+
+inline int soap_read_rep__ReportAggregation(struct soap *soap, enum rep__ReportAggregation *p)
+{
+	if (p)
+	{	if (soap_begin_recv(soap) || ::soap_get_rep__ReportAggregation(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ReportAggregation(struct soap *soap, const char *URL, enum rep__ReportAggregation *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ReportAggregation(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ReportAggregation(struct soap *soap, enum rep__ReportAggregation *p)
+{
+	if (::soap_read_rep__ReportAggregation(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ReportFormat_DEFINED
+#define SOAP_TYPE_rep__ReportFormat_DEFINED
+
+inline void soap_default_rep__ReportFormat(struct soap *soap, enum rep__ReportFormat *a)
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifdef SOAP_DEFAULT_rep__ReportFormat
+	*a = SOAP_DEFAULT_rep__ReportFormat;
+#else
+	*a = (enum rep__ReportFormat)0;
+#endif
+}
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportFormat(struct soap*, const char*, int, const enum rep__ReportFormat *, const char*);
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__ReportFormat2s(struct soap*, enum rep__ReportFormat);
+SOAP_FMAC3 enum rep__ReportFormat * SOAP_FMAC4 soap_in_rep__ReportFormat(struct soap*, const char*, enum rep__ReportFormat *, const char*);
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__ReportFormat(struct soap*, const char*, enum rep__ReportFormat *);
+
+SOAP_FMAC3 enum rep__ReportFormat * SOAP_FMAC4 soap_new_rep__ReportFormat(struct soap *soap, int n = -1);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__ReportFormat(struct soap*, const enum rep__ReportFormat *, const char*, const char*);
+
+inline int soap_write_rep__ReportFormat(struct soap *soap, enum rep__ReportFormat const*p)
+{
+	soap_free_temp(soap);
+	if (p)
+	{	if (soap_begin_send(soap) || ::soap_put_rep__ReportFormat(soap, p, "rep:ReportFormat", "") || soap_end_send(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ReportFormat(struct soap *soap, const char *URL, enum rep__ReportFormat const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportFormat(soap, p, "rep:ReportFormat", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ReportFormat(struct soap *soap, const char *URL, enum rep__ReportFormat const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportFormat(soap, p, "rep:ReportFormat", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ReportFormat(struct soap *soap, const char *URL, enum rep__ReportFormat const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportFormat(soap, p, "rep:ReportFormat", "") || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 enum rep__ReportFormat * SOAP_FMAC4 soap_get_rep__ReportFormat(struct soap*, enum rep__ReportFormat *, const char*, const char*);
+
+inline int soap_read_rep__ReportFormat(struct soap *soap, enum rep__ReportFormat *p)
+{
+	if (p)
+	{	if (soap_begin_recv(soap) || ::soap_get_rep__ReportFormat(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ReportFormat(struct soap *soap, const char *URL, enum rep__ReportFormat *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ReportFormat(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ReportFormat(struct soap *soap, enum rep__ReportFormat *p)
+{
+	if (::soap_read_rep__ReportFormat(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ReportTimeZone_DEFINED
+#define SOAP_TYPE_rep__ReportTimeZone_DEFINED
+
+inline void soap_default_rep__ReportTimeZone(struct soap *soap, enum rep__ReportTimeZone *a)
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifdef SOAP_DEFAULT_rep__ReportTimeZone
+	*a = SOAP_DEFAULT_rep__ReportTimeZone;
+#else
+	*a = (enum rep__ReportTimeZone)0;
+#endif
+}
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportTimeZone(struct soap*, const char*, int, const enum rep__ReportTimeZone *, const char*);
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__ReportTimeZone2s(struct soap*, enum rep__ReportTimeZone);
+SOAP_FMAC3 enum rep__ReportTimeZone * SOAP_FMAC4 soap_in_rep__ReportTimeZone(struct soap*, const char*, enum rep__ReportTimeZone *, const char*);
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__ReportTimeZone(struct soap*, const char*, enum rep__ReportTimeZone *);
+
+SOAP_FMAC3 enum rep__ReportTimeZone * SOAP_FMAC4 soap_new_rep__ReportTimeZone(struct soap *soap, int n = -1);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__ReportTimeZone(struct soap*, const enum rep__ReportTimeZone *, const char*, const char*);
+
+inline int soap_write_rep__ReportTimeZone(struct soap *soap, enum rep__ReportTimeZone const*p)
+{
+	soap_free_temp(soap);
+	if (p)
+	{	if (soap_begin_send(soap) || ::soap_put_rep__ReportTimeZone(soap, p, "rep:ReportTimeZone", "") || soap_end_send(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ReportTimeZone(struct soap *soap, const char *URL, enum rep__ReportTimeZone const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportTimeZone(soap, p, "rep:ReportTimeZone", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ReportTimeZone(struct soap *soap, const char *URL, enum rep__ReportTimeZone const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportTimeZone(soap, p, "rep:ReportTimeZone", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ReportTimeZone(struct soap *soap, const char *URL, enum rep__ReportTimeZone const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportTimeZone(soap, p, "rep:ReportTimeZone", "") || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 enum rep__ReportTimeZone * SOAP_FMAC4 soap_get_rep__ReportTimeZone(struct soap*, enum rep__ReportTimeZone *, const char*, const char*);
+
+inline int soap_read_rep__ReportTimeZone(struct soap *soap, enum rep__ReportTimeZone *p)
+{
+	if (p)
+	{	if (soap_begin_recv(soap) || ::soap_get_rep__ReportTimeZone(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ReportTimeZone(struct soap *soap, const char *URL, enum rep__ReportTimeZone *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ReportTimeZone(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ReportTimeZone(struct soap *soap, enum rep__ReportTimeZone *p)
+{
+	if (::soap_read_rep__ReportTimeZone(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ReportTimePeriod_DEFINED
+#define SOAP_TYPE_rep__ReportTimePeriod_DEFINED
+
+inline void soap_default_rep__ReportTimePeriod(struct soap *soap, enum rep__ReportTimePeriod *a)
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifdef SOAP_DEFAULT_rep__ReportTimePeriod
+	*a = SOAP_DEFAULT_rep__ReportTimePeriod;
+#else
+	*a = (enum rep__ReportTimePeriod)0;
+#endif
+}
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportTimePeriod(struct soap*, const char*, int, const enum rep__ReportTimePeriod *, const char*);
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__ReportTimePeriod2s(struct soap*, enum rep__ReportTimePeriod);
+SOAP_FMAC3 enum rep__ReportTimePeriod * SOAP_FMAC4 soap_in_rep__ReportTimePeriod(struct soap*, const char*, enum rep__ReportTimePeriod *, const char*);
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__ReportTimePeriod(struct soap*, const char*, enum rep__ReportTimePeriod *);
+
+SOAP_FMAC3 enum rep__ReportTimePeriod * SOAP_FMAC4 soap_new_rep__ReportTimePeriod(struct soap *soap, int n = -1);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__ReportTimePeriod(struct soap*, const enum rep__ReportTimePeriod *, const char*, const char*);
+
+inline int soap_write_rep__ReportTimePeriod(struct soap *soap, enum rep__ReportTimePeriod const*p)
+{
+	soap_free_temp(soap);
+	if (p)
+	{	if (soap_begin_send(soap) || ::soap_put_rep__ReportTimePeriod(soap, p, "rep:ReportTimePeriod", "") || soap_end_send(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ReportTimePeriod(struct soap *soap, const char *URL, enum rep__ReportTimePeriod const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportTimePeriod(soap, p, "rep:ReportTimePeriod", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ReportTimePeriod(struct soap *soap, const char *URL, enum rep__ReportTimePeriod const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportTimePeriod(soap, p, "rep:ReportTimePeriod", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ReportTimePeriod(struct soap *soap, const char *URL, enum rep__ReportTimePeriod const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportTimePeriod(soap, p, "rep:ReportTimePeriod", "") || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 enum rep__ReportTimePeriod * SOAP_FMAC4 soap_get_rep__ReportTimePeriod(struct soap*, enum rep__ReportTimePeriod *, const char*, const char*);
+
+inline int soap_read_rep__ReportTimePeriod(struct soap *soap, enum rep__ReportTimePeriod *p)
+{
+	if (p)
+	{	if (soap_begin_recv(soap) || ::soap_get_rep__ReportTimePeriod(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ReportTimePeriod(struct soap *soap, const char *URL, enum rep__ReportTimePeriod *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ReportTimePeriod(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ReportTimePeriod(struct soap *soap, enum rep__ReportTimePeriod *p)
+{
+	if (::soap_read_rep__ReportTimePeriod(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__CampaignPerformanceReportColumn_DEFINED
+#define SOAP_TYPE_rep__CampaignPerformanceReportColumn_DEFINED
+
+inline void soap_default_rep__CampaignPerformanceReportColumn(struct soap *soap, enum rep__CampaignPerformanceReportColumn *a)
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifdef SOAP_DEFAULT_rep__CampaignPerformanceReportColumn
+	*a = SOAP_DEFAULT_rep__CampaignPerformanceReportColumn;
+#else
+	*a = (enum rep__CampaignPerformanceReportColumn)0;
+#endif
+}
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__CampaignPerformanceReportColumn(struct soap*, const char*, int, const enum rep__CampaignPerformanceReportColumn *, const char*);
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__CampaignPerformanceReportColumn2s(struct soap*, enum rep__CampaignPerformanceReportColumn);
+SOAP_FMAC3 enum rep__CampaignPerformanceReportColumn * SOAP_FMAC4 soap_in_rep__CampaignPerformanceReportColumn(struct soap*, const char*, enum rep__CampaignPerformanceReportColumn *, const char*);
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__CampaignPerformanceReportColumn(struct soap*, const char*, enum rep__CampaignPerformanceReportColumn *);
+
+SOAP_FMAC3 enum rep__CampaignPerformanceReportColumn * SOAP_FMAC4 soap_new_rep__CampaignPerformanceReportColumn(struct soap *soap, int n = -1);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__CampaignPerformanceReportColumn(struct soap*, const enum rep__CampaignPerformanceReportColumn *, const char*, const char*);
+
+inline int soap_write_rep__CampaignPerformanceReportColumn(struct soap *soap, enum rep__CampaignPerformanceReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (p)
+	{	if (soap_begin_send(soap) || ::soap_put_rep__CampaignPerformanceReportColumn(soap, p, "rep:CampaignPerformanceReportColumn", "") || soap_end_send(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__CampaignPerformanceReportColumn(struct soap *soap, const char *URL, enum rep__CampaignPerformanceReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__CampaignPerformanceReportColumn(soap, p, "rep:CampaignPerformanceReportColumn", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__CampaignPerformanceReportColumn(struct soap *soap, const char *URL, enum rep__CampaignPerformanceReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__CampaignPerformanceReportColumn(soap, p, "rep:CampaignPerformanceReportColumn", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__CampaignPerformanceReportColumn(struct soap *soap, const char *URL, enum rep__CampaignPerformanceReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__CampaignPerformanceReportColumn(soap, p, "rep:CampaignPerformanceReportColumn", "") || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 enum rep__CampaignPerformanceReportColumn * SOAP_FMAC4 soap_get_rep__CampaignPerformanceReportColumn(struct soap*, enum rep__CampaignPerformanceReportColumn *, const char*, const char*);
+
+inline int soap_read_rep__CampaignPerformanceReportColumn(struct soap *soap, enum rep__CampaignPerformanceReportColumn *p)
+{
+	if (p)
+	{	if (soap_begin_recv(soap) || ::soap_get_rep__CampaignPerformanceReportColumn(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__CampaignPerformanceReportColumn(struct soap *soap, const char *URL, enum rep__CampaignPerformanceReportColumn *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__CampaignPerformanceReportColumn(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__CampaignPerformanceReportColumn(struct soap *soap, enum rep__CampaignPerformanceReportColumn *p)
+{
+	if (::soap_read_rep__CampaignPerformanceReportColumn(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__BudgetSummaryReportColumn_DEFINED
+#define SOAP_TYPE_rep__BudgetSummaryReportColumn_DEFINED
+
+inline void soap_default_rep__BudgetSummaryReportColumn(struct soap *soap, enum rep__BudgetSummaryReportColumn *a)
+{
+	(void)soap; /* appease -Wall -Werror */
+#ifdef SOAP_DEFAULT_rep__BudgetSummaryReportColumn
+	*a = SOAP_DEFAULT_rep__BudgetSummaryReportColumn;
+#else
+	*a = (enum rep__BudgetSummaryReportColumn)0;
+#endif
+}
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__BudgetSummaryReportColumn(struct soap*, const char*, int, const enum rep__BudgetSummaryReportColumn *, const char*);
+SOAP_FMAC3S const char* SOAP_FMAC4S soap_rep__BudgetSummaryReportColumn2s(struct soap*, enum rep__BudgetSummaryReportColumn);
+SOAP_FMAC3 enum rep__BudgetSummaryReportColumn * SOAP_FMAC4 soap_in_rep__BudgetSummaryReportColumn(struct soap*, const char*, enum rep__BudgetSummaryReportColumn *, const char*);
+SOAP_FMAC3S int SOAP_FMAC4S soap_s2rep__BudgetSummaryReportColumn(struct soap*, const char*, enum rep__BudgetSummaryReportColumn *);
+
+SOAP_FMAC3 enum rep__BudgetSummaryReportColumn * SOAP_FMAC4 soap_new_rep__BudgetSummaryReportColumn(struct soap *soap, int n = -1);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__BudgetSummaryReportColumn(struct soap*, const enum rep__BudgetSummaryReportColumn *, const char*, const char*);
+
+inline int soap_write_rep__BudgetSummaryReportColumn(struct soap *soap, enum rep__BudgetSummaryReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (p)
+	{	if (soap_begin_send(soap) || ::soap_put_rep__BudgetSummaryReportColumn(soap, p, "rep:BudgetSummaryReportColumn", "") || soap_end_send(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__BudgetSummaryReportColumn(struct soap *soap, const char *URL, enum rep__BudgetSummaryReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__BudgetSummaryReportColumn(soap, p, "rep:BudgetSummaryReportColumn", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__BudgetSummaryReportColumn(struct soap *soap, const char *URL, enum rep__BudgetSummaryReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__BudgetSummaryReportColumn(soap, p, "rep:BudgetSummaryReportColumn", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__BudgetSummaryReportColumn(struct soap *soap, const char *URL, enum rep__BudgetSummaryReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__BudgetSummaryReportColumn(soap, p, "rep:BudgetSummaryReportColumn", "") || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 enum rep__BudgetSummaryReportColumn * SOAP_FMAC4 soap_get_rep__BudgetSummaryReportColumn(struct soap*, enum rep__BudgetSummaryReportColumn *, const char*, const char*);
+
+inline int soap_read_rep__BudgetSummaryReportColumn(struct soap *soap, enum rep__BudgetSummaryReportColumn *p)
+{
+	if (p)
+	{	if (soap_begin_recv(soap) || ::soap_get_rep__BudgetSummaryReportColumn(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__BudgetSummaryReportColumn(struct soap *soap, const char *URL, enum rep__BudgetSummaryReportColumn *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__BudgetSummaryReportColumn(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__BudgetSummaryReportColumn(struct soap *soap, enum rep__BudgetSummaryReportColumn *p)
+{
+	if (::soap_read_rep__BudgetSummaryReportColumn(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ReportRequestStatusType_DEFINED
+#define SOAP_TYPE_rep__ReportRequestStatusType_DEFINED
+
+inline void soap_default_rep__ReportRequestStatusType(struct soap *soap, std::string *p)
+{
+	(void)soap; /* appease -Wall -Werror */
+	p->erase();
+}
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_rep__ReportRequestStatusType(struct soap*, const std::string *);
+
+#define soap_rep__ReportRequestStatusType2s(soap, a) ((a).c_str())
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportRequestStatusType(struct soap*, const char*, int, const std::string*, const char*);
+
+#define soap_s2rep__ReportRequestStatusType(soap, s, a) soap_s2stdchar((soap), (s), (a), 1, 0, -1, NULL)
+SOAP_FMAC3 std::string * SOAP_FMAC4 soap_in_rep__ReportRequestStatusType(struct soap*, const char*, std::string*, const char*);
+
+#define soap_instantiate_rep__ReportRequestStatusType soap_instantiate_std__string
+
+
+#define soap_new_rep__ReportRequestStatusType soap_new_std__string
+
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_rep__ReportRequestStatusType(struct soap*, const std::string *, const char*, const char*);
+
+inline int soap_write_rep__ReportRequestStatusType(struct soap *soap, std::string const*p)
+{
+	soap_free_temp(soap);
+	if (p)
+	{	if (soap_begin_send(soap) || ::soap_put_rep__ReportRequestStatusType(soap, p, "rep:ReportRequestStatusType", "") || soap_end_send(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ReportRequestStatusType(struct soap *soap, const char *URL, std::string const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportRequestStatusType(soap, p, "rep:ReportRequestStatusType", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ReportRequestStatusType(struct soap *soap, const char *URL, std::string const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportRequestStatusType(soap, p, "rep:ReportRequestStatusType", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ReportRequestStatusType(struct soap *soap, const char *URL, std::string const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || ::soap_put_rep__ReportRequestStatusType(soap, p, "rep:ReportRequestStatusType", "") || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 std::string * SOAP_FMAC4 soap_get_rep__ReportRequestStatusType(struct soap*, std::string *, const char*, const char*);
+
+inline int soap_read_rep__ReportRequestStatusType(struct soap *soap, std::string *p)
+{
+	if (p)
+	{	if (soap_begin_recv(soap) || ::soap_get_rep__ReportRequestStatusType(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ReportRequestStatusType(struct soap *soap, const char *URL, std::string *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ReportRequestStatusType(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ReportRequestStatusType(struct soap *soap, std::string *p)
+{
+	if (::soap_read_rep__ReportRequestStatusType(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
 #ifndef SOAP_TYPE_cm__BudgetLimitType_DEFINED
 #define SOAP_TYPE_cm__BudgetLimitType_DEFINED
 
@@ -432,6 +988,1934 @@ inline int soap_GET_cm__BudgetLimitType(struct soap *soap, const char *URL, std:
 inline int soap_POST_recv_cm__BudgetLimitType(struct soap *soap, std::string *p)
 {
 	if (::soap_read_cm__BudgetLimitType(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE__rep__PollGenerateReportResponse_DEFINED
+#define SOAP_TYPE__rep__PollGenerateReportResponse_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__rep__PollGenerateReportResponse(struct soap*, const char*, int, const _rep__PollGenerateReportResponse *, const char*);
+SOAP_FMAC3 _rep__PollGenerateReportResponse * SOAP_FMAC4 soap_in__rep__PollGenerateReportResponse(struct soap*, const char*, _rep__PollGenerateReportResponse *, const char*);
+SOAP_FMAC1 _rep__PollGenerateReportResponse * SOAP_FMAC2 soap_instantiate__rep__PollGenerateReportResponse(struct soap*, int, const char*, const char*, size_t*);
+
+inline _rep__PollGenerateReportResponse * soap_new__rep__PollGenerateReportResponse(struct soap *soap, int n = -1)
+{
+	return soap_instantiate__rep__PollGenerateReportResponse(soap, n, NULL, NULL, NULL);
+}
+
+inline _rep__PollGenerateReportResponse * soap_new_req__rep__PollGenerateReportResponse(
+	struct soap *soap)
+{
+	_rep__PollGenerateReportResponse *_p = ::soap_new__rep__PollGenerateReportResponse(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline _rep__PollGenerateReportResponse * soap_new_set__rep__PollGenerateReportResponse(
+	struct soap *soap,
+	rep__ReportRequestStatus *ReportRequestStatus)
+{
+	_rep__PollGenerateReportResponse *_p = ::soap_new__rep__PollGenerateReportResponse(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->_rep__PollGenerateReportResponse::ReportRequestStatus = ReportRequestStatus;
+	}
+	return _p;
+}
+
+inline int soap_write__rep__PollGenerateReportResponse(struct soap *soap, _rep__PollGenerateReportResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:PollGenerateReportResponse", p->soap_type() == SOAP_TYPE__rep__PollGenerateReportResponse ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT__rep__PollGenerateReportResponse(struct soap *soap, const char *URL, _rep__PollGenerateReportResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:PollGenerateReportResponse", p->soap_type() == SOAP_TYPE__rep__PollGenerateReportResponse ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH__rep__PollGenerateReportResponse(struct soap *soap, const char *URL, _rep__PollGenerateReportResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:PollGenerateReportResponse", p->soap_type() == SOAP_TYPE__rep__PollGenerateReportResponse ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send__rep__PollGenerateReportResponse(struct soap *soap, const char *URL, _rep__PollGenerateReportResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:PollGenerateReportResponse", p->soap_type() == SOAP_TYPE__rep__PollGenerateReportResponse ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 _rep__PollGenerateReportResponse * SOAP_FMAC4 soap_get__rep__PollGenerateReportResponse(struct soap*, _rep__PollGenerateReportResponse *, const char*, const char*);
+
+inline int soap_read__rep__PollGenerateReportResponse(struct soap *soap, _rep__PollGenerateReportResponse *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get__rep__PollGenerateReportResponse(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET__rep__PollGenerateReportResponse(struct soap *soap, const char *URL, _rep__PollGenerateReportResponse *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read__rep__PollGenerateReportResponse(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv__rep__PollGenerateReportResponse(struct soap *soap, _rep__PollGenerateReportResponse *p)
+{
+	if (::soap_read__rep__PollGenerateReportResponse(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE__rep__PollGenerateReportRequest_DEFINED
+#define SOAP_TYPE__rep__PollGenerateReportRequest_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__rep__PollGenerateReportRequest(struct soap*, const char*, int, const _rep__PollGenerateReportRequest *, const char*);
+SOAP_FMAC3 _rep__PollGenerateReportRequest * SOAP_FMAC4 soap_in__rep__PollGenerateReportRequest(struct soap*, const char*, _rep__PollGenerateReportRequest *, const char*);
+SOAP_FMAC1 _rep__PollGenerateReportRequest * SOAP_FMAC2 soap_instantiate__rep__PollGenerateReportRequest(struct soap*, int, const char*, const char*, size_t*);
+
+inline _rep__PollGenerateReportRequest * soap_new__rep__PollGenerateReportRequest(struct soap *soap, int n = -1)
+{
+	return soap_instantiate__rep__PollGenerateReportRequest(soap, n, NULL, NULL, NULL);
+}
+
+inline _rep__PollGenerateReportRequest * soap_new_req__rep__PollGenerateReportRequest(
+	struct soap *soap)
+{
+	_rep__PollGenerateReportRequest *_p = ::soap_new__rep__PollGenerateReportRequest(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline _rep__PollGenerateReportRequest * soap_new_set__rep__PollGenerateReportRequest(
+	struct soap *soap,
+	std::string *ReportRequestId)
+{
+	_rep__PollGenerateReportRequest *_p = ::soap_new__rep__PollGenerateReportRequest(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->_rep__PollGenerateReportRequest::ReportRequestId = ReportRequestId;
+	}
+	return _p;
+}
+
+inline int soap_write__rep__PollGenerateReportRequest(struct soap *soap, _rep__PollGenerateReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:PollGenerateReportRequest", p->soap_type() == SOAP_TYPE__rep__PollGenerateReportRequest ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT__rep__PollGenerateReportRequest(struct soap *soap, const char *URL, _rep__PollGenerateReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:PollGenerateReportRequest", p->soap_type() == SOAP_TYPE__rep__PollGenerateReportRequest ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH__rep__PollGenerateReportRequest(struct soap *soap, const char *URL, _rep__PollGenerateReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:PollGenerateReportRequest", p->soap_type() == SOAP_TYPE__rep__PollGenerateReportRequest ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send__rep__PollGenerateReportRequest(struct soap *soap, const char *URL, _rep__PollGenerateReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:PollGenerateReportRequest", p->soap_type() == SOAP_TYPE__rep__PollGenerateReportRequest ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 _rep__PollGenerateReportRequest * SOAP_FMAC4 soap_get__rep__PollGenerateReportRequest(struct soap*, _rep__PollGenerateReportRequest *, const char*, const char*);
+
+inline int soap_read__rep__PollGenerateReportRequest(struct soap *soap, _rep__PollGenerateReportRequest *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get__rep__PollGenerateReportRequest(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET__rep__PollGenerateReportRequest(struct soap *soap, const char *URL, _rep__PollGenerateReportRequest *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read__rep__PollGenerateReportRequest(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv__rep__PollGenerateReportRequest(struct soap *soap, _rep__PollGenerateReportRequest *p)
+{
+	if (::soap_read__rep__PollGenerateReportRequest(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE__rep__SubmitGenerateReportResponse_DEFINED
+#define SOAP_TYPE__rep__SubmitGenerateReportResponse_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__rep__SubmitGenerateReportResponse(struct soap*, const char*, int, const _rep__SubmitGenerateReportResponse *, const char*);
+SOAP_FMAC3 _rep__SubmitGenerateReportResponse * SOAP_FMAC4 soap_in__rep__SubmitGenerateReportResponse(struct soap*, const char*, _rep__SubmitGenerateReportResponse *, const char*);
+SOAP_FMAC1 _rep__SubmitGenerateReportResponse * SOAP_FMAC2 soap_instantiate__rep__SubmitGenerateReportResponse(struct soap*, int, const char*, const char*, size_t*);
+
+inline _rep__SubmitGenerateReportResponse * soap_new__rep__SubmitGenerateReportResponse(struct soap *soap, int n = -1)
+{
+	return soap_instantiate__rep__SubmitGenerateReportResponse(soap, n, NULL, NULL, NULL);
+}
+
+inline _rep__SubmitGenerateReportResponse * soap_new_req__rep__SubmitGenerateReportResponse(
+	struct soap *soap)
+{
+	_rep__SubmitGenerateReportResponse *_p = ::soap_new__rep__SubmitGenerateReportResponse(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline _rep__SubmitGenerateReportResponse * soap_new_set__rep__SubmitGenerateReportResponse(
+	struct soap *soap,
+	std::string *ReportRequestId)
+{
+	_rep__SubmitGenerateReportResponse *_p = ::soap_new__rep__SubmitGenerateReportResponse(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->_rep__SubmitGenerateReportResponse::ReportRequestId = ReportRequestId;
+	}
+	return _p;
+}
+
+inline int soap_write__rep__SubmitGenerateReportResponse(struct soap *soap, _rep__SubmitGenerateReportResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:SubmitGenerateReportResponse", p->soap_type() == SOAP_TYPE__rep__SubmitGenerateReportResponse ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT__rep__SubmitGenerateReportResponse(struct soap *soap, const char *URL, _rep__SubmitGenerateReportResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:SubmitGenerateReportResponse", p->soap_type() == SOAP_TYPE__rep__SubmitGenerateReportResponse ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH__rep__SubmitGenerateReportResponse(struct soap *soap, const char *URL, _rep__SubmitGenerateReportResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:SubmitGenerateReportResponse", p->soap_type() == SOAP_TYPE__rep__SubmitGenerateReportResponse ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send__rep__SubmitGenerateReportResponse(struct soap *soap, const char *URL, _rep__SubmitGenerateReportResponse const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:SubmitGenerateReportResponse", p->soap_type() == SOAP_TYPE__rep__SubmitGenerateReportResponse ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 _rep__SubmitGenerateReportResponse * SOAP_FMAC4 soap_get__rep__SubmitGenerateReportResponse(struct soap*, _rep__SubmitGenerateReportResponse *, const char*, const char*);
+
+inline int soap_read__rep__SubmitGenerateReportResponse(struct soap *soap, _rep__SubmitGenerateReportResponse *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get__rep__SubmitGenerateReportResponse(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET__rep__SubmitGenerateReportResponse(struct soap *soap, const char *URL, _rep__SubmitGenerateReportResponse *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read__rep__SubmitGenerateReportResponse(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv__rep__SubmitGenerateReportResponse(struct soap *soap, _rep__SubmitGenerateReportResponse *p)
+{
+	if (::soap_read__rep__SubmitGenerateReportResponse(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE__rep__SubmitGenerateReportRequest_DEFINED
+#define SOAP_TYPE__rep__SubmitGenerateReportRequest_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out__rep__SubmitGenerateReportRequest(struct soap*, const char*, int, const _rep__SubmitGenerateReportRequest *, const char*);
+SOAP_FMAC3 _rep__SubmitGenerateReportRequest * SOAP_FMAC4 soap_in__rep__SubmitGenerateReportRequest(struct soap*, const char*, _rep__SubmitGenerateReportRequest *, const char*);
+SOAP_FMAC1 _rep__SubmitGenerateReportRequest * SOAP_FMAC2 soap_instantiate__rep__SubmitGenerateReportRequest(struct soap*, int, const char*, const char*, size_t*);
+
+inline _rep__SubmitGenerateReportRequest * soap_new__rep__SubmitGenerateReportRequest(struct soap *soap, int n = -1)
+{
+	return soap_instantiate__rep__SubmitGenerateReportRequest(soap, n, NULL, NULL, NULL);
+}
+
+inline _rep__SubmitGenerateReportRequest * soap_new_req__rep__SubmitGenerateReportRequest(
+	struct soap *soap)
+{
+	_rep__SubmitGenerateReportRequest *_p = ::soap_new__rep__SubmitGenerateReportRequest(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline _rep__SubmitGenerateReportRequest * soap_new_set__rep__SubmitGenerateReportRequest(
+	struct soap *soap,
+	rep__ReportRequest *ReportRequest)
+{
+	_rep__SubmitGenerateReportRequest *_p = ::soap_new__rep__SubmitGenerateReportRequest(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->_rep__SubmitGenerateReportRequest::ReportRequest = ReportRequest;
+	}
+	return _p;
+}
+
+inline int soap_write__rep__SubmitGenerateReportRequest(struct soap *soap, _rep__SubmitGenerateReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:SubmitGenerateReportRequest", p->soap_type() == SOAP_TYPE__rep__SubmitGenerateReportRequest ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT__rep__SubmitGenerateReportRequest(struct soap *soap, const char *URL, _rep__SubmitGenerateReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:SubmitGenerateReportRequest", p->soap_type() == SOAP_TYPE__rep__SubmitGenerateReportRequest ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH__rep__SubmitGenerateReportRequest(struct soap *soap, const char *URL, _rep__SubmitGenerateReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:SubmitGenerateReportRequest", p->soap_type() == SOAP_TYPE__rep__SubmitGenerateReportRequest ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send__rep__SubmitGenerateReportRequest(struct soap *soap, const char *URL, _rep__SubmitGenerateReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:SubmitGenerateReportRequest", p->soap_type() == SOAP_TYPE__rep__SubmitGenerateReportRequest ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 _rep__SubmitGenerateReportRequest * SOAP_FMAC4 soap_get__rep__SubmitGenerateReportRequest(struct soap*, _rep__SubmitGenerateReportRequest *, const char*, const char*);
+
+inline int soap_read__rep__SubmitGenerateReportRequest(struct soap *soap, _rep__SubmitGenerateReportRequest *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get__rep__SubmitGenerateReportRequest(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET__rep__SubmitGenerateReportRequest(struct soap *soap, const char *URL, _rep__SubmitGenerateReportRequest *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read__rep__SubmitGenerateReportRequest(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv__rep__SubmitGenerateReportRequest(struct soap *soap, _rep__SubmitGenerateReportRequest *p)
+{
+	if (::soap_read__rep__SubmitGenerateReportRequest(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ApiFaultDetail_DEFINED
+#define SOAP_TYPE_rep__ApiFaultDetail_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ApiFaultDetail(struct soap*, const char*, int, const rep__ApiFaultDetail *, const char*);
+SOAP_FMAC3 rep__ApiFaultDetail * SOAP_FMAC4 soap_in_rep__ApiFaultDetail(struct soap*, const char*, rep__ApiFaultDetail *, const char*);
+SOAP_FMAC1 rep__ApiFaultDetail * SOAP_FMAC2 soap_instantiate_rep__ApiFaultDetail(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__ApiFaultDetail * soap_new_rep__ApiFaultDetail(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__ApiFaultDetail(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__ApiFaultDetail * soap_new_req_rep__ApiFaultDetail(
+	struct soap *soap)
+{
+	rep__ApiFaultDetail *_p = ::soap_new_rep__ApiFaultDetail(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__ApiFaultDetail * soap_new_set_rep__ApiFaultDetail(
+	struct soap *soap,
+	rep__ArrayOfBatchError *BatchErrors,
+	rep__ArrayOfOperationError *OperationErrors,
+	std::string *TrackingId__1)
+{
+	rep__ApiFaultDetail *_p = ::soap_new_rep__ApiFaultDetail(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__ApiFaultDetail::BatchErrors = BatchErrors;
+		_p->rep__ApiFaultDetail::OperationErrors = OperationErrors;
+		_p->adapi__ApplicationFault::TrackingId = TrackingId__1;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__ApiFaultDetail(struct soap *soap, rep__ApiFaultDetail const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ApiFaultDetail", p->soap_type() == SOAP_TYPE_rep__ApiFaultDetail ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ApiFaultDetail(struct soap *soap, const char *URL, rep__ApiFaultDetail const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ApiFaultDetail", p->soap_type() == SOAP_TYPE_rep__ApiFaultDetail ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ApiFaultDetail(struct soap *soap, const char *URL, rep__ApiFaultDetail const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ApiFaultDetail", p->soap_type() == SOAP_TYPE_rep__ApiFaultDetail ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ApiFaultDetail(struct soap *soap, const char *URL, rep__ApiFaultDetail const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ApiFaultDetail", p->soap_type() == SOAP_TYPE_rep__ApiFaultDetail ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__ApiFaultDetail * SOAP_FMAC4 soap_get_rep__ApiFaultDetail(struct soap*, rep__ApiFaultDetail *, const char*, const char*);
+
+inline int soap_read_rep__ApiFaultDetail(struct soap *soap, rep__ApiFaultDetail *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__ApiFaultDetail(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ApiFaultDetail(struct soap *soap, const char *URL, rep__ApiFaultDetail *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ApiFaultDetail(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ApiFaultDetail(struct soap *soap, rep__ApiFaultDetail *p)
+{
+	if (::soap_read_rep__ApiFaultDetail(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ArrayOfOperationError_DEFINED
+#define SOAP_TYPE_rep__ArrayOfOperationError_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ArrayOfOperationError(struct soap*, const char*, int, const rep__ArrayOfOperationError *, const char*);
+SOAP_FMAC3 rep__ArrayOfOperationError * SOAP_FMAC4 soap_in_rep__ArrayOfOperationError(struct soap*, const char*, rep__ArrayOfOperationError *, const char*);
+SOAP_FMAC1 rep__ArrayOfOperationError * SOAP_FMAC2 soap_instantiate_rep__ArrayOfOperationError(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__ArrayOfOperationError * soap_new_rep__ArrayOfOperationError(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__ArrayOfOperationError(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__ArrayOfOperationError * soap_new_req_rep__ArrayOfOperationError(
+	struct soap *soap)
+{
+	rep__ArrayOfOperationError *_p = ::soap_new_rep__ArrayOfOperationError(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__ArrayOfOperationError * soap_new_set_rep__ArrayOfOperationError(
+	struct soap *soap,
+	const std::vector<rep__OperationError *> & OperationError)
+{
+	rep__ArrayOfOperationError *_p = ::soap_new_rep__ArrayOfOperationError(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__ArrayOfOperationError::OperationError = OperationError;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__ArrayOfOperationError(struct soap *soap, rep__ArrayOfOperationError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfOperationError", p->soap_type() == SOAP_TYPE_rep__ArrayOfOperationError ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ArrayOfOperationError(struct soap *soap, const char *URL, rep__ArrayOfOperationError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfOperationError", p->soap_type() == SOAP_TYPE_rep__ArrayOfOperationError ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ArrayOfOperationError(struct soap *soap, const char *URL, rep__ArrayOfOperationError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfOperationError", p->soap_type() == SOAP_TYPE_rep__ArrayOfOperationError ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ArrayOfOperationError(struct soap *soap, const char *URL, rep__ArrayOfOperationError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfOperationError", p->soap_type() == SOAP_TYPE_rep__ArrayOfOperationError ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__ArrayOfOperationError * SOAP_FMAC4 soap_get_rep__ArrayOfOperationError(struct soap*, rep__ArrayOfOperationError *, const char*, const char*);
+
+inline int soap_read_rep__ArrayOfOperationError(struct soap *soap, rep__ArrayOfOperationError *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__ArrayOfOperationError(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ArrayOfOperationError(struct soap *soap, const char *URL, rep__ArrayOfOperationError *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ArrayOfOperationError(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ArrayOfOperationError(struct soap *soap, rep__ArrayOfOperationError *p)
+{
+	if (::soap_read_rep__ArrayOfOperationError(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__OperationError_DEFINED
+#define SOAP_TYPE_rep__OperationError_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__OperationError(struct soap*, const char*, int, const rep__OperationError *, const char*);
+SOAP_FMAC3 rep__OperationError * SOAP_FMAC4 soap_in_rep__OperationError(struct soap*, const char*, rep__OperationError *, const char*);
+SOAP_FMAC1 rep__OperationError * SOAP_FMAC2 soap_instantiate_rep__OperationError(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__OperationError * soap_new_rep__OperationError(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__OperationError(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__OperationError * soap_new_req_rep__OperationError(
+	struct soap *soap)
+{
+	rep__OperationError *_p = ::soap_new_rep__OperationError(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__OperationError * soap_new_set_rep__OperationError(
+	struct soap *soap,
+	int *Code,
+	std::string *Details,
+	std::string *ErrorCode,
+	std::string *Message)
+{
+	rep__OperationError *_p = ::soap_new_rep__OperationError(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__OperationError::Code = Code;
+		_p->rep__OperationError::Details = Details;
+		_p->rep__OperationError::ErrorCode = ErrorCode;
+		_p->rep__OperationError::Message = Message;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__OperationError(struct soap *soap, rep__OperationError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:OperationError", p->soap_type() == SOAP_TYPE_rep__OperationError ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__OperationError(struct soap *soap, const char *URL, rep__OperationError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:OperationError", p->soap_type() == SOAP_TYPE_rep__OperationError ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__OperationError(struct soap *soap, const char *URL, rep__OperationError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:OperationError", p->soap_type() == SOAP_TYPE_rep__OperationError ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__OperationError(struct soap *soap, const char *URL, rep__OperationError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:OperationError", p->soap_type() == SOAP_TYPE_rep__OperationError ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__OperationError * SOAP_FMAC4 soap_get_rep__OperationError(struct soap*, rep__OperationError *, const char*, const char*);
+
+inline int soap_read_rep__OperationError(struct soap *soap, rep__OperationError *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__OperationError(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__OperationError(struct soap *soap, const char *URL, rep__OperationError *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__OperationError(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__OperationError(struct soap *soap, rep__OperationError *p)
+{
+	if (::soap_read_rep__OperationError(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ArrayOfBatchError_DEFINED
+#define SOAP_TYPE_rep__ArrayOfBatchError_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ArrayOfBatchError(struct soap*, const char*, int, const rep__ArrayOfBatchError *, const char*);
+SOAP_FMAC3 rep__ArrayOfBatchError * SOAP_FMAC4 soap_in_rep__ArrayOfBatchError(struct soap*, const char*, rep__ArrayOfBatchError *, const char*);
+SOAP_FMAC1 rep__ArrayOfBatchError * SOAP_FMAC2 soap_instantiate_rep__ArrayOfBatchError(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__ArrayOfBatchError * soap_new_rep__ArrayOfBatchError(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__ArrayOfBatchError(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__ArrayOfBatchError * soap_new_req_rep__ArrayOfBatchError(
+	struct soap *soap)
+{
+	rep__ArrayOfBatchError *_p = ::soap_new_rep__ArrayOfBatchError(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__ArrayOfBatchError * soap_new_set_rep__ArrayOfBatchError(
+	struct soap *soap,
+	const std::vector<rep__BatchError *> & BatchError)
+{
+	rep__ArrayOfBatchError *_p = ::soap_new_rep__ArrayOfBatchError(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__ArrayOfBatchError::BatchError = BatchError;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__ArrayOfBatchError(struct soap *soap, rep__ArrayOfBatchError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfBatchError", p->soap_type() == SOAP_TYPE_rep__ArrayOfBatchError ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ArrayOfBatchError(struct soap *soap, const char *URL, rep__ArrayOfBatchError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfBatchError", p->soap_type() == SOAP_TYPE_rep__ArrayOfBatchError ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ArrayOfBatchError(struct soap *soap, const char *URL, rep__ArrayOfBatchError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfBatchError", p->soap_type() == SOAP_TYPE_rep__ArrayOfBatchError ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ArrayOfBatchError(struct soap *soap, const char *URL, rep__ArrayOfBatchError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfBatchError", p->soap_type() == SOAP_TYPE_rep__ArrayOfBatchError ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__ArrayOfBatchError * SOAP_FMAC4 soap_get_rep__ArrayOfBatchError(struct soap*, rep__ArrayOfBatchError *, const char*, const char*);
+
+inline int soap_read_rep__ArrayOfBatchError(struct soap *soap, rep__ArrayOfBatchError *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__ArrayOfBatchError(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ArrayOfBatchError(struct soap *soap, const char *URL, rep__ArrayOfBatchError *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ArrayOfBatchError(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ArrayOfBatchError(struct soap *soap, rep__ArrayOfBatchError *p)
+{
+	if (::soap_read_rep__ArrayOfBatchError(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__BatchError_DEFINED
+#define SOAP_TYPE_rep__BatchError_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__BatchError(struct soap*, const char*, int, const rep__BatchError *, const char*);
+SOAP_FMAC3 rep__BatchError * SOAP_FMAC4 soap_in_rep__BatchError(struct soap*, const char*, rep__BatchError *, const char*);
+SOAP_FMAC1 rep__BatchError * SOAP_FMAC2 soap_instantiate_rep__BatchError(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__BatchError * soap_new_rep__BatchError(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__BatchError(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__BatchError * soap_new_req_rep__BatchError(
+	struct soap *soap)
+{
+	rep__BatchError *_p = ::soap_new_rep__BatchError(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__BatchError * soap_new_set_rep__BatchError(
+	struct soap *soap,
+	int *Code,
+	std::string *Details,
+	std::string *ErrorCode,
+	int *Index,
+	std::string *Message)
+{
+	rep__BatchError *_p = ::soap_new_rep__BatchError(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__BatchError::Code = Code;
+		_p->rep__BatchError::Details = Details;
+		_p->rep__BatchError::ErrorCode = ErrorCode;
+		_p->rep__BatchError::Index = Index;
+		_p->rep__BatchError::Message = Message;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__BatchError(struct soap *soap, rep__BatchError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:BatchError", p->soap_type() == SOAP_TYPE_rep__BatchError ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__BatchError(struct soap *soap, const char *URL, rep__BatchError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:BatchError", p->soap_type() == SOAP_TYPE_rep__BatchError ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__BatchError(struct soap *soap, const char *URL, rep__BatchError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:BatchError", p->soap_type() == SOAP_TYPE_rep__BatchError ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__BatchError(struct soap *soap, const char *URL, rep__BatchError const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:BatchError", p->soap_type() == SOAP_TYPE_rep__BatchError ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__BatchError * SOAP_FMAC4 soap_get_rep__BatchError(struct soap*, rep__BatchError *, const char*, const char*);
+
+inline int soap_read_rep__BatchError(struct soap *soap, rep__BatchError *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__BatchError(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__BatchError(struct soap *soap, const char *URL, rep__BatchError *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__BatchError(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__BatchError(struct soap *soap, rep__BatchError *p)
+{
+	if (::soap_read_rep__BatchError(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ReportRequestStatus_DEFINED
+#define SOAP_TYPE_rep__ReportRequestStatus_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportRequestStatus(struct soap*, const char*, int, const rep__ReportRequestStatus *, const char*);
+SOAP_FMAC3 rep__ReportRequestStatus * SOAP_FMAC4 soap_in_rep__ReportRequestStatus(struct soap*, const char*, rep__ReportRequestStatus *, const char*);
+SOAP_FMAC1 rep__ReportRequestStatus * SOAP_FMAC2 soap_instantiate_rep__ReportRequestStatus(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__ReportRequestStatus * soap_new_rep__ReportRequestStatus(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__ReportRequestStatus(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__ReportRequestStatus * soap_new_req_rep__ReportRequestStatus(
+	struct soap *soap)
+{
+	rep__ReportRequestStatus *_p = ::soap_new_rep__ReportRequestStatus(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__ReportRequestStatus * soap_new_set_rep__ReportRequestStatus(
+	struct soap *soap,
+	std::string *ReportDownloadUrl,
+	std::string *Status)
+{
+	rep__ReportRequestStatus *_p = ::soap_new_rep__ReportRequestStatus(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__ReportRequestStatus::ReportDownloadUrl = ReportDownloadUrl;
+		_p->rep__ReportRequestStatus::Status = Status;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__ReportRequestStatus(struct soap *soap, rep__ReportRequestStatus const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportRequestStatus", p->soap_type() == SOAP_TYPE_rep__ReportRequestStatus ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ReportRequestStatus(struct soap *soap, const char *URL, rep__ReportRequestStatus const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportRequestStatus", p->soap_type() == SOAP_TYPE_rep__ReportRequestStatus ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ReportRequestStatus(struct soap *soap, const char *URL, rep__ReportRequestStatus const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportRequestStatus", p->soap_type() == SOAP_TYPE_rep__ReportRequestStatus ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ReportRequestStatus(struct soap *soap, const char *URL, rep__ReportRequestStatus const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportRequestStatus", p->soap_type() == SOAP_TYPE_rep__ReportRequestStatus ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__ReportRequestStatus * SOAP_FMAC4 soap_get_rep__ReportRequestStatus(struct soap*, rep__ReportRequestStatus *, const char*, const char*);
+
+inline int soap_read_rep__ReportRequestStatus(struct soap *soap, rep__ReportRequestStatus *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__ReportRequestStatus(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ReportRequestStatus(struct soap *soap, const char *URL, rep__ReportRequestStatus *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ReportRequestStatus(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ReportRequestStatus(struct soap *soap, rep__ReportRequestStatus *p)
+{
+	if (::soap_read_rep__ReportRequestStatus(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__Date_DEFINED
+#define SOAP_TYPE_rep__Date_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__Date(struct soap*, const char*, int, const rep__Date *, const char*);
+SOAP_FMAC3 rep__Date * SOAP_FMAC4 soap_in_rep__Date(struct soap*, const char*, rep__Date *, const char*);
+SOAP_FMAC1 rep__Date * SOAP_FMAC2 soap_instantiate_rep__Date(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__Date * soap_new_rep__Date(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__Date(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__Date * soap_new_req_rep__Date(
+	struct soap *soap,
+	int Day,
+	int Month,
+	int Year)
+{
+	rep__Date *_p = ::soap_new_rep__Date(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__Date::Day = Day;
+		_p->rep__Date::Month = Month;
+		_p->rep__Date::Year = Year;
+	}
+	return _p;
+}
+
+inline rep__Date * soap_new_set_rep__Date(
+	struct soap *soap,
+	int Day,
+	int Month,
+	int Year)
+{
+	rep__Date *_p = ::soap_new_rep__Date(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__Date::Day = Day;
+		_p->rep__Date::Month = Month;
+		_p->rep__Date::Year = Year;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__Date(struct soap *soap, rep__Date const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:Date", p->soap_type() == SOAP_TYPE_rep__Date ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__Date(struct soap *soap, const char *URL, rep__Date const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:Date", p->soap_type() == SOAP_TYPE_rep__Date ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__Date(struct soap *soap, const char *URL, rep__Date const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:Date", p->soap_type() == SOAP_TYPE_rep__Date ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__Date(struct soap *soap, const char *URL, rep__Date const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:Date", p->soap_type() == SOAP_TYPE_rep__Date ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__Date * SOAP_FMAC4 soap_get_rep__Date(struct soap*, rep__Date *, const char*, const char*);
+
+inline int soap_read_rep__Date(struct soap *soap, rep__Date *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__Date(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__Date(struct soap *soap, const char *URL, rep__Date *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__Date(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__Date(struct soap *soap, rep__Date *p)
+{
+	if (::soap_read_rep__Date(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ReportTime_DEFINED
+#define SOAP_TYPE_rep__ReportTime_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportTime(struct soap*, const char*, int, const rep__ReportTime *, const char*);
+SOAP_FMAC3 rep__ReportTime * SOAP_FMAC4 soap_in_rep__ReportTime(struct soap*, const char*, rep__ReportTime *, const char*);
+SOAP_FMAC1 rep__ReportTime * SOAP_FMAC2 soap_instantiate_rep__ReportTime(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__ReportTime * soap_new_rep__ReportTime(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__ReportTime(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__ReportTime * soap_new_req_rep__ReportTime(
+	struct soap *soap)
+{
+	rep__ReportTime *_p = ::soap_new_rep__ReportTime(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__ReportTime * soap_new_set_rep__ReportTime(
+	struct soap *soap,
+	rep__Date *CustomDateRangeEnd,
+	rep__Date *CustomDateRangeStart,
+	enum rep__ReportTimePeriod *PredefinedTime,
+	enum rep__ReportTimeZone *ReportTimeZone)
+{
+	rep__ReportTime *_p = ::soap_new_rep__ReportTime(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__ReportTime::CustomDateRangeEnd = CustomDateRangeEnd;
+		_p->rep__ReportTime::CustomDateRangeStart = CustomDateRangeStart;
+		_p->rep__ReportTime::PredefinedTime = PredefinedTime;
+		_p->rep__ReportTime::ReportTimeZone = ReportTimeZone;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__ReportTime(struct soap *soap, rep__ReportTime const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportTime", p->soap_type() == SOAP_TYPE_rep__ReportTime ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ReportTime(struct soap *soap, const char *URL, rep__ReportTime const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportTime", p->soap_type() == SOAP_TYPE_rep__ReportTime ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ReportTime(struct soap *soap, const char *URL, rep__ReportTime const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportTime", p->soap_type() == SOAP_TYPE_rep__ReportTime ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ReportTime(struct soap *soap, const char *URL, rep__ReportTime const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportTime", p->soap_type() == SOAP_TYPE_rep__ReportTime ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__ReportTime * SOAP_FMAC4 soap_get_rep__ReportTime(struct soap*, rep__ReportTime *, const char*, const char*);
+
+inline int soap_read_rep__ReportTime(struct soap *soap, rep__ReportTime *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__ReportTime(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ReportTime(struct soap *soap, const char *URL, rep__ReportTime *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ReportTime(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ReportTime(struct soap *soap, rep__ReportTime *p)
+{
+	if (::soap_read_rep__ReportTime(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ArrayOfCampaignReportScope_DEFINED
+#define SOAP_TYPE_rep__ArrayOfCampaignReportScope_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ArrayOfCampaignReportScope(struct soap*, const char*, int, const rep__ArrayOfCampaignReportScope *, const char*);
+SOAP_FMAC3 rep__ArrayOfCampaignReportScope * SOAP_FMAC4 soap_in_rep__ArrayOfCampaignReportScope(struct soap*, const char*, rep__ArrayOfCampaignReportScope *, const char*);
+SOAP_FMAC1 rep__ArrayOfCampaignReportScope * SOAP_FMAC2 soap_instantiate_rep__ArrayOfCampaignReportScope(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__ArrayOfCampaignReportScope * soap_new_rep__ArrayOfCampaignReportScope(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__ArrayOfCampaignReportScope(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__ArrayOfCampaignReportScope * soap_new_req_rep__ArrayOfCampaignReportScope(
+	struct soap *soap)
+{
+	rep__ArrayOfCampaignReportScope *_p = ::soap_new_rep__ArrayOfCampaignReportScope(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__ArrayOfCampaignReportScope * soap_new_set_rep__ArrayOfCampaignReportScope(
+	struct soap *soap,
+	const std::vector<rep__CampaignReportScope *> & CampaignReportScope)
+{
+	rep__ArrayOfCampaignReportScope *_p = ::soap_new_rep__ArrayOfCampaignReportScope(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__ArrayOfCampaignReportScope::CampaignReportScope = CampaignReportScope;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__ArrayOfCampaignReportScope(struct soap *soap, rep__ArrayOfCampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfCampaignReportScope", p->soap_type() == SOAP_TYPE_rep__ArrayOfCampaignReportScope ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ArrayOfCampaignReportScope(struct soap *soap, const char *URL, rep__ArrayOfCampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfCampaignReportScope", p->soap_type() == SOAP_TYPE_rep__ArrayOfCampaignReportScope ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ArrayOfCampaignReportScope(struct soap *soap, const char *URL, rep__ArrayOfCampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfCampaignReportScope", p->soap_type() == SOAP_TYPE_rep__ArrayOfCampaignReportScope ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ArrayOfCampaignReportScope(struct soap *soap, const char *URL, rep__ArrayOfCampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfCampaignReportScope", p->soap_type() == SOAP_TYPE_rep__ArrayOfCampaignReportScope ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__ArrayOfCampaignReportScope * SOAP_FMAC4 soap_get_rep__ArrayOfCampaignReportScope(struct soap*, rep__ArrayOfCampaignReportScope *, const char*, const char*);
+
+inline int soap_read_rep__ArrayOfCampaignReportScope(struct soap *soap, rep__ArrayOfCampaignReportScope *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__ArrayOfCampaignReportScope(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ArrayOfCampaignReportScope(struct soap *soap, const char *URL, rep__ArrayOfCampaignReportScope *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ArrayOfCampaignReportScope(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ArrayOfCampaignReportScope(struct soap *soap, rep__ArrayOfCampaignReportScope *p)
+{
+	if (::soap_read_rep__ArrayOfCampaignReportScope(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__CampaignReportScope_DEFINED
+#define SOAP_TYPE_rep__CampaignReportScope_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__CampaignReportScope(struct soap*, const char*, int, const rep__CampaignReportScope *, const char*);
+SOAP_FMAC3 rep__CampaignReportScope * SOAP_FMAC4 soap_in_rep__CampaignReportScope(struct soap*, const char*, rep__CampaignReportScope *, const char*);
+SOAP_FMAC1 rep__CampaignReportScope * SOAP_FMAC2 soap_instantiate_rep__CampaignReportScope(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__CampaignReportScope * soap_new_rep__CampaignReportScope(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__CampaignReportScope(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__CampaignReportScope * soap_new_req_rep__CampaignReportScope(
+	struct soap *soap,
+	LONG64 AccountId,
+	LONG64 CampaignId)
+{
+	rep__CampaignReportScope *_p = ::soap_new_rep__CampaignReportScope(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__CampaignReportScope::AccountId = AccountId;
+		_p->rep__CampaignReportScope::CampaignId = CampaignId;
+	}
+	return _p;
+}
+
+inline rep__CampaignReportScope * soap_new_set_rep__CampaignReportScope(
+	struct soap *soap,
+	LONG64 AccountId,
+	LONG64 CampaignId)
+{
+	rep__CampaignReportScope *_p = ::soap_new_rep__CampaignReportScope(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__CampaignReportScope::AccountId = AccountId;
+		_p->rep__CampaignReportScope::CampaignId = CampaignId;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__CampaignReportScope(struct soap *soap, rep__CampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:CampaignReportScope", p->soap_type() == SOAP_TYPE_rep__CampaignReportScope ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__CampaignReportScope(struct soap *soap, const char *URL, rep__CampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:CampaignReportScope", p->soap_type() == SOAP_TYPE_rep__CampaignReportScope ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__CampaignReportScope(struct soap *soap, const char *URL, rep__CampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:CampaignReportScope", p->soap_type() == SOAP_TYPE_rep__CampaignReportScope ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__CampaignReportScope(struct soap *soap, const char *URL, rep__CampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:CampaignReportScope", p->soap_type() == SOAP_TYPE_rep__CampaignReportScope ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__CampaignReportScope * SOAP_FMAC4 soap_get_rep__CampaignReportScope(struct soap*, rep__CampaignReportScope *, const char*, const char*);
+
+inline int soap_read_rep__CampaignReportScope(struct soap *soap, rep__CampaignReportScope *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__CampaignReportScope(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__CampaignReportScope(struct soap *soap, const char *URL, rep__CampaignReportScope *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__CampaignReportScope(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__CampaignReportScope(struct soap *soap, rep__CampaignReportScope *p)
+{
+	if (::soap_read_rep__CampaignReportScope(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__AccountThroughCampaignReportScope_DEFINED
+#define SOAP_TYPE_rep__AccountThroughCampaignReportScope_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__AccountThroughCampaignReportScope(struct soap*, const char*, int, const rep__AccountThroughCampaignReportScope *, const char*);
+SOAP_FMAC3 rep__AccountThroughCampaignReportScope * SOAP_FMAC4 soap_in_rep__AccountThroughCampaignReportScope(struct soap*, const char*, rep__AccountThroughCampaignReportScope *, const char*);
+SOAP_FMAC1 rep__AccountThroughCampaignReportScope * SOAP_FMAC2 soap_instantiate_rep__AccountThroughCampaignReportScope(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__AccountThroughCampaignReportScope * soap_new_rep__AccountThroughCampaignReportScope(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__AccountThroughCampaignReportScope(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__AccountThroughCampaignReportScope * soap_new_req_rep__AccountThroughCampaignReportScope(
+	struct soap *soap)
+{
+	rep__AccountThroughCampaignReportScope *_p = ::soap_new_rep__AccountThroughCampaignReportScope(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__AccountThroughCampaignReportScope * soap_new_set_rep__AccountThroughCampaignReportScope(
+	struct soap *soap,
+	arr__ArrayOflong *AccountIds,
+	rep__ArrayOfCampaignReportScope *Campaigns)
+{
+	rep__AccountThroughCampaignReportScope *_p = ::soap_new_rep__AccountThroughCampaignReportScope(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__AccountThroughCampaignReportScope::AccountIds = AccountIds;
+		_p->rep__AccountThroughCampaignReportScope::Campaigns = Campaigns;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__AccountThroughCampaignReportScope(struct soap *soap, rep__AccountThroughCampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:AccountThroughCampaignReportScope", p->soap_type() == SOAP_TYPE_rep__AccountThroughCampaignReportScope ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__AccountThroughCampaignReportScope(struct soap *soap, const char *URL, rep__AccountThroughCampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:AccountThroughCampaignReportScope", p->soap_type() == SOAP_TYPE_rep__AccountThroughCampaignReportScope ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__AccountThroughCampaignReportScope(struct soap *soap, const char *URL, rep__AccountThroughCampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:AccountThroughCampaignReportScope", p->soap_type() == SOAP_TYPE_rep__AccountThroughCampaignReportScope ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__AccountThroughCampaignReportScope(struct soap *soap, const char *URL, rep__AccountThroughCampaignReportScope const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:AccountThroughCampaignReportScope", p->soap_type() == SOAP_TYPE_rep__AccountThroughCampaignReportScope ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__AccountThroughCampaignReportScope * SOAP_FMAC4 soap_get_rep__AccountThroughCampaignReportScope(struct soap*, rep__AccountThroughCampaignReportScope *, const char*, const char*);
+
+inline int soap_read_rep__AccountThroughCampaignReportScope(struct soap *soap, rep__AccountThroughCampaignReportScope *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__AccountThroughCampaignReportScope(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__AccountThroughCampaignReportScope(struct soap *soap, const char *URL, rep__AccountThroughCampaignReportScope *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__AccountThroughCampaignReportScope(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__AccountThroughCampaignReportScope(struct soap *soap, rep__AccountThroughCampaignReportScope *p)
+{
+	if (::soap_read_rep__AccountThroughCampaignReportScope(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn_DEFINED
+#define SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ArrayOfCampaignPerformanceReportColumn(struct soap*, const char*, int, const rep__ArrayOfCampaignPerformanceReportColumn *, const char*);
+SOAP_FMAC3 rep__ArrayOfCampaignPerformanceReportColumn * SOAP_FMAC4 soap_in_rep__ArrayOfCampaignPerformanceReportColumn(struct soap*, const char*, rep__ArrayOfCampaignPerformanceReportColumn *, const char*);
+SOAP_FMAC1 rep__ArrayOfCampaignPerformanceReportColumn * SOAP_FMAC2 soap_instantiate_rep__ArrayOfCampaignPerformanceReportColumn(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__ArrayOfCampaignPerformanceReportColumn * soap_new_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__ArrayOfCampaignPerformanceReportColumn(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__ArrayOfCampaignPerformanceReportColumn * soap_new_req_rep__ArrayOfCampaignPerformanceReportColumn(
+	struct soap *soap)
+{
+	rep__ArrayOfCampaignPerformanceReportColumn *_p = ::soap_new_rep__ArrayOfCampaignPerformanceReportColumn(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__ArrayOfCampaignPerformanceReportColumn * soap_new_set_rep__ArrayOfCampaignPerformanceReportColumn(
+	struct soap *soap,
+	const std::vector<enum rep__CampaignPerformanceReportColumn> & CampaignPerformanceReportColumn)
+{
+	rep__ArrayOfCampaignPerformanceReportColumn *_p = ::soap_new_rep__ArrayOfCampaignPerformanceReportColumn(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__ArrayOfCampaignPerformanceReportColumn::CampaignPerformanceReportColumn = CampaignPerformanceReportColumn;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, rep__ArrayOfCampaignPerformanceReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfCampaignPerformanceReportColumn", p->soap_type() == SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, const char *URL, rep__ArrayOfCampaignPerformanceReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfCampaignPerformanceReportColumn", p->soap_type() == SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, const char *URL, rep__ArrayOfCampaignPerformanceReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfCampaignPerformanceReportColumn", p->soap_type() == SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, const char *URL, rep__ArrayOfCampaignPerformanceReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfCampaignPerformanceReportColumn", p->soap_type() == SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__ArrayOfCampaignPerformanceReportColumn * SOAP_FMAC4 soap_get_rep__ArrayOfCampaignPerformanceReportColumn(struct soap*, rep__ArrayOfCampaignPerformanceReportColumn *, const char*, const char*);
+
+inline int soap_read_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, rep__ArrayOfCampaignPerformanceReportColumn *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__ArrayOfCampaignPerformanceReportColumn(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, const char *URL, rep__ArrayOfCampaignPerformanceReportColumn *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ArrayOfCampaignPerformanceReportColumn(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ArrayOfCampaignPerformanceReportColumn(struct soap *soap, rep__ArrayOfCampaignPerformanceReportColumn *p)
+{
+	if (::soap_read_rep__ArrayOfCampaignPerformanceReportColumn(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__CampaignPerformanceReportRequest_DEFINED
+#define SOAP_TYPE_rep__CampaignPerformanceReportRequest_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__CampaignPerformanceReportRequest(struct soap*, const char*, int, const rep__CampaignPerformanceReportRequest *, const char*);
+SOAP_FMAC3 rep__CampaignPerformanceReportRequest * SOAP_FMAC4 soap_in_rep__CampaignPerformanceReportRequest(struct soap*, const char*, rep__CampaignPerformanceReportRequest *, const char*);
+SOAP_FMAC1 rep__CampaignPerformanceReportRequest * SOAP_FMAC2 soap_instantiate_rep__CampaignPerformanceReportRequest(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__CampaignPerformanceReportRequest * soap_new_rep__CampaignPerformanceReportRequest(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__CampaignPerformanceReportRequest(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__CampaignPerformanceReportRequest * soap_new_req_rep__CampaignPerformanceReportRequest(
+	struct soap *soap,
+	enum rep__ReportAggregation Aggregation,
+	rep__ArrayOfCampaignPerformanceReportColumn *Columns,
+	rep__AccountThroughCampaignReportScope *Scope,
+	rep__ReportTime *Time)
+{
+	rep__CampaignPerformanceReportRequest *_p = ::soap_new_rep__CampaignPerformanceReportRequest(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__CampaignPerformanceReportRequest::Aggregation = Aggregation;
+		_p->rep__CampaignPerformanceReportRequest::Columns = Columns;
+		_p->rep__CampaignPerformanceReportRequest::Scope = Scope;
+		_p->rep__CampaignPerformanceReportRequest::Time = Time;
+	}
+	return _p;
+}
+
+inline rep__CampaignPerformanceReportRequest * soap_new_set_rep__CampaignPerformanceReportRequest(
+	struct soap *soap,
+	enum rep__ReportAggregation Aggregation,
+	rep__ArrayOfCampaignPerformanceReportColumn *Columns,
+	rep__AccountThroughCampaignReportScope *Scope,
+	rep__ReportTime *Time,
+	bool *ExcludeColumnHeaders__1,
+	bool *ExcludeReportFooter__1,
+	bool *ExcludeReportHeader__1,
+	enum rep__ReportFormat *Format__1,
+	std::string *FormatVersion__1,
+	std::string *ReportName__1,
+	bool *ReturnOnlyCompleteData__1)
+{
+	rep__CampaignPerformanceReportRequest *_p = ::soap_new_rep__CampaignPerformanceReportRequest(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__CampaignPerformanceReportRequest::Aggregation = Aggregation;
+		_p->rep__CampaignPerformanceReportRequest::Columns = Columns;
+		_p->rep__CampaignPerformanceReportRequest::Scope = Scope;
+		_p->rep__CampaignPerformanceReportRequest::Time = Time;
+		_p->rep__ReportRequest::ExcludeColumnHeaders = ExcludeColumnHeaders__1;
+		_p->rep__ReportRequest::ExcludeReportFooter = ExcludeReportFooter__1;
+		_p->rep__ReportRequest::ExcludeReportHeader = ExcludeReportHeader__1;
+		_p->rep__ReportRequest::Format = Format__1;
+		_p->rep__ReportRequest::FormatVersion = FormatVersion__1;
+		_p->rep__ReportRequest::ReportName = ReportName__1;
+		_p->rep__ReportRequest::ReturnOnlyCompleteData = ReturnOnlyCompleteData__1;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__CampaignPerformanceReportRequest(struct soap *soap, rep__CampaignPerformanceReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:CampaignPerformanceReportRequest", p->soap_type() == SOAP_TYPE_rep__CampaignPerformanceReportRequest ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__CampaignPerformanceReportRequest(struct soap *soap, const char *URL, rep__CampaignPerformanceReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:CampaignPerformanceReportRequest", p->soap_type() == SOAP_TYPE_rep__CampaignPerformanceReportRequest ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__CampaignPerformanceReportRequest(struct soap *soap, const char *URL, rep__CampaignPerformanceReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:CampaignPerformanceReportRequest", p->soap_type() == SOAP_TYPE_rep__CampaignPerformanceReportRequest ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__CampaignPerformanceReportRequest(struct soap *soap, const char *URL, rep__CampaignPerformanceReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:CampaignPerformanceReportRequest", p->soap_type() == SOAP_TYPE_rep__CampaignPerformanceReportRequest ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__CampaignPerformanceReportRequest * SOAP_FMAC4 soap_get_rep__CampaignPerformanceReportRequest(struct soap*, rep__CampaignPerformanceReportRequest *, const char*, const char*);
+
+inline int soap_read_rep__CampaignPerformanceReportRequest(struct soap *soap, rep__CampaignPerformanceReportRequest *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__CampaignPerformanceReportRequest(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__CampaignPerformanceReportRequest(struct soap *soap, const char *URL, rep__CampaignPerformanceReportRequest *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__CampaignPerformanceReportRequest(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__CampaignPerformanceReportRequest(struct soap *soap, rep__CampaignPerformanceReportRequest *p)
+{
+	if (::soap_read_rep__CampaignPerformanceReportRequest(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn_DEFINED
+#define SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ArrayOfBudgetSummaryReportColumn(struct soap*, const char*, int, const rep__ArrayOfBudgetSummaryReportColumn *, const char*);
+SOAP_FMAC3 rep__ArrayOfBudgetSummaryReportColumn * SOAP_FMAC4 soap_in_rep__ArrayOfBudgetSummaryReportColumn(struct soap*, const char*, rep__ArrayOfBudgetSummaryReportColumn *, const char*);
+SOAP_FMAC1 rep__ArrayOfBudgetSummaryReportColumn * SOAP_FMAC2 soap_instantiate_rep__ArrayOfBudgetSummaryReportColumn(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__ArrayOfBudgetSummaryReportColumn * soap_new_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__ArrayOfBudgetSummaryReportColumn(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__ArrayOfBudgetSummaryReportColumn * soap_new_req_rep__ArrayOfBudgetSummaryReportColumn(
+	struct soap *soap)
+{
+	rep__ArrayOfBudgetSummaryReportColumn *_p = ::soap_new_rep__ArrayOfBudgetSummaryReportColumn(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__ArrayOfBudgetSummaryReportColumn * soap_new_set_rep__ArrayOfBudgetSummaryReportColumn(
+	struct soap *soap,
+	const std::vector<enum rep__BudgetSummaryReportColumn> & BudgetSummaryReportColumn)
+{
+	rep__ArrayOfBudgetSummaryReportColumn *_p = ::soap_new_rep__ArrayOfBudgetSummaryReportColumn(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__ArrayOfBudgetSummaryReportColumn::BudgetSummaryReportColumn = BudgetSummaryReportColumn;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, rep__ArrayOfBudgetSummaryReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfBudgetSummaryReportColumn", p->soap_type() == SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, const char *URL, rep__ArrayOfBudgetSummaryReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfBudgetSummaryReportColumn", p->soap_type() == SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, const char *URL, rep__ArrayOfBudgetSummaryReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfBudgetSummaryReportColumn", p->soap_type() == SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, const char *URL, rep__ArrayOfBudgetSummaryReportColumn const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ArrayOfBudgetSummaryReportColumn", p->soap_type() == SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__ArrayOfBudgetSummaryReportColumn * SOAP_FMAC4 soap_get_rep__ArrayOfBudgetSummaryReportColumn(struct soap*, rep__ArrayOfBudgetSummaryReportColumn *, const char*, const char*);
+
+inline int soap_read_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, rep__ArrayOfBudgetSummaryReportColumn *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__ArrayOfBudgetSummaryReportColumn(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, const char *URL, rep__ArrayOfBudgetSummaryReportColumn *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ArrayOfBudgetSummaryReportColumn(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ArrayOfBudgetSummaryReportColumn(struct soap *soap, rep__ArrayOfBudgetSummaryReportColumn *p)
+{
+	if (::soap_read_rep__ArrayOfBudgetSummaryReportColumn(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__BudgetSummaryReportRequest_DEFINED
+#define SOAP_TYPE_rep__BudgetSummaryReportRequest_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__BudgetSummaryReportRequest(struct soap*, const char*, int, const rep__BudgetSummaryReportRequest *, const char*);
+SOAP_FMAC3 rep__BudgetSummaryReportRequest * SOAP_FMAC4 soap_in_rep__BudgetSummaryReportRequest(struct soap*, const char*, rep__BudgetSummaryReportRequest *, const char*);
+SOAP_FMAC1 rep__BudgetSummaryReportRequest * SOAP_FMAC2 soap_instantiate_rep__BudgetSummaryReportRequest(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__BudgetSummaryReportRequest * soap_new_rep__BudgetSummaryReportRequest(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__BudgetSummaryReportRequest(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__BudgetSummaryReportRequest * soap_new_req_rep__BudgetSummaryReportRequest(
+	struct soap *soap,
+	rep__ArrayOfBudgetSummaryReportColumn *Columns,
+	rep__AccountThroughCampaignReportScope *Scope,
+	rep__ReportTime *Time)
+{
+	rep__BudgetSummaryReportRequest *_p = ::soap_new_rep__BudgetSummaryReportRequest(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__BudgetSummaryReportRequest::Columns = Columns;
+		_p->rep__BudgetSummaryReportRequest::Scope = Scope;
+		_p->rep__BudgetSummaryReportRequest::Time = Time;
+	}
+	return _p;
+}
+
+inline rep__BudgetSummaryReportRequest * soap_new_set_rep__BudgetSummaryReportRequest(
+	struct soap *soap,
+	rep__ArrayOfBudgetSummaryReportColumn *Columns,
+	rep__AccountThroughCampaignReportScope *Scope,
+	rep__ReportTime *Time,
+	bool *ExcludeColumnHeaders__1,
+	bool *ExcludeReportFooter__1,
+	bool *ExcludeReportHeader__1,
+	enum rep__ReportFormat *Format__1,
+	std::string *FormatVersion__1,
+	std::string *ReportName__1,
+	bool *ReturnOnlyCompleteData__1)
+{
+	rep__BudgetSummaryReportRequest *_p = ::soap_new_rep__BudgetSummaryReportRequest(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__BudgetSummaryReportRequest::Columns = Columns;
+		_p->rep__BudgetSummaryReportRequest::Scope = Scope;
+		_p->rep__BudgetSummaryReportRequest::Time = Time;
+		_p->rep__ReportRequest::ExcludeColumnHeaders = ExcludeColumnHeaders__1;
+		_p->rep__ReportRequest::ExcludeReportFooter = ExcludeReportFooter__1;
+		_p->rep__ReportRequest::ExcludeReportHeader = ExcludeReportHeader__1;
+		_p->rep__ReportRequest::Format = Format__1;
+		_p->rep__ReportRequest::FormatVersion = FormatVersion__1;
+		_p->rep__ReportRequest::ReportName = ReportName__1;
+		_p->rep__ReportRequest::ReturnOnlyCompleteData = ReturnOnlyCompleteData__1;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__BudgetSummaryReportRequest(struct soap *soap, rep__BudgetSummaryReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:BudgetSummaryReportRequest", p->soap_type() == SOAP_TYPE_rep__BudgetSummaryReportRequest ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__BudgetSummaryReportRequest(struct soap *soap, const char *URL, rep__BudgetSummaryReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:BudgetSummaryReportRequest", p->soap_type() == SOAP_TYPE_rep__BudgetSummaryReportRequest ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__BudgetSummaryReportRequest(struct soap *soap, const char *URL, rep__BudgetSummaryReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:BudgetSummaryReportRequest", p->soap_type() == SOAP_TYPE_rep__BudgetSummaryReportRequest ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__BudgetSummaryReportRequest(struct soap *soap, const char *URL, rep__BudgetSummaryReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:BudgetSummaryReportRequest", p->soap_type() == SOAP_TYPE_rep__BudgetSummaryReportRequest ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__BudgetSummaryReportRequest * SOAP_FMAC4 soap_get_rep__BudgetSummaryReportRequest(struct soap*, rep__BudgetSummaryReportRequest *, const char*, const char*);
+
+inline int soap_read_rep__BudgetSummaryReportRequest(struct soap *soap, rep__BudgetSummaryReportRequest *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__BudgetSummaryReportRequest(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__BudgetSummaryReportRequest(struct soap *soap, const char *URL, rep__BudgetSummaryReportRequest *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__BudgetSummaryReportRequest(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__BudgetSummaryReportRequest(struct soap *soap, rep__BudgetSummaryReportRequest *p)
+{
+	if (::soap_read_rep__BudgetSummaryReportRequest(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_rep__ReportRequest_DEFINED
+#define SOAP_TYPE_rep__ReportRequest_DEFINED
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_rep__ReportRequest(struct soap*, const char*, int, const rep__ReportRequest *, const char*);
+SOAP_FMAC3 rep__ReportRequest * SOAP_FMAC4 soap_in_rep__ReportRequest(struct soap*, const char*, rep__ReportRequest *, const char*);
+SOAP_FMAC1 rep__ReportRequest * SOAP_FMAC2 soap_instantiate_rep__ReportRequest(struct soap*, int, const char*, const char*, size_t*);
+
+inline rep__ReportRequest * soap_new_rep__ReportRequest(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_rep__ReportRequest(soap, n, NULL, NULL, NULL);
+}
+
+inline rep__ReportRequest * soap_new_req_rep__ReportRequest(
+	struct soap *soap)
+{
+	rep__ReportRequest *_p = ::soap_new_rep__ReportRequest(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+	}
+	return _p;
+}
+
+inline rep__ReportRequest * soap_new_set_rep__ReportRequest(
+	struct soap *soap,
+	bool *ExcludeColumnHeaders,
+	bool *ExcludeReportFooter,
+	bool *ExcludeReportHeader,
+	enum rep__ReportFormat *Format,
+	std::string *FormatVersion,
+	std::string *ReportName,
+	bool *ReturnOnlyCompleteData)
+{
+	rep__ReportRequest *_p = ::soap_new_rep__ReportRequest(soap);
+	if (_p)
+	{	_p->soap_default(soap);
+		_p->rep__ReportRequest::ExcludeColumnHeaders = ExcludeColumnHeaders;
+		_p->rep__ReportRequest::ExcludeReportFooter = ExcludeReportFooter;
+		_p->rep__ReportRequest::ExcludeReportHeader = ExcludeReportHeader;
+		_p->rep__ReportRequest::Format = Format;
+		_p->rep__ReportRequest::FormatVersion = FormatVersion;
+		_p->rep__ReportRequest::ReportName = ReportName;
+		_p->rep__ReportRequest::ReturnOnlyCompleteData = ReturnOnlyCompleteData;
+	}
+	return _p;
+}
+
+inline int soap_write_rep__ReportRequest(struct soap *soap, rep__ReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportRequest", p->soap_type() == SOAP_TYPE_rep__ReportRequest ? "" : NULL) || soap_end_send(soap))
+		return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT_rep__ReportRequest(struct soap *soap, const char *URL, rep__ReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportRequest", p->soap_type() == SOAP_TYPE_rep__ReportRequest ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH_rep__ReportRequest(struct soap *soap, const char *URL, rep__ReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportRequest", p->soap_type() == SOAP_TYPE_rep__ReportRequest ? "" : NULL) || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send_rep__ReportRequest(struct soap *soap, const char *URL, rep__ReportRequest const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (p->soap_serialize(soap), 0) || p->soap_put(soap, "rep:ReportRequest", p->soap_type() == SOAP_TYPE_rep__ReportRequest ? "" : NULL) || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 rep__ReportRequest * SOAP_FMAC4 soap_get_rep__ReportRequest(struct soap*, rep__ReportRequest *, const char*, const char*);
+
+inline int soap_read_rep__ReportRequest(struct soap *soap, rep__ReportRequest *p)
+{
+	if (p)
+	{	p->soap_default(soap);
+		if (soap_begin_recv(soap) || ::soap_get_rep__ReportRequest(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET_rep__ReportRequest(struct soap *soap, const char *URL, rep__ReportRequest *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read_rep__ReportRequest(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv_rep__ReportRequest(struct soap *soap, rep__ReportRequest *p)
+{
+	if (::soap_read_rep__ReportRequest(soap, p))
 		return soap_closesock(soap);
 	return soap_closesock(soap);
 }
@@ -3559,6 +6043,194 @@ inline int soap_POST_recv_SOAP_ENV__Code(struct soap *soap, struct SOAP_ENV__Cod
 
 #endif
 
+#ifndef SOAP_TYPE___rep__PollGenerateReport_DEFINED
+#define SOAP_TYPE___rep__PollGenerateReport_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_default___rep__PollGenerateReport(struct soap*, struct __rep__PollGenerateReport *);
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize___rep__PollGenerateReport(struct soap*, const struct __rep__PollGenerateReport *);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out___rep__PollGenerateReport(struct soap*, const char*, int, const struct __rep__PollGenerateReport *, const char*);
+SOAP_FMAC3 struct __rep__PollGenerateReport * SOAP_FMAC4 soap_in___rep__PollGenerateReport(struct soap*, const char*, struct __rep__PollGenerateReport *, const char*);
+SOAP_FMAC1 struct __rep__PollGenerateReport * SOAP_FMAC2 soap_instantiate___rep__PollGenerateReport(struct soap*, int, const char*, const char*, size_t*);
+
+inline struct __rep__PollGenerateReport * soap_new___rep__PollGenerateReport(struct soap *soap, int n = -1)
+{
+	return soap_instantiate___rep__PollGenerateReport(soap, n, NULL, NULL, NULL);
+}
+
+inline struct __rep__PollGenerateReport * soap_new_req___rep__PollGenerateReport(
+	struct soap *soap)
+{
+	struct __rep__PollGenerateReport *_p = ::soap_new___rep__PollGenerateReport(soap);
+	if (_p)
+	{	::soap_default___rep__PollGenerateReport(soap, _p);
+	}
+	return _p;
+}
+
+inline struct __rep__PollGenerateReport * soap_new_set___rep__PollGenerateReport(
+	struct soap *soap,
+	_rep__PollGenerateReportRequest *rep__PollGenerateReportRequest)
+{
+	struct __rep__PollGenerateReport *_p = ::soap_new___rep__PollGenerateReport(soap);
+	if (_p)
+	{	::soap_default___rep__PollGenerateReport(soap, _p);
+		_p->rep__PollGenerateReportRequest = rep__PollGenerateReportRequest;
+	}
+	return _p;
+}
+SOAP_FMAC3 int SOAP_FMAC4 soap_put___rep__PollGenerateReport(struct soap*, const struct __rep__PollGenerateReport *, const char*, const char*);
+
+inline int soap_write___rep__PollGenerateReport(struct soap *soap, struct __rep__PollGenerateReport const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (::soap_serialize___rep__PollGenerateReport(soap, p), 0) || ::soap_put___rep__PollGenerateReport(soap, p, "-rep:PollGenerateReport", "") || soap_end_send(soap))
+			return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT___rep__PollGenerateReport(struct soap *soap, const char *URL, struct __rep__PollGenerateReport const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (::soap_serialize___rep__PollGenerateReport(soap, p), 0) || ::soap_put___rep__PollGenerateReport(soap, p, "-rep:PollGenerateReport", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH___rep__PollGenerateReport(struct soap *soap, const char *URL, struct __rep__PollGenerateReport const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (::soap_serialize___rep__PollGenerateReport(soap, p), 0) || ::soap_put___rep__PollGenerateReport(soap, p, "-rep:PollGenerateReport", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send___rep__PollGenerateReport(struct soap *soap, const char *URL, struct __rep__PollGenerateReport const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (::soap_serialize___rep__PollGenerateReport(soap, p), 0) || ::soap_put___rep__PollGenerateReport(soap, p, "-rep:PollGenerateReport", "") || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 struct __rep__PollGenerateReport * SOAP_FMAC4 soap_get___rep__PollGenerateReport(struct soap*, struct __rep__PollGenerateReport *, const char*, const char*);
+
+inline int soap_read___rep__PollGenerateReport(struct soap *soap, struct __rep__PollGenerateReport *p)
+{
+	if (p)
+	{	::soap_default___rep__PollGenerateReport(soap, p);
+		if (soap_begin_recv(soap) || ::soap_get___rep__PollGenerateReport(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET___rep__PollGenerateReport(struct soap *soap, const char *URL, struct __rep__PollGenerateReport *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read___rep__PollGenerateReport(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv___rep__PollGenerateReport(struct soap *soap, struct __rep__PollGenerateReport *p)
+{
+	if (::soap_read___rep__PollGenerateReport(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE___rep__SubmitGenerateReport_DEFINED
+#define SOAP_TYPE___rep__SubmitGenerateReport_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_default___rep__SubmitGenerateReport(struct soap*, struct __rep__SubmitGenerateReport *);
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize___rep__SubmitGenerateReport(struct soap*, const struct __rep__SubmitGenerateReport *);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out___rep__SubmitGenerateReport(struct soap*, const char*, int, const struct __rep__SubmitGenerateReport *, const char*);
+SOAP_FMAC3 struct __rep__SubmitGenerateReport * SOAP_FMAC4 soap_in___rep__SubmitGenerateReport(struct soap*, const char*, struct __rep__SubmitGenerateReport *, const char*);
+SOAP_FMAC1 struct __rep__SubmitGenerateReport * SOAP_FMAC2 soap_instantiate___rep__SubmitGenerateReport(struct soap*, int, const char*, const char*, size_t*);
+
+inline struct __rep__SubmitGenerateReport * soap_new___rep__SubmitGenerateReport(struct soap *soap, int n = -1)
+{
+	return soap_instantiate___rep__SubmitGenerateReport(soap, n, NULL, NULL, NULL);
+}
+
+inline struct __rep__SubmitGenerateReport * soap_new_req___rep__SubmitGenerateReport(
+	struct soap *soap)
+{
+	struct __rep__SubmitGenerateReport *_p = ::soap_new___rep__SubmitGenerateReport(soap);
+	if (_p)
+	{	::soap_default___rep__SubmitGenerateReport(soap, _p);
+	}
+	return _p;
+}
+
+inline struct __rep__SubmitGenerateReport * soap_new_set___rep__SubmitGenerateReport(
+	struct soap *soap,
+	_rep__SubmitGenerateReportRequest *rep__SubmitGenerateReportRequest)
+{
+	struct __rep__SubmitGenerateReport *_p = ::soap_new___rep__SubmitGenerateReport(soap);
+	if (_p)
+	{	::soap_default___rep__SubmitGenerateReport(soap, _p);
+		_p->rep__SubmitGenerateReportRequest = rep__SubmitGenerateReportRequest;
+	}
+	return _p;
+}
+SOAP_FMAC3 int SOAP_FMAC4 soap_put___rep__SubmitGenerateReport(struct soap*, const struct __rep__SubmitGenerateReport *, const char*, const char*);
+
+inline int soap_write___rep__SubmitGenerateReport(struct soap *soap, struct __rep__SubmitGenerateReport const*p)
+{
+	soap_free_temp(soap);
+	if (soap_begin_send(soap) || (::soap_serialize___rep__SubmitGenerateReport(soap, p), 0) || ::soap_put___rep__SubmitGenerateReport(soap, p, "-rep:SubmitGenerateReport", "") || soap_end_send(soap))
+			return soap->error;
+	return SOAP_OK;
+}
+
+inline int soap_PUT___rep__SubmitGenerateReport(struct soap *soap, const char *URL, struct __rep__SubmitGenerateReport const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PUT(soap, URL, NULL, "text/xml; charset=utf-8") || (::soap_serialize___rep__SubmitGenerateReport(soap, p), 0) || ::soap_put___rep__SubmitGenerateReport(soap, p, "-rep:SubmitGenerateReport", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_PATCH___rep__SubmitGenerateReport(struct soap *soap, const char *URL, struct __rep__SubmitGenerateReport const*p)
+{
+	soap_free_temp(soap);
+	if (soap_PATCH(soap, URL, NULL, "text/xml; charset=utf-8") || (::soap_serialize___rep__SubmitGenerateReport(soap, p), 0) || ::soap_put___rep__SubmitGenerateReport(soap, p, "-rep:SubmitGenerateReport", "") || soap_end_send(soap) || soap_recv_empty_response(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+
+inline int soap_POST_send___rep__SubmitGenerateReport(struct soap *soap, const char *URL, struct __rep__SubmitGenerateReport const*p)
+{
+	soap_free_temp(soap);
+	if (soap_POST(soap, URL, NULL, "text/xml; charset=utf-8") || (::soap_serialize___rep__SubmitGenerateReport(soap, p), 0) || ::soap_put___rep__SubmitGenerateReport(soap, p, "-rep:SubmitGenerateReport", "") || soap_end_send(soap))
+		return soap_closesock(soap);
+	return SOAP_OK;
+}
+SOAP_FMAC3 struct __rep__SubmitGenerateReport * SOAP_FMAC4 soap_get___rep__SubmitGenerateReport(struct soap*, struct __rep__SubmitGenerateReport *, const char*, const char*);
+
+inline int soap_read___rep__SubmitGenerateReport(struct soap *soap, struct __rep__SubmitGenerateReport *p)
+{
+	if (p)
+	{	::soap_default___rep__SubmitGenerateReport(soap, p);
+		if (soap_begin_recv(soap) || ::soap_get___rep__SubmitGenerateReport(soap, p, NULL, NULL) == NULL || soap_end_recv(soap))
+			return soap->error;
+	}
+	return SOAP_OK;
+}
+
+inline int soap_GET___rep__SubmitGenerateReport(struct soap *soap, const char *URL, struct __rep__SubmitGenerateReport *p)
+{
+	if (soap_GET(soap, URL, NULL) || ::soap_read___rep__SubmitGenerateReport(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+
+inline int soap_POST_recv___rep__SubmitGenerateReport(struct soap *soap, struct __rep__SubmitGenerateReport *p)
+{
+	if (::soap_read___rep__SubmitGenerateReport(soap, p))
+		return soap_closesock(soap);
+	return soap_closesock(soap);
+}
+#endif
+
 #ifndef SOAP_TYPE___cm__GetCampaignIdsByBudgetIds_DEFINED
 #define SOAP_TYPE___cm__GetCampaignIdsByBudgetIds_DEFINED
 SOAP_FMAC3 void SOAP_FMAC4 soap_default___cm__GetCampaignIdsByBudgetIds(struct soap*, struct __cm__GetCampaignIdsByBudgetIds *);
@@ -4062,6 +6734,7 @@ inline struct SOAP_ENV__Detail * soap_new_set_SOAP_ENV__Detail(
 	struct soap *soap,
 	adapi__AdApiFaultDetail *adapi__AdApiFaultDetail_,
 	cm__ApiFaultDetail *cm__ApiFaultDetail_,
+	rep__ApiFaultDetail *rep__ApiFaultDetail_,
 	int __type,
 	void *fault,
 	char *__any)
@@ -4071,6 +6744,7 @@ inline struct SOAP_ENV__Detail * soap_new_set_SOAP_ENV__Detail(
 	{	::soap_default_SOAP_ENV__Detail(soap, _p);
 		_p->adapi__AdApiFaultDetail_ = adapi__AdApiFaultDetail_;
 		_p->cm__ApiFaultDetail_ = cm__ApiFaultDetail_;
+		_p->rep__ApiFaultDetail_ = rep__ApiFaultDetail_;
 		_p->__type = __type;
 		_p->fault = fault;
 		_p->__any = __any;
@@ -4170,7 +6844,12 @@ inline struct SOAP_ENV__Header * soap_new_set_SOAP_ENV__Header(
 	std::string *cm__CustomerAccountId,
 	std::string *cm__CustomerId,
 	std::string *cm__DeveloperToken,
-	std::string *cm__TrackingId)
+	std::string *cm__TrackingId,
+	std::string *rep__AuthenticationToken,
+	std::string *rep__CustomerAccountId,
+	std::string *rep__CustomerId,
+	std::string *rep__DeveloperToken,
+	std::string *rep__TrackingId)
 {
 	struct SOAP_ENV__Header *_p = ::soap_new_SOAP_ENV__Header(soap);
 	if (_p)
@@ -4180,6 +6859,11 @@ inline struct SOAP_ENV__Header * soap_new_set_SOAP_ENV__Header(
 		_p->cm__CustomerId = cm__CustomerId;
 		_p->cm__DeveloperToken = cm__DeveloperToken;
 		_p->cm__TrackingId = cm__TrackingId;
+		_p->rep__AuthenticationToken = rep__AuthenticationToken;
+		_p->rep__CustomerAccountId = rep__CustomerAccountId;
+		_p->rep__CustomerId = rep__CustomerId;
+		_p->rep__DeveloperToken = rep__DeveloperToken;
+		_p->rep__TrackingId = rep__TrackingId;
 	}
 	return _p;
 }
@@ -4284,6 +6968,24 @@ SOAP_FMAC3 struct SOAP_ENV__Code ** SOAP_FMAC4 soap_get_PointerToSOAP_ENV__Code(
 
 #endif
 
+#ifndef SOAP_TYPE_PointerTo_rep__PollGenerateReportRequest_DEFINED
+#define SOAP_TYPE_PointerTo_rep__PollGenerateReportRequest_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTo_rep__PollGenerateReportRequest(struct soap*, _rep__PollGenerateReportRequest *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTo_rep__PollGenerateReportRequest(struct soap*, const char *, int, _rep__PollGenerateReportRequest *const*, const char *);
+SOAP_FMAC3 _rep__PollGenerateReportRequest ** SOAP_FMAC4 soap_in_PointerTo_rep__PollGenerateReportRequest(struct soap*, const char*, _rep__PollGenerateReportRequest **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTo_rep__PollGenerateReportRequest(struct soap*, _rep__PollGenerateReportRequest *const*, const char*, const char*);
+SOAP_FMAC3 _rep__PollGenerateReportRequest ** SOAP_FMAC4 soap_get_PointerTo_rep__PollGenerateReportRequest(struct soap*, _rep__PollGenerateReportRequest **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTo_rep__SubmitGenerateReportRequest_DEFINED
+#define SOAP_TYPE_PointerTo_rep__SubmitGenerateReportRequest_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTo_rep__SubmitGenerateReportRequest(struct soap*, _rep__SubmitGenerateReportRequest *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTo_rep__SubmitGenerateReportRequest(struct soap*, const char *, int, _rep__SubmitGenerateReportRequest *const*, const char *);
+SOAP_FMAC3 _rep__SubmitGenerateReportRequest ** SOAP_FMAC4 soap_in_PointerTo_rep__SubmitGenerateReportRequest(struct soap*, const char*, _rep__SubmitGenerateReportRequest **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTo_rep__SubmitGenerateReportRequest(struct soap*, _rep__SubmitGenerateReportRequest *const*, const char*, const char*);
+SOAP_FMAC3 _rep__SubmitGenerateReportRequest ** SOAP_FMAC4 soap_get_PointerTo_rep__SubmitGenerateReportRequest(struct soap*, _rep__SubmitGenerateReportRequest **, const char*, const char*);
+#endif
+
 #ifndef SOAP_TYPE_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest_DEFINED
 #define SOAP_TYPE_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest_DEFINED
 SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest(struct soap*, _cm__GetCampaignIdsByBudgetIdsRequest *const*);
@@ -4329,6 +7031,15 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTo_cm__AddBudgetsRequest(struct soap*,
 SOAP_FMAC3 _cm__AddBudgetsRequest ** SOAP_FMAC4 soap_get_PointerTo_cm__AddBudgetsRequest(struct soap*, _cm__AddBudgetsRequest **, const char*, const char*);
 #endif
 
+#ifndef SOAP_TYPE_PointerTorep__ApiFaultDetail_DEFINED
+#define SOAP_TYPE_PointerTorep__ApiFaultDetail_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ApiFaultDetail(struct soap*, rep__ApiFaultDetail *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ApiFaultDetail(struct soap*, const char *, int, rep__ApiFaultDetail *const*, const char *);
+SOAP_FMAC3 rep__ApiFaultDetail ** SOAP_FMAC4 soap_in_PointerTorep__ApiFaultDetail(struct soap*, const char*, rep__ApiFaultDetail **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ApiFaultDetail(struct soap*, rep__ApiFaultDetail *const*, const char*, const char*);
+SOAP_FMAC3 rep__ApiFaultDetail ** SOAP_FMAC4 soap_get_PointerTorep__ApiFaultDetail(struct soap*, rep__ApiFaultDetail **, const char*, const char*);
+#endif
+
 #ifndef SOAP_TYPE_PointerTocm__ApiFaultDetail_DEFINED
 #define SOAP_TYPE_PointerTocm__ApiFaultDetail_DEFINED
 SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTocm__ApiFaultDetail(struct soap*, cm__ApiFaultDetail *const*);
@@ -4347,6 +7058,60 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerToadapi__AdApiFaultDetail(struct soap*
 SOAP_FMAC3 adapi__AdApiFaultDetail ** SOAP_FMAC4 soap_get_PointerToadapi__AdApiFaultDetail(struct soap*, adapi__AdApiFaultDetail **, const char*, const char*);
 #endif
 
+#ifndef SOAP_TYPE_PointerTorep__ArrayOfOperationError_DEFINED
+#define SOAP_TYPE_PointerTorep__ArrayOfOperationError_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ArrayOfOperationError(struct soap*, rep__ArrayOfOperationError *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ArrayOfOperationError(struct soap*, const char *, int, rep__ArrayOfOperationError *const*, const char *);
+SOAP_FMAC3 rep__ArrayOfOperationError ** SOAP_FMAC4 soap_in_PointerTorep__ArrayOfOperationError(struct soap*, const char*, rep__ArrayOfOperationError **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ArrayOfOperationError(struct soap*, rep__ArrayOfOperationError *const*, const char*, const char*);
+SOAP_FMAC3 rep__ArrayOfOperationError ** SOAP_FMAC4 soap_get_PointerTorep__ArrayOfOperationError(struct soap*, rep__ArrayOfOperationError **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__ArrayOfBatchError_DEFINED
+#define SOAP_TYPE_PointerTorep__ArrayOfBatchError_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ArrayOfBatchError(struct soap*, rep__ArrayOfBatchError *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ArrayOfBatchError(struct soap*, const char *, int, rep__ArrayOfBatchError *const*, const char *);
+SOAP_FMAC3 rep__ArrayOfBatchError ** SOAP_FMAC4 soap_in_PointerTorep__ArrayOfBatchError(struct soap*, const char*, rep__ArrayOfBatchError **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ArrayOfBatchError(struct soap*, rep__ArrayOfBatchError *const*, const char*, const char*);
+SOAP_FMAC3 rep__ArrayOfBatchError ** SOAP_FMAC4 soap_get_PointerTorep__ArrayOfBatchError(struct soap*, rep__ArrayOfBatchError **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__ArrayOfCampaignPerformanceReportColumn_DEFINED
+#define SOAP_TYPE_PointerTorep__ArrayOfCampaignPerformanceReportColumn_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ArrayOfCampaignPerformanceReportColumn(struct soap*, rep__ArrayOfCampaignPerformanceReportColumn *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ArrayOfCampaignPerformanceReportColumn(struct soap*, const char *, int, rep__ArrayOfCampaignPerformanceReportColumn *const*, const char *);
+SOAP_FMAC3 rep__ArrayOfCampaignPerformanceReportColumn ** SOAP_FMAC4 soap_in_PointerTorep__ArrayOfCampaignPerformanceReportColumn(struct soap*, const char*, rep__ArrayOfCampaignPerformanceReportColumn **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ArrayOfCampaignPerformanceReportColumn(struct soap*, rep__ArrayOfCampaignPerformanceReportColumn *const*, const char*, const char*);
+SOAP_FMAC3 rep__ArrayOfCampaignPerformanceReportColumn ** SOAP_FMAC4 soap_get_PointerTorep__ArrayOfCampaignPerformanceReportColumn(struct soap*, rep__ArrayOfCampaignPerformanceReportColumn **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__ReportTime_DEFINED
+#define SOAP_TYPE_PointerTorep__ReportTime_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportTime(struct soap*, rep__ReportTime *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportTime(struct soap*, const char *, int, rep__ReportTime *const*, const char *);
+SOAP_FMAC3 rep__ReportTime ** SOAP_FMAC4 soap_in_PointerTorep__ReportTime(struct soap*, const char*, rep__ReportTime **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportTime(struct soap*, rep__ReportTime *const*, const char*, const char*);
+SOAP_FMAC3 rep__ReportTime ** SOAP_FMAC4 soap_get_PointerTorep__ReportTime(struct soap*, rep__ReportTime **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__AccountThroughCampaignReportScope_DEFINED
+#define SOAP_TYPE_PointerTorep__AccountThroughCampaignReportScope_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__AccountThroughCampaignReportScope(struct soap*, rep__AccountThroughCampaignReportScope *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__AccountThroughCampaignReportScope(struct soap*, const char *, int, rep__AccountThroughCampaignReportScope *const*, const char *);
+SOAP_FMAC3 rep__AccountThroughCampaignReportScope ** SOAP_FMAC4 soap_in_PointerTorep__AccountThroughCampaignReportScope(struct soap*, const char*, rep__AccountThroughCampaignReportScope **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__AccountThroughCampaignReportScope(struct soap*, rep__AccountThroughCampaignReportScope *const*, const char*, const char*);
+SOAP_FMAC3 rep__AccountThroughCampaignReportScope ** SOAP_FMAC4 soap_get_PointerTorep__AccountThroughCampaignReportScope(struct soap*, rep__AccountThroughCampaignReportScope **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__ArrayOfBudgetSummaryReportColumn_DEFINED
+#define SOAP_TYPE_PointerTorep__ArrayOfBudgetSummaryReportColumn_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ArrayOfBudgetSummaryReportColumn(struct soap*, rep__ArrayOfBudgetSummaryReportColumn *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ArrayOfBudgetSummaryReportColumn(struct soap*, const char *, int, rep__ArrayOfBudgetSummaryReportColumn *const*, const char *);
+SOAP_FMAC3 rep__ArrayOfBudgetSummaryReportColumn ** SOAP_FMAC4 soap_in_PointerTorep__ArrayOfBudgetSummaryReportColumn(struct soap*, const char*, rep__ArrayOfBudgetSummaryReportColumn **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ArrayOfBudgetSummaryReportColumn(struct soap*, rep__ArrayOfBudgetSummaryReportColumn *const*, const char*, const char*);
+SOAP_FMAC3 rep__ArrayOfBudgetSummaryReportColumn ** SOAP_FMAC4 soap_get_PointerTorep__ArrayOfBudgetSummaryReportColumn(struct soap*, rep__ArrayOfBudgetSummaryReportColumn **, const char*, const char*);
+#endif
+
 #ifndef SOAP_TYPE_PointerToadapi__ArrayOfAdApiError_DEFINED
 #define SOAP_TYPE_PointerToadapi__ArrayOfAdApiError_DEFINED
 SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerToadapi__ArrayOfAdApiError(struct soap*, adapi__ArrayOfAdApiError *const*);
@@ -4363,6 +7128,105 @@ SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTocm__ArrayOfOperationError(struct soa
 SOAP_FMAC3 cm__ArrayOfOperationError ** SOAP_FMAC4 soap_in_PointerTocm__ArrayOfOperationError(struct soap*, const char*, cm__ArrayOfOperationError **, const char*);
 SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTocm__ArrayOfOperationError(struct soap*, cm__ArrayOfOperationError *const*, const char*, const char*);
 SOAP_FMAC3 cm__ArrayOfOperationError ** SOAP_FMAC4 soap_get_PointerTocm__ArrayOfOperationError(struct soap*, cm__ArrayOfOperationError **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__ReportRequestStatus_DEFINED
+#define SOAP_TYPE_PointerTorep__ReportRequestStatus_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportRequestStatus(struct soap*, rep__ReportRequestStatus *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportRequestStatus(struct soap*, const char *, int, rep__ReportRequestStatus *const*, const char *);
+SOAP_FMAC3 rep__ReportRequestStatus ** SOAP_FMAC4 soap_in_PointerTorep__ReportRequestStatus(struct soap*, const char*, rep__ReportRequestStatus **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportRequestStatus(struct soap*, rep__ReportRequestStatus *const*, const char*, const char*);
+SOAP_FMAC3 rep__ReportRequestStatus ** SOAP_FMAC4 soap_get_PointerTorep__ReportRequestStatus(struct soap*, rep__ReportRequestStatus **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__ReportRequest_DEFINED
+#define SOAP_TYPE_PointerTorep__ReportRequest_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportRequest(struct soap*, rep__ReportRequest *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportRequest(struct soap*, const char *, int, rep__ReportRequest *const*, const char *);
+SOAP_FMAC3 rep__ReportRequest ** SOAP_FMAC4 soap_in_PointerTorep__ReportRequest(struct soap*, const char*, rep__ReportRequest **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportRequest(struct soap*, rep__ReportRequest *const*, const char*, const char*);
+SOAP_FMAC3 rep__ReportRequest ** SOAP_FMAC4 soap_get_PointerTorep__ReportRequest(struct soap*, rep__ReportRequest **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__OperationError_DEFINED
+#define SOAP_TYPE_PointerTorep__OperationError_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__OperationError(struct soap*, rep__OperationError *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__OperationError(struct soap*, const char *, int, rep__OperationError *const*, const char *);
+SOAP_FMAC3 rep__OperationError ** SOAP_FMAC4 soap_in_PointerTorep__OperationError(struct soap*, const char*, rep__OperationError **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__OperationError(struct soap*, rep__OperationError *const*, const char*, const char*);
+SOAP_FMAC3 rep__OperationError ** SOAP_FMAC4 soap_get_PointerTorep__OperationError(struct soap*, rep__OperationError **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__BatchError_DEFINED
+#define SOAP_TYPE_PointerTorep__BatchError_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__BatchError(struct soap*, rep__BatchError *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__BatchError(struct soap*, const char *, int, rep__BatchError *const*, const char *);
+SOAP_FMAC3 rep__BatchError ** SOAP_FMAC4 soap_in_PointerTorep__BatchError(struct soap*, const char*, rep__BatchError **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__BatchError(struct soap*, rep__BatchError *const*, const char*, const char*);
+SOAP_FMAC3 rep__BatchError ** SOAP_FMAC4 soap_get_PointerTorep__BatchError(struct soap*, rep__BatchError **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__ReportRequestStatusType_DEFINED
+#define SOAP_TYPE_PointerTorep__ReportRequestStatusType_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportRequestStatusType(struct soap*, std::string *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportRequestStatusType(struct soap*, const char *, int, std::string *const*, const char *);
+SOAP_FMAC3 std::string ** SOAP_FMAC4 soap_in_PointerTorep__ReportRequestStatusType(struct soap*, const char*, std::string **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportRequestStatusType(struct soap*, std::string *const*, const char*, const char*);
+SOAP_FMAC3 std::string ** SOAP_FMAC4 soap_get_PointerTorep__ReportRequestStatusType(struct soap*, std::string **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__ReportTimeZone_DEFINED
+#define SOAP_TYPE_PointerTorep__ReportTimeZone_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportTimeZone(struct soap*, enum rep__ReportTimeZone *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportTimeZone(struct soap*, const char *, int, enum rep__ReportTimeZone *const*, const char *);
+SOAP_FMAC3 enum rep__ReportTimeZone ** SOAP_FMAC4 soap_in_PointerTorep__ReportTimeZone(struct soap*, const char*, enum rep__ReportTimeZone **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportTimeZone(struct soap*, enum rep__ReportTimeZone *const*, const char*, const char*);
+SOAP_FMAC3 enum rep__ReportTimeZone ** SOAP_FMAC4 soap_get_PointerTorep__ReportTimeZone(struct soap*, enum rep__ReportTimeZone **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__ReportTimePeriod_DEFINED
+#define SOAP_TYPE_PointerTorep__ReportTimePeriod_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportTimePeriod(struct soap*, enum rep__ReportTimePeriod *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportTimePeriod(struct soap*, const char *, int, enum rep__ReportTimePeriod *const*, const char *);
+SOAP_FMAC3 enum rep__ReportTimePeriod ** SOAP_FMAC4 soap_in_PointerTorep__ReportTimePeriod(struct soap*, const char*, enum rep__ReportTimePeriod **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportTimePeriod(struct soap*, enum rep__ReportTimePeriod *const*, const char*, const char*);
+SOAP_FMAC3 enum rep__ReportTimePeriod ** SOAP_FMAC4 soap_get_PointerTorep__ReportTimePeriod(struct soap*, enum rep__ReportTimePeriod **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__Date_DEFINED
+#define SOAP_TYPE_PointerTorep__Date_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__Date(struct soap*, rep__Date *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__Date(struct soap*, const char *, int, rep__Date *const*, const char *);
+SOAP_FMAC3 rep__Date ** SOAP_FMAC4 soap_in_PointerTorep__Date(struct soap*, const char*, rep__Date **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__Date(struct soap*, rep__Date *const*, const char*, const char*);
+SOAP_FMAC3 rep__Date ** SOAP_FMAC4 soap_get_PointerTorep__Date(struct soap*, rep__Date **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__CampaignReportScope_DEFINED
+#define SOAP_TYPE_PointerTorep__CampaignReportScope_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__CampaignReportScope(struct soap*, rep__CampaignReportScope *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__CampaignReportScope(struct soap*, const char *, int, rep__CampaignReportScope *const*, const char *);
+SOAP_FMAC3 rep__CampaignReportScope ** SOAP_FMAC4 soap_in_PointerTorep__CampaignReportScope(struct soap*, const char*, rep__CampaignReportScope **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__CampaignReportScope(struct soap*, rep__CampaignReportScope *const*, const char*, const char*);
+SOAP_FMAC3 rep__CampaignReportScope ** SOAP_FMAC4 soap_get_PointerTorep__CampaignReportScope(struct soap*, rep__CampaignReportScope **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__ArrayOfCampaignReportScope_DEFINED
+#define SOAP_TYPE_PointerTorep__ArrayOfCampaignReportScope_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ArrayOfCampaignReportScope(struct soap*, rep__ArrayOfCampaignReportScope *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ArrayOfCampaignReportScope(struct soap*, const char *, int, rep__ArrayOfCampaignReportScope *const*, const char *);
+SOAP_FMAC3 rep__ArrayOfCampaignReportScope ** SOAP_FMAC4 soap_in_PointerTorep__ArrayOfCampaignReportScope(struct soap*, const char*, rep__ArrayOfCampaignReportScope **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ArrayOfCampaignReportScope(struct soap*, rep__ArrayOfCampaignReportScope *const*, const char*, const char*);
+SOAP_FMAC3 rep__ArrayOfCampaignReportScope ** SOAP_FMAC4 soap_get_PointerTorep__ArrayOfCampaignReportScope(struct soap*, rep__ArrayOfCampaignReportScope **, const char*, const char*);
+#endif
+
+#ifndef SOAP_TYPE_PointerTorep__ReportFormat_DEFINED
+#define SOAP_TYPE_PointerTorep__ReportFormat_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_PointerTorep__ReportFormat(struct soap*, enum rep__ReportFormat *const*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_PointerTorep__ReportFormat(struct soap*, const char *, int, enum rep__ReportFormat *const*, const char *);
+SOAP_FMAC3 enum rep__ReportFormat ** SOAP_FMAC4 soap_in_PointerTorep__ReportFormat(struct soap*, const char*, enum rep__ReportFormat **, const char*);
+SOAP_FMAC3 int SOAP_FMAC4 soap_put_PointerTorep__ReportFormat(struct soap*, enum rep__ReportFormat *const*, const char*, const char*);
+SOAP_FMAC3 enum rep__ReportFormat ** SOAP_FMAC4 soap_get_PointerTorep__ReportFormat(struct soap*, enum rep__ReportFormat **, const char*, const char*);
 #endif
 
 #ifndef SOAP_TYPE_PointerTobool_DEFINED
@@ -4696,6 +7560,76 @@ inline int soap_POST_recv_string(struct soap *soap, char **p)
 	if (::soap_read_string(soap, p))
 		return soap_closesock(soap);
 	return soap_closesock(soap);
+}
+#endif
+
+#ifndef SOAP_TYPE_std__vectorTemplateOfPointerTorep__OperationError_DEFINED
+#define SOAP_TYPE_std__vectorTemplateOfPointerTorep__OperationError_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_default_std__vectorTemplateOfPointerTorep__OperationError(struct soap*, std::vector<rep__OperationError *> *);
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_std__vectorTemplateOfPointerTorep__OperationError(struct soap*, const std::vector<rep__OperationError *> *);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_std__vectorTemplateOfPointerTorep__OperationError(struct soap*, const char*, int, const std::vector<rep__OperationError *> *, const char*);
+SOAP_FMAC3 std::vector<rep__OperationError *> * SOAP_FMAC4 soap_in_std__vectorTemplateOfPointerTorep__OperationError(struct soap*, const char*, std::vector<rep__OperationError *> *, const char*);
+SOAP_FMAC1 std::vector<rep__OperationError *>  * SOAP_FMAC2 soap_instantiate_std__vectorTemplateOfPointerTorep__OperationError(struct soap*, int, const char*, const char*, size_t*);
+
+inline std::vector<rep__OperationError *>  * soap_new_std__vectorTemplateOfPointerTorep__OperationError(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_std__vectorTemplateOfPointerTorep__OperationError(soap, n, NULL, NULL, NULL);
+}
+#endif
+
+#ifndef SOAP_TYPE_std__vectorTemplateOfPointerTorep__BatchError_DEFINED
+#define SOAP_TYPE_std__vectorTemplateOfPointerTorep__BatchError_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_default_std__vectorTemplateOfPointerTorep__BatchError(struct soap*, std::vector<rep__BatchError *> *);
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_std__vectorTemplateOfPointerTorep__BatchError(struct soap*, const std::vector<rep__BatchError *> *);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_std__vectorTemplateOfPointerTorep__BatchError(struct soap*, const char*, int, const std::vector<rep__BatchError *> *, const char*);
+SOAP_FMAC3 std::vector<rep__BatchError *> * SOAP_FMAC4 soap_in_std__vectorTemplateOfPointerTorep__BatchError(struct soap*, const char*, std::vector<rep__BatchError *> *, const char*);
+SOAP_FMAC1 std::vector<rep__BatchError *>  * SOAP_FMAC2 soap_instantiate_std__vectorTemplateOfPointerTorep__BatchError(struct soap*, int, const char*, const char*, size_t*);
+
+inline std::vector<rep__BatchError *>  * soap_new_std__vectorTemplateOfPointerTorep__BatchError(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_std__vectorTemplateOfPointerTorep__BatchError(soap, n, NULL, NULL, NULL);
+}
+#endif
+
+#ifndef SOAP_TYPE_std__vectorTemplateOfPointerTorep__CampaignReportScope_DEFINED
+#define SOAP_TYPE_std__vectorTemplateOfPointerTorep__CampaignReportScope_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_default_std__vectorTemplateOfPointerTorep__CampaignReportScope(struct soap*, std::vector<rep__CampaignReportScope *> *);
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_std__vectorTemplateOfPointerTorep__CampaignReportScope(struct soap*, const std::vector<rep__CampaignReportScope *> *);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_std__vectorTemplateOfPointerTorep__CampaignReportScope(struct soap*, const char*, int, const std::vector<rep__CampaignReportScope *> *, const char*);
+SOAP_FMAC3 std::vector<rep__CampaignReportScope *> * SOAP_FMAC4 soap_in_std__vectorTemplateOfPointerTorep__CampaignReportScope(struct soap*, const char*, std::vector<rep__CampaignReportScope *> *, const char*);
+SOAP_FMAC1 std::vector<rep__CampaignReportScope *>  * SOAP_FMAC2 soap_instantiate_std__vectorTemplateOfPointerTorep__CampaignReportScope(struct soap*, int, const char*, const char*, size_t*);
+
+inline std::vector<rep__CampaignReportScope *>  * soap_new_std__vectorTemplateOfPointerTorep__CampaignReportScope(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_std__vectorTemplateOfPointerTorep__CampaignReportScope(soap, n, NULL, NULL, NULL);
+}
+#endif
+
+#ifndef SOAP_TYPE_std__vectorTemplateOfrep__CampaignPerformanceReportColumn_DEFINED
+#define SOAP_TYPE_std__vectorTemplateOfrep__CampaignPerformanceReportColumn_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_default_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(struct soap*, std::vector<enum rep__CampaignPerformanceReportColumn> *);
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(struct soap*, const std::vector<enum rep__CampaignPerformanceReportColumn> *);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(struct soap*, const char*, int, const std::vector<enum rep__CampaignPerformanceReportColumn> *, const char*);
+SOAP_FMAC3 std::vector<enum rep__CampaignPerformanceReportColumn> * SOAP_FMAC4 soap_in_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(struct soap*, const char*, std::vector<enum rep__CampaignPerformanceReportColumn> *, const char*);
+SOAP_FMAC1 std::vector<enum rep__CampaignPerformanceReportColumn>  * SOAP_FMAC2 soap_instantiate_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(struct soap*, int, const char*, const char*, size_t*);
+
+inline std::vector<enum rep__CampaignPerformanceReportColumn>  * soap_new_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_std__vectorTemplateOfrep__CampaignPerformanceReportColumn(soap, n, NULL, NULL, NULL);
+}
+#endif
+
+#ifndef SOAP_TYPE_std__vectorTemplateOfrep__BudgetSummaryReportColumn_DEFINED
+#define SOAP_TYPE_std__vectorTemplateOfrep__BudgetSummaryReportColumn_DEFINED
+SOAP_FMAC3 void SOAP_FMAC4 soap_default_std__vectorTemplateOfrep__BudgetSummaryReportColumn(struct soap*, std::vector<enum rep__BudgetSummaryReportColumn> *);
+SOAP_FMAC3 void SOAP_FMAC4 soap_serialize_std__vectorTemplateOfrep__BudgetSummaryReportColumn(struct soap*, const std::vector<enum rep__BudgetSummaryReportColumn> *);
+SOAP_FMAC3 int SOAP_FMAC4 soap_out_std__vectorTemplateOfrep__BudgetSummaryReportColumn(struct soap*, const char*, int, const std::vector<enum rep__BudgetSummaryReportColumn> *, const char*);
+SOAP_FMAC3 std::vector<enum rep__BudgetSummaryReportColumn> * SOAP_FMAC4 soap_in_std__vectorTemplateOfrep__BudgetSummaryReportColumn(struct soap*, const char*, std::vector<enum rep__BudgetSummaryReportColumn> *, const char*);
+SOAP_FMAC1 std::vector<enum rep__BudgetSummaryReportColumn>  * SOAP_FMAC2 soap_instantiate_std__vectorTemplateOfrep__BudgetSummaryReportColumn(struct soap*, int, const char*, const char*, size_t*);
+
+inline std::vector<enum rep__BudgetSummaryReportColumn>  * soap_new_std__vectorTemplateOfrep__BudgetSummaryReportColumn(struct soap *soap, int n = -1)
+{
+	return soap_instantiate_std__vectorTemplateOfrep__BudgetSummaryReportColumn(soap, n, NULL, NULL, NULL);
 }
 #endif
 

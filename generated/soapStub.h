@@ -17,6 +17,7 @@ A commercial use license is available from Genivia Inc., contact@genivia.com
 #define SOAP_NAMESPACE_OF_scg	"http://schemas.datacontract.org/2004/07/System.Collections.Generic"
 #define SOAP_NAMESPACE_OF_sys	"http://schemas.datacontract.org/2004/07/System"
 #define SOAP_NAMESPACE_OF_adapi	"https://adapi.microsoft.com"
+#define SOAP_NAMESPACE_OF_rep	"https://bingads.microsoft.com/Reporting/v13"
 
 #ifndef soapStub_H
 #define soapStub_H
@@ -25,6 +26,189 @@ A commercial use license is available from Genivia Inc., contact@genivia.com
 # error "GSOAP VERSION 208124 MISMATCH IN GENERATED CODE VERSUS LIBRARY CODE: PLEASE REINSTALL PACKAGE"
 #endif
 
+
+/******************************************************************************\
+ *                                                                            *
+ * Enumeration Types                                                          *
+ *                                                                            *
+\******************************************************************************/
+
+
+/* bingads_budgets.h:383 */
+#ifndef SOAP_TYPE_rep__BudgetSummaryReportColumn
+#define SOAP_TYPE_rep__BudgetSummaryReportColumn (63)
+/* rep:BudgetSummaryReportColumn */
+enum rep__BudgetSummaryReportColumn {
+	rep__BudgetSummaryReportColumn__AccountName = 0,
+	rep__BudgetSummaryReportColumn__AccountNumber = 1,
+	rep__BudgetSummaryReportColumn__AccountId = 2,
+	rep__BudgetSummaryReportColumn__CampaignName = 3,
+	rep__BudgetSummaryReportColumn__CampaignId = 4,
+	rep__BudgetSummaryReportColumn__Date = 5,
+	rep__BudgetSummaryReportColumn__CurrencyCode = 6,
+	rep__BudgetSummaryReportColumn__MonthlyBudget = 7,
+	rep__BudgetSummaryReportColumn__DailySpend = 8,
+	rep__BudgetSummaryReportColumn__MonthToDateSpend = 9
+};
+#endif
+
+/* bingads_budgets.h:400 */
+#ifndef SOAP_TYPE_rep__CampaignPerformanceReportColumn
+#define SOAP_TYPE_rep__CampaignPerformanceReportColumn (64)
+/* rep:CampaignPerformanceReportColumn */
+enum rep__CampaignPerformanceReportColumn {
+	rep__CampaignPerformanceReportColumn__AccountName = 0,
+	rep__CampaignPerformanceReportColumn__AccountNumber = 1,
+	rep__CampaignPerformanceReportColumn__AccountId = 2,
+	rep__CampaignPerformanceReportColumn__TimePeriod = 3,
+	rep__CampaignPerformanceReportColumn__CampaignStatus = 4,
+	rep__CampaignPerformanceReportColumn__CampaignName = 5,
+	rep__CampaignPerformanceReportColumn__CampaignId = 6,
+	rep__CampaignPerformanceReportColumn__CurrencyCode = 7,
+	rep__CampaignPerformanceReportColumn__Impressions = 8,
+	rep__CampaignPerformanceReportColumn__Clicks = 9,
+	rep__CampaignPerformanceReportColumn__Spend = 10,
+	rep__CampaignPerformanceReportColumn__BudgetName = 11,
+	rep__CampaignPerformanceReportColumn__BudgetStatus = 12,
+	rep__CampaignPerformanceReportColumn__BudgetAssociationStatus = 13
+};
+#endif
+
+/* bingads_budgets.h:421 */
+#ifndef SOAP_TYPE_rep__ReportTimePeriod
+#define SOAP_TYPE_rep__ReportTimePeriod (65)
+/* rep:ReportTimePeriod */
+enum rep__ReportTimePeriod {
+	rep__ReportTimePeriod__Today = 0,
+	rep__ReportTimePeriod__Yesterday = 1,
+	rep__ReportTimePeriod__LastSevenDays = 2,
+	rep__ReportTimePeriod__ThisWeek = 3,
+	rep__ReportTimePeriod__LastWeek = 4,
+	rep__ReportTimePeriod__Last14Days = 5,
+	rep__ReportTimePeriod__Last30Days = 6,
+	rep__ReportTimePeriod__LastFourWeeks = 7,
+	rep__ReportTimePeriod__ThisMonth = 8,
+	rep__ReportTimePeriod__LastMonth = 9,
+	rep__ReportTimePeriod__LastThreeMonths = 10,
+	rep__ReportTimePeriod__LastSixMonths = 11,
+	rep__ReportTimePeriod__ThisYear = 12,
+	rep__ReportTimePeriod__LastYear = 13,
+	rep__ReportTimePeriod__ThisWeekStartingMonday = 14,
+	rep__ReportTimePeriod__LastWeekStartingMonday = 15,
+	rep__ReportTimePeriod__LastFourWeeksStartingMonday = 16
+};
+#endif
+
+/* bingads_budgets.h:445 */
+#ifndef SOAP_TYPE_rep__ReportTimeZone
+#define SOAP_TYPE_rep__ReportTimeZone (66)
+/* rep:ReportTimeZone */
+enum rep__ReportTimeZone {
+	rep__ReportTimeZone__Nukualofa = 0,
+	rep__ReportTimeZone__FijiKamchatkaMarshallIsland = 1,
+	rep__ReportTimeZone__AucklandWellington = 2,
+	rep__ReportTimeZone__MagadanSolomonIslandNewCaledonia = 3,
+	rep__ReportTimeZone__Vladivostok = 4,
+	rep__ReportTimeZone__Hobart = 5,
+	rep__ReportTimeZone__GuamPortMoresby = 6,
+	rep__ReportTimeZone__CanberraMelbourneSydney = 7,
+	rep__ReportTimeZone__Brisbane = 8,
+	rep__ReportTimeZone__Darwin = 9,
+	rep__ReportTimeZone__Adelaide = 10,
+	rep__ReportTimeZone__Yakutsk = 11,
+	rep__ReportTimeZone__Seoul = 12,
+	rep__ReportTimeZone__OsakaSapporoTokyo = 13,
+	rep__ReportTimeZone__Taipei = 14,
+	rep__ReportTimeZone__Perth = 15,
+	rep__ReportTimeZone__KualaLumpurSingapore = 16,
+	rep__ReportTimeZone__IrkutskUlaanBataar = 17,
+	rep__ReportTimeZone__BeijingChongqingHongKongUrumqi = 18,
+	rep__ReportTimeZone__Krasnoyarsk = 19,
+	rep__ReportTimeZone__BangkokHanoiJakarta = 20,
+	rep__ReportTimeZone__Rangoon = 21,
+	rep__ReportTimeZone__SriJayawardenepura = 22,
+	rep__ReportTimeZone__AstanaDhaka = 23,
+	rep__ReportTimeZone__AlmatyNovosibirsk = 24,
+	rep__ReportTimeZone__Kathmandu = 25,
+	rep__ReportTimeZone__ChennaiKolkataMumbaiNewDelhi = 26,
+	rep__ReportTimeZone__IslandamabadKarachiTashkent = 27,
+	rep__ReportTimeZone__Ekaterinburg = 28,
+	rep__ReportTimeZone__Kabul = 29,
+	rep__ReportTimeZone__BakuTbilisiYerevan = 30,
+	rep__ReportTimeZone__AbuDhabiMuscat = 31,
+	rep__ReportTimeZone__Tehran = 32,
+	rep__ReportTimeZone__Nairobi = 33,
+	rep__ReportTimeZone__MoscowStPetersburgVolgograd = 34,
+	rep__ReportTimeZone__KuwaitRiyadh = 35,
+	rep__ReportTimeZone__Baghdad = 36,
+	rep__ReportTimeZone__Jerusalem = 37,
+	rep__ReportTimeZone__HelsinkiKyivRigaSofiaTallinnVilnius = 38,
+	rep__ReportTimeZone__HararePretoria = 39,
+	rep__ReportTimeZone__Cairo = 40,
+	rep__ReportTimeZone__Bucharest = 41,
+	rep__ReportTimeZone__AthensIslandanbulMinsk = 42,
+	rep__ReportTimeZone__WestCentralAfrica = 43,
+	rep__ReportTimeZone__SarajevoSkopjeWarsawZagreb = 44,
+	rep__ReportTimeZone__BrusselsCopenhagenMadridParis = 45,
+	rep__ReportTimeZone__BelgradeBratislavaBudapestLjubljanaPrague = 46,
+	rep__ReportTimeZone__AmsterdamBerlinBernRomeStockholmVienna = 47,
+	rep__ReportTimeZone__CasablancaMonrovia = 48,
+	rep__ReportTimeZone__GreenwichMeanTimeDublinEdinburghLisbonLondon = 49,
+	rep__ReportTimeZone__Azores = 50,
+	rep__ReportTimeZone__CapeVerdeIsland = 51,
+	rep__ReportTimeZone__MidAtlantic = 52,
+	rep__ReportTimeZone__Brasilia = 53,
+	rep__ReportTimeZone__BuenosAiresGeorgetown = 54,
+	rep__ReportTimeZone__Greenland = 55,
+	rep__ReportTimeZone__Newfoundland = 56,
+	rep__ReportTimeZone__AtlanticTimeCanada = 57,
+	rep__ReportTimeZone__CaracasLaPaz = 58,
+	rep__ReportTimeZone__Santiago = 59,
+	rep__ReportTimeZone__BogotaLimaQuito = 60,
+	rep__ReportTimeZone__EasternTimeUSCanada = 61,
+	rep__ReportTimeZone__IndianaEast = 62,
+	rep__ReportTimeZone__CentralAmerica = 63,
+	rep__ReportTimeZone__CentralTimeUSCanada = 64,
+	rep__ReportTimeZone__GuadalajaraMexicoCityMonterrey = 'A',
+	rep__ReportTimeZone__Saskatchewan = 'B',
+	rep__ReportTimeZone__Arizona = 'C',
+	rep__ReportTimeZone__ChihuahuaLaPazMazatlan = 'D',
+	rep__ReportTimeZone__MountainTimeUSCanada = 'E',
+	rep__ReportTimeZone__PacificTimeUSCanadaTijuana = 'F',
+	rep__ReportTimeZone__Alaska = 'G',
+	rep__ReportTimeZone__Hawaii = 'H',
+	rep__ReportTimeZone__MidwayIslandandSamoa = 'I',
+	rep__ReportTimeZone__InternationalDateLineWest = 'J'
+};
+#endif
+
+/* bingads_budgets.h:527 */
+#ifndef SOAP_TYPE_rep__ReportFormat
+#define SOAP_TYPE_rep__ReportFormat (67)
+/* rep:ReportFormat */
+enum rep__ReportFormat {
+	rep__ReportFormat__Csv = 0,
+	rep__ReportFormat__Tsv = 1,
+	rep__ReportFormat__Xml = 2
+};
+#endif
+
+/* bingads_budgets.h:537 */
+#ifndef SOAP_TYPE_rep__ReportAggregation
+#define SOAP_TYPE_rep__ReportAggregation (68)
+/* rep:ReportAggregation */
+enum rep__ReportAggregation {
+	rep__ReportAggregation__Summary = 0,
+	rep__ReportAggregation__Hourly = 1,
+	rep__ReportAggregation__Daily = 2,
+	rep__ReportAggregation__Weekly = 3,
+	rep__ReportAggregation__Monthly = 4,
+	rep__ReportAggregation__Yearly = 5,
+	rep__ReportAggregation__HourOfDay = 6,
+	rep__ReportAggregation__DayOfWeek = 7,
+	rep__ReportAggregation__WeeklyStartingMonday = 8
+};
+#endif
 
 /******************************************************************************\
  *                                                                            *
@@ -39,41 +223,63 @@ A commercial use license is available from Genivia Inc., contact@genivia.com
  *                                                                            *
 \******************************************************************************/
 
-class sys__ArrayOfNullableOflong;	/* bingads_budgets.h:233 */
-class cm__Budget;	/* bingads_budgets.h:186 */
-class cm__ArrayOfBudget;	/* bingads_budgets.h:188 */
-class cm__BatchError;	/* bingads_budgets.h:190 */
-class cm__ArrayOfBatchError;	/* bingads_budgets.h:192 */
-class cm__OperationError;	/* bingads_budgets.h:196 */
-class cm__ArrayOfOperationError;	/* bingads_budgets.h:198 */
-class cm__IdCollection;	/* bingads_budgets.h:202 */
-class cm__ArrayOfIdCollection;	/* bingads_budgets.h:204 */
-class _cm__AddBudgetsRequest;	/* bingads_budgets.h:206 */
-class _cm__AddBudgetsResponse;	/* bingads_budgets.h:208 */
-class _cm__UpdateBudgetsRequest;	/* bingads_budgets.h:210 */
-class _cm__UpdateBudgetsResponse;	/* bingads_budgets.h:212 */
-class _cm__DeleteBudgetsRequest;	/* bingads_budgets.h:214 */
-class _cm__DeleteBudgetsResponse;	/* bingads_budgets.h:216 */
-class _cm__GetBudgetsByIdsRequest;	/* bingads_budgets.h:218 */
-class _cm__GetBudgetsByIdsResponse;	/* bingads_budgets.h:220 */
-class _cm__GetCampaignIdsByBudgetIdsRequest;	/* bingads_budgets.h:222 */
-class _cm__GetCampaignIdsByBudgetIdsResponse;	/* bingads_budgets.h:224 */
-class arr__ArrayOflong;	/* bingads_budgets.h:226 */
-class scg__KeyValuePairOfstringstring;	/* bingads_budgets.h:228 */
-class scg__ArrayOfKeyValuePairOfstringstring;	/* bingads_budgets.h:230 */
-class adapi__ApplicationFault;	/* bingads_budgets.h:235 */
-class adapi__AdApiError;	/* bingads_budgets.h:237 */
-class adapi__ArrayOfAdApiError;	/* bingads_budgets.h:239 */
-class cm__EditorialError;	/* bingads_budgets.h:194 */
-class cm__ApiFaultDetail;	/* bingads_budgets.h:200 */
-class adapi__AdApiFaultDetail;	/* bingads_budgets.h:241 */
-struct __cm__AddBudgets;	/* bingads_budgets.h:1379 */
-struct __cm__UpdateBudgets;	/* bingads_budgets.h:1473 */
-struct __cm__DeleteBudgets;	/* bingads_budgets.h:1567 */
-struct __cm__GetBudgetsByIds;	/* bingads_budgets.h:1661 */
-struct __cm__GetCampaignIdsByBudgetIds;	/* bingads_budgets.h:1755 */
+class sys__ArrayOfNullableOflong;	/* bingads_budgets.h:239 */
+class cm__Budget;	/* bingads_budgets.h:192 */
+class cm__ArrayOfBudget;	/* bingads_budgets.h:194 */
+class cm__BatchError;	/* bingads_budgets.h:196 */
+class cm__ArrayOfBatchError;	/* bingads_budgets.h:198 */
+class cm__OperationError;	/* bingads_budgets.h:202 */
+class cm__ArrayOfOperationError;	/* bingads_budgets.h:204 */
+class cm__IdCollection;	/* bingads_budgets.h:208 */
+class cm__ArrayOfIdCollection;	/* bingads_budgets.h:210 */
+class _cm__AddBudgetsRequest;	/* bingads_budgets.h:212 */
+class _cm__AddBudgetsResponse;	/* bingads_budgets.h:214 */
+class _cm__UpdateBudgetsRequest;	/* bingads_budgets.h:216 */
+class _cm__UpdateBudgetsResponse;	/* bingads_budgets.h:218 */
+class _cm__DeleteBudgetsRequest;	/* bingads_budgets.h:220 */
+class _cm__DeleteBudgetsResponse;	/* bingads_budgets.h:222 */
+class _cm__GetBudgetsByIdsRequest;	/* bingads_budgets.h:224 */
+class _cm__GetBudgetsByIdsResponse;	/* bingads_budgets.h:226 */
+class _cm__GetCampaignIdsByBudgetIdsRequest;	/* bingads_budgets.h:228 */
+class _cm__GetCampaignIdsByBudgetIdsResponse;	/* bingads_budgets.h:230 */
+class arr__ArrayOflong;	/* bingads_budgets.h:232 */
+class scg__KeyValuePairOfstringstring;	/* bingads_budgets.h:234 */
+class scg__ArrayOfKeyValuePairOfstringstring;	/* bingads_budgets.h:236 */
+class adapi__ApplicationFault;	/* bingads_budgets.h:241 */
+class adapi__AdApiError;	/* bingads_budgets.h:243 */
+class adapi__ArrayOfAdApiError;	/* bingads_budgets.h:245 */
+class rep__ReportRequest;	/* bingads_budgets.h:249 */
+class rep__ArrayOfBudgetSummaryReportColumn;	/* bingads_budgets.h:253 */
+class rep__ArrayOfCampaignPerformanceReportColumn;	/* bingads_budgets.h:257 */
+class rep__AccountThroughCampaignReportScope;	/* bingads_budgets.h:259 */
+class rep__CampaignReportScope;	/* bingads_budgets.h:261 */
+class rep__ArrayOfCampaignReportScope;	/* bingads_budgets.h:263 */
+class rep__ReportTime;	/* bingads_budgets.h:265 */
+class rep__Date;	/* bingads_budgets.h:267 */
+class rep__ReportRequestStatus;	/* bingads_budgets.h:269 */
+class rep__BatchError;	/* bingads_budgets.h:271 */
+class rep__ArrayOfBatchError;	/* bingads_budgets.h:273 */
+class rep__OperationError;	/* bingads_budgets.h:275 */
+class rep__ArrayOfOperationError;	/* bingads_budgets.h:277 */
+class _rep__SubmitGenerateReportRequest;	/* bingads_budgets.h:281 */
+class _rep__SubmitGenerateReportResponse;	/* bingads_budgets.h:283 */
+class _rep__PollGenerateReportRequest;	/* bingads_budgets.h:285 */
+class _rep__PollGenerateReportResponse;	/* bingads_budgets.h:287 */
+class cm__EditorialError;	/* bingads_budgets.h:200 */
+class cm__ApiFaultDetail;	/* bingads_budgets.h:206 */
+class adapi__AdApiFaultDetail;	/* bingads_budgets.h:247 */
+class rep__BudgetSummaryReportRequest;	/* bingads_budgets.h:251 */
+class rep__CampaignPerformanceReportRequest;	/* bingads_budgets.h:255 */
+class rep__ApiFaultDetail;	/* bingads_budgets.h:279 */
+struct __cm__AddBudgets;	/* bingads_budgets.h:2271 */
+struct __cm__UpdateBudgets;	/* bingads_budgets.h:2365 */
+struct __cm__DeleteBudgets;	/* bingads_budgets.h:2459 */
+struct __cm__GetBudgetsByIds;	/* bingads_budgets.h:2553 */
+struct __cm__GetCampaignIdsByBudgetIds;	/* bingads_budgets.h:2647 */
+struct __rep__SubmitGenerateReport;	/* bingads_budgets.h:2757 */
+struct __rep__PollGenerateReport;	/* bingads_budgets.h:2851 */
 
-/* bingads_budgets.h:233 */
+/* bingads_budgets.h:239 */
 #ifndef SOAP_TYPE_sys__ArrayOfNullableOflong
 #define SOAP_TYPE_sys__ArrayOfNullableOflong (33)
 /* complex XML schema type 'sys:ArrayOfNullableOflong': */
@@ -112,7 +318,7 @@ class SOAP_CMAC sys__ArrayOfNullableOflong {
 };
 #endif
 
-/* bingads_budgets.h:186 */
+/* bingads_budgets.h:192 */
 #ifndef SOAP_TYPE_cm__Budget
 #define SOAP_TYPE_cm__Budget (10)
 /* complex XML schema type 'cm:Budget': */
@@ -157,7 +363,7 @@ class SOAP_CMAC cm__Budget {
 };
 #endif
 
-/* bingads_budgets.h:188 */
+/* bingads_budgets.h:194 */
 #ifndef SOAP_TYPE_cm__ArrayOfBudget
 #define SOAP_TYPE_cm__ArrayOfBudget (11)
 /* complex XML schema type 'cm:ArrayOfBudget': */
@@ -194,7 +400,7 @@ class SOAP_CMAC cm__ArrayOfBudget {
 };
 #endif
 
-/* bingads_budgets.h:190 */
+/* bingads_budgets.h:196 */
 #ifndef SOAP_TYPE_cm__BatchError
 #define SOAP_TYPE_cm__BatchError (12)
 /* complex XML schema type 'cm:BatchError': */
@@ -245,7 +451,7 @@ class SOAP_CMAC cm__BatchError {
 };
 #endif
 
-/* bingads_budgets.h:192 */
+/* bingads_budgets.h:198 */
 #ifndef SOAP_TYPE_cm__ArrayOfBatchError
 #define SOAP_TYPE_cm__ArrayOfBatchError (13)
 /* complex XML schema type 'cm:ArrayOfBatchError': */
@@ -282,7 +488,7 @@ class SOAP_CMAC cm__ArrayOfBatchError {
 };
 #endif
 
-/* bingads_budgets.h:196 */
+/* bingads_budgets.h:202 */
 #ifndef SOAP_TYPE_cm__OperationError
 #define SOAP_TYPE_cm__OperationError (15)
 /* complex XML schema type 'cm:OperationError': */
@@ -325,7 +531,7 @@ class SOAP_CMAC cm__OperationError {
 };
 #endif
 
-/* bingads_budgets.h:198 */
+/* bingads_budgets.h:204 */
 #ifndef SOAP_TYPE_cm__ArrayOfOperationError
 #define SOAP_TYPE_cm__ArrayOfOperationError (16)
 /* complex XML schema type 'cm:ArrayOfOperationError': */
@@ -362,7 +568,7 @@ class SOAP_CMAC cm__ArrayOfOperationError {
 };
 #endif
 
-/* bingads_budgets.h:202 */
+/* bingads_budgets.h:208 */
 #ifndef SOAP_TYPE_cm__IdCollection
 #define SOAP_TYPE_cm__IdCollection (18)
 /* complex XML schema type 'cm:IdCollection': */
@@ -399,7 +605,7 @@ class SOAP_CMAC cm__IdCollection {
 };
 #endif
 
-/* bingads_budgets.h:204 */
+/* bingads_budgets.h:210 */
 #ifndef SOAP_TYPE_cm__ArrayOfIdCollection
 #define SOAP_TYPE_cm__ArrayOfIdCollection (19)
 /* complex XML schema type 'cm:ArrayOfIdCollection': */
@@ -436,7 +642,7 @@ class SOAP_CMAC cm__ArrayOfIdCollection {
 };
 #endif
 
-/* bingads_budgets.h:206 */
+/* bingads_budgets.h:212 */
 #ifndef SOAP_TYPE__cm__AddBudgetsRequest
 #define SOAP_TYPE__cm__AddBudgetsRequest (20)
 /* complex XML schema type 'cm:AddBudgetsRequest': */
@@ -473,7 +679,7 @@ class SOAP_CMAC _cm__AddBudgetsRequest {
 };
 #endif
 
-/* bingads_budgets.h:208 */
+/* bingads_budgets.h:214 */
 #ifndef SOAP_TYPE__cm__AddBudgetsResponse
 #define SOAP_TYPE__cm__AddBudgetsResponse (21)
 /* complex XML schema type 'cm:AddBudgetsResponse': */
@@ -512,7 +718,7 @@ class SOAP_CMAC _cm__AddBudgetsResponse {
 };
 #endif
 
-/* bingads_budgets.h:210 */
+/* bingads_budgets.h:216 */
 #ifndef SOAP_TYPE__cm__UpdateBudgetsRequest
 #define SOAP_TYPE__cm__UpdateBudgetsRequest (22)
 /* complex XML schema type 'cm:UpdateBudgetsRequest': */
@@ -549,7 +755,7 @@ class SOAP_CMAC _cm__UpdateBudgetsRequest {
 };
 #endif
 
-/* bingads_budgets.h:212 */
+/* bingads_budgets.h:218 */
 #ifndef SOAP_TYPE__cm__UpdateBudgetsResponse
 #define SOAP_TYPE__cm__UpdateBudgetsResponse (23)
 /* complex XML schema type 'cm:UpdateBudgetsResponse': */
@@ -586,7 +792,7 @@ class SOAP_CMAC _cm__UpdateBudgetsResponse {
 };
 #endif
 
-/* bingads_budgets.h:214 */
+/* bingads_budgets.h:220 */
 #ifndef SOAP_TYPE__cm__DeleteBudgetsRequest
 #define SOAP_TYPE__cm__DeleteBudgetsRequest (24)
 /* complex XML schema type 'cm:DeleteBudgetsRequest': */
@@ -623,7 +829,7 @@ class SOAP_CMAC _cm__DeleteBudgetsRequest {
 };
 #endif
 
-/* bingads_budgets.h:216 */
+/* bingads_budgets.h:222 */
 #ifndef SOAP_TYPE__cm__DeleteBudgetsResponse
 #define SOAP_TYPE__cm__DeleteBudgetsResponse (25)
 /* complex XML schema type 'cm:DeleteBudgetsResponse': */
@@ -660,7 +866,7 @@ class SOAP_CMAC _cm__DeleteBudgetsResponse {
 };
 #endif
 
-/* bingads_budgets.h:218 */
+/* bingads_budgets.h:224 */
 #ifndef SOAP_TYPE__cm__GetBudgetsByIdsRequest
 #define SOAP_TYPE__cm__GetBudgetsByIdsRequest (26)
 /* complex XML schema type 'cm:GetBudgetsByIdsRequest': */
@@ -697,7 +903,7 @@ class SOAP_CMAC _cm__GetBudgetsByIdsRequest {
 };
 #endif
 
-/* bingads_budgets.h:220 */
+/* bingads_budgets.h:226 */
 #ifndef SOAP_TYPE__cm__GetBudgetsByIdsResponse
 #define SOAP_TYPE__cm__GetBudgetsByIdsResponse (27)
 /* complex XML schema type 'cm:GetBudgetsByIdsResponse': */
@@ -736,7 +942,7 @@ class SOAP_CMAC _cm__GetBudgetsByIdsResponse {
 };
 #endif
 
-/* bingads_budgets.h:222 */
+/* bingads_budgets.h:228 */
 #ifndef SOAP_TYPE__cm__GetCampaignIdsByBudgetIdsRequest
 #define SOAP_TYPE__cm__GetCampaignIdsByBudgetIdsRequest (28)
 /* complex XML schema type 'cm:GetCampaignIdsByBudgetIdsRequest': */
@@ -773,7 +979,7 @@ class SOAP_CMAC _cm__GetCampaignIdsByBudgetIdsRequest {
 };
 #endif
 
-/* bingads_budgets.h:224 */
+/* bingads_budgets.h:230 */
 #ifndef SOAP_TYPE__cm__GetCampaignIdsByBudgetIdsResponse
 #define SOAP_TYPE__cm__GetCampaignIdsByBudgetIdsResponse (29)
 /* complex XML schema type 'cm:GetCampaignIdsByBudgetIdsResponse': */
@@ -812,7 +1018,7 @@ class SOAP_CMAC _cm__GetCampaignIdsByBudgetIdsResponse {
 };
 #endif
 
-/* bingads_budgets.h:226 */
+/* bingads_budgets.h:232 */
 #ifndef SOAP_TYPE_arr__ArrayOflong
 #define SOAP_TYPE_arr__ArrayOflong (30)
 /* complex XML schema type 'arr:ArrayOflong': */
@@ -849,7 +1055,7 @@ class SOAP_CMAC arr__ArrayOflong {
 };
 #endif
 
-/* bingads_budgets.h:228 */
+/* bingads_budgets.h:234 */
 #ifndef SOAP_TYPE_scg__KeyValuePairOfstringstring
 #define SOAP_TYPE_scg__KeyValuePairOfstringstring (31)
 /* complex XML schema type 'scg:KeyValuePairOfstringstring': */
@@ -888,7 +1094,7 @@ class SOAP_CMAC scg__KeyValuePairOfstringstring {
 };
 #endif
 
-/* bingads_budgets.h:230 */
+/* bingads_budgets.h:236 */
 #ifndef SOAP_TYPE_scg__ArrayOfKeyValuePairOfstringstring
 #define SOAP_TYPE_scg__ArrayOfKeyValuePairOfstringstring (32)
 /* complex XML schema type 'scg:ArrayOfKeyValuePairOfstringstring': */
@@ -925,7 +1131,7 @@ class SOAP_CMAC scg__ArrayOfKeyValuePairOfstringstring {
 };
 #endif
 
-/* bingads_budgets.h:235 */
+/* bingads_budgets.h:241 */
 #ifndef SOAP_TYPE_adapi__ApplicationFault
 #define SOAP_TYPE_adapi__ApplicationFault (38)
 /* complex XML schema type 'adapi:ApplicationFault': */
@@ -962,7 +1168,7 @@ class SOAP_CMAC adapi__ApplicationFault {
 };
 #endif
 
-/* bingads_budgets.h:237 */
+/* bingads_budgets.h:243 */
 #ifndef SOAP_TYPE_adapi__AdApiError
 #define SOAP_TYPE_adapi__AdApiError (39)
 /* complex XML schema type 'adapi:AdApiError': */
@@ -1005,7 +1211,7 @@ class SOAP_CMAC adapi__AdApiError {
 };
 #endif
 
-/* bingads_budgets.h:239 */
+/* bingads_budgets.h:245 */
 #ifndef SOAP_TYPE_adapi__ArrayOfAdApiError
 #define SOAP_TYPE_adapi__ArrayOfAdApiError (40)
 /* complex XML schema type 'adapi:ArrayOfAdApiError': */
@@ -1042,7 +1248,678 @@ class SOAP_CMAC adapi__ArrayOfAdApiError {
 };
 #endif
 
-/* bingads_budgets.h:194 */
+/* bingads_budgets.h:249 */
+#ifndef SOAP_TYPE_rep__ReportRequest
+#define SOAP_TYPE_rep__ReportRequest (42)
+/* complex XML schema type 'rep:ReportRequest': */
+class SOAP_CMAC rep__ReportRequest {
+      public:
+        /// Optional element 'rep:ExcludeColumnHeaders' of XML schema type 'xsd:boolean'
+        bool *ExcludeColumnHeaders;
+        /// Optional element 'rep:ExcludeReportFooter' of XML schema type 'xsd:boolean'
+        bool *ExcludeReportFooter;
+        /// Optional element 'rep:ExcludeReportHeader' of XML schema type 'xsd:boolean'
+        bool *ExcludeReportHeader;
+        /// Optional element 'rep:Format' of XML schema type 'rep:ReportFormat'
+        enum rep__ReportFormat *Format;
+        /// Optional element 'rep:FormatVersion' of XML schema type 'xsd:string'
+        std::string *FormatVersion;
+        /// Optional element 'rep:ReportName' of XML schema type 'xsd:string'
+        std::string *ReportName;
+        /// Optional element 'rep:ReturnOnlyCompleteData' of XML schema type 'xsd:boolean'
+        bool *ReturnOnlyCompleteData;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__ReportRequest
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__ReportRequest; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__ReportRequest, default initialized and not managed by a soap context
+        virtual rep__ReportRequest *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__ReportRequest); }
+      public:
+        /// Constructor with default initializations
+        rep__ReportRequest() : ExcludeColumnHeaders(), ExcludeReportFooter(), ExcludeReportHeader(), Format(), FormatVersion(), ReportName(), ReturnOnlyCompleteData(), soap() { }
+        /// Destructor
+        virtual ~rep__ReportRequest() { }
+        /// Friend allocator used by soap_new_rep__ReportRequest(struct soap*, int)
+        friend SOAP_FMAC1 rep__ReportRequest * SOAP_FMAC2 soap_instantiate_rep__ReportRequest(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:253 */
+#ifndef SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn
+#define SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn (44)
+/* complex XML schema type 'rep:ArrayOfBudgetSummaryReportColumn': */
+class SOAP_CMAC rep__ArrayOfBudgetSummaryReportColumn {
+      public:
+        /// Optional element 'rep:BudgetSummaryReportColumn' of XML schema type 'rep:BudgetSummaryReportColumn'
+        std::vector<enum rep__BudgetSummaryReportColumn> BudgetSummaryReportColumn;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__ArrayOfBudgetSummaryReportColumn, default initialized and not managed by a soap context
+        virtual rep__ArrayOfBudgetSummaryReportColumn *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__ArrayOfBudgetSummaryReportColumn); }
+      public:
+        /// Constructor with default initializations
+        rep__ArrayOfBudgetSummaryReportColumn() : BudgetSummaryReportColumn(), soap() { }
+        /// Destructor
+        virtual ~rep__ArrayOfBudgetSummaryReportColumn() { }
+        /// Friend allocator used by soap_new_rep__ArrayOfBudgetSummaryReportColumn(struct soap*, int)
+        friend SOAP_FMAC1 rep__ArrayOfBudgetSummaryReportColumn * SOAP_FMAC2 soap_instantiate_rep__ArrayOfBudgetSummaryReportColumn(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:257 */
+#ifndef SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn
+#define SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn (46)
+/* complex XML schema type 'rep:ArrayOfCampaignPerformanceReportColumn': */
+class SOAP_CMAC rep__ArrayOfCampaignPerformanceReportColumn {
+      public:
+        /// Optional element 'rep:CampaignPerformanceReportColumn' of XML schema type 'rep:CampaignPerformanceReportColumn'
+        std::vector<enum rep__CampaignPerformanceReportColumn> CampaignPerformanceReportColumn;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__ArrayOfCampaignPerformanceReportColumn, default initialized and not managed by a soap context
+        virtual rep__ArrayOfCampaignPerformanceReportColumn *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__ArrayOfCampaignPerformanceReportColumn); }
+      public:
+        /// Constructor with default initializations
+        rep__ArrayOfCampaignPerformanceReportColumn() : CampaignPerformanceReportColumn(), soap() { }
+        /// Destructor
+        virtual ~rep__ArrayOfCampaignPerformanceReportColumn() { }
+        /// Friend allocator used by soap_new_rep__ArrayOfCampaignPerformanceReportColumn(struct soap*, int)
+        friend SOAP_FMAC1 rep__ArrayOfCampaignPerformanceReportColumn * SOAP_FMAC2 soap_instantiate_rep__ArrayOfCampaignPerformanceReportColumn(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:259 */
+#ifndef SOAP_TYPE_rep__AccountThroughCampaignReportScope
+#define SOAP_TYPE_rep__AccountThroughCampaignReportScope (47)
+/* complex XML schema type 'rep:AccountThroughCampaignReportScope': */
+class SOAP_CMAC rep__AccountThroughCampaignReportScope {
+      public:
+        /// Optional element 'rep:AccountIds' of XML schema type 'arr:ArrayOflong'
+        arr__ArrayOflong *AccountIds;
+        /// Optional element 'rep:Campaigns' of XML schema type 'rep:ArrayOfCampaignReportScope'
+        rep__ArrayOfCampaignReportScope *Campaigns;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__AccountThroughCampaignReportScope
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__AccountThroughCampaignReportScope; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__AccountThroughCampaignReportScope, default initialized and not managed by a soap context
+        virtual rep__AccountThroughCampaignReportScope *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__AccountThroughCampaignReportScope); }
+      public:
+        /// Constructor with default initializations
+        rep__AccountThroughCampaignReportScope() : AccountIds(), Campaigns(), soap() { }
+        /// Destructor
+        virtual ~rep__AccountThroughCampaignReportScope() { }
+        /// Friend allocator used by soap_new_rep__AccountThroughCampaignReportScope(struct soap*, int)
+        friend SOAP_FMAC1 rep__AccountThroughCampaignReportScope * SOAP_FMAC2 soap_instantiate_rep__AccountThroughCampaignReportScope(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:261 */
+#ifndef SOAP_TYPE_rep__CampaignReportScope
+#define SOAP_TYPE_rep__CampaignReportScope (48)
+/* complex XML schema type 'rep:CampaignReportScope': */
+class SOAP_CMAC rep__CampaignReportScope {
+      public:
+        /// Required element 'rep:AccountId' of XML schema type 'xsd:long'
+        LONG64 AccountId;
+        /// Required element 'rep:CampaignId' of XML schema type 'xsd:long'
+        LONG64 CampaignId;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__CampaignReportScope
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__CampaignReportScope; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__CampaignReportScope, default initialized and not managed by a soap context
+        virtual rep__CampaignReportScope *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__CampaignReportScope); }
+      public:
+        /// Constructor with default initializations
+        rep__CampaignReportScope() : AccountId(), CampaignId(), soap() { }
+        /// Destructor
+        virtual ~rep__CampaignReportScope() { }
+        /// Friend allocator used by soap_new_rep__CampaignReportScope(struct soap*, int)
+        friend SOAP_FMAC1 rep__CampaignReportScope * SOAP_FMAC2 soap_instantiate_rep__CampaignReportScope(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:263 */
+#ifndef SOAP_TYPE_rep__ArrayOfCampaignReportScope
+#define SOAP_TYPE_rep__ArrayOfCampaignReportScope (49)
+/* complex XML schema type 'rep:ArrayOfCampaignReportScope': */
+class SOAP_CMAC rep__ArrayOfCampaignReportScope {
+      public:
+        /// Optional element 'rep:CampaignReportScope' of XML schema type 'rep:CampaignReportScope'
+        std::vector<rep__CampaignReportScope *> CampaignReportScope;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__ArrayOfCampaignReportScope
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__ArrayOfCampaignReportScope; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__ArrayOfCampaignReportScope, default initialized and not managed by a soap context
+        virtual rep__ArrayOfCampaignReportScope *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__ArrayOfCampaignReportScope); }
+      public:
+        /// Constructor with default initializations
+        rep__ArrayOfCampaignReportScope() : CampaignReportScope(), soap() { }
+        /// Destructor
+        virtual ~rep__ArrayOfCampaignReportScope() { }
+        /// Friend allocator used by soap_new_rep__ArrayOfCampaignReportScope(struct soap*, int)
+        friend SOAP_FMAC1 rep__ArrayOfCampaignReportScope * SOAP_FMAC2 soap_instantiate_rep__ArrayOfCampaignReportScope(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:265 */
+#ifndef SOAP_TYPE_rep__ReportTime
+#define SOAP_TYPE_rep__ReportTime (50)
+/* complex XML schema type 'rep:ReportTime': */
+class SOAP_CMAC rep__ReportTime {
+      public:
+        /// Optional element 'rep:CustomDateRangeEnd' of XML schema type 'rep:Date'
+        rep__Date *CustomDateRangeEnd;
+        /// Optional element 'rep:CustomDateRangeStart' of XML schema type 'rep:Date'
+        rep__Date *CustomDateRangeStart;
+        /// Optional element 'rep:PredefinedTime' of XML schema type 'rep:ReportTimePeriod'
+        enum rep__ReportTimePeriod *PredefinedTime;
+        /// Optional element 'rep:ReportTimeZone' of XML schema type 'rep:ReportTimeZone'
+        enum rep__ReportTimeZone *ReportTimeZone;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__ReportTime
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__ReportTime; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__ReportTime, default initialized and not managed by a soap context
+        virtual rep__ReportTime *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__ReportTime); }
+      public:
+        /// Constructor with default initializations
+        rep__ReportTime() : CustomDateRangeEnd(), CustomDateRangeStart(), PredefinedTime(), ReportTimeZone(), soap() { }
+        /// Destructor
+        virtual ~rep__ReportTime() { }
+        /// Friend allocator used by soap_new_rep__ReportTime(struct soap*, int)
+        friend SOAP_FMAC1 rep__ReportTime * SOAP_FMAC2 soap_instantiate_rep__ReportTime(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:267 */
+#ifndef SOAP_TYPE_rep__Date
+#define SOAP_TYPE_rep__Date (51)
+/* complex XML schema type 'rep:Date': */
+class SOAP_CMAC rep__Date {
+      public:
+        /// Required element 'rep:Day' of XML schema type 'xsd:int'
+        int Day;
+        /// Required element 'rep:Month' of XML schema type 'xsd:int'
+        int Month;
+        /// Required element 'rep:Year' of XML schema type 'xsd:int'
+        int Year;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__Date
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__Date; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__Date, default initialized and not managed by a soap context
+        virtual rep__Date *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__Date); }
+      public:
+        /// Constructor with default initializations
+        rep__Date() : Day(), Month(), Year(), soap() { }
+        /// Destructor
+        virtual ~rep__Date() { }
+        /// Friend allocator used by soap_new_rep__Date(struct soap*, int)
+        friend SOAP_FMAC1 rep__Date * SOAP_FMAC2 soap_instantiate_rep__Date(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:269 */
+#ifndef SOAP_TYPE_rep__ReportRequestStatus
+#define SOAP_TYPE_rep__ReportRequestStatus (52)
+/* complex XML schema type 'rep:ReportRequestStatus': */
+class SOAP_CMAC rep__ReportRequestStatus {
+      public:
+        /// Optional element 'rep:ReportDownloadUrl' of XML schema type 'xsd:string'
+        std::string *ReportDownloadUrl;
+        /// Optional element 'rep:Status' of XML schema type 'rep:ReportRequestStatusType'
+        std::string *Status;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__ReportRequestStatus
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__ReportRequestStatus; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__ReportRequestStatus, default initialized and not managed by a soap context
+        virtual rep__ReportRequestStatus *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__ReportRequestStatus); }
+      public:
+        /// Constructor with default initializations
+        rep__ReportRequestStatus() : ReportDownloadUrl(), Status(), soap() { }
+        /// Destructor
+        virtual ~rep__ReportRequestStatus() { }
+        /// Friend allocator used by soap_new_rep__ReportRequestStatus(struct soap*, int)
+        friend SOAP_FMAC1 rep__ReportRequestStatus * SOAP_FMAC2 soap_instantiate_rep__ReportRequestStatus(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:271 */
+#ifndef SOAP_TYPE_rep__BatchError
+#define SOAP_TYPE_rep__BatchError (53)
+/* complex XML schema type 'rep:BatchError': */
+class SOAP_CMAC rep__BatchError {
+      public:
+        /// Optional element 'rep:Code' of XML schema type 'xsd:int'
+        int *Code;
+        /// Optional element 'rep:Details' of XML schema type 'xsd:string'
+        std::string *Details;
+        /// Optional element 'rep:ErrorCode' of XML schema type 'xsd:string'
+        std::string *ErrorCode;
+        /// Optional element 'rep:Index' of XML schema type 'xsd:int'
+        int *Index;
+        /// Optional element 'rep:Message' of XML schema type 'xsd:string'
+        std::string *Message;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__BatchError
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__BatchError; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__BatchError, default initialized and not managed by a soap context
+        virtual rep__BatchError *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__BatchError); }
+      public:
+        /// Constructor with default initializations
+        rep__BatchError() : Code(), Details(), ErrorCode(), Index(), Message(), soap() { }
+        /// Destructor
+        virtual ~rep__BatchError() { }
+        /// Friend allocator used by soap_new_rep__BatchError(struct soap*, int)
+        friend SOAP_FMAC1 rep__BatchError * SOAP_FMAC2 soap_instantiate_rep__BatchError(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:273 */
+#ifndef SOAP_TYPE_rep__ArrayOfBatchError
+#define SOAP_TYPE_rep__ArrayOfBatchError (54)
+/* complex XML schema type 'rep:ArrayOfBatchError': */
+class SOAP_CMAC rep__ArrayOfBatchError {
+      public:
+        /// Optional element 'rep:BatchError' of XML schema type 'rep:BatchError'
+        std::vector<rep__BatchError *> BatchError;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__ArrayOfBatchError
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__ArrayOfBatchError; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__ArrayOfBatchError, default initialized and not managed by a soap context
+        virtual rep__ArrayOfBatchError *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__ArrayOfBatchError); }
+      public:
+        /// Constructor with default initializations
+        rep__ArrayOfBatchError() : BatchError(), soap() { }
+        /// Destructor
+        virtual ~rep__ArrayOfBatchError() { }
+        /// Friend allocator used by soap_new_rep__ArrayOfBatchError(struct soap*, int)
+        friend SOAP_FMAC1 rep__ArrayOfBatchError * SOAP_FMAC2 soap_instantiate_rep__ArrayOfBatchError(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:275 */
+#ifndef SOAP_TYPE_rep__OperationError
+#define SOAP_TYPE_rep__OperationError (55)
+/* complex XML schema type 'rep:OperationError': */
+class SOAP_CMAC rep__OperationError {
+      public:
+        /// Optional element 'rep:Code' of XML schema type 'xsd:int'
+        int *Code;
+        /// Optional element 'rep:Details' of XML schema type 'xsd:string'
+        std::string *Details;
+        /// Optional element 'rep:ErrorCode' of XML schema type 'xsd:string'
+        std::string *ErrorCode;
+        /// Optional element 'rep:Message' of XML schema type 'xsd:string'
+        std::string *Message;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__OperationError
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__OperationError; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__OperationError, default initialized and not managed by a soap context
+        virtual rep__OperationError *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__OperationError); }
+      public:
+        /// Constructor with default initializations
+        rep__OperationError() : Code(), Details(), ErrorCode(), Message(), soap() { }
+        /// Destructor
+        virtual ~rep__OperationError() { }
+        /// Friend allocator used by soap_new_rep__OperationError(struct soap*, int)
+        friend SOAP_FMAC1 rep__OperationError * SOAP_FMAC2 soap_instantiate_rep__OperationError(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:277 */
+#ifndef SOAP_TYPE_rep__ArrayOfOperationError
+#define SOAP_TYPE_rep__ArrayOfOperationError (56)
+/* complex XML schema type 'rep:ArrayOfOperationError': */
+class SOAP_CMAC rep__ArrayOfOperationError {
+      public:
+        /// Optional element 'rep:OperationError' of XML schema type 'rep:OperationError'
+        std::vector<rep__OperationError *> OperationError;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__ArrayOfOperationError
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__ArrayOfOperationError; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__ArrayOfOperationError, default initialized and not managed by a soap context
+        virtual rep__ArrayOfOperationError *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__ArrayOfOperationError); }
+      public:
+        /// Constructor with default initializations
+        rep__ArrayOfOperationError() : OperationError(), soap() { }
+        /// Destructor
+        virtual ~rep__ArrayOfOperationError() { }
+        /// Friend allocator used by soap_new_rep__ArrayOfOperationError(struct soap*, int)
+        friend SOAP_FMAC1 rep__ArrayOfOperationError * SOAP_FMAC2 soap_instantiate_rep__ArrayOfOperationError(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:281 */
+#ifndef SOAP_TYPE__rep__SubmitGenerateReportRequest
+#define SOAP_TYPE__rep__SubmitGenerateReportRequest (58)
+/* complex XML schema type 'rep:SubmitGenerateReportRequest': */
+class SOAP_CMAC _rep__SubmitGenerateReportRequest {
+      public:
+        /// Optional element 'rep:ReportRequest' of XML schema type 'rep:ReportRequest'
+        rep__ReportRequest *ReportRequest;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE__rep__SubmitGenerateReportRequest
+        virtual long soap_type(void) const { return SOAP_TYPE__rep__SubmitGenerateReportRequest; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type _rep__SubmitGenerateReportRequest, default initialized and not managed by a soap context
+        virtual _rep__SubmitGenerateReportRequest *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(_rep__SubmitGenerateReportRequest); }
+      public:
+        /// Constructor with default initializations
+        _rep__SubmitGenerateReportRequest() : ReportRequest(), soap() { }
+        /// Destructor
+        virtual ~_rep__SubmitGenerateReportRequest() { }
+        /// Friend allocator used by soap_new__rep__SubmitGenerateReportRequest(struct soap*, int)
+        friend SOAP_FMAC1 _rep__SubmitGenerateReportRequest * SOAP_FMAC2 soap_instantiate__rep__SubmitGenerateReportRequest(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:283 */
+#ifndef SOAP_TYPE__rep__SubmitGenerateReportResponse
+#define SOAP_TYPE__rep__SubmitGenerateReportResponse (59)
+/* complex XML schema type 'rep:SubmitGenerateReportResponse': */
+class SOAP_CMAC _rep__SubmitGenerateReportResponse {
+      public:
+        /// Optional element 'rep:ReportRequestId' of XML schema type 'xsd:string'
+        std::string *ReportRequestId;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE__rep__SubmitGenerateReportResponse
+        virtual long soap_type(void) const { return SOAP_TYPE__rep__SubmitGenerateReportResponse; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type _rep__SubmitGenerateReportResponse, default initialized and not managed by a soap context
+        virtual _rep__SubmitGenerateReportResponse *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(_rep__SubmitGenerateReportResponse); }
+      public:
+        /// Constructor with default initializations
+        _rep__SubmitGenerateReportResponse() : ReportRequestId(), soap() { }
+        /// Destructor
+        virtual ~_rep__SubmitGenerateReportResponse() { }
+        /// Friend allocator used by soap_new__rep__SubmitGenerateReportResponse(struct soap*, int)
+        friend SOAP_FMAC1 _rep__SubmitGenerateReportResponse * SOAP_FMAC2 soap_instantiate__rep__SubmitGenerateReportResponse(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:285 */
+#ifndef SOAP_TYPE__rep__PollGenerateReportRequest
+#define SOAP_TYPE__rep__PollGenerateReportRequest (60)
+/* complex XML schema type 'rep:PollGenerateReportRequest': */
+class SOAP_CMAC _rep__PollGenerateReportRequest {
+      public:
+        /// Optional element 'rep:ReportRequestId' of XML schema type 'xsd:string'
+        std::string *ReportRequestId;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE__rep__PollGenerateReportRequest
+        virtual long soap_type(void) const { return SOAP_TYPE__rep__PollGenerateReportRequest; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type _rep__PollGenerateReportRequest, default initialized and not managed by a soap context
+        virtual _rep__PollGenerateReportRequest *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(_rep__PollGenerateReportRequest); }
+      public:
+        /// Constructor with default initializations
+        _rep__PollGenerateReportRequest() : ReportRequestId(), soap() { }
+        /// Destructor
+        virtual ~_rep__PollGenerateReportRequest() { }
+        /// Friend allocator used by soap_new__rep__PollGenerateReportRequest(struct soap*, int)
+        friend SOAP_FMAC1 _rep__PollGenerateReportRequest * SOAP_FMAC2 soap_instantiate__rep__PollGenerateReportRequest(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:287 */
+#ifndef SOAP_TYPE__rep__PollGenerateReportResponse
+#define SOAP_TYPE__rep__PollGenerateReportResponse (61)
+/* complex XML schema type 'rep:PollGenerateReportResponse': */
+class SOAP_CMAC _rep__PollGenerateReportResponse {
+      public:
+        /// Optional element 'rep:ReportRequestStatus' of XML schema type 'rep:ReportRequestStatus'
+        rep__ReportRequestStatus *ReportRequestStatus;
+        /// Context that manages this object
+        struct soap *soap;
+      public:
+        /// Return unique type id SOAP_TYPE__rep__PollGenerateReportResponse
+        virtual long soap_type(void) const { return SOAP_TYPE__rep__PollGenerateReportResponse; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type _rep__PollGenerateReportResponse, default initialized and not managed by a soap context
+        virtual _rep__PollGenerateReportResponse *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(_rep__PollGenerateReportResponse); }
+      public:
+        /// Constructor with default initializations
+        _rep__PollGenerateReportResponse() : ReportRequestStatus(), soap() { }
+        /// Destructor
+        virtual ~_rep__PollGenerateReportResponse() { }
+        /// Friend allocator used by soap_new__rep__PollGenerateReportResponse(struct soap*, int)
+        friend SOAP_FMAC1 _rep__PollGenerateReportResponse * SOAP_FMAC2 soap_instantiate__rep__PollGenerateReportResponse(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:200 */
 #ifndef SOAP_TYPE_cm__EditorialError
 #define SOAP_TYPE_cm__EditorialError (14)
 /* complex XML schema type 'cm:EditorialError': */
@@ -1085,7 +1962,7 @@ class SOAP_CMAC cm__EditorialError : public cm__BatchError {
 };
 #endif
 
-/* bingads_budgets.h:200 */
+/* bingads_budgets.h:206 */
 #ifndef SOAP_TYPE_cm__ApiFaultDetail
 #define SOAP_TYPE_cm__ApiFaultDetail (17)
 /* complex XML schema type 'cm:ApiFaultDetail': */
@@ -1122,7 +1999,7 @@ class SOAP_CMAC cm__ApiFaultDetail : public adapi__ApplicationFault {
 };
 #endif
 
-/* bingads_budgets.h:241 */
+/* bingads_budgets.h:247 */
 #ifndef SOAP_TYPE_adapi__AdApiFaultDetail
 #define SOAP_TYPE_adapi__AdApiFaultDetail (41)
 /* complex XML schema type 'adapi:AdApiFaultDetail': */
@@ -1157,10 +2034,127 @@ class SOAP_CMAC adapi__AdApiFaultDetail : public adapi__ApplicationFault {
 };
 #endif
 
-/* bingads_budgets.h:1237 */
+/* bingads_budgets.h:251 */
+#ifndef SOAP_TYPE_rep__BudgetSummaryReportRequest
+#define SOAP_TYPE_rep__BudgetSummaryReportRequest (43)
+/* complex XML schema type 'rep:BudgetSummaryReportRequest': */
+class SOAP_CMAC rep__BudgetSummaryReportRequest : public rep__ReportRequest {
+      public:
+        /// Required nillable (xsi:nil when NULL) element 'rep:Columns' of XML schema type 'rep:ArrayOfBudgetSummaryReportColumn'
+        rep__ArrayOfBudgetSummaryReportColumn *Columns;
+        /// Required nillable (xsi:nil when NULL) element 'rep:Scope' of XML schema type 'rep:AccountThroughCampaignReportScope'
+        rep__AccountThroughCampaignReportScope *Scope;
+        /// Required nillable (xsi:nil when NULL) element 'rep:Time' of XML schema type 'rep:ReportTime'
+        rep__ReportTime *Time;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__BudgetSummaryReportRequest
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__BudgetSummaryReportRequest; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__BudgetSummaryReportRequest, default initialized and not managed by a soap context
+        virtual rep__BudgetSummaryReportRequest *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__BudgetSummaryReportRequest); }
+      public:
+        /// Constructor with default initializations
+        rep__BudgetSummaryReportRequest() : Columns(), Scope(), Time() { }
+        /// Destructor
+        virtual ~rep__BudgetSummaryReportRequest() { }
+        /// Friend allocator used by soap_new_rep__BudgetSummaryReportRequest(struct soap*, int)
+        friend SOAP_FMAC1 rep__BudgetSummaryReportRequest * SOAP_FMAC2 soap_instantiate_rep__BudgetSummaryReportRequest(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:255 */
+#ifndef SOAP_TYPE_rep__CampaignPerformanceReportRequest
+#define SOAP_TYPE_rep__CampaignPerformanceReportRequest (45)
+/* complex XML schema type 'rep:CampaignPerformanceReportRequest': */
+class SOAP_CMAC rep__CampaignPerformanceReportRequest : public rep__ReportRequest {
+      public:
+        /// Required element 'rep:Aggregation' of XML schema type 'rep:ReportAggregation'
+        enum rep__ReportAggregation Aggregation;
+        /// Required nillable (xsi:nil when NULL) element 'rep:Columns' of XML schema type 'rep:ArrayOfCampaignPerformanceReportColumn'
+        rep__ArrayOfCampaignPerformanceReportColumn *Columns;
+        /// Required nillable (xsi:nil when NULL) element 'rep:Scope' of XML schema type 'rep:AccountThroughCampaignReportScope'
+        rep__AccountThroughCampaignReportScope *Scope;
+        /// Required nillable (xsi:nil when NULL) element 'rep:Time' of XML schema type 'rep:ReportTime'
+        rep__ReportTime *Time;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__CampaignPerformanceReportRequest
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__CampaignPerformanceReportRequest; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__CampaignPerformanceReportRequest, default initialized and not managed by a soap context
+        virtual rep__CampaignPerformanceReportRequest *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__CampaignPerformanceReportRequest); }
+      public:
+        /// Constructor with default initializations
+        rep__CampaignPerformanceReportRequest() : Aggregation(), Columns(), Scope(), Time() { }
+        /// Destructor
+        virtual ~rep__CampaignPerformanceReportRequest() { }
+        /// Friend allocator used by soap_new_rep__CampaignPerformanceReportRequest(struct soap*, int)
+        friend SOAP_FMAC1 rep__CampaignPerformanceReportRequest * SOAP_FMAC2 soap_instantiate_rep__CampaignPerformanceReportRequest(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:279 */
+#ifndef SOAP_TYPE_rep__ApiFaultDetail
+#define SOAP_TYPE_rep__ApiFaultDetail (57)
+/* complex XML schema type 'rep:ApiFaultDetail': */
+class SOAP_CMAC rep__ApiFaultDetail : public adapi__ApplicationFault {
+      public:
+        /// Optional element 'rep:BatchErrors' of XML schema type 'rep:ArrayOfBatchError'
+        rep__ArrayOfBatchError *BatchErrors;
+        /// Optional element 'rep:OperationErrors' of XML schema type 'rep:ArrayOfOperationError'
+        rep__ArrayOfOperationError *OperationErrors;
+      public:
+        /// Return unique type id SOAP_TYPE_rep__ApiFaultDetail
+        virtual long soap_type(void) const { return SOAP_TYPE_rep__ApiFaultDetail; }
+        /// (Re)set members to default values
+        virtual void soap_default(struct soap*);
+        /// Serialize object to prepare for SOAP 1.1/1.2 encoded output (or with SOAP_XML_GRAPH) by analyzing its (cyclic) structures
+        virtual void soap_serialize(struct soap*) const;
+        /// Output object in XML, compliant with SOAP 1.1 encoding style, return error code or SOAP_OK
+        virtual int soap_put(struct soap*, const char *tag, const char *type) const;
+        /// Output object in XML, with tag and optional id attribute and xsi:type, return error code or SOAP_OK
+        virtual int soap_out(struct soap*, const char *tag, int id, const char *type) const;
+        /// Get object from XML, compliant with SOAP 1.1 encoding style, return pointer to object or NULL on error
+        virtual void *soap_get(struct soap*, const char *tag, const char *type);
+        /// Get object from XML, with matching tag and type (NULL matches any tag and type), return pointer to object or NULL on error
+        virtual void *soap_in(struct soap*, const char *tag, const char *type);
+        /// Return a new object of type rep__ApiFaultDetail, default initialized and not managed by a soap context
+        virtual rep__ApiFaultDetail *soap_alloc(void) const { return SOAP_NEW_UNMANAGED(rep__ApiFaultDetail); }
+      public:
+        /// Constructor with default initializations
+        rep__ApiFaultDetail() : BatchErrors(), OperationErrors() { }
+        /// Destructor
+        virtual ~rep__ApiFaultDetail() { }
+        /// Friend allocator used by soap_new_rep__ApiFaultDetail(struct soap*, int)
+        friend SOAP_FMAC1 rep__ApiFaultDetail * SOAP_FMAC2 soap_instantiate_rep__ApiFaultDetail(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:2117 */
 #ifndef WITH_NOGLOBAL
 #ifndef SOAP_TYPE_SOAP_ENV__Header
-#define SOAP_TYPE_SOAP_ENV__Header (70)
+#define SOAP_TYPE_SOAP_ENV__Header (119)
 /* SOAP_ENV__Header: */
 struct SOAP_CMAC SOAP_ENV__Header {
       public:
@@ -1174,21 +2168,31 @@ struct SOAP_CMAC SOAP_ENV__Header {
         std::string *cm__DeveloperToken;
         /** Optional element 'cm:TrackingId' of XML schema type 'xsd:string' */
         std::string *cm__TrackingId;
+        /** Optional element 'rep:AuthenticationToken' of XML schema type 'xsd:string' */
+        std::string *rep__AuthenticationToken;
+        /** Optional element 'rep:CustomerAccountId' of XML schema type 'xsd:string' */
+        std::string *rep__CustomerAccountId;
+        /** Optional element 'rep:CustomerId' of XML schema type 'xsd:string' */
+        std::string *rep__CustomerId;
+        /** Optional element 'rep:DeveloperToken' of XML schema type 'xsd:string' */
+        std::string *rep__DeveloperToken;
+        /** Optional element 'rep:TrackingId' of XML schema type 'xsd:string' */
+        std::string *rep__TrackingId;
       public:
         /** Return unique type id SOAP_TYPE_SOAP_ENV__Header */
         long soap_type() const { return SOAP_TYPE_SOAP_ENV__Header; }
         /** Constructor with member initializations */
-        SOAP_ENV__Header() : cm__AuthenticationToken(), cm__CustomerAccountId(), cm__CustomerId(), cm__DeveloperToken(), cm__TrackingId() { }
+        SOAP_ENV__Header() : cm__AuthenticationToken(), cm__CustomerAccountId(), cm__CustomerId(), cm__DeveloperToken(), cm__TrackingId(), rep__AuthenticationToken(), rep__CustomerAccountId(), rep__CustomerId(), rep__DeveloperToken(), rep__TrackingId() { }
         /** Friend allocator */
         friend SOAP_FMAC1 SOAP_ENV__Header * SOAP_FMAC2 soap_instantiate_SOAP_ENV__Header(struct soap*, int, const char*, const char*, size_t*);
 };
 #endif
 #endif
 
-/* bingads_budgets.h:1267 */
+/* bingads_budgets.h:2157 */
 #ifndef WITH_NOGLOBAL
 #ifndef SOAP_TYPE_SOAP_ENV__Detail
-#define SOAP_TYPE_SOAP_ENV__Detail (71)
+#define SOAP_TYPE_SOAP_ENV__Detail (120)
 /* SOAP_ENV__Detail: */
 struct SOAP_CMAC SOAP_ENV__Detail {
       public:
@@ -1196,6 +2200,8 @@ struct SOAP_CMAC SOAP_ENV__Detail {
         adapi__AdApiFaultDetail *adapi__AdApiFaultDetail_;
         /** Optional element 'cm:ApiFaultDetail' of XML schema type 'cm:ApiFaultDetail' */
         cm__ApiFaultDetail *cm__ApiFaultDetail_;
+        /** Optional element 'rep:ApiFaultDetail' of XML schema type 'rep:ApiFaultDetail' */
+        rep__ApiFaultDetail *rep__ApiFaultDetail_;
         /** Any type of element 'fault' assigned to fault with its SOAP_TYPE_<typename> assigned to __type */
         /** Do not create a cyclic data structure through this member unless SOAP encoding or SOAP_XML_GRAPH are used for id-ref serialization */
         int __type;
@@ -1205,16 +2211,16 @@ struct SOAP_CMAC SOAP_ENV__Detail {
         /** Return unique type id SOAP_TYPE_SOAP_ENV__Detail */
         long soap_type() const { return SOAP_TYPE_SOAP_ENV__Detail; }
         /** Constructor with member initializations */
-        SOAP_ENV__Detail() : adapi__AdApiFaultDetail_(), cm__ApiFaultDetail_(), __type(), fault(), __any() { }
+        SOAP_ENV__Detail() : adapi__AdApiFaultDetail_(), cm__ApiFaultDetail_(), rep__ApiFaultDetail_(), __type(), fault(), __any() { }
         /** Friend allocator */
         friend SOAP_FMAC1 SOAP_ENV__Detail * SOAP_FMAC2 soap_instantiate_SOAP_ENV__Detail(struct soap*, int, const char*, const char*, size_t*);
 };
 #endif
 #endif
 
-/* bingads_budgets.h:1379 */
+/* bingads_budgets.h:2271 */
 #ifndef SOAP_TYPE___cm__AddBudgets
-#define SOAP_TYPE___cm__AddBudgets (79)
+#define SOAP_TYPE___cm__AddBudgets (129)
 /* Wrapper: */
 struct SOAP_CMAC __cm__AddBudgets {
       public:
@@ -1230,9 +2236,9 @@ struct SOAP_CMAC __cm__AddBudgets {
 };
 #endif
 
-/* bingads_budgets.h:1473 */
+/* bingads_budgets.h:2365 */
 #ifndef SOAP_TYPE___cm__UpdateBudgets
-#define SOAP_TYPE___cm__UpdateBudgets (83)
+#define SOAP_TYPE___cm__UpdateBudgets (133)
 /* Wrapper: */
 struct SOAP_CMAC __cm__UpdateBudgets {
       public:
@@ -1248,9 +2254,9 @@ struct SOAP_CMAC __cm__UpdateBudgets {
 };
 #endif
 
-/* bingads_budgets.h:1567 */
+/* bingads_budgets.h:2459 */
 #ifndef SOAP_TYPE___cm__DeleteBudgets
-#define SOAP_TYPE___cm__DeleteBudgets (87)
+#define SOAP_TYPE___cm__DeleteBudgets (137)
 /* Wrapper: */
 struct SOAP_CMAC __cm__DeleteBudgets {
       public:
@@ -1266,9 +2272,9 @@ struct SOAP_CMAC __cm__DeleteBudgets {
 };
 #endif
 
-/* bingads_budgets.h:1661 */
+/* bingads_budgets.h:2553 */
 #ifndef SOAP_TYPE___cm__GetBudgetsByIds
-#define SOAP_TYPE___cm__GetBudgetsByIds (91)
+#define SOAP_TYPE___cm__GetBudgetsByIds (141)
 /* Wrapper: */
 struct SOAP_CMAC __cm__GetBudgetsByIds {
       public:
@@ -1284,9 +2290,9 @@ struct SOAP_CMAC __cm__GetBudgetsByIds {
 };
 #endif
 
-/* bingads_budgets.h:1755 */
+/* bingads_budgets.h:2647 */
 #ifndef SOAP_TYPE___cm__GetCampaignIdsByBudgetIds
-#define SOAP_TYPE___cm__GetCampaignIdsByBudgetIds (95)
+#define SOAP_TYPE___cm__GetCampaignIdsByBudgetIds (145)
 /* Wrapper: */
 struct SOAP_CMAC __cm__GetCampaignIdsByBudgetIds {
       public:
@@ -1302,10 +2308,46 @@ struct SOAP_CMAC __cm__GetCampaignIdsByBudgetIds {
 };
 #endif
 
-/* bingads_budgets.h:2038 */
+/* bingads_budgets.h:2757 */
+#ifndef SOAP_TYPE___rep__SubmitGenerateReport
+#define SOAP_TYPE___rep__SubmitGenerateReport (149)
+/* Wrapper: */
+struct SOAP_CMAC __rep__SubmitGenerateReport {
+      public:
+        /** Optional element 'rep:SubmitGenerateReportRequest' of XML schema type 'rep:SubmitGenerateReportRequest' */
+        _rep__SubmitGenerateReportRequest *rep__SubmitGenerateReportRequest;
+      public:
+        /** Return unique type id SOAP_TYPE___rep__SubmitGenerateReport */
+        long soap_type() const { return SOAP_TYPE___rep__SubmitGenerateReport; }
+        /** Constructor with member initializations */
+        __rep__SubmitGenerateReport() : rep__SubmitGenerateReportRequest() { }
+        /** Friend allocator */
+        friend SOAP_FMAC1 __rep__SubmitGenerateReport * SOAP_FMAC2 soap_instantiate___rep__SubmitGenerateReport(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:2851 */
+#ifndef SOAP_TYPE___rep__PollGenerateReport
+#define SOAP_TYPE___rep__PollGenerateReport (153)
+/* Wrapper: */
+struct SOAP_CMAC __rep__PollGenerateReport {
+      public:
+        /** Optional element 'rep:PollGenerateReportRequest' of XML schema type 'rep:PollGenerateReportRequest' */
+        _rep__PollGenerateReportRequest *rep__PollGenerateReportRequest;
+      public:
+        /** Return unique type id SOAP_TYPE___rep__PollGenerateReport */
+        long soap_type() const { return SOAP_TYPE___rep__PollGenerateReport; }
+        /** Constructor with member initializations */
+        __rep__PollGenerateReport() : rep__PollGenerateReportRequest() { }
+        /** Friend allocator */
+        friend SOAP_FMAC1 __rep__PollGenerateReport * SOAP_FMAC2 soap_instantiate___rep__PollGenerateReport(struct soap*, int, const char*, const char*, size_t*);
+};
+#endif
+
+/* bingads_budgets.h:3256 */
 #ifndef WITH_NOGLOBAL
 #ifndef SOAP_TYPE_SOAP_ENV__Code
-#define SOAP_TYPE_SOAP_ENV__Code (96)
+#define SOAP_TYPE_SOAP_ENV__Code (154)
 /* Type SOAP_ENV__Code is a recursive data type, (in)directly referencing itself through its (base or derived class) members */
 /* SOAP_ENV__Code: */
 struct SOAP_CMAC SOAP_ENV__Code {
@@ -1325,10 +2367,10 @@ struct SOAP_CMAC SOAP_ENV__Code {
 #endif
 #endif
 
-/* bingads_budgets.h:2038 */
+/* bingads_budgets.h:3256 */
 #ifndef WITH_NOGLOBAL
 #ifndef SOAP_TYPE_SOAP_ENV__Reason
-#define SOAP_TYPE_SOAP_ENV__Reason (98)
+#define SOAP_TYPE_SOAP_ENV__Reason (156)
 /* SOAP_ENV__Reason: */
 struct SOAP_CMAC SOAP_ENV__Reason {
       public:
@@ -1345,10 +2387,10 @@ struct SOAP_CMAC SOAP_ENV__Reason {
 #endif
 #endif
 
-/* bingads_budgets.h:2038 */
+/* bingads_budgets.h:3256 */
 #ifndef WITH_NOGLOBAL
 #ifndef SOAP_TYPE_SOAP_ENV__Fault
-#define SOAP_TYPE_SOAP_ENV__Fault (99)
+#define SOAP_TYPE_SOAP_ENV__Fault (157)
 /* SOAP_ENV__Fault: */
 struct SOAP_CMAC SOAP_ENV__Fault {
       public:
@@ -1400,16 +2442,22 @@ typedef char *_XML;
 typedef char *_QName;
 #endif
 
-/* bingads_budgets.h:176 */
+/* bingads_budgets.h:182 */
 #ifndef SOAP_TYPE_xsd__decimal
 #define SOAP_TYPE_xsd__decimal (9)
 typedef std::string xsd__decimal;
 #endif
 
-/* bingads_budgets.h:284 */
+/* bingads_budgets.h:338 */
 #ifndef SOAP_TYPE_cm__BudgetLimitType
-#define SOAP_TYPE_cm__BudgetLimitType (42)
+#define SOAP_TYPE_cm__BudgetLimitType (62)
 typedef std::string cm__BudgetLimitType;
+#endif
+
+/* bingads_budgets.h:550 */
+#ifndef SOAP_TYPE_rep__ReportRequestStatusType
+#define SOAP_TYPE_rep__ReportRequestStatusType (69)
+typedef std::string rep__ReportRequestStatusType;
 #endif
 
 /******************************************************************************\
@@ -1436,12 +2484,147 @@ typedef std::string cm__BudgetLimitType;
 
 /* bool has binding name 'bool' for type 'xsd:boolean' */
 #ifndef SOAP_TYPE_bool
-#define SOAP_TYPE_bool (66)
+#define SOAP_TYPE_bool (93)
+#endif
+
+/* enum rep__ReportAggregation has binding name 'rep__ReportAggregation' for type 'rep:ReportAggregation' */
+#ifndef SOAP_TYPE_rep__ReportAggregation
+#define SOAP_TYPE_rep__ReportAggregation (68)
+#endif
+
+/* enum rep__ReportFormat has binding name 'rep__ReportFormat' for type 'rep:ReportFormat' */
+#ifndef SOAP_TYPE_rep__ReportFormat
+#define SOAP_TYPE_rep__ReportFormat (67)
+#endif
+
+/* enum rep__ReportTimeZone has binding name 'rep__ReportTimeZone' for type 'rep:ReportTimeZone' */
+#ifndef SOAP_TYPE_rep__ReportTimeZone
+#define SOAP_TYPE_rep__ReportTimeZone (66)
+#endif
+
+/* enum rep__ReportTimePeriod has binding name 'rep__ReportTimePeriod' for type 'rep:ReportTimePeriod' */
+#ifndef SOAP_TYPE_rep__ReportTimePeriod
+#define SOAP_TYPE_rep__ReportTimePeriod (65)
+#endif
+
+/* enum rep__CampaignPerformanceReportColumn has binding name 'rep__CampaignPerformanceReportColumn' for type 'rep:CampaignPerformanceReportColumn' */
+#ifndef SOAP_TYPE_rep__CampaignPerformanceReportColumn
+#define SOAP_TYPE_rep__CampaignPerformanceReportColumn (64)
+#endif
+
+/* enum rep__BudgetSummaryReportColumn has binding name 'rep__BudgetSummaryReportColumn' for type 'rep:BudgetSummaryReportColumn' */
+#ifndef SOAP_TYPE_rep__BudgetSummaryReportColumn
+#define SOAP_TYPE_rep__BudgetSummaryReportColumn (63)
+#endif
+
+/* rep__ReportRequestStatusType has binding name 'rep__ReportRequestStatusType' for type 'rep:ReportRequestStatusType' */
+#ifndef SOAP_TYPE_rep__ReportRequestStatusType
+#define SOAP_TYPE_rep__ReportRequestStatusType (69)
 #endif
 
 /* cm__BudgetLimitType has binding name 'cm__BudgetLimitType' for type 'cm:BudgetLimitType' */
 #ifndef SOAP_TYPE_cm__BudgetLimitType
-#define SOAP_TYPE_cm__BudgetLimitType (42)
+#define SOAP_TYPE_cm__BudgetLimitType (62)
+#endif
+
+/* _rep__PollGenerateReportResponse has binding name '_rep__PollGenerateReportResponse' for type '' */
+#ifndef SOAP_TYPE__rep__PollGenerateReportResponse
+#define SOAP_TYPE__rep__PollGenerateReportResponse (61)
+#endif
+
+/* _rep__PollGenerateReportRequest has binding name '_rep__PollGenerateReportRequest' for type '' */
+#ifndef SOAP_TYPE__rep__PollGenerateReportRequest
+#define SOAP_TYPE__rep__PollGenerateReportRequest (60)
+#endif
+
+/* _rep__SubmitGenerateReportResponse has binding name '_rep__SubmitGenerateReportResponse' for type '' */
+#ifndef SOAP_TYPE__rep__SubmitGenerateReportResponse
+#define SOAP_TYPE__rep__SubmitGenerateReportResponse (59)
+#endif
+
+/* _rep__SubmitGenerateReportRequest has binding name '_rep__SubmitGenerateReportRequest' for type '' */
+#ifndef SOAP_TYPE__rep__SubmitGenerateReportRequest
+#define SOAP_TYPE__rep__SubmitGenerateReportRequest (58)
+#endif
+
+/* rep__ApiFaultDetail has binding name 'rep__ApiFaultDetail' for type 'rep:ApiFaultDetail' */
+#ifndef SOAP_TYPE_rep__ApiFaultDetail
+#define SOAP_TYPE_rep__ApiFaultDetail (57)
+#endif
+
+/* rep__ArrayOfOperationError has binding name 'rep__ArrayOfOperationError' for type 'rep:ArrayOfOperationError' */
+#ifndef SOAP_TYPE_rep__ArrayOfOperationError
+#define SOAP_TYPE_rep__ArrayOfOperationError (56)
+#endif
+
+/* rep__OperationError has binding name 'rep__OperationError' for type 'rep:OperationError' */
+#ifndef SOAP_TYPE_rep__OperationError
+#define SOAP_TYPE_rep__OperationError (55)
+#endif
+
+/* rep__ArrayOfBatchError has binding name 'rep__ArrayOfBatchError' for type 'rep:ArrayOfBatchError' */
+#ifndef SOAP_TYPE_rep__ArrayOfBatchError
+#define SOAP_TYPE_rep__ArrayOfBatchError (54)
+#endif
+
+/* rep__BatchError has binding name 'rep__BatchError' for type 'rep:BatchError' */
+#ifndef SOAP_TYPE_rep__BatchError
+#define SOAP_TYPE_rep__BatchError (53)
+#endif
+
+/* rep__ReportRequestStatus has binding name 'rep__ReportRequestStatus' for type 'rep:ReportRequestStatus' */
+#ifndef SOAP_TYPE_rep__ReportRequestStatus
+#define SOAP_TYPE_rep__ReportRequestStatus (52)
+#endif
+
+/* rep__Date has binding name 'rep__Date' for type 'rep:Date' */
+#ifndef SOAP_TYPE_rep__Date
+#define SOAP_TYPE_rep__Date (51)
+#endif
+
+/* rep__ReportTime has binding name 'rep__ReportTime' for type 'rep:ReportTime' */
+#ifndef SOAP_TYPE_rep__ReportTime
+#define SOAP_TYPE_rep__ReportTime (50)
+#endif
+
+/* rep__ArrayOfCampaignReportScope has binding name 'rep__ArrayOfCampaignReportScope' for type 'rep:ArrayOfCampaignReportScope' */
+#ifndef SOAP_TYPE_rep__ArrayOfCampaignReportScope
+#define SOAP_TYPE_rep__ArrayOfCampaignReportScope (49)
+#endif
+
+/* rep__CampaignReportScope has binding name 'rep__CampaignReportScope' for type 'rep:CampaignReportScope' */
+#ifndef SOAP_TYPE_rep__CampaignReportScope
+#define SOAP_TYPE_rep__CampaignReportScope (48)
+#endif
+
+/* rep__AccountThroughCampaignReportScope has binding name 'rep__AccountThroughCampaignReportScope' for type 'rep:AccountThroughCampaignReportScope' */
+#ifndef SOAP_TYPE_rep__AccountThroughCampaignReportScope
+#define SOAP_TYPE_rep__AccountThroughCampaignReportScope (47)
+#endif
+
+/* rep__ArrayOfCampaignPerformanceReportColumn has binding name 'rep__ArrayOfCampaignPerformanceReportColumn' for type 'rep:ArrayOfCampaignPerformanceReportColumn' */
+#ifndef SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn
+#define SOAP_TYPE_rep__ArrayOfCampaignPerformanceReportColumn (46)
+#endif
+
+/* rep__CampaignPerformanceReportRequest has binding name 'rep__CampaignPerformanceReportRequest' for type 'rep:CampaignPerformanceReportRequest' */
+#ifndef SOAP_TYPE_rep__CampaignPerformanceReportRequest
+#define SOAP_TYPE_rep__CampaignPerformanceReportRequest (45)
+#endif
+
+/* rep__ArrayOfBudgetSummaryReportColumn has binding name 'rep__ArrayOfBudgetSummaryReportColumn' for type 'rep:ArrayOfBudgetSummaryReportColumn' */
+#ifndef SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn
+#define SOAP_TYPE_rep__ArrayOfBudgetSummaryReportColumn (44)
+#endif
+
+/* rep__BudgetSummaryReportRequest has binding name 'rep__BudgetSummaryReportRequest' for type 'rep:BudgetSummaryReportRequest' */
+#ifndef SOAP_TYPE_rep__BudgetSummaryReportRequest
+#define SOAP_TYPE_rep__BudgetSummaryReportRequest (43)
+#endif
+
+/* rep__ReportRequest has binding name 'rep__ReportRequest' for type 'rep:ReportRequest' */
+#ifndef SOAP_TYPE_rep__ReportRequest
+#define SOAP_TYPE_rep__ReportRequest (42)
 #endif
 
 /* adapi__AdApiFaultDetail has binding name 'adapi__AdApiFaultDetail' for type 'adapi:AdApiFaultDetail' */
@@ -1596,172 +2779,272 @@ typedef std::string cm__BudgetLimitType;
 
 /* struct SOAP_ENV__Fault has binding name 'SOAP_ENV__Fault' for type '' */
 #ifndef SOAP_TYPE_SOAP_ENV__Fault
-#define SOAP_TYPE_SOAP_ENV__Fault (99)
+#define SOAP_TYPE_SOAP_ENV__Fault (157)
 #endif
 
 /* struct SOAP_ENV__Reason has binding name 'SOAP_ENV__Reason' for type '' */
 #ifndef SOAP_TYPE_SOAP_ENV__Reason
-#define SOAP_TYPE_SOAP_ENV__Reason (98)
+#define SOAP_TYPE_SOAP_ENV__Reason (156)
 #endif
 
 /* struct SOAP_ENV__Code has binding name 'SOAP_ENV__Code' for type '' */
 #ifndef SOAP_TYPE_SOAP_ENV__Code
-#define SOAP_TYPE_SOAP_ENV__Code (96)
+#define SOAP_TYPE_SOAP_ENV__Code (154)
 #endif
 
 /* struct SOAP_ENV__Detail has binding name 'SOAP_ENV__Detail' for type '' */
 #ifndef SOAP_TYPE_SOAP_ENV__Detail
-#define SOAP_TYPE_SOAP_ENV__Detail (71)
+#define SOAP_TYPE_SOAP_ENV__Detail (120)
 #endif
 
 /* struct SOAP_ENV__Header has binding name 'SOAP_ENV__Header' for type '' */
 #ifndef SOAP_TYPE_SOAP_ENV__Header
-#define SOAP_TYPE_SOAP_ENV__Header (70)
+#define SOAP_TYPE_SOAP_ENV__Header (119)
 #endif
 
 /* struct SOAP_ENV__Reason * has binding name 'PointerToSOAP_ENV__Reason' for type '' */
 #ifndef SOAP_TYPE_PointerToSOAP_ENV__Reason
-#define SOAP_TYPE_PointerToSOAP_ENV__Reason (101)
+#define SOAP_TYPE_PointerToSOAP_ENV__Reason (159)
 #endif
 
 /* struct SOAP_ENV__Detail * has binding name 'PointerToSOAP_ENV__Detail' for type '' */
 #ifndef SOAP_TYPE_PointerToSOAP_ENV__Detail
-#define SOAP_TYPE_PointerToSOAP_ENV__Detail (100)
+#define SOAP_TYPE_PointerToSOAP_ENV__Detail (158)
 #endif
 
 /* struct SOAP_ENV__Code * has binding name 'PointerToSOAP_ENV__Code' for type '' */
 #ifndef SOAP_TYPE_PointerToSOAP_ENV__Code
-#define SOAP_TYPE_PointerToSOAP_ENV__Code (97)
+#define SOAP_TYPE_PointerToSOAP_ENV__Code (155)
+#endif
+
+/* _rep__PollGenerateReportRequest * has binding name 'PointerTo_rep__PollGenerateReportRequest' for type '' */
+#ifndef SOAP_TYPE_PointerTo_rep__PollGenerateReportRequest
+#define SOAP_TYPE_PointerTo_rep__PollGenerateReportRequest (150)
+#endif
+
+/* _rep__SubmitGenerateReportRequest * has binding name 'PointerTo_rep__SubmitGenerateReportRequest' for type '' */
+#ifndef SOAP_TYPE_PointerTo_rep__SubmitGenerateReportRequest
+#define SOAP_TYPE_PointerTo_rep__SubmitGenerateReportRequest (146)
 #endif
 
 /* _cm__GetCampaignIdsByBudgetIdsRequest * has binding name 'PointerTo_cm__GetCampaignIdsByBudgetIdsRequest' for type '' */
 #ifndef SOAP_TYPE_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest
-#define SOAP_TYPE_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest (92)
+#define SOAP_TYPE_PointerTo_cm__GetCampaignIdsByBudgetIdsRequest (142)
 #endif
 
 /* _cm__GetBudgetsByIdsRequest * has binding name 'PointerTo_cm__GetBudgetsByIdsRequest' for type '' */
 #ifndef SOAP_TYPE_PointerTo_cm__GetBudgetsByIdsRequest
-#define SOAP_TYPE_PointerTo_cm__GetBudgetsByIdsRequest (88)
+#define SOAP_TYPE_PointerTo_cm__GetBudgetsByIdsRequest (138)
 #endif
 
 /* _cm__DeleteBudgetsRequest * has binding name 'PointerTo_cm__DeleteBudgetsRequest' for type '' */
 #ifndef SOAP_TYPE_PointerTo_cm__DeleteBudgetsRequest
-#define SOAP_TYPE_PointerTo_cm__DeleteBudgetsRequest (84)
+#define SOAP_TYPE_PointerTo_cm__DeleteBudgetsRequest (134)
 #endif
 
 /* _cm__UpdateBudgetsRequest * has binding name 'PointerTo_cm__UpdateBudgetsRequest' for type '' */
 #ifndef SOAP_TYPE_PointerTo_cm__UpdateBudgetsRequest
-#define SOAP_TYPE_PointerTo_cm__UpdateBudgetsRequest (80)
+#define SOAP_TYPE_PointerTo_cm__UpdateBudgetsRequest (130)
 #endif
 
 /* _cm__AddBudgetsRequest * has binding name 'PointerTo_cm__AddBudgetsRequest' for type '' */
 #ifndef SOAP_TYPE_PointerTo_cm__AddBudgetsRequest
-#define SOAP_TYPE_PointerTo_cm__AddBudgetsRequest (76)
+#define SOAP_TYPE_PointerTo_cm__AddBudgetsRequest (126)
+#endif
+
+/* rep__ApiFaultDetail * has binding name 'PointerTorep__ApiFaultDetail' for type 'rep:ApiFaultDetail' */
+#ifndef SOAP_TYPE_PointerTorep__ApiFaultDetail
+#define SOAP_TYPE_PointerTorep__ApiFaultDetail (123)
 #endif
 
 /* cm__ApiFaultDetail * has binding name 'PointerTocm__ApiFaultDetail' for type 'cm:ApiFaultDetail' */
 #ifndef SOAP_TYPE_PointerTocm__ApiFaultDetail
-#define SOAP_TYPE_PointerTocm__ApiFaultDetail (73)
+#define SOAP_TYPE_PointerTocm__ApiFaultDetail (122)
 #endif
 
 /* adapi__AdApiFaultDetail * has binding name 'PointerToadapi__AdApiFaultDetail' for type 'adapi:AdApiFaultDetail' */
 #ifndef SOAP_TYPE_PointerToadapi__AdApiFaultDetail
-#define SOAP_TYPE_PointerToadapi__AdApiFaultDetail (72)
+#define SOAP_TYPE_PointerToadapi__AdApiFaultDetail (121)
+#endif
+
+/* rep__ArrayOfOperationError * has binding name 'PointerTorep__ArrayOfOperationError' for type 'rep:ArrayOfOperationError' */
+#ifndef SOAP_TYPE_PointerTorep__ArrayOfOperationError
+#define SOAP_TYPE_PointerTorep__ArrayOfOperationError (118)
+#endif
+
+/* rep__ArrayOfBatchError * has binding name 'PointerTorep__ArrayOfBatchError' for type 'rep:ArrayOfBatchError' */
+#ifndef SOAP_TYPE_PointerTorep__ArrayOfBatchError
+#define SOAP_TYPE_PointerTorep__ArrayOfBatchError (117)
+#endif
+
+/* rep__ArrayOfCampaignPerformanceReportColumn * has binding name 'PointerTorep__ArrayOfCampaignPerformanceReportColumn' for type 'rep:ArrayOfCampaignPerformanceReportColumn' */
+#ifndef SOAP_TYPE_PointerTorep__ArrayOfCampaignPerformanceReportColumn
+#define SOAP_TYPE_PointerTorep__ArrayOfCampaignPerformanceReportColumn (116)
+#endif
+
+/* rep__ReportTime * has binding name 'PointerTorep__ReportTime' for type 'rep:ReportTime' */
+#ifndef SOAP_TYPE_PointerTorep__ReportTime
+#define SOAP_TYPE_PointerTorep__ReportTime (115)
+#endif
+
+/* rep__AccountThroughCampaignReportScope * has binding name 'PointerTorep__AccountThroughCampaignReportScope' for type 'rep:AccountThroughCampaignReportScope' */
+#ifndef SOAP_TYPE_PointerTorep__AccountThroughCampaignReportScope
+#define SOAP_TYPE_PointerTorep__AccountThroughCampaignReportScope (114)
+#endif
+
+/* rep__ArrayOfBudgetSummaryReportColumn * has binding name 'PointerTorep__ArrayOfBudgetSummaryReportColumn' for type 'rep:ArrayOfBudgetSummaryReportColumn' */
+#ifndef SOAP_TYPE_PointerTorep__ArrayOfBudgetSummaryReportColumn
+#define SOAP_TYPE_PointerTorep__ArrayOfBudgetSummaryReportColumn (113)
 #endif
 
 /* adapi__ArrayOfAdApiError * has binding name 'PointerToadapi__ArrayOfAdApiError' for type 'adapi:ArrayOfAdApiError' */
 #ifndef SOAP_TYPE_PointerToadapi__ArrayOfAdApiError
-#define SOAP_TYPE_PointerToadapi__ArrayOfAdApiError (69)
+#define SOAP_TYPE_PointerToadapi__ArrayOfAdApiError (112)
 #endif
 
 /* cm__ArrayOfOperationError * has binding name 'PointerTocm__ArrayOfOperationError' for type 'cm:ArrayOfOperationError' */
 #ifndef SOAP_TYPE_PointerTocm__ArrayOfOperationError
-#define SOAP_TYPE_PointerTocm__ArrayOfOperationError (68)
+#define SOAP_TYPE_PointerTocm__ArrayOfOperationError (111)
+#endif
+
+/* rep__ReportRequestStatus * has binding name 'PointerTorep__ReportRequestStatus' for type 'rep:ReportRequestStatus' */
+#ifndef SOAP_TYPE_PointerTorep__ReportRequestStatus
+#define SOAP_TYPE_PointerTorep__ReportRequestStatus (110)
+#endif
+
+/* rep__ReportRequest * has binding name 'PointerTorep__ReportRequest' for type 'rep:ReportRequest' */
+#ifndef SOAP_TYPE_PointerTorep__ReportRequest
+#define SOAP_TYPE_PointerTorep__ReportRequest (109)
+#endif
+
+/* rep__OperationError * has binding name 'PointerTorep__OperationError' for type 'rep:OperationError' */
+#ifndef SOAP_TYPE_PointerTorep__OperationError
+#define SOAP_TYPE_PointerTorep__OperationError (107)
+#endif
+
+/* rep__BatchError * has binding name 'PointerTorep__BatchError' for type 'rep:BatchError' */
+#ifndef SOAP_TYPE_PointerTorep__BatchError
+#define SOAP_TYPE_PointerTorep__BatchError (105)
+#endif
+
+/* std::string * has binding name 'PointerTorep__ReportRequestStatusType' for type 'rep:ReportRequestStatusType' */
+#ifndef SOAP_TYPE_PointerTorep__ReportRequestStatusType
+#define SOAP_TYPE_PointerTorep__ReportRequestStatusType (104)
+#endif
+
+/* enum rep__ReportTimeZone * has binding name 'PointerTorep__ReportTimeZone' for type 'rep:ReportTimeZone' */
+#ifndef SOAP_TYPE_PointerTorep__ReportTimeZone
+#define SOAP_TYPE_PointerTorep__ReportTimeZone (103)
+#endif
+
+/* enum rep__ReportTimePeriod * has binding name 'PointerTorep__ReportTimePeriod' for type 'rep:ReportTimePeriod' */
+#ifndef SOAP_TYPE_PointerTorep__ReportTimePeriod
+#define SOAP_TYPE_PointerTorep__ReportTimePeriod (102)
+#endif
+
+/* rep__Date * has binding name 'PointerTorep__Date' for type 'rep:Date' */
+#ifndef SOAP_TYPE_PointerTorep__Date
+#define SOAP_TYPE_PointerTorep__Date (101)
+#endif
+
+/* rep__CampaignReportScope * has binding name 'PointerTorep__CampaignReportScope' for type 'rep:CampaignReportScope' */
+#ifndef SOAP_TYPE_PointerTorep__CampaignReportScope
+#define SOAP_TYPE_PointerTorep__CampaignReportScope (99)
+#endif
+
+/* rep__ArrayOfCampaignReportScope * has binding name 'PointerTorep__ArrayOfCampaignReportScope' for type 'rep:ArrayOfCampaignReportScope' */
+#ifndef SOAP_TYPE_PointerTorep__ArrayOfCampaignReportScope
+#define SOAP_TYPE_PointerTorep__ArrayOfCampaignReportScope (98)
+#endif
+
+/* enum rep__ReportFormat * has binding name 'PointerTorep__ReportFormat' for type 'rep:ReportFormat' */
+#ifndef SOAP_TYPE_PointerTorep__ReportFormat
+#define SOAP_TYPE_PointerTorep__ReportFormat (95)
 #endif
 
 /* bool * has binding name 'PointerTobool' for type 'xsd:boolean' */
 #ifndef SOAP_TYPE_PointerTobool
-#define SOAP_TYPE_PointerTobool (67)
+#define SOAP_TYPE_PointerTobool (94)
 #endif
 
 /* adapi__AdApiError * has binding name 'PointerToadapi__AdApiError' for type 'adapi:AdApiError' */
 #ifndef SOAP_TYPE_PointerToadapi__AdApiError
-#define SOAP_TYPE_PointerToadapi__AdApiError (64)
+#define SOAP_TYPE_PointerToadapi__AdApiError (91)
 #endif
 
 /* scg__KeyValuePairOfstringstring * has binding name 'PointerToscg__KeyValuePairOfstringstring' for type 'scg:KeyValuePairOfstringstring' */
 #ifndef SOAP_TYPE_PointerToscg__KeyValuePairOfstringstring
-#define SOAP_TYPE_PointerToscg__KeyValuePairOfstringstring (62)
+#define SOAP_TYPE_PointerToscg__KeyValuePairOfstringstring (89)
 #endif
 
 /* cm__ArrayOfIdCollection * has binding name 'PointerTocm__ArrayOfIdCollection' for type 'cm:ArrayOfIdCollection' */
 #ifndef SOAP_TYPE_PointerTocm__ArrayOfIdCollection
-#define SOAP_TYPE_PointerTocm__ArrayOfIdCollection (60)
+#define SOAP_TYPE_PointerTocm__ArrayOfIdCollection (87)
 #endif
 
 /* arr__ArrayOflong * has binding name 'PointerToarr__ArrayOflong' for type 'arr:ArrayOflong' */
 #ifndef SOAP_TYPE_PointerToarr__ArrayOflong
-#define SOAP_TYPE_PointerToarr__ArrayOflong (59)
+#define SOAP_TYPE_PointerToarr__ArrayOflong (86)
 #endif
 
 /* cm__ArrayOfBatchError * has binding name 'PointerTocm__ArrayOfBatchError' for type 'cm:ArrayOfBatchError' */
 #ifndef SOAP_TYPE_PointerTocm__ArrayOfBatchError
-#define SOAP_TYPE_PointerTocm__ArrayOfBatchError (58)
+#define SOAP_TYPE_PointerTocm__ArrayOfBatchError (85)
 #endif
 
 /* cm__ArrayOfBudget * has binding name 'PointerTocm__ArrayOfBudget' for type 'cm:ArrayOfBudget' */
 #ifndef SOAP_TYPE_PointerTocm__ArrayOfBudget
-#define SOAP_TYPE_PointerTocm__ArrayOfBudget (57)
+#define SOAP_TYPE_PointerTocm__ArrayOfBudget (84)
 #endif
 
 /* cm__IdCollection * has binding name 'PointerTocm__IdCollection' for type 'cm:IdCollection' */
 #ifndef SOAP_TYPE_PointerTocm__IdCollection
-#define SOAP_TYPE_PointerTocm__IdCollection (55)
+#define SOAP_TYPE_PointerTocm__IdCollection (82)
 #endif
 
 /* sys__ArrayOfNullableOflong * has binding name 'PointerTosys__ArrayOfNullableOflong' for type 'sys:ArrayOfNullableOflong' */
 #ifndef SOAP_TYPE_PointerTosys__ArrayOfNullableOflong
-#define SOAP_TYPE_PointerTosys__ArrayOfNullableOflong (54)
+#define SOAP_TYPE_PointerTosys__ArrayOfNullableOflong (81)
 #endif
 
 /* cm__OperationError * has binding name 'PointerTocm__OperationError' for type 'cm:OperationError' */
 #ifndef SOAP_TYPE_PointerTocm__OperationError
-#define SOAP_TYPE_PointerTocm__OperationError (52)
+#define SOAP_TYPE_PointerTocm__OperationError (79)
 #endif
 
 /* cm__BatchError * has binding name 'PointerTocm__BatchError' for type 'cm:BatchError' */
 #ifndef SOAP_TYPE_PointerTocm__BatchError
-#define SOAP_TYPE_PointerTocm__BatchError (50)
+#define SOAP_TYPE_PointerTocm__BatchError (77)
 #endif
 
 /* scg__ArrayOfKeyValuePairOfstringstring * has binding name 'PointerToscg__ArrayOfKeyValuePairOfstringstring' for type 'scg:ArrayOfKeyValuePairOfstringstring' */
 #ifndef SOAP_TYPE_PointerToscg__ArrayOfKeyValuePairOfstringstring
-#define SOAP_TYPE_PointerToscg__ArrayOfKeyValuePairOfstringstring (49)
+#define SOAP_TYPE_PointerToscg__ArrayOfKeyValuePairOfstringstring (76)
 #endif
 
 /* cm__Budget * has binding name 'PointerTocm__Budget' for type 'cm:Budget' */
 #ifndef SOAP_TYPE_PointerTocm__Budget
-#define SOAP_TYPE_PointerTocm__Budget (47)
+#define SOAP_TYPE_PointerTocm__Budget (74)
 #endif
 
 /* std::string * has binding name 'PointerTostd__string' for type 'xsd:string' */
 #ifndef SOAP_TYPE_PointerTostd__string
-#define SOAP_TYPE_PointerTostd__string (46)
+#define SOAP_TYPE_PointerTostd__string (73)
 #endif
 
 /* std::string * has binding name 'PointerTocm__BudgetLimitType' for type 'cm:BudgetLimitType' */
 #ifndef SOAP_TYPE_PointerTocm__BudgetLimitType
-#define SOAP_TYPE_PointerTocm__BudgetLimitType (45)
+#define SOAP_TYPE_PointerTocm__BudgetLimitType (72)
 #endif
 
 /* int * has binding name 'PointerToint' for type 'xsd:int' */
 #ifndef SOAP_TYPE_PointerToint
-#define SOAP_TYPE_PointerToint (44)
+#define SOAP_TYPE_PointerToint (71)
 #endif
 
 /* std::string * has binding name 'PointerToxsd__decimal' for type 'xsd:decimal' */
 #ifndef SOAP_TYPE_PointerToxsd__decimal
-#define SOAP_TYPE_PointerToxsd__decimal (43)
+#define SOAP_TYPE_PointerToxsd__decimal (70)
 #endif
 
 /* LONG64 * has binding name 'PointerToLONG64' for type 'xsd:long' */
@@ -1784,39 +3067,64 @@ typedef std::string cm__BudgetLimitType;
 #define SOAP_TYPE_string (4)
 #endif
 
+/* std::vector<rep__OperationError *>  has binding name 'std__vectorTemplateOfPointerTorep__OperationError' for type 'rep:OperationError' */
+#ifndef SOAP_TYPE_std__vectorTemplateOfPointerTorep__OperationError
+#define SOAP_TYPE_std__vectorTemplateOfPointerTorep__OperationError (108)
+#endif
+
+/* std::vector<rep__BatchError *>  has binding name 'std__vectorTemplateOfPointerTorep__BatchError' for type 'rep:BatchError' */
+#ifndef SOAP_TYPE_std__vectorTemplateOfPointerTorep__BatchError
+#define SOAP_TYPE_std__vectorTemplateOfPointerTorep__BatchError (106)
+#endif
+
+/* std::vector<rep__CampaignReportScope *>  has binding name 'std__vectorTemplateOfPointerTorep__CampaignReportScope' for type 'rep:CampaignReportScope' */
+#ifndef SOAP_TYPE_std__vectorTemplateOfPointerTorep__CampaignReportScope
+#define SOAP_TYPE_std__vectorTemplateOfPointerTorep__CampaignReportScope (100)
+#endif
+
+/* std::vector<enum rep__CampaignPerformanceReportColumn>  has binding name 'std__vectorTemplateOfrep__CampaignPerformanceReportColumn' for type 'rep:CampaignPerformanceReportColumn' */
+#ifndef SOAP_TYPE_std__vectorTemplateOfrep__CampaignPerformanceReportColumn
+#define SOAP_TYPE_std__vectorTemplateOfrep__CampaignPerformanceReportColumn (97)
+#endif
+
+/* std::vector<enum rep__BudgetSummaryReportColumn>  has binding name 'std__vectorTemplateOfrep__BudgetSummaryReportColumn' for type 'rep:BudgetSummaryReportColumn' */
+#ifndef SOAP_TYPE_std__vectorTemplateOfrep__BudgetSummaryReportColumn
+#define SOAP_TYPE_std__vectorTemplateOfrep__BudgetSummaryReportColumn (96)
+#endif
+
 /* std::vector<adapi__AdApiError *>  has binding name 'std__vectorTemplateOfPointerToadapi__AdApiError' for type 'adapi:AdApiError' */
 #ifndef SOAP_TYPE_std__vectorTemplateOfPointerToadapi__AdApiError
-#define SOAP_TYPE_std__vectorTemplateOfPointerToadapi__AdApiError (65)
+#define SOAP_TYPE_std__vectorTemplateOfPointerToadapi__AdApiError (92)
 #endif
 
 /* std::vector<scg__KeyValuePairOfstringstring *>  has binding name 'std__vectorTemplateOfPointerToscg__KeyValuePairOfstringstring' for type 'scg:KeyValuePairOfstringstring' */
 #ifndef SOAP_TYPE_std__vectorTemplateOfPointerToscg__KeyValuePairOfstringstring
-#define SOAP_TYPE_std__vectorTemplateOfPointerToscg__KeyValuePairOfstringstring (63)
+#define SOAP_TYPE_std__vectorTemplateOfPointerToscg__KeyValuePairOfstringstring (90)
 #endif
 
 /* std::vector<LONG64>  has binding name 'std__vectorTemplateOfLONG64' for type 'xsd:long' */
 #ifndef SOAP_TYPE_std__vectorTemplateOfLONG64
-#define SOAP_TYPE_std__vectorTemplateOfLONG64 (61)
+#define SOAP_TYPE_std__vectorTemplateOfLONG64 (88)
 #endif
 
 /* std::vector<cm__IdCollection *>  has binding name 'std__vectorTemplateOfPointerTocm__IdCollection' for type 'cm:IdCollection' */
 #ifndef SOAP_TYPE_std__vectorTemplateOfPointerTocm__IdCollection
-#define SOAP_TYPE_std__vectorTemplateOfPointerTocm__IdCollection (56)
+#define SOAP_TYPE_std__vectorTemplateOfPointerTocm__IdCollection (83)
 #endif
 
 /* std::vector<cm__OperationError *>  has binding name 'std__vectorTemplateOfPointerTocm__OperationError' for type 'cm:OperationError' */
 #ifndef SOAP_TYPE_std__vectorTemplateOfPointerTocm__OperationError
-#define SOAP_TYPE_std__vectorTemplateOfPointerTocm__OperationError (53)
+#define SOAP_TYPE_std__vectorTemplateOfPointerTocm__OperationError (80)
 #endif
 
 /* std::vector<cm__BatchError *>  has binding name 'std__vectorTemplateOfPointerTocm__BatchError' for type 'cm:BatchError' */
 #ifndef SOAP_TYPE_std__vectorTemplateOfPointerTocm__BatchError
-#define SOAP_TYPE_std__vectorTemplateOfPointerTocm__BatchError (51)
+#define SOAP_TYPE_std__vectorTemplateOfPointerTocm__BatchError (78)
 #endif
 
 /* std::vector<cm__Budget *>  has binding name 'std__vectorTemplateOfPointerTocm__Budget' for type 'cm:Budget' */
 #ifndef SOAP_TYPE_std__vectorTemplateOfPointerTocm__Budget
-#define SOAP_TYPE_std__vectorTemplateOfPointerTocm__Budget (48)
+#define SOAP_TYPE_std__vectorTemplateOfPointerTocm__Budget (75)
 #endif
 
 /* std::vector<LONG64 *>  has binding name 'std__vectorTemplateOfPointerToLONG64' for type 'xsd:long' */
@@ -1872,6 +3180,20 @@ typedef std::string cm__BudgetLimitType;
     SOAP_FMAC5 int SOAP_FMAC6 soap_send___cm__GetCampaignIdsByBudgetIds(struct soap *soap, const char *soap_endpoint, const char *soap_action, _cm__GetCampaignIdsByBudgetIdsRequest *cm__GetCampaignIdsByBudgetIdsRequest);
     /** Web service asynchronous operation 'soap_recv___cm__GetCampaignIdsByBudgetIds' to receive a response message from the connected endpoint, returns SOAP_OK or error code */
     SOAP_FMAC5 int SOAP_FMAC6 soap_recv___cm__GetCampaignIdsByBudgetIds(struct soap *soap, _cm__GetCampaignIdsByBudgetIdsResponse &cm__GetCampaignIdsByBudgetIdsResponse);
+    
+    /** Web service synchronous operation 'soap_call___rep__SubmitGenerateReport' to the specified endpoint and SOAP Action header, returns SOAP_OK or error code */
+    SOAP_FMAC5 int SOAP_FMAC6 soap_call___rep__SubmitGenerateReport(struct soap *soap, const char *soap_endpoint, const char *soap_action, _rep__SubmitGenerateReportRequest *rep__SubmitGenerateReportRequest, _rep__SubmitGenerateReportResponse &rep__SubmitGenerateReportResponse);
+    /** Web service asynchronous operation 'soap_send___rep__SubmitGenerateReport' to send a request message to the specified endpoint and SOAP Action header, returns SOAP_OK or error code */
+    SOAP_FMAC5 int SOAP_FMAC6 soap_send___rep__SubmitGenerateReport(struct soap *soap, const char *soap_endpoint, const char *soap_action, _rep__SubmitGenerateReportRequest *rep__SubmitGenerateReportRequest);
+    /** Web service asynchronous operation 'soap_recv___rep__SubmitGenerateReport' to receive a response message from the connected endpoint, returns SOAP_OK or error code */
+    SOAP_FMAC5 int SOAP_FMAC6 soap_recv___rep__SubmitGenerateReport(struct soap *soap, _rep__SubmitGenerateReportResponse &rep__SubmitGenerateReportResponse);
+    
+    /** Web service synchronous operation 'soap_call___rep__PollGenerateReport' to the specified endpoint and SOAP Action header, returns SOAP_OK or error code */
+    SOAP_FMAC5 int SOAP_FMAC6 soap_call___rep__PollGenerateReport(struct soap *soap, const char *soap_endpoint, const char *soap_action, _rep__PollGenerateReportRequest *rep__PollGenerateReportRequest, _rep__PollGenerateReportResponse &rep__PollGenerateReportResponse);
+    /** Web service asynchronous operation 'soap_send___rep__PollGenerateReport' to send a request message to the specified endpoint and SOAP Action header, returns SOAP_OK or error code */
+    SOAP_FMAC5 int SOAP_FMAC6 soap_send___rep__PollGenerateReport(struct soap *soap, const char *soap_endpoint, const char *soap_action, _rep__PollGenerateReportRequest *rep__PollGenerateReportRequest);
+    /** Web service asynchronous operation 'soap_recv___rep__PollGenerateReport' to receive a response message from the connected endpoint, returns SOAP_OK or error code */
+    SOAP_FMAC5 int SOAP_FMAC6 soap_recv___rep__PollGenerateReport(struct soap *soap, _rep__PollGenerateReportResponse &rep__PollGenerateReportResponse);
 
 #endif
 

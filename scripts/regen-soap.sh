@@ -3,8 +3,14 @@
 #   scripts/regen-soap.sh           rewrite generated/
 #   scripts/regen-soap.sh --check   regenerate into a temporary folder and fail if generated/ differs
 #
+# Both contracts, Campaign Management (budgets) and Reporting (budget usage), go through one
+# wsdl2h run into one interface header (bingads_budgets.h), so there is one set of stubs: one
+# soapC.cpp, one SOAP_ENV__Header holding both services' header members (cm__*, rep__*), one
+# SOAP_ENV__Detail, and one .nsmap per service, all with the same table.
+#
 # wsdl2h  -k  no SOAP-ENV:mustUnderstand on the request headers (the service's documented requests
-#             carry none); -t our typemap; -o the interface header.
+#             carry none); -t our typemap (pins the prefixes cm, rep, adapi, arr, sys, scg);
+#             -o the interface header.
 # soapcpp2 -1 SOAP 1.1 envelope (the service's only binding is BasicHttpBinding)
 #          -C client side only   -x no sample XML   -L no soapClientLib   -w no .wsdl/.xsd copies
 #          -d output folder      -I gSOAP's import folder
@@ -21,8 +27,10 @@ import=/usr/share/gsoap/import
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cd "$out"
-cp "$root/wsdl/CampaignManagementService.budgets.wsdl" "$root/wsdl/typemap.dat" .
-wsdl2h -k -t typemap.dat -o bingads_budgets.h CampaignManagementService.budgets.wsdl >wsdl2h.log 2>&1 \
+wsdls=(CampaignManagementService.budgets.wsdl ReportingService.usage.wsdl)
+for w in "${wsdls[@]}"; do cp "$root/wsdl/$w" .; done
+cp "$root/wsdl/typemap.dat" .
+wsdl2h -k -t typemap.dat -o bingads_budgets.h "${wsdls[@]}" >wsdl2h.log 2>&1 \
   || { cat wsdl2h.log >&2; exit 1; }
 mkdir gen
 cp bingads_budgets.h gen/

@@ -157,24 +157,46 @@ std::string Shell(const std::string& command, int* status) {
   return output;
 }
 
-}  // namespace
-
-std::optional<std::filesystem::path> OfficialWsdl() {
-  auto dir = ReferenceDir();
-  if (!dir) return std::nullopt;
-  auto path = *dir / "wsdl" / "campaignmanagement_service.production.wsdl";
-  if (!std::filesystem::exists(path)) return std::nullopt;
-  return path;
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
 }
 
-bool HaveXmllint() { return std::system("command -v xmllint >/dev/null 2>&1") == 0; }
+// A line of an official signature a subset may leave out: an enumeration value or an optional
+// element (one without an anonymous type, whose nested lines could not be left out).
+bool Omissible(const std::string& line) {
+  return line.rfind("enum ", 0) == 0 ||
+         (line.rfind("element ", 0) == 0 && line.find(" min=0 ") != std::string::npos);
+}
 
-std::vector<std::string> CompareWithOfficial(const std::filesystem::path& ours_path,
-                                             const std::filesystem::path& official_path) {
-  std::vector<std::string> problems;
-  const auto ours = Load(ours_path);
-  const auto official = Load(official_path);
+// True when `mine` is `theirs` with only omissible lines left out, the rest in the same order.
+bool IsOrderedSubset(const std::string& mine, const std::string& theirs) {
+  const auto ours = Lines(mine);
+  const auto official = Lines(theirs);
+  std::size_t j = 0;
+  for (const auto& line : ours) {
+    for (; j < official.size() && official[j] != line; ++j) {
+      if (!Omissible(official[j])) return false;
+    }
+    if (j == official.size()) return false;
+    ++j;
+  }
+  for (; j < official.size(); ++j) {
+    if (!Omissible(official[j])) return false;
+  }
+  return true;
+}
 
+// A component's signature plus its own nillability and type (for global elements).
+std::string ComponentSignature(const pugi::xml_node& node) {
+  return Signature(node) + "nillable=" + Attr(node, "nillable", "false") +
+         (node.attribute("type") ? " type=" + Resolve(node, node.attribute("type").value()) : "");
+}
+
+void CompareComponents(const pugi::xml_document& ours, const pugi::xml_document& official,
+                       const std::set<std::string>& subsets, std::vector<std::string>& problems) {
   const auto their_components = Components(official);
   for (const auto& [key, node] : Components(ours)) {
     auto it = their_components.find(key);
@@ -182,18 +204,16 @@ std::vector<std::string> CompareWithOfficial(const std::filesystem::path& ours_p
       problems.push_back("not in the official WSDL: " + key);
       continue;
     }
-    const std::string mine =
-        Signature(node) + "nillable=" + Attr(node, "nillable", "false") +
-        (node.attribute("type") ? " type=" + Resolve(node, node.attribute("type").value()) : "");
-    const std::string theirs =
-        Signature(it->second) + "nillable=" + Attr(it->second, "nillable", "false") +
-        (it->second.attribute("type")
-             ? " type=" + Resolve(it->second, it->second.attribute("type").value())
-             : "");
-    if (mine != theirs)
+    const std::string mine = ComponentSignature(node);
+    const std::string theirs = ComponentSignature(it->second);
+    const bool same = subsets.count(key) != 0 ? IsOrderedSubset(mine, theirs) : mine == theirs;
+    if (!same)
       problems.push_back(key + " differs:\n--- ours\n" + mine + "\n--- official\n" + theirs);
   }
+}
 
+void CompareMessages(const pugi::xml_document& ours, const pugi::xml_document& official,
+                     std::vector<std::string>& problems) {
   const auto their_messages = Named(official, "message");
   for (const auto& [name, node] : Named(ours, "message")) {
     auto it = their_messages.find(name);
@@ -205,8 +225,7 @@ std::vector<std::string> CompareWithOfficial(const std::filesystem::path& ours_p
     const std::string theirs = MessageSignature(it->second);
     // Our header messages carry the documented subset of the official header parts.
     if (name.size() > 8 && name.substr(name.size() - 8) == "_Headers") {
-      std::istringstream lines(mine);
-      for (std::string line; std::getline(lines, line);) {
+      for (const auto& line : Lines(mine)) {
         if (theirs.find(line + "\n") == std::string::npos)
           problems.push_back("header part " + line + " of " + name + " is not official");
       }
@@ -214,7 +233,10 @@ std::vector<std::string> CompareWithOfficial(const std::filesystem::path& ours_p
       problems.push_back("message " + name + " differs: ours " + mine + " official " + theirs);
     }
   }
+}
 
+void ComparePortTypes(const pugi::xml_document& ours, const pugi::xml_document& official,
+                      std::vector<std::string>& problems) {
   const auto their_ops = Operations(official, "portType");
   for (const auto& [key, op] : Operations(ours, "portType")) {
     auto it = their_ops.find(key);
@@ -225,7 +247,10 @@ std::vector<std::string> CompareWithOfficial(const std::filesystem::path& ours_p
                          "vs\n" + OperationActions(it->second));
     }
   }
+}
 
+void CompareBindings(const pugi::xml_document& ours, const pugi::xml_document& official,
+                     std::vector<std::string>& problems) {
   const auto their_bindings = Operations(official, "binding");
   for (const auto& [key, op] : Operations(ours, "binding")) {
     auto it = their_bindings.find(key);
@@ -241,6 +266,64 @@ std::vector<std::string> CompareWithOfficial(const std::filesystem::path& ours_p
       }
     }
   }
+}
+
+// The soap:address of every port, by "<service name>/<port name>", with the port's binding.
+std::map<std::string, std::string> Addresses(const pugi::xml_document& wsdl) {
+  std::map<std::string, std::string> out;
+  for (const auto& [service_name, service] : Named(wsdl, "service")) {
+    for (auto port : service.children()) {
+      if (!Is(port, kWsdl, "port")) continue;
+      auto address = port.find_child([](auto n) { return Is(n, kSoapBinding, "address"); });
+      out[service_name + "/" + Attr(port, "name", "?")] =
+          Resolve(port, port.attribute("binding").value()) + " at " +
+          Attr(address, "location", "?");
+    }
+  }
+  return out;
+}
+
+void CompareAddresses(const pugi::xml_document& ours, const pugi::xml_document& official,
+                      std::vector<std::string>& problems) {
+  const auto theirs = Addresses(official);
+  for (const auto& [port, value] : Addresses(ours)) {
+    auto it = theirs.find(port);
+    if (it == theirs.end() || it->second != value)
+      problems.push_back("service port " + port + ": " + value + " is not official");
+  }
+}
+
+std::optional<std::filesystem::path> ReferenceWsdl(const char* file) {
+  auto dir = ReferenceDir();
+  if (!dir) return std::nullopt;
+  auto path = *dir / "wsdl" / file;
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  return path;
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> OfficialWsdl() {
+  return ReferenceWsdl("campaignmanagement_service.production.wsdl");
+}
+
+std::optional<std::filesystem::path> OfficialReportingWsdl() {
+  return ReferenceWsdl("reporting_service.production.wsdl");
+}
+
+bool HaveXmllint() { return std::system("command -v xmllint >/dev/null 2>&1") == 0; }
+
+std::vector<std::string> CompareWithOfficial(const std::filesystem::path& ours_path,
+                                             const std::filesystem::path& official_path,
+                                             const std::set<std::string>& subsets) {
+  std::vector<std::string> problems;
+  const auto ours = Load(ours_path);
+  const auto official = Load(official_path);
+  CompareComponents(ours, official, subsets, problems);
+  CompareMessages(ours, official, problems);
+  ComparePortTypes(ours, official, problems);
+  CompareBindings(ours, official, problems);
+  CompareAddresses(ours, official, problems);
   return problems;
 }
 

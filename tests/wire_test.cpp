@@ -3,6 +3,7 @@
 #include <bingads/json.h>
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <pugixml.hpp>
@@ -42,6 +43,40 @@ HttpRequest SentRequest(Protocol protocol, const std::vector<std::int64_t>& ids)
 }
 
 using testing::HeaderOf;
+
+const std::filesystem::path kCmWsdl =
+    std::filesystem::path(BINGADS_SOURCE_DIR) / "wsdl" / "CampaignManagementService.budgets.wsdl";
+const std::filesystem::path kReportingWsdl =
+    std::filesystem::path(BINGADS_SOURCE_DIR) / "wsdl" / "ReportingService.usage.wsdl";
+
+// The components of our Reporting WSDL that declare only part of the official one: fewer column
+// values, and no Filter (optional) in the campaign performance request.
+const std::set<std::string> kReportingSubsets = {
+    "{https://bingads.microsoft.com/Reporting/v13}complexType:CampaignPerformanceReportRequest",
+    "{https://bingads.microsoft.com/Reporting/v13}simpleType:CampaignPerformanceReportColumn"};
+
+using Edit = std::pair<std::string, std::string>;
+
+// The comparison's findings, one a line, for a copy of `wsdl` with each edit's text replaced.
+std::string ProblemsOfMutated(const std::filesystem::path& wsdl,
+                              const std::filesystem::path& official, const std::vector<Edit>& edits,
+                              const std::set<std::string>& subsets = {}) {
+  std::ifstream in(wsdl);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& [from, to] : edits) {
+    const auto at = text.find(from);
+    REQUIRE_MESSAGE(at != std::string::npos, "not in " << wsdl.filename() << ": " << from);
+    text.replace(at, from.size(), to);
+  }
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("bingads-mutated-" + std::to_string(::getpid()) + ".wsdl");
+  std::ofstream(path) << text;
+  const auto problems = testing::CompareWithOfficial(path, official, subsets);
+  std::filesystem::remove(path);
+  std::string all;
+  for (const auto& p : problems) all += p + "\n";
+  return all;
+}
 
 }  // namespace
 
@@ -142,9 +177,18 @@ TEST_CASE("wire: our WSDL matches the official WSDL wherever it declares somethi
     MESSAGE("skipped: ../shared/reference/wsdl is not present beside the project");
     return;
   }
-  const auto problems = testing::CompareWithOfficial(
-      std::filesystem::path(BINGADS_SOURCE_DIR) / "wsdl" / "CampaignManagementService.budgets.wsdl",
-      *official);
+  const auto problems = testing::CompareWithOfficial(kCmWsdl, *official);
+  for (const auto& p : problems) FAIL_CHECK(p);
+  CHECK(problems.empty());
+}
+
+TEST_CASE("wire: our Reporting WSDL matches the official one wherever it declares something") {
+  const auto official = testing::OfficialReportingWsdl();
+  if (!official) {
+    MESSAGE("skipped: ../shared/reference/wsdl/reporting_service.production.wsdl is not present");
+    return;
+  }
+  const auto problems = testing::CompareWithOfficial(kReportingWsdl, *official, kReportingSubsets);
   for (const auto& p : problems) FAIL_CHECK(p);
   CHECK(problems.empty());
 }
@@ -171,30 +215,65 @@ TEST_CASE("wire: the WSDL comparison notices a changed type, order or soapAction
     MESSAGE("skipped: ../shared/reference/wsdl is not present beside the project");
     return;
   }
-  std::ifstream in(std::filesystem::path(BINGADS_SOURCE_DIR) / "wsdl" /
-                   "CampaignManagementService.budgets.wsdl");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto replace = [&text](const std::string& from, const std::string& to) {
-    const auto at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    text.replace(at, from.size(), to);
-  };
-  replace(R"(name="AssociationCount" nillable="true" type="xs:int")",
-          R"(name="AssociationCount" nillable="true" type="xs:long")");
-  replace(R"(soapAction="GetBudgetsByIds")", R"(soapAction="urn:GetBudgetsByIds")");
-  replace(R"(<xs:element minOccurs="0" name="Code" type="xs:int"/>
+  const std::string all =
+      ProblemsOfMutated(kCmWsdl, *official,
+                        {{R"(name="AssociationCount" nillable="true" type="xs:int")",
+                          R"(name="AssociationCount" nillable="true" type="xs:long")"},
+                         {R"(soapAction="GetBudgetsByIds")", R"(soapAction="urn:GetBudgetsByIds")"},
+                         {R"(<xs:element minOccurs="0" name="Code" type="xs:int"/>
           <xs:element minOccurs="0" name="Details")",
-          R"(<xs:element minOccurs="0" name="Details")");
-  const auto path = std::filesystem::temp_directory_path() / "bingads-mutated.wsdl";
-  std::ofstream(path) << text;
-  const auto problems = testing::CompareWithOfficial(path, *official);
-  std::filesystem::remove(path);
-  std::string all;
-  for (const auto& p : problems) all += p + "\n";
+                          R"(<xs:element minOccurs="0" name="Details")"}});
   CHECK(all.find("Budget differs") != std::string::npos);
   CHECK(all.find("BatchError differs") != std::string::npos);
   CHECK(all.find("GetBudgetsByIds: soapAction = urn:GetBudgetsByIds is not official") !=
         std::string::npos);
+}
+
+TEST_CASE("wire: the Reporting WSDL comparison notices a changed order, value or address") {
+  const auto official = testing::OfficialReportingWsdl();
+  if (!official) {
+    MESSAGE("skipped: ../shared/reference/wsdl/reporting_service.production.wsdl is not present");
+    return;
+  }
+  const std::string all = ProblemsOfMutated(
+      kReportingWsdl, *official,
+      {// Start before End: the official order is End, Start.
+       {R"(name="CustomDateRangeEnd")", R"(name="CustomDateRangeSwapped")"},
+       {R"(name="CustomDateRangeStart")", R"(name="CustomDateRangeEnd")"},
+       {R"(name="CustomDateRangeSwapped")", R"(name="CustomDateRangeStart")"},
+       // A component declared whole may not leave a value out.
+       {R"(<xs:enumeration value="MonthToDateSpend"/>)", ""},
+       // A subset may leave out only optional elements: Aggregation is required.
+       {R"(<xs:element name="Aggregation" type="tns:ReportAggregation"/>)", ""},
+       {R"(soapAction="PollGenerateReport")", R"(soapAction="urn:PollGenerateReport")"},
+       {"/Reporting/v13/ReportingService.svc", "/Reporting/v12/ReportingService.svc"}},
+      kReportingSubsets);
+  CHECK(all.find("complexType:ReportTime differs") != std::string::npos);
+  CHECK(all.find("simpleType:BudgetSummaryReportColumn differs") != std::string::npos);
+  CHECK(all.find("complexType:CampaignPerformanceReportRequest differs") != std::string::npos);
+  CHECK(all.find("PollGenerateReport: soapAction = urn:PollGenerateReport is not official") !=
+        std::string::npos);
+  CHECK(all.find("service port ReportingService/BasicHttpBinding_IReportingService") !=
+        std::string::npos);
+  // A subset keeps the official order: columns or sequence elements swapped are noticed too.
+  const std::string swapped = ProblemsOfMutated(
+      kReportingWsdl, *official,
+      {{R"(<xs:enumeration value="Impressions"/>
+          <xs:enumeration value="Clicks"/>)",
+        R"(<xs:enumeration value="Clicks"/>
+          <xs:enumeration value="Impressions"/>)"},
+       {R"(<xs:element name="Aggregation" type="tns:ReportAggregation"/>
+              <xs:element name="Columns" nillable="true" type="tns:ArrayOfCampaignPerformanceReportColumn"/>)",
+        R"(<xs:element name="Columns" nillable="true" type="tns:ArrayOfCampaignPerformanceReportColumn"/>
+              <xs:element name="Aggregation" type="tns:ReportAggregation"/>)"}},
+      kReportingSubsets);
+  CHECK(swapped.find("simpleType:CampaignPerformanceReportColumn differs") != std::string::npos);
+  CHECK(swapped.find("complexType:CampaignPerformanceReportRequest differs") != std::string::npos);
+  CHECK(ProblemsOfMutated(kReportingWsdl, *official, {}, kReportingSubsets).empty());
+  // Without the subset list those two components are partial, hence different.
+  const std::string strict = ProblemsOfMutated(kReportingWsdl, *official, {});
+  CHECK(strict.find("simpleType:CampaignPerformanceReportColumn differs") != std::string::npos);
+  CHECK(strict.find("complexType:CampaignPerformanceReportRequest differs") != std::string::npos);
 }
 
 TEST_CASE(
