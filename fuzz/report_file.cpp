@@ -23,7 +23,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const auto layout = bingads::internal::ReadReport(
         bytes, selector == 1 ? '\t' : ',',
-        [&fields](const bingads::internal::ReportLayout&, const std::vector<std::string>& row) { fields += row.size(); });
+        [&fields](const bingads::internal::ReportLayout&, const std::vector<std::string>& row) {
+          fields += row.size();
+        });
     // Every row has exactly as many fields as the column row.
     if (fields != layout.rows * layout.columns.size()) __builtin_trap();
   } catch (const bingads::Error&) {

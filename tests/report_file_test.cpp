@@ -19,8 +19,9 @@ using bingads::internal::UnzipFirstEntry;
 using Rows = std::vector<std::vector<std::string>>;
 
 ReportLayout Read(const std::string& text, Rows& rows, char delimiter = ',') {
-  return ReadReport(text, delimiter,
-                    [&rows](const ReportLayout&, const std::vector<std::string>& f) { rows.push_back(f); });
+  return ReadReport(
+      text, delimiter,
+      [&rows](const ReportLayout&, const std::vector<std::string>& f) { rows.push_back(f); });
 }
 
 ErrorKind KindOf(const std::function<void()>& f, std::string* message = nullptr) {

@@ -6,6 +6,7 @@
 #include <bingads/client.h>
 #include <bingads/export.h>
 #include <bingads/model.h>
+#include <bingads/usage.h>
 
 #include <cstdint>
 #include <functional>
@@ -50,6 +51,11 @@ BINGADS_EXPORT ParityReport CompareResults(const BatchResult& soap, const BatchR
                                            const CompareRules& rules = {});
 BINGADS_EXPORT ParityReport CompareResults(const GetCampaignIdsByBudgetIdsResult& soap,
                                            const GetCampaignIdsByBudgetIdsResult& rest,
+                                           const CompareRules& rules = {});
+/// Budget usage: every slot's budget, campaigns, days and money by value, and the report's days,
+/// rows and flags (its ReportRequestId differs by nature and is left out).
+BINGADS_EXPORT ParityReport CompareResults(const BudgetUsageResult& soap,
+                                           const BudgetUsageResult& rest,
                                            const CompareRules& rules = {});
 ///@}
 
@@ -100,6 +106,12 @@ BINGADS_EXPORT Comparison CompareGetBudgetsByIds(const CompareOptions& options,
 /// GetCampaignIdsByBudgetIds with the same ids on both protocols.
 BINGADS_EXPORT Comparison CompareGetCampaignIdsByBudgetIds(const CompareOptions& options,
                                                            const std::vector<std::int64_t>& ids);
+/// Budget usage (UsageClient::GetBudgetUsage) with the same ids and period on both protocols:
+/// both Campaign Management and Reporting calls are measured.
+BINGADS_EXPORT Comparison CompareBudgetUsage(const CompareOptions& options,
+                                             const std::vector<std::int64_t>& ids,
+                                             const UsagePeriod& period,
+                                             const UsageOptions& usage = {});
 /// Adds the budgets once per protocol (names suffixed), then reads both copies back.
 BINGADS_EXPORT Comparison CompareAddBudgets(const CompareOptions& options,
                                             const std::vector<Budget>& budgets);

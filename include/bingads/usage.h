@@ -6,6 +6,7 @@
 #include <bingads/client.h>
 #include <bingads/decimal.h>
 #include <bingads/export.h>
+#include <bingads/json.h>
 #include <bingads/model.h>
 
 #include <chrono>
@@ -108,6 +109,12 @@ struct BINGADS_EXPORT BudgetUsageResult : BatchResult {
   UsageReport report;                             ///< What the report said about itself.
 };
 
+/// The result as JSON: {"TrackingIds":[...],"Usage":[{"BudgetId","Name","Amount","BudgetType",
+/// "Currency","SpendToday","MonthToDate","PercentOfDailyAmount","Days":[{"Date","Spend"}],
+/// "Campaigns":[{"CampaignId","Days"}]}|null,...],"PartialErrors":[...],"Report":{...}}; money
+/// as JSON numbers with their exact digits, ids as strings.
+BINGADS_EXPORT std::string ToJson(const BudgetUsageResult& result, const JsonStyle& style = {});
+
 /// Settings of usage reports beyond ClientOptions.
 struct BINGADS_EXPORT UsageOptions {
   /// ReportTimeZone, a Reporting service name such as "PacificTimeUSCanadaTijuana" (note that five
@@ -169,6 +176,10 @@ class BINGADS_EXPORT ReportingConnection {
 /// environment's reporting host). The download obeys `max_report_bytes`.
 BINGADS_EXPORT std::shared_ptr<ReportingConnection> MakeReportingConnection(
     ClientOptions options, std::size_t max_report_bytes = 256u << 20);
+
+/// Path of the Reporting service's SOAP endpoint below its base URL.
+inline constexpr std::string_view kReportingSoapServicePath =
+    "/Api/Advertiser/Reporting/v13/ReportingService.svc";
 
 /// Base URL of the Reporting service: https://reporting.api[.sandbox].bingads.microsoft.com
 BINGADS_EXPORT std::string DefaultReportingBaseUrl(Environment environment);

@@ -245,6 +245,16 @@ Comparison CompareGetCampaignIdsByBudgetIds(const CompareOptions& o,
       [&](BudgetClient& c) { return c.GetCampaignIdsByBudgetIds(ids); });
 }
 
+Comparison CompareBudgetUsage(const CompareOptions& o, const std::vector<std::int64_t>& ids,
+                              const UsagePeriod& period, const UsageOptions& usage) {
+  return CompareRead<BudgetUsageResult>(
+      o, "BudgetUsage", "usage --ids " + IdList(ids), [&](BudgetClient& c) {
+        const UsageClient client(c, MakeReportingConnection(c.Options(), usage.max_report_bytes),
+                                 usage);
+        return client.GetBudgetUsage(ids, period);
+      });
+}
+
 Comparison CompareAddBudgets(const CompareOptions& o, const std::vector<Budget>& budgets) {
   Side soap(o.soap, Protocol::kSoap, o.gzip), rest(o.rest, Protocol::kRest, o.gzip);
   Comparison c{"AddBudgets", "add " + std::to_string(budgets.size()) + " budgets", {}, {}, {}, {}};

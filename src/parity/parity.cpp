@@ -155,6 +155,70 @@ ParityReport CompareResults(const BatchResult& soap, const BatchResult& rest,
   return d.Take();
 }
 
+namespace {
+
+std::string Money(const std::optional<Decimal>& v) { return v ? v->Canonical() : kUnset; }
+
+void Days(Differ& d, const std::string& at, const std::vector<DaySpend>& s,
+          const std::vector<DaySpend>& r) {
+  d.Field(at + ".length", std::to_string(s.size()), std::to_string(r.size()));
+  for (std::size_t i = 0; i < std::min(s.size(), r.size()); ++i) {
+    const std::string day = at + "[" + std::to_string(i) + "]";
+    d.Field(day + ".date", s[i].date.ToString(), r[i].date.ToString());
+    d.Field(day + ".spend", s[i].spend.Canonical(), r[i].spend.Canonical());
+  }
+}
+
+void Usage(Differ& d, const std::string& at, const BudgetUsage& s, const BudgetUsage& r) {
+  d.Field(at + ".budget_id", std::to_string(s.budget_id), std::to_string(r.budget_id));
+  d.Field(at + ".name", Text(s.name), Text(r.name));
+  d.Field(at + ".amount", Money(s.amount), Money(r.amount));
+  d.Field(at + ".budget_type", Text(s.budget_type), Text(r.budget_type));
+  d.Field(at + ".currency", s.currency, r.currency);
+  d.Field(at + ".spend_today", Money(s.spend_today), Money(r.spend_today));
+  d.Field(at + ".month_to_date", s.month_to_date.Canonical(), r.month_to_date.Canonical());
+  d.Field(at + ".percent_of_daily_amount", Money(s.percent_of_daily_amount),
+          Money(r.percent_of_daily_amount));
+  Days(d, at + ".days", s.days, r.days);
+  d.Field(at + ".campaigns.length", std::to_string(s.campaigns.size()),
+          std::to_string(r.campaigns.size()));
+  for (std::size_t i = 0; i < std::min(s.campaigns.size(), r.campaigns.size()); ++i) {
+    const std::string c = at + ".campaigns[" + std::to_string(i) + "]";
+    d.Field(c + ".campaign_id", std::to_string(s.campaigns[i].campaign_id),
+            std::to_string(r.campaigns[i].campaign_id));
+    Days(d, c + ".days", s.campaigns[i].days, r.campaigns[i].days);
+  }
+}
+
+}  // namespace
+
+ParityReport CompareResults(const BudgetUsageResult& soap, const BudgetUsageResult& rest,
+                            const CompareRules& rules) {
+  Differ d(rules);
+  d.Field("Usage.length", std::to_string(soap.Usage.size()), std::to_string(rest.Usage.size()));
+  for (std::size_t i = 0; i < std::min(soap.Usage.size(), rest.Usage.size()); ++i) {
+    const std::string at = "Usage[" + std::to_string(i) + "]";
+    const auto& s = soap.Usage[i];
+    const auto& r = rest.Usage[i];
+    if (!s || !r) {
+      d.Field(at, s ? "BudgetUsage" : kEmpty, r ? "BudgetUsage" : kEmpty);
+    } else {
+      Usage(d, at, *s, *r);
+    }
+  }
+  const UsageReport& a = soap.report;
+  const UsageReport& b = rest.report;
+  d.Field("report.first_day", a.first_day.ToString(), b.first_day.ToString());
+  d.Field("report.last_day", a.last_day.ToString(), b.last_day.ToString());
+  d.Field("report.rows", std::to_string(a.rows), std::to_string(b.rows));
+  d.Field("report.empty", a.empty ? "true" : "false", b.empty ? "true" : "false");
+  d.Field("report.potentially_incomplete", a.potentially_incomplete ? "true" : "false",
+          b.potentially_incomplete ? "true" : "false");
+  d.Field("report.time_zone", a.time_zone, b.time_zone);
+  d.PartialErrors(soap.PartialErrors, rest.PartialErrors);
+  return d.Take();
+}
+
 ParityReport CompareResults(const GetCampaignIdsByBudgetIdsResult& soap,
                             const GetCampaignIdsByBudgetIdsResult& rest,
                             const CompareRules& rules) {

@@ -19,18 +19,17 @@ struct SubmitAnswer {
 };
 
 /// One protocol's encoders and decoders. Decoders throw ApiFault for a fault and Error for
-/// anything undecodable. Stateless; thread-safe.
+/// anything undecodable. Not thread-safe: the connection serialises its use.
 class ReportingCodec {
  public:
   virtual ~ReportingCodec() = default;
-  virtual HttpRequest EncodeSubmit(const CallTarget& target,
-                                   const ReportRequest& request) const = 0;
-  virtual SubmitAnswer DecodeSubmit(const HttpResponse& response) const = 0;
-  virtual HttpRequest EncodePoll(const CallTarget& target, const std::string& id) const = 0;
-  virtual ReportRequestStatus DecodePoll(const HttpResponse& response) const = 0;
+  virtual HttpRequest EncodeSubmit(const CallTarget& target, const ReportRequest& request) = 0;
+  virtual SubmitAnswer DecodeSubmit(const HttpResponse& response) = 0;
+  virtual HttpRequest EncodePoll(const CallTarget& target, const std::string& id) = 0;
+  virtual ReportRequestStatus DecodePoll(const HttpResponse& response) = 0;
 };
 
-/// Over SOAP: the gSOAP stubs of wsdl/ReportingService.usage.wsdl.
+/// Over SOAP: the gSOAP stubs of wsdl/ReportingService.usage.wsdl (src/soap/soap_reporting.cpp).
 std::unique_ptr<ReportingCodec> MakeSoapReportingCodec();
 /// Over REST: POST /Reporting/v13/GenerateReport/Submit and /Poll with JSON bodies.
 std::unique_ptr<ReportingCodec> MakeRestReportingCodec();

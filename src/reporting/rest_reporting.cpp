@@ -133,12 +133,12 @@ rest::Reader AnswerReader(const HttpResponse& response) {
 
 class RestReportingCodec final : public ReportingCodec {
  public:
-  HttpRequest EncodeSubmit(const CallTarget& target, const ReportRequest& request) const override {
+  HttpRequest EncodeSubmit(const CallTarget& target, const ReportRequest& request) override {
     return rest::MakeRequest(target, kPrefix, "POST", "/GenerateReport/Submit",
                              SubmitBody(request));
   }
 
-  SubmitAnswer DecodeSubmit(const HttpResponse& response) const override {
+  SubmitAnswer DecodeSubmit(const HttpResponse& response) override {
     rest::JsonBody doc;
     rest::ParseAnswer(response, doc);
     const rest::Reader reader = AnswerReader(response);
@@ -150,7 +150,7 @@ class RestReportingCodec final : public ReportingCodec {
     return answer;
   }
 
-  HttpRequest EncodePoll(const CallTarget& target, const std::string& id) const override {
+  HttpRequest EncodePoll(const CallTarget& target, const std::string& id) override {
     rapidjson::StringBuffer buffer;
     Writer w(buffer);
     w.StartObject();
@@ -160,7 +160,7 @@ class RestReportingCodec final : public ReportingCodec {
     return rest::MakeRequest(target, kPrefix, "POST", "/GenerateReport/Poll", buffer.GetString());
   }
 
-  ReportRequestStatus DecodePoll(const HttpResponse& response) const override {
+  ReportRequestStatus DecodePoll(const HttpResponse& response) override {
     rest::JsonBody doc;
     rest::ParseAnswer(response, doc);
     const rest::Reader reader = AnswerReader(response);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <mutex>
 #include <thread>
 
 #include "call_loop.h"
@@ -49,6 +50,7 @@ class Reporting final : public ReportingConnection {
         max_bytes_(max_bytes) {}
 
   std::string SubmitGenerateReport(const ReportRequest& request) override {
+    std::lock_guard<std::mutex> lock(codec_mutex_);
     const auto answer = loop_.Call<internal::SubmitAnswer>(
         "SubmitGenerateReport", Idempotency::kWrite,
         [&](const internal::CallTarget& t) { return codec_->EncodeSubmit(t, request); },
@@ -57,6 +59,7 @@ class Reporting final : public ReportingConnection {
   }
 
   ReportRequestStatus PollGenerateReport(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(codec_mutex_);
     return loop_.Call<ReportRequestStatus>(
         "PollGenerateReport", Idempotency::kRead,
         [&](const internal::CallTarget& t) { return codec_->EncodePoll(t, id); },
@@ -94,6 +97,7 @@ class Reporting final : public ReportingConnection {
  private:
   const ClientOptions options_;
   const std::shared_ptr<internal::ServiceCore> core_;
+  std::mutex codec_mutex_;  // the codec is not thread-safe; reporting calls are few
   const std::unique_ptr<internal::ReportingCodec> codec_;
   const internal::CallLoop loop_;
   const std::size_t max_bytes_;

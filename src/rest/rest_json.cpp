@@ -1,6 +1,7 @@
 // Domain values in the REST JSON shapes (ToJson, for output) and budget files (BudgetsFromJson),
 // both through the REST mapping (rest_mapping.h).
 #include <bingads/json.h>
+#include <bingads/usage.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/prettywriter.h>
@@ -70,6 +71,85 @@ void WritePayload(Writer& w, const GetCampaignIdsByBudgetIdsResult& result) {
     w.EndObject();
   }
   w.EndArray();
+}
+
+template <typename Writer>
+void WriteMoney(Writer& w, const char* key, const std::optional<Decimal>& value) {
+  w.Key(key);
+  if (value) {
+    const std::string& text = value->JsonText();
+    w.RawNumber(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+  } else {
+    w.Null();
+  }
+}
+
+template <typename Writer>
+void WriteDays(Writer& w, const std::vector<DaySpend>& days) {
+  w.Key("Days");
+  w.StartArray();
+  for (const DaySpend& d : days) {
+    w.StartObject();
+    WriteString(w, "Date", std::optional(d.date.ToString()));
+    WriteMoney(w, "Spend", d.spend);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+template <typename Writer>
+void WriteUsage(Writer& w, const BudgetUsage& u) {
+  w.StartObject();
+  WriteString(w, "BudgetId", std::optional(std::to_string(u.budget_id)));
+  WriteString(w, "Name", u.name);
+  WriteMoney(w, "Amount", u.amount);
+  WriteString(w, "BudgetType",
+              u.budget_type ? std::optional(std::string(u.budget_type->Text())) : std::nullopt);
+  WriteString(w, "Currency", std::optional(u.currency));
+  WriteMoney(w, "SpendToday", u.spend_today);
+  WriteMoney(w, "MonthToDate", u.month_to_date);
+  WriteMoney(w, "PercentOfDailyAmount", u.percent_of_daily_amount);
+  WriteDays(w, u.days);
+  w.Key("Campaigns");
+  w.StartArray();
+  for (const CampaignUsage& c : u.campaigns) {
+    w.StartObject();
+    WriteString(w, "CampaignId", std::optional(std::to_string(c.campaign_id)));
+    WriteDays(w, c.days);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+template <typename Writer>
+void WritePayload(Writer& w, const BudgetUsageResult& result) {
+  w.Key("Usage");
+  w.StartArray();
+  for (const auto& u : result.Usage) {
+    if (u) {
+      WriteUsage(w, *u);
+    } else {
+      w.Null();
+    }
+  }
+  w.EndArray();
+  const UsageReport& r = result.report;
+  w.Key("Report");
+  w.StartObject();
+  WriteString(w, "ReportRequestId", std::optional(r.report_request_id));
+  WriteString(w, "FirstDay", std::optional(r.first_day.ToString()));
+  WriteString(w, "LastDay", std::optional(r.last_day.ToString()));
+  WriteString(w, "TimeZone", std::optional(r.time_zone));
+  WriteString(w, "ReportTime", std::optional(r.report_time));
+  WriteString(w, "LastCompletedAvailableDay", std::optional(r.last_completed_day));
+  w.Key("PotentiallyIncomplete");
+  w.Bool(r.potentially_incomplete);
+  w.Key("Rows");
+  w.Uint64(r.rows);
+  w.Key("Empty");
+  w.Bool(r.empty);
+  w.EndObject();
 }
 
 // Write calls whose answer was lost and that were settled by reading back (not the service's
@@ -143,6 +223,7 @@ std::string ToJson(const GetBudgetsByIdsResult& r, const JsonStyle& s) { return 
 std::string ToJson(const AddBudgetsResult& r, const JsonStyle& s) { return Write(r, s); }
 std::string ToJson(const UpdateBudgetsResult& r, const JsonStyle& s) { return Write(r, s); }
 std::string ToJson(const DeleteBudgetsResult& r, const JsonStyle& s) { return Write(r, s); }
+std::string ToJson(const BudgetUsageResult& r, const JsonStyle& s) { return Write(r, s); }
 std::string ToJson(const GetCampaignIdsByBudgetIdsResult& r, const JsonStyle& s) {
   return Write(r, s);
 }
