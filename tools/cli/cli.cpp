@@ -5,6 +5,7 @@
 #include <bingads/parity.h>
 #include <bingads/recording.h>
 #include <bingads/shadow.h>
+#include <bingads/usage.h>
 #include <bingads/version.h>
 #include <unistd.h>
 
@@ -80,6 +81,9 @@ constexpr const char* kUsage =
     "  update --file FILE|-                 UpdateBudgets; each budget needs its Id\n"
     "  delete --ids ID,...                  DeleteBudgets\n"
     "  campaigns --ids ID,...               GetCampaignIdsByBudgetIds\n"
+    "  usage [--ids ID,...] [--date D | --from D --to D | --month] [--time-zone TZ]\n"
+    "        [--report-timeout SECONDS]     spend of each budget from the Reporting service;\n"
+    "                                       default today; no --ids: every budget\n"
     "  compare [--repeat N] [--json] [--html FILE] [--keep] OPERATION ARGS\n"
     "                                       OPERATION (one of the above) over SOAP and REST:\n"
     "                                       parity and cost; exit 0 on parity, 6 on a mismatch\n"
@@ -115,6 +119,20 @@ constexpr CommandHelp kCommandHelp[] = {
      "usage: bingads-budgets [options] campaigns --ids ID,...|@FILE|-\n"
      "GetCampaignIdsByBudgetIds: the campaigns sharing each budget.\n"
      "  --ids ID,...|@FILE|-                 budget ids separated by commas, spaces or newlines\n"},
+    {"usage",
+     "usage: bingads-budgets [options] usage [--ids ID,...|@FILE|-] [--date YYYY-MM-DD |\n"
+     "                                        --from YYYY-MM-DD --to YYYY-MM-DD | --month]\n"
+     "How much of each budget is spent: its campaigns' spend per day from a daily campaign\n"
+     "performance report (submitted, polled, downloaded), today's spend, month to date and the\n"
+     "share of the daily amount; an empty slot for each id that has no budget. Today's spend\n"
+     "trails the service by hours (clicks reach reports within about three hours).\n"
+     "  --ids ID,...|@FILE|-                 budget ids; no --ids: every budget of the account\n"
+     "  --date D                             one day (YYYY-MM-DD); default today\n"
+     "  --from D --to D                      the days from D to D, both included\n"
+     "  --month                              this month to date\n"
+     "  --time-zone TZ                       the report's ReportTimeZone, e.g.\n"
+     "                                       PacificTimeUSCanadaTijuana (the service's default)\n"
+     "  --report-timeout SECONDS             longest wait for the report; default 600\n"},
     {"compare",
      "usage: bingads-budgets [options] compare [--repeat N] [--json] [--html FILE] [--keep]\n"
      "                                          OPERATION ARGS\n"
@@ -506,7 +524,7 @@ int FanOut(ClientOptions options, const std::vector<std::int64_t>& accounts, Lin
 }
 
 // The five operations, named once: how each takes its items and whether it only reads.
-enum class Operation { kGet, kAdd, kUpdate, kDelete, kCampaigns };
+enum class Operation { kGet, kAdd, kUpdate, kDelete, kCampaigns, kSpendUsage };
 struct OperationSpec {
   std::string_view name;
   Operation operation;
@@ -517,7 +535,8 @@ constexpr OperationSpec kOperations[] = {
     {"add", Operation::kAdd, false, false, true, false},
     {"update", Operation::kUpdate, false, false, true, false},
     {"delete", Operation::kDelete, true, true, false, false},
-    {"campaigns", Operation::kCampaigns, true, true, false, true}};
+    {"campaigns", Operation::kCampaigns, true, true, false, true},
+    {"usage", Operation::kSpendUsage, true, false, false, false}};
 
 const OperationSpec* FindOperation(std::string_view name) {
   for (const OperationSpec& spec : kOperations)
@@ -543,6 +562,10 @@ struct Invocation {
   bool shadow = false, shadow_strict = false;
   std::optional<std::string> record_dir, replay_dir;
   JsonStyle style;
+  UsagePeriod period;  // usage: the days
+  std::optional<Date> from, to;
+  UsageOptions usage;
+  bool period_given = false;
   bool Comparing() const { return command == "compare" || command == "migrate-check"; }
   // The emulator migrate-check starts when it has no target and no credentials.
   std::unique_ptr<LocalEmulator> local_emulator;
@@ -644,11 +667,63 @@ void RunOptions(Invocation& v, std::vector<tools::OptionSpec>& t, std::istream& 
   }
 }
 
+// A YYYY-MM-DD option's day.
+Date DayOption(const std::string& option, const std::string& value) {
+  const auto day = value.size() == 10 ? Date::Parse(value) : std::nullopt;
+  if (!day) throw UsageError{option + " must be a day as YYYY-MM-DD, not '" + value + "'"};
+  return *day;
+}
+
+// usage's own options: the period, the report's time zone and deadline.
+void UsageOptionsTable(Invocation& v, std::vector<tools::OptionSpec>& t) {
+  auto only_usage = [&v](const std::string& option) {
+    if (!v.operation || v.operation->operation != Operation::kSpendUsage)
+      throw UsageError{option + " belongs after the usage command"};
+  };
+  auto one_period = [&v, only_usage](const std::string& option) {
+    only_usage(option);
+    if (v.period_given) throw UsageError{"give one of --date, --from/--to and --month"};
+    v.period_given = true;
+  };
+  t.push_back({"--date", true, [&v, one_period](const std::string& x) {
+                 one_period("--date");
+                 v.period = UsagePeriod::Day(DayOption("--date", x));
+               }});
+  t.push_back({"--from", true, [&v, one_period](const std::string& x) {
+                 one_period("--from");
+                 v.from = DayOption("--from", x);
+               }});
+  t.push_back({"--to", true, [&v, only_usage](const std::string& x) {
+                 only_usage("--to");
+                 v.to = DayOption("--to", x);
+               }});
+  t.push_back({"--month", false, [&v, one_period](const std::string&) {
+                 one_period("--month");
+                 v.period = UsagePeriod::ThisMonth();
+               }});
+  t.push_back(
+      {"--time-zone", true, [&v, only_usage](const std::string& x) {
+         only_usage("--time-zone");
+         if (x.empty() ||
+             x.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
+                 std::string::npos)
+           throw UsageError{
+               "--time-zone must be a ReportTimeZone name, e.g. PacificTimeUSCanadaTijuana"};
+         v.usage.time_zone = x;
+       }});
+  t.push_back({"--report-timeout", true, [&v, only_usage](const std::string& x) {
+                 only_usage("--report-timeout");
+                 v.usage.report_timeout =
+                     std::chrono::seconds(Positive("--report-timeout", x, 86400));
+               }});
+}
+
 // A command's own options: the items, and compare's report.
 void CommandOptions(Invocation& v, std::vector<tools::OptionSpec>& t, std::istream& in) {
   t.push_back({"--ids", true, [&v, &in](const std::string& x) {
                  if (!v.operation || !v.operation->takes_ids)
-                   throw UsageError{"--ids belongs after the get, delete or campaigns command"};
+                   throw UsageError{
+                       "--ids belongs after the get, delete, campaigns or usage command"};
                  v.ids = ParseIds("--ids", x, in);
                }});
   t.push_back({"--file", true, [&v](const std::string& x) {
@@ -656,6 +731,7 @@ void CommandOptions(Invocation& v, std::vector<tools::OptionSpec>& t, std::istre
                    throw UsageError{"--file belongs after the add or update command"};
                  v.file = x;
                }});
+  UsageOptionsTable(v, t);
   t.push_back({"--repeat", true,
                [&v](const std::string& x) { v.compare.repeat = Positive("--repeat", x, 100000); }});
   t.push_back({"--json", false, [&v](const std::string&) { v.json = true; }});
@@ -699,6 +775,8 @@ void Validate(const Invocation& v) {
     throw UsageError{"--shadow reads: it goes with get and campaigns"};
   }
   if (v.record_dir && v.replay_dir) throw UsageError{"--record and --replay do not go together"};
+  if (v.from.has_value() != v.to.has_value()) throw UsageError{"--from and --to go together"};
+  if (v.from && *v.to < *v.from) throw UsageError{"--to is before --from"};
   if (!v.accounts.empty()) {
     if (v.Comparing()) throw UsageError{"--accounts does not go with " + v.command};
     if (v.style.pretty)
@@ -722,6 +800,7 @@ Invocation Parse(const std::vector<std::string>& args, const EnvLookup& env, std
   if (v.help || v.version) return v;
   Validate(v);
   if (!v.accounts.empty()) v.options.credentials.account_id = std::to_string(v.accounts.front());
+  if (v.from) v.period = UsagePeriod::Range(*v.from, *v.to);
   if (v.file)
     v.budgets = ReadBudgetsFile(*v.file, in, v.operation->operation == Operation::kUpdate);
   return v;
@@ -849,6 +928,9 @@ int RunCompare(Invocation& v, std::ostream& out, std::ostream& err) {
       case Operation::kDelete:
         report.push_back(CompareDeleteBudgets(v.compare, ids));
         break;
+      case Operation::kSpendUsage:
+        report.push_back(CompareBudgetUsage(v.compare, ids, v.period, v.usage));
+        break;
     }
   }
   out << (v.json ? RenderJson(report) : RenderTable(report));
@@ -898,6 +980,12 @@ Outcome Perform(const Invocation& v, const BudgetClient& client) {
       return attempt([&] { return client.UpdateBudgets(v.budgets); });
     case Operation::kDelete:
       return attempt([&] { return client.DeleteBudgets(ids); });
+    case Operation::kSpendUsage:
+      return attempt([&] {
+        const UsageClient usage(
+            client, MakeReportingConnection(client.Options(), v.usage.max_report_bytes), v.usage);
+        return usage.GetBudgetUsage(ids, v.period);
+      });
     case Operation::kCampaigns:
       break;
   }
