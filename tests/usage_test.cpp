@@ -4,8 +4,11 @@
 #include <bingads/usage.h>
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "cli.h"
 #include "core/money.h"
 #include "official_wsdl.h"
 #include "report_zip.h"
@@ -313,4 +316,75 @@ TEST_CASE("usage: SOAP and REST give the same usage against the emulator") {
   REQUIRE(usage.Usage.size() == 3);
   CHECK(usage.Usage[0]->campaigns.size() == 2);
   CHECK_FALSE(usage.Usage[1].has_value());
+}
+
+TEST_CASE("usage: the CLI over both protocols, many accounts, and a recording replayed offline") {
+  bingads::emulator::ServiceOptions service;
+  service.report_pending = std::chrono::milliseconds(0);
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("bingads-usage-recording-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string ids =
+      std::to_string(testing::kDemoId) + ",5," + std::to_string(testing::kDemoId + 2);
+  std::string endpoint;
+  std::vector<std::string> recorded;
+  {
+    testing::Emulator emulator(service);
+    endpoint = emulator.BaseUrl();
+    for (const char* protocol : {"soap", "rest"}) {
+      const auto r = testing::RunCli({"--endpoint", endpoint, "--protocol", protocol, "--record",
+                                      (dir / protocol).string(), "usage", "--ids", ids, "--month"});
+      CHECK_MESSAGE(r.status == 0, r.err);
+      // Money as JSON numbers with their digits; the unknown id an empty slot, with its error.
+      CHECK(r.out.find(R"("Amount":25.5,)") != std::string::npos);
+      CHECK(r.out.find(R"("MonthToDate":)") != std::string::npos);
+      CHECK(r.out.find(R"(,null,)") != std::string::npos);
+      CHECK(r.out.find(R"("Index":1)") != std::string::npos);
+      recorded.push_back(r.out);
+    }
+    // The Usage part is the same over both protocols (TrackingIds and the report's id differ).
+    const auto usage_of = [](const std::string& out) {
+      return out.substr(out.find("\"Usage\""),
+                        out.find("\"ReportRequestId\"") - out.find("\"Usage\""));
+    };
+    CHECK(usage_of(recorded[0]) == usage_of(recorded[1]));
+    // --accounts: one JSON line per account, in order.
+    const auto lines =
+        testing::RunCli({"--endpoint", endpoint, "--accounts", "2000002,31", "usage"});
+    CHECK_MESSAGE(lines.status == 0, lines.err);
+    CHECK(lines.out.rfind(R"({"AccountId":"2000002","TrackingIds":)", 0) == 0);
+    CHECK(lines.out.find("\n{\"AccountId\":\"31\",") != std::string::npos);
+    // compare usage: parity.
+    const auto compared =
+        testing::RunCli({"--endpoint", endpoint, "compare", "usage", "--ids", ids});
+    CHECK_MESSAGE(compared.status == 0, std::string(compared.out + compared.err));
+  }  // the emulator is gone
+  for (const char* protocol : {"soap", "rest"}) {
+    const auto r = testing::RunCli({"--endpoint", endpoint, "--protocol", protocol, "--replay",
+                                    (dir / protocol).string(), "usage", "--ids", ids, "--month"});
+    CHECK_MESSAGE(r.status == 0, r.err);
+    CHECK(r.out == recorded[std::string(protocol) == "soap" ? 0 : 1]);
+    // The recording holds the report file, and never the real download URL nor a secret.
+    for (const auto& entry : std::filesystem::directory_iterator(dir / protocol)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+      CAPTURE(entry.path().string());
+      CHECK(text.find("/Reporting/Download/") == std::string::npos);
+      CHECK(text.find(testing::TestCredentials().access_token) == std::string::npos);
+    }
+    CHECK(std::filesystem::exists(dir / protocol / "0005-download-DownloadReport.response.zip"));
+  }
+  // Bad periods are usage errors before any call.
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"usage", "--date", "2026-02-30"},
+        {"usage", "--from", "2026-12-02"},
+        {"usage", "--from", "2026-12-02", "--to", "2026-12-01"},
+        {"usage", "--month", "--date", "2026-12-01"},
+        {"get", "--month"},
+        {"usage", "--time-zone", "Pacific Time; rm -rf"}}) {
+    CAPTURE(bad.back());
+    CHECK(testing::RunCli(bad).status == bingads::cli::kExitUsage);
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <pugixml.hpp>
+#include <sstream>
 
 #include "files.h"
 #include "internal.h"
@@ -22,7 +23,7 @@ namespace {
 
 // What identifies an exchange for replay: protocol, operation and what the request asks.
 struct Key {
-  std::string protocol;   // "soap", "rest" or "token"
+  std::string protocol;   // "soap", "rest", "token" or "download" (a report file)
   std::string operation;  // e.g. "GetBudgetsByIds"
   std::string ask;        // e.g. "ids 1,2,3" or "budgets [...]"
   bool operator<(const Key& o) const {
@@ -78,6 +79,14 @@ std::string SoapAsk(const std::string& body) {
   pugi::xml_node request = Child(doc.document_element(), "Body").first_child();
   while (request && request.type() != pugi::node_element) request = request.next_sibling();
   if (!request) return "(no request)";
+  if (pugi::xml_node report = Child(request, "ReportRequest")) {
+    std::ostringstream text;
+    report.print(text, "", pugi::format_raw);
+    return "report " + text.str();
+  }
+  if (pugi::xml_node id = Child(request, "ReportRequestId")) {
+    return std::string("report request ") + id.text().get();
+  }
   if (pugi::xml_node ids = Child(request, "BudgetIds")) {
     std::vector<std::string> list;
     for (pugi::xml_node id = ids.first_child(); id; id = id.next_sibling())
@@ -110,6 +119,10 @@ std::string RestAsk(const std::string& body) {
   doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseIterativeFlag>(body.data(),
                                                                                     body.size());
   if (doc.HasParseError() || !doc.IsObject()) return "(not JSON)";
+  if (doc.HasMember("ReportRequest")) return "report " + body;
+  if (auto it = doc.FindMember("ReportRequestId"); it != doc.MemberEnd() && it->value.IsString()) {
+    return std::string("report request ") + it->value.GetString();
+  }
   if (doc.HasMember("Budgets")) {
     try {
       std::string out = "budgets ";
@@ -136,6 +149,12 @@ Key KeyOf(const HttpRequest& request) {
     return {"soap", action, SoapAsk(request.body)};
   }
   if (path.find("/oauth2/") != std::string::npos) return {"token", "Token", "refresh_token grant"};
+  // A report file's download: a GET with no body, to wherever the poll said.
+  if (request.method == "GET") return {"download", "DownloadReport", "file " + path};
+  if (path.rfind("/Reporting/v13/GenerateReport/", 0) == 0) {
+    const bool submit = path == "/Reporting/v13/GenerateReport/Submit";
+    return {"rest", submit ? "SubmitGenerateReport" : "PollGenerateReport", RestAsk(request.body)};
+  }
   static const std::map<std::pair<std::string, std::string>, std::string> kRest = {
       {{"POST", "/Budgets/QueryByIds"}, "GetBudgetsByIds"},
       {{"POST", "/Budgets"}, "AddBudgets"},
@@ -150,7 +169,33 @@ Key KeyOf(const HttpRequest& request) {
           RestAsk(request.body)};
 }
 
-std::string Extension(const std::string& protocol) { return protocol == "soap" ? ".xml" : ".json"; }
+std::string Extension(const std::string& protocol) {
+  if (protocol == "download") return ".zip";
+  return protocol == "soap" ? ".xml" : ".json";
+}
+
+// A poll's ReportDownloadUrl is a bearer credential: the recording keeps a stand-in URL of its own
+// instead (which a replay gives, and then answers the download of), never the real one. Returns
+// the body with `stand_in` in place of the URL, and the real URL in `real` ("" when none).
+std::string ReplaceDownloadUrl(const std::string& body, const std::string& stand_in,
+                               std::string& real) {
+  real.clear();
+  const bool json = !body.empty() && body.front() == '{';
+  const std::string open = json ? "\"ReportDownloadUrl\":\"" : "ReportDownloadUrl>";
+  const std::size_t at = body.find(open);
+  if (at == std::string::npos) return body;
+  const std::size_t start = at + open.size();
+  const std::size_t end = body.find(json ? '"' : '<', start);
+  if (end == std::string::npos) return body;
+  real = body.substr(start, end - start);
+  for (const auto& [escaped, plain] :
+       {std::pair<std::string, std::string>{"&amp;", "&"}, {"\\/", "/"}, {"\\u0026", "&"}}) {
+    for (std::size_t p = real.find(escaped); p != std::string::npos; p = real.find(escaped, p)) {
+      real.replace(p, escaped.size(), plain);
+    }
+  }
+  return body.substr(0, start) + stand_in + body.substr(end);
+}
 
 constexpr const char* kIndex = "index.jsonl";
 
@@ -228,16 +273,32 @@ class RecordingTransport final : public HttpTransport {
 
   HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
     HttpResponse response = inner_->Send(request, context);
-    const Key key = KeyOf(request);
+    Key key = KeyOf(request);
     std::lock_guard<std::mutex> lock(mutex_);
     char number[16];
     std::snprintf(number, sizeof number, "%04d", ++count_);
     const std::string stem = std::string(number) + "-" + key.protocol + "-" + key.operation;
     const std::string ext = Extension(key.protocol);
+    HttpRequest shown = request;
+    std::string response_body = internal::RedactBody(response.body);
+    if (key.operation == "PollGenerateReport") {
+      std::string real;
+      const std::string stand_in =
+          "https://download.recording.invalid/" + std::string(number) + ".zip";
+      // Its one secret, the URL, is replaced; redaction would hide the stand-in too.
+      response_body = ReplaceDownloadUrl(response.body, stand_in, real);
+      if (!real.empty()) stand_ins_[real] = stand_in;
+    } else if (key.protocol == "download") {
+      const auto it = stand_ins_.find(request.url);
+      shown.url =
+          it != stand_ins_.end() ? it->second : "https://download.recording.invalid/unknown";
+      key = KeyOf(shown);
+      response_body = response.body;  // a ZIP: no header of ours in it, kept byte for byte
+    }
     try {
       folder_->Create(stem + ".request" + ext, internal::RedactBody(request.body));
-      folder_->Create(stem + ".response" + ext, internal::RedactBody(response.body));
-      folder_->Append(kIndex, IndexEntry(count_, key, request, response, stem, ext));
+      folder_->Create(stem + ".response" + ext, response_body);
+      folder_->Append(kIndex, IndexEntry(count_, key, shown, response, stem, ext));
     } catch (const internal::FileError& e) {
       // The call was made: only its recording failed.
       throw Error(ErrorKind::kUsage, "recording in " + folder_->Path() + ": " + e.what());
@@ -250,6 +311,7 @@ class RecordingTransport final : public HttpTransport {
   std::unique_ptr<internal::Folder> folder_;
   std::mutex mutex_;
   int count_ = 0;
+  std::map<std::string, std::string> stand_ins_;  // real download URL -> its stand-in
 };
 
 // One line of a recording's index, checked field by field before anything of it is used: every
@@ -382,7 +444,7 @@ class ReplayTransport final : public HttpTransport {
 
   static Recorded Load(const IndexLine& line, const internal::Folder& folder, std::size_t limit) {
     Recorded r;
-    r.key.protocol = line.OneOf("protocol", {"soap", "rest", "token"});
+    r.key.protocol = line.OneOf("protocol", {"soap", "rest", "token", "download"});
     r.key.operation = line.Text("operation", 200);
     HttpRequest request{line.OneOf("method", {"GET", "POST", "PUT", "DELETE", "PATCH"}),
                         "http://recording" + line.Text("path"), line.Headers("request_headers"),

@@ -77,8 +77,9 @@ template <typename Writer>
 void WriteMoney(Writer& w, const char* key, const std::optional<Decimal>& value) {
   w.Key(key);
   if (value) {
+    // RawValue, not RawNumber: RapidJSON 1.1's PrettyWriter writes a RawNumber as a string.
     const std::string& text = value->JsonText();
-    w.RawNumber(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+    w.RawValue(text.data(), text.size(), rapidjson::kNumberType);
   } else {
     w.Null();
   }

@@ -54,6 +54,8 @@ int Usage(const char* message) {
       << "                           with bingads-budgets --record), matched on what it asks\n"
       << "  --empty-accounts         accounts made by their first call start empty (else\n"
       << "                           with a copy of the demo data under ids of their own)\n"
+      << "  --report-pending-ms N    a submitted report stays Pending this long, then its\n"
+      << "                           poll says Success; default 1500\n"
       << "  --max-connections N      open connections at once; past it 503; default 4096\n"
       << "                           (at most what the descriptor limit allows)\n"
       << "  --idle-timeout SECONDS   close a kept-alive connection idle this long; default 5\n"
@@ -104,6 +106,10 @@ void ServiceTable(Settings& s, std::vector<OptionSpec>& t) {
   t.push_back({"--soap-faults-http-200", false,
                [&o](const std::string&) { o.soap_faults_with_200 = true; }});
   t.push_back({"--empty-accounts", false, [&o](const std::string&) { o.empty_accounts = true; }});
+  t.push_back({"--report-pending-ms", true, [&o](const std::string& x) {
+                 o.report_pending =
+                     std::chrono::milliseconds(WholeNumber("--report-pending-ms", x, 0, 3600000));
+               }});
   t.push_back({"--replay", true, [&s](const std::string& x) {
                  try {
                    s.replay = bingads::MakeReplayTransport(x);
