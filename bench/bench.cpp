@@ -3,6 +3,7 @@
 //   bingads-bench [--quick]
 #include <arpa/inet.h>
 #include <bingads/client.h>
+#include <bingads/usage.h>
 #include <curl/curl.h>
 #include <malloc.h>
 #include <netinet/in.h>
@@ -34,6 +35,9 @@
 #include "cli.h"
 #include "codec.h"
 #include "internal.h"
+#include "report_zip.h"
+#include "reporting/report_file.h"
+#include "reporting/usage_join.h"
 #include "server.h"
 #include "service.h"
 
@@ -753,8 +757,76 @@ void ReconcileFigures() {
   }
 }
 
+// A daily campaign performance report of `rows` rows in Microsoft's layout (header lines, quoted
+// fields, the footer), as the usage client asks for it.
+std::string UsageReportText(std::size_t rows) {
+  std::string text =
+      "\xEF\xBB\xBF\"Report Name: usage\"\r\n\"Report Time: 12/1/2026, 12/31/2026\"\r\n"
+      "\"Time Zone: (GMT-08:00) Pacific Time (US & Canada); Tijuana\"\r\n\"Rows: " +
+      std::to_string(rows) +
+      "\"\r\n\r\n\"TimePeriod\",\"AccountId\",\"CampaignId\",\"CurrencyCode\",\"Spend\"\r\n";
+  for (std::size_t i = 0; i < rows; ++i) {
+    char line[160];
+    std::snprintf(line, sizeof line,
+                  "\"2026-12-%02zu\",\"2000002\",\"%zu\",\"USD\",\"%zu.%02zu\"\r\n", 1 + i % 31,
+                  700000000000 + i / 31, (i * 7919) % 5000, i % 100);
+    text += line;
+  }
+  return text +
+         "\r\n\"\xC2\xA9"
+         "2026 Microsoft Corporation. All rights reserved. \"\r\n";
+}
+
+// Budget usage: the decode of a 100,000-row report (unzip, CSV, exact amounts, rows), against
+// unzip plus a plain line split of the same file; and end to end, submit to result against the
+// emulator, against its generation time plus one poll interval.
+void UsageFigures() {
+  const std::size_t rows = g_quick ? 10000 : 100000;
+  const std::string zip = emulator::ZipOneEntry("usage.csv", UsageReportText(rows));
+  std::size_t seen = 0;
+  const double decode = MedianNs(g_quick ? 3 : 9, 1, [&] {
+    UsageReport report;
+    seen = internal::ReadSpendRows(internal::UnzipFirstEntry(zip, 1u << 30), report).size();
+  });
+  if (seen != rows)
+    Failure("usage: " + std::to_string(seen) + " rows read of " + std::to_string(rows));
+  std::size_t lines = 0;
+  const double floor = MedianNs(g_quick ? 3 : 9, 1, [&] {
+    const std::string text = internal::UnzipFirstEntry(zip, 1u << 30);
+    std::vector<std::string_view> split;
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t end = std::min(text.find('\n', at), text.size());
+      split.emplace_back(text.data() + at, end - at);
+      at = end + 1;
+    }
+    lines = split.size();
+  });
+  if (lines < rows) Failure("usage: the line split saw fewer lines than rows");
+  Emit("usage_report_decode_" + std::to_string(rows) + "_rows", decode / 1e6, "ms", floor / 1e6);
+  Emit("usage_report_rows_per_second", static_cast<double>(rows) / (decode / 1e9), "rows/s", 0);
+  for (const Protocol protocol : {Protocol::kRest, Protocol::kSoap}) {
+    emulator::ServiceOptions options;
+    options.report_pending = std::chrono::milliseconds(500);
+    emulator::BudgetService service(options);
+    emulator::Server server(service);
+    const ClientOptions client = EmulatorClient(
+        "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0)), protocol);
+    UsageOptions usage;  // polls after 1 s, then 2 s...
+    const UsageClient usage_client(client, usage);
+    const double ms = MedianNs(g_quick ? 1 : 3, 1,
+                               [&] {
+                                 if (usage_client.GetBudgetUsage().Usage.empty())
+                                   Failure("usage: no budget in the result");
+                               }) /
+                      1e6;
+    Emit(std::string("usage_end_to_end_ms_") + ToString(protocol), ms, "ms",
+         500.0 + static_cast<double>(usage.first_poll_interval.count()));
+  }
+}
+
 int main(int argc, char** argv) {
-  std::string only;  // a group: decode, encode, memory, call, emulator, wire, parallel, reconcile
+  std::string only;  // a group: decode, encode, memory, call, emulator, wire, parallel, reconcile,
+                     // usage
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--quick") {
@@ -764,7 +836,7 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: bingads-bench [--quick] [--only "
-                   "decode|encode|memory|call|emulator|wire|parallel|reconcile]\n");
+                   "decode|encode|memory|call|emulator|wire|parallel|reconcile|usage]\n");
       return 2;
     }
   }
@@ -791,5 +863,6 @@ int main(int argc, char** argv) {
   if (wanted("wire")) WireFigures();
   if (wanted("parallel")) ParallelFigures();
   if (wanted("reconcile")) ReconcileFigures();
+  if (wanted("usage")) UsageFigures();
   return g_failures == 0 ? 0 : 1;
 }

@@ -388,3 +388,27 @@ TEST_CASE("usage: the CLI over both protocols, many accounts, and a recording re
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("usage: past 300 campaigns the report is scoped by account, and the days asked") {
+  std::vector<std::int64_t> campaigns(300);
+  for (std::size_t i = 0; i < campaigns.size(); ++i)
+    campaigns[i] = 1000 + static_cast<std::int64_t>(i);
+  using bingads::internal::UsageRequest;
+  const auto some = UsageRequest(7, campaigns, bingads::UsagePeriod::Today(), "");
+  CHECK(some.Campaigns.size() == 300);
+  CHECK(some.AccountIds.empty());
+  campaigns.push_back(5000);
+  const auto many = UsageRequest(7, campaigns, bingads::UsagePeriod::Today(), "");
+  CHECK(many.Campaigns.empty());
+  CHECK(many.AccountIds == std::vector<std::int64_t>{7});
+  CHECK(many.PredefinedTime == "ThisMonth");
+  // A range asks from the first of its last month, for month to date.
+  const auto range = UsageRequest(7, {1}, bingads::UsagePeriod::Range({2026, 12, 5}, {2026, 12, 9}),
+                                  "GreenwichMeanTimeDublinEdinburghLisbonLondon");
+  CHECK(range.CustomDateRangeStart == bingads::Date{2026, 12, 1});
+  CHECK(range.CustomDateRangeEnd == bingads::Date{2026, 12, 9});
+  CHECK(range.ReportTimeZone == "GreenwichMeanTimeDublinEdinburghLisbonLondon");
+  const auto across =
+      UsageRequest(7, {1}, bingads::UsagePeriod::Range({2026, 10, 30}, {2026, 11, 2}), "");
+  CHECK(across.CustomDateRangeStart == bingads::Date{2026, 10, 30});
+}

@@ -87,6 +87,7 @@ std::optional<Decimal> Percent(const Decimal& part, const Decimal& whole) {
 
 std::optional<Decimal> ParseReportAmount(std::string_view text) {
   if (text.empty() || text == "--") return Decimal();
+  if (text.find(',') == std::string_view::npos) return Decimal::Parse(text);
   std::string plain;
   std::size_t since_comma = std::string::npos;  // digits since the last thousands separator
   for (char c : text) {

@@ -85,17 +85,17 @@ std::size_t ColumnIndex(const ReportLayout& layout, const std::string& name) {
 SpendRow ToRow(const std::vector<std::string>& fields, const std::vector<std::size_t>& at,
                std::size_t line) {
   SpendRow row;
-  const std::string where = " in data row " + std::to_string(line);
+  const auto where = [line] { return " in data row " + std::to_string(line); };  // errors only
   const auto date = Date::Parse(fields[at[0]]);
-  if (!date) Unreadable("TimePeriod '" + Excerpt(fields[at[0]], 40) + "' is no date" + where);
+  if (!date) Unreadable("TimePeriod '" + Excerpt(fields[at[0]], 40) + "' is no date" + where());
   row.date = *date;
   const std::string& id = fields[at[2]];
   const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), row.campaign_id);
   if (ec != std::errc() || end != id.data() + id.size() || row.campaign_id <= 0) {
-    Unreadable("CampaignId '" + Excerpt(id, 40) + "' is no id" + where);
+    Unreadable("CampaignId '" + Excerpt(id, 40) + "' is no id" + where());
   }
   const auto spend = ParseReportAmount(fields[at[4]]);
-  if (!spend) Unreadable("Spend '" + Excerpt(fields[at[4]], 40) + "' is no amount" + where);
+  if (!spend) Unreadable("Spend '" + Excerpt(fields[at[4]], 40) + "' is no amount" + where());
   row.spend = *spend;
   row.currency = fields[at[3]];
   return row;

@@ -892,6 +892,13 @@ void Prepare(Invocation& v, const EnvLookup& env, std::ostream& err) {
         << std::flush;
   }
   if (v.verbose) o.log = [&err](std::string_view line) { err << line << '\n'; };
+  if (v.operation && v.operation->operation == Operation::kSpendUsage && v.accounts.empty() &&
+      &err == &std::cerr && isatty(STDERR_FILENO)) {
+    v.usage.progress = [&err](int polls, std::string_view status) {
+      err << "\rbingads-budgets: report poll " << polls << ": " << internal::EscapeControls(status)
+          << (status == "Pending" ? "" : "\n") << std::flush;
+    };
+  }
   Recording(v);
   if (o.credentials.access_token.empty()) o.token_provider = OAuthFromEnvironment(from_env, o, err);
   CheckCredentials(v);
