@@ -412,3 +412,30 @@ TEST_CASE("usage: past 300 campaigns the report is scoped by account, and the da
       UsageRequest(7, {1}, bingads::UsagePeriod::Range({2026, 10, 30}, {2026, 11, 2}), "");
   CHECK(across.CustomDateRangeStart == bingads::Date{2026, 10, 30});
 }
+
+TEST_CASE(
+    "usage: too many reports in progress (207) is waited out, a report file past the limit is "
+    "refused") {
+  Setup s;
+  s.transport->Push(200, kBudgets);
+  s.transport->Push(200, kCampaigns);
+  s.transport->Push(
+      400,
+      R"({"TrackingId":"t-207","Type":"ApiFaultDetail","BatchErrors":[],"OperationErrors":[{"Code":207,"Details":null,"ErrorCode":"ConcurrentRequestOverLimit","Message":"Too many."}]})");
+  s.transport->Push(200, R"({"ReportRequestId":"rr-2"})");
+  s.transport->Push(
+      200,
+      R"({"ReportRequestStatus":{"ReportDownloadUrl":"https://dl.example/r.zip","Status":"Success"}})");
+  const std::string zip = bingads::emulator::ZipOneEntry("r.csv", kReport);
+  s.transport->Push(200, zip);
+  bingads::UsageOptions usage;
+  usage.max_report_bytes = zip.size() - 1;  // the compressed file itself is one byte too many
+  try {
+    bingads::UsageClient(s.Options(), usage).GetBudgetUsage({11, 99, 12});
+    FAIL("no error");
+  } catch (const bingads::Error& e) {
+    CHECK(e.Kind() == bingads::ErrorKind::kResponseTooLarge);
+  }
+  CHECK(s.transport->requests.size() == 6);  // the submit was sent again after the 207
+  CHECK(s.clock.sleeps == std::vector<std::chrono::milliseconds>{std::chrono::seconds(1)});
+}

@@ -112,6 +112,15 @@ ClientOptions Shared(ClientOptions options) {
   return options;
 }
 
+// The options' sleep (a test's), or a real one.
+void Pause(const ClientOptions& options, std::chrono::milliseconds wait) {
+  if (options.sleep) {
+    options.sleep(wait);
+  } else {
+    std::this_thread::sleep_for(wait);
+  }
+}
+
 // Polls until the report is done: waits from first_poll_interval doubling to max_poll_interval,
 // within report_timeout. The final status (Success), or an error naming the ReportRequestId.
 ReportRequestStatus AwaitReport(ReportingConnection& reporting, const std::string& id,
@@ -141,11 +150,27 @@ ReportRequestStatus AwaitReport(ReportingConnection& reporting, const std::strin
                                            "timeout of " +
                                            std::to_string(usage.report_timeout.count()) + " ms");
     }
-    if (options.sleep) {
-      options.sleep(wait);
-    } else {
-      std::this_thread::sleep_for(wait);
+    Pause(options, wait);
+    wait = std::min(wait * 2, usage.max_poll_interval);
+  }
+}
+
+// SubmitGenerateReport; code 207 (too many reports in progress for the customer) is waited out, as
+// the service asks, with the polls' growing waits within the report timeout.
+std::string Submit(ReportingConnection& reporting, const ReportRequest& request,
+                   const UsageOptions& usage, const ClientOptions& options) {
+  const auto now = [&options] {
+    return options.clock ? options.clock() : std::chrono::steady_clock::now();
+  };
+  const auto deadline = now() + usage.report_timeout;
+  auto wait = usage.first_poll_interval;
+  while (true) {
+    try {
+      return reporting.SubmitGenerateReport(request);
+    } catch (const ApiFault& fault) {
+      if (!internal::HasFaultCode(fault, 207) || now() + wait > deadline) throw;
     }
+    Pause(options, wait);
     wait = std::min(wait * 2, usage.max_poll_interval);
   }
 }
@@ -191,7 +216,7 @@ BudgetUsageResult UsageClient::GetBudgetUsage(const std::vector<std::int64_t>& b
   }
   const ReportRequest request =
       internal::UsageRequest(account, CampaignsOf(campaigns), period, usage_.time_zone);
-  result.report.report_request_id = reporting_->SubmitGenerateReport(request);
+  result.report.report_request_id = Submit(*reporting_, request, usage_, options);
   const ReportRequestStatus done = AwaitReport(*reporting_, result.report.report_request_id, usage_,
                                                options, result.TrackingIds);
   std::vector<internal::SpendRow> rows;
