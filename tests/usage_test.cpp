@@ -439,3 +439,79 @@ TEST_CASE(
   CHECK(s.transport->requests.size() == 6);  // the submit was sent again after the 207
   CHECK(s.clock.sleeps == std::vector<std::chrono::milliseconds>{std::chrono::seconds(1)});
 }
+
+TEST_CASE("usage: the emulator refuses bad report requests with the Reporting service's codes") {
+  bingads::emulator::ServiceOptions service;
+  service.report_pending = std::chrono::milliseconds(0);
+  service.today = [] { return bingads::Date{2026, 12, 3}; };
+  testing::Emulator emulator(service);
+  for (const auto protocol : {bingads::Protocol::kRest, bingads::Protocol::kSoap}) {
+    auto options = emulator.Options(protocol);
+    options.retry.max_attempts = 1;
+    auto reporting = bingads::MakeReportingConnection(options);
+    const auto good =
+        bingads::internal::UsageRequest(2000002, {}, bingads::UsagePeriod::Today(), "");
+    const auto code_of = [&](const bingads::ReportRequest& r) {
+      try {
+        reporting->SubmitGenerateReport(r);
+      } catch (const bingads::ApiFault& f) {
+        return f.Detail().OperationErrors.empty() ? -1 : f.Detail().OperationErrors[0].Code;
+      }
+      return 0;
+    };
+    CAPTURE(bingads::ToString(protocol));
+    CHECK(code_of(good) == 0);
+    auto r = good;
+    r.Columns.clear();
+    CHECK(code_of(r) == 2014);
+    r = good;
+    r.Columns.push_back("TimePeriod");
+    CHECK(code_of(r) == 2016);
+    r = good;
+    r.Aggregation = "Summary";
+    CHECK(code_of(r) == 2034);
+    r = good;
+    r.PredefinedTime.clear();
+    CHECK(code_of(r) == 2008);
+    r.CustomDateRangeStart = bingads::Date{2026, 12, 2};
+    r.CustomDateRangeEnd = bingads::Date{2026, 12, 1};
+    CHECK(code_of(r) == 2011);
+    r.CustomDateRangeStart = bingads::Date{2026, 12, 4};
+    r.CustomDateRangeEnd = bingads::Date{2026, 12, 5};
+    CHECK(code_of(r) == 2041);
+    r = good;
+    r.AccountIds = {};
+    CHECK(code_of(r) == 2027);
+    r.Campaigns.assign(301, {2000002, 1});
+    CHECK(code_of(r) == 2030);
+    r = good;
+    r.AccountIds = {999999999};  // no such account
+    CHECK(code_of(r) == 2003);
+    r = good;
+    r.Type = "BudgetSummaryReportRequest";  // its required columns are missing
+    r.Columns = {"AccountName", "CampaignName", "Date"};
+    CHECK(code_of(r) == 2015);
+    // An unknown ReportRequestId.
+    try {
+      reporting->PollGenerateReport("no-such-report");
+      FAIL("no fault");
+    } catch (const bingads::ApiFault& f) {
+      REQUIRE_FALSE(f.Detail().OperationErrors.empty());
+      CHECK(f.Detail().OperationErrors[0].Code == 2100);
+    }
+  }
+  // The download URL works without credentials, refuses them, and expires with its report.
+  auto reporting = bingads::MakeReportingConnection(emulator.Options(bingads::Protocol::kRest));
+  const std::string id = reporting->SubmitGenerateReport(
+      bingads::internal::UsageRequest(2000002, {}, bingads::UsagePeriod::ThisMonth(), ""));
+  const auto status = reporting->PollGenerateReport(id);
+  REQUIRE(status.ReportDownloadUrl.has_value());
+  CHECK(reporting->DownloadReport(*status.ReportDownloadUrl).rfind("PK", 0) == 0);
+  auto transport = bingads::MakeCurlTransport({});
+  bingads::HttpRequest with_token{
+      "GET", *status.ReportDownloadUrl, {{"Authorization", "Bearer x"}}, ""};
+  CHECK(transport->Send(with_token).status == 400);
+  bingads::HttpRequest guessed{
+      "GET", emulator.BaseUrl() + "/Reporting/Download/0123456789abcdef.zip", {}, ""};
+  CHECK(transport->Send(guessed).status == 404);
+}

@@ -141,24 +141,14 @@ std::optional<std::pair<Date, Date>> Predefined(const std::string& name, const D
 
 }  // namespace
 
-std::optional<Fault> ReportingService::Validate(const SubmittedReport& s,
-                                                const std::string& tracking_id,
-                                                std::pair<Date, Date>& days) const {
-  const auto fault = [&tracking_id](int code, const char* symbol, const std::string& message) {
-    return BudgetService::RequestFault(tracking_id, code, symbol, message);
-  };
-  if (!s.present)
-    return fault(2001, "ReportingServiceNullReportRequest", "The report request is null.");
-  const ReportRequest& r = s.request;
+// A refusal as the Reporting service words it: one OperationError.
+using Refusal = std::function<Fault(int code, const char* symbol, const std::string& message)>;
+
+namespace {
+
+// The columns: given, once each, known, the required ones there, and the aggregation with them.
+std::optional<Fault> CheckColumns(const ReportRequest& r, const Refusal& fault) {
   const bool performance = r.Type == "CampaignPerformanceReportRequest";
-  if (!performance && r.Type != "BudgetSummaryReportRequest") {
-    return fault(2002, "ReportingServiceUnknownReportType",
-                 "The report type '" + r.Type + "' is not one the emulator serves.");
-  }
-  if (s.format != "Csv" && s.format != "Tsv") {
-    return fault(100, "InvalidRequest",
-                 "The emulator serves Csv and Tsv reports, not " + s.format + ".");
-  }
   if (r.Columns.empty())
     return fault(2014, "ReportingServiceNullColumns", "The columns are null or empty.");
   std::set<std::string> seen;
@@ -184,16 +174,13 @@ std::optional<Fault> ReportingService::Validate(const SubmittedReport& s,
     return fault(2034, "ReportingServiceInvalidTimePeriodColumnForSummaryReport",
                  "TimePeriod cannot be asked of a Summary report.");
   }
-  if (r.AccountIds.empty() && r.Campaigns.empty()) {
-    return fault(2027, "ReportingServiceInvalidAccountThruCampaignReportScope",
-                 "The scope names no account and no campaign.");
-  }
-  if (r.AccountIds.size() > 1000)
-    return fault(2029, "ReportingServiceAccountsOverLimit", "More than 1,000 accounts.");
-  if (r.Campaigns.size() > 300) {
-    return fault(2030, "ReportingServiceMaximumCampaignsLimitReached", "More than 300 campaigns.");
-  }
-  const Date today = Today();
+  return std::nullopt;
+}
+
+// The time: a predefined period or a custom range, not both, no day in the future; `days` gets
+// the first and last day.
+std::optional<Fault> CheckTime(const ReportRequest& r, const Date& today,
+                               std::pair<Date, Date>& days, const Refusal& fault) {
   const bool custom = r.CustomDateRangeStart || r.CustomDateRangeEnd;
   if (custom == !r.PredefinedTime.empty()) {
     return fault(2008, "ReportingServiceInvalidReportTimeSelection",
@@ -205,19 +192,53 @@ std::optional<Fault> ReportingService::Validate(const SubmittedReport& s,
       return fault(100, "InvalidRequest",
                    "The emulator does not serve PredefinedTime '" + r.PredefinedTime + "'.");
     days = *range;
-  } else {
-    if (!r.CustomDateRangeStart)
-      return fault(2009, "ReportingServiceInvalidCustomDateRangeStart", "No start date.");
-    if (!r.CustomDateRangeEnd)
-      return fault(2010, "ReportingServiceInvalidCustomDateRangeEnd", "No end date.");
-    days = {*r.CustomDateRangeStart, *r.CustomDateRangeEnd};
-    if (days.second < days.first)
-      return fault(2011, "ReportingServiceEndDateBeforeStartDate", "The end is before the start.");
-    if (today < days.first)
-      return fault(2041, "ReportingServiceInvalidFutureStartDate", "The start is in the future.");
-    if (today < days.second)
-      return fault(2010, "ReportingServiceInvalidCustomDateRangeEnd", "The end is in the future.");
+    return std::nullopt;
   }
+  if (!r.CustomDateRangeStart)
+    return fault(2009, "ReportingServiceInvalidCustomDateRangeStart", "No start date.");
+  if (!r.CustomDateRangeEnd)
+    return fault(2010, "ReportingServiceInvalidCustomDateRangeEnd", "No end date.");
+  days = {*r.CustomDateRangeStart, *r.CustomDateRangeEnd};
+  if (days.second < days.first)
+    return fault(2011, "ReportingServiceEndDateBeforeStartDate", "The end is before the start.");
+  if (today < days.first)
+    return fault(2041, "ReportingServiceInvalidFutureStartDate", "The start is in the future.");
+  if (today < days.second)
+    return fault(2010, "ReportingServiceInvalidCustomDateRangeEnd", "The end is in the future.");
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Fault> ReportingService::Validate(const SubmittedReport& s,
+                                                const std::string& tracking_id,
+                                                std::pair<Date, Date>& days) const {
+  const Refusal fault = [&tracking_id](int code, const char* symbol, const std::string& message) {
+    return BudgetService::RequestFault(tracking_id, code, symbol, message);
+  };
+  if (!s.present)
+    return fault(2001, "ReportingServiceNullReportRequest", "The report request is null.");
+  const ReportRequest& r = s.request;
+  if (r.Type != "CampaignPerformanceReportRequest" && r.Type != "BudgetSummaryReportRequest") {
+    return fault(2002, "ReportingServiceUnknownReportType",
+                 "The report type '" + r.Type + "' is not one the emulator serves.");
+  }
+  if (s.format != "Csv" && s.format != "Tsv") {
+    return fault(100, "InvalidRequest",
+                 "The emulator serves Csv and Tsv reports, not " + s.format + ".");
+  }
+  if (auto refused = CheckColumns(r, fault)) return refused;
+  if (r.AccountIds.empty() && r.Campaigns.empty()) {
+    return fault(2027, "ReportingServiceInvalidAccountThruCampaignReportScope",
+                 "The scope names no account and no campaign.");
+  }
+  if (r.AccountIds.size() > 1000)
+    return fault(2029, "ReportingServiceAccountsOverLimit", "More than 1,000 accounts.");
+  if (r.Campaigns.size() > 300) {
+    return fault(2030, "ReportingServiceMaximumCampaignsLimitReached", "More than 300 campaigns.");
+  }
+  const Date today = Today();
+  if (auto refused = CheckTime(r, today, days, fault)) return refused;
   if (s.return_only_complete_data && !(days.second < today)) {
     return fault(2005, "ReportingServiceInvalidDataAvailabilityAndTimePeriodCombination",
                  "ReturnOnlyCompleteData cannot be true for a period that includes today.");
@@ -275,6 +296,29 @@ std::string Quoted(const std::string& text) {
   return out + "\"";
 }
 
+// The header lines of a report file, then the blank line after them.
+std::string HeaderLines(const ReportRequest& r, std::pair<Date, Date> days, const Date& today,
+                        std::size_t rows) {
+  const std::string zone = r.ReportTimeZone.empty()
+                               ? std::string("(GMT-08:00) Pacific Time (US & Canada); Tijuana")
+                               : r.ReportTimeZone;
+  const std::string range =
+      Slash(days.first) + (days.first == days.second ? "" : ", " + Slash(days.second));
+  const std::string aggregation =
+      r.Type == "BudgetSummaryReportRequest" ? std::string("Daily") : r.Aggregation;
+  std::string out;
+  for (const std::string& line :
+       {"Report Name: " + r.ReportName, "Report Time: " + range, "Time Zone: " + zone,
+        "Last Completed Available Day: " + Slash(today) + " 12:00:00 AM (GMT)",
+        "Last Completed Available Hour: " + Slash(today) + " 12:00:00 AM (GMT)",
+        "Report Aggregation: " + aggregation, std::string("Report Filter: "),
+        std::string("Potential Incomplete Data: ") + (days.second < today ? "false" : "true"),
+        "Rows: " + std::to_string(rows)}) {
+    out += Quoted(line) + "\r\n";
+  }
+  return out + "\r\n";
+}
+
 }  // namespace
 
 std::string ReportingService::Generate(const SubmittedReport& s,
@@ -313,27 +357,7 @@ std::string ReportingService::Generate(const SubmittedReport& s,
   const char delimiter = s.format == "Tsv" ? '\t' : ',';
   std::string out;
   const Date today = Today();
-  if (!s.exclude_report_header) {
-    out += Quoted("Report Name: " + r.ReportName) + "\r\n";
-    out += Quoted("Report Time: " + Slash(days.first) +
-                  (days.first == days.second ? "" : ", " + Slash(days.second))) +
-           "\r\n";
-    out +=
-        Quoted("Time Zone: " + (r.ReportTimeZone.empty()
-                                    ? std::string("(GMT-08:00) Pacific Time (US & Canada); Tijuana")
-                                    : r.ReportTimeZone)) +
-        "\r\n";
-    out += Quoted("Last Completed Available Day: " + Slash(today) + " 12:00:00 AM (GMT)") + "\r\n";
-    out += Quoted("Last Completed Available Hour: " + Slash(today) + " 12:00:00 AM (GMT)") + "\r\n";
-    out += Quoted("Report Aggregation: " +
-                  (r.Type == "BudgetSummaryReportRequest" ? std::string("Daily") : r.Aggregation)) +
-           "\r\n";
-    out += Quoted("Report Filter: ") + "\r\n";
-    out += Quoted(std::string("Potential Incomplete Data: ") +
-                  (days.second < today ? "false" : "true")) +
-           "\r\n";
-    out += Quoted("Rows: " + std::to_string(lines.size())) + "\r\n\r\n";
-  }
+  if (!s.exclude_report_header) out += HeaderLines(r, days, today, lines.size());
   const auto row = [&out, delimiter](const std::vector<std::string>& cells) {
     for (std::size_t i = 0; i < cells.size(); ++i)
       out += (i ? std::string(1, delimiter) : "") + Quoted(cells[i]);
