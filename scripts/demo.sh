@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds, starts the emulator on a free loopback port,
-# runs GetBudgetsByIds over SOAP and over REST, and shows the two results side by side.
+# runs GetBudgetsByIds over SOAP and over REST, and shows the two results side by side; then
+# compares budget usage (the Reporting service) over both.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -34,3 +35,5 @@ else
 fi
 echo "demo: the same call 50 times per protocol, compared and measured:"
 build/bingads-budgets --endpoint "$base" compare --repeat 50 get --ids "$ids"
+echo "demo: budget usage this month from the Reporting service, over SOAP and REST, compared:"
+build/bingads-budgets --endpoint "$base" compare usage --ids "$ids"
