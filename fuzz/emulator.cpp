@@ -10,8 +10,9 @@
 namespace {
 
 #ifdef FUZZ_SOAP
-constexpr const char* kOperations[] = {"GetBudgetsByIds", "AddBudgets", "UpdateBudgets",
-                                       "DeleteBudgets", "GetCampaignIdsByBudgetIds"};
+constexpr const char* kOperations[] = {
+    "GetBudgetsByIds",           "AddBudgets",           "UpdateBudgets",     "DeleteBudgets",
+    "GetCampaignIdsByBudgetIds", "SubmitGenerateReport", "PollGenerateReport"};
 #else
 
 struct RestRoute {
@@ -22,7 +23,9 @@ constexpr RestRoute kRoutes[] = {{"POST", "/CampaignManagement/v13/Budgets/Query
                                  {"POST", "/CampaignManagement/v13/Budgets"},
                                  {"PUT", "/CampaignManagement/v13/Budgets"},
                                  {"DELETE", "/CampaignManagement/v13/Budgets"},
-                                 {"POST", "/CampaignManagement/v13/CampaignIds/QueryByBudgetIds"}};
+                                 {"POST", "/CampaignManagement/v13/CampaignIds/QueryByBudgetIds"},
+                                 {"POST", "/Reporting/v13/GenerateReport/Submit"},
+                                 {"POST", "/Reporting/v13/GenerateReport/Poll"}};
 #endif
 
 }  // namespace
@@ -32,11 +35,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bingads::emulator::ServiceOptions options;
   bingads::emulator::BudgetService service(options);  // fresh each time: writes do not pile up
 #ifdef FUZZ_SOAP
-  const std::string action = std::string("\"") + kOperations[in.selector % 5] + "\"";
+  const std::size_t operation = in.selector % 7;  // 5 and 6: the Reporting service
+  const std::string action = std::string("\"") + kOperations[operation] + "\"";
   const auto reply =
-      bingads::emulator::HandleSoap(service, "text/xml; charset=utf-8", action, in.body);
+      operation < 5
+          ? bingads::emulator::HandleSoap(service, "text/xml; charset=utf-8", action, in.body)
+          : bingads::emulator::HandleSoapReporting(service, "text/xml; charset=utf-8", action,
+                                                   in.body, "http://127.0.0.1");
 #else
-  const RestRoute& route = kRoutes[in.selector % 5];
+  const RestRoute& route = kRoutes[in.selector % 7];
   const auto header = [](const char* name) -> std::string {
     const std::string n(name);
     if (n == "Authorization") return "Bearer fuzz-token";

@@ -23,14 +23,15 @@ cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWith
   -DBINGADS_FUZZ=ON -DBINGADS_BUILD_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 
-# Seeds: documents with the selector byte in front that picks the operation (0-4) and, for the
-# response targets, status 200 (selectors 0-4) or a fault status (the FUZZ_FAULTS table's first).
+# Seeds: documents with the selector byte in front that picks the operation (0-4; 5 and 6 are the
+# emulator's Reporting operations) and, for the response targets, status 200 (selectors 0-4) or a
+# fault status (the FUZZ_FAULTS table's first).
 seed() {  # seed TARGET FILE...
   local dir=build-fuzz/corpus/$1 file op
   shift
   mkdir -p "$dir"
   for file in "$@"; do
-    for op in 0 1 2 3 4; do
+    for op in 0 1 2 3 4 5 6; do
       { printf "\\x0$op"; cat "$file"; } >"$dir/seed-$op-$(basename "$file")"
     done
   done
