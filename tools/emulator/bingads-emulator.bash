@@ -13,13 +13,14 @@ _bingads_emulator() {
       return ;;
     --port | --host | --disapproved-terms | --token-ttl | --refresh-token | --throttle-every | \
       --fail-every | --retry-after | --delay-ms | --max-connections | --idle-timeout | \
-      --request-timeout | --max-request-mb | --fault | --fault-seed)
+      --request-timeout | --max-request-mb | --fault | --fault-seed | --report-pending-ms)
       return ;;  # a value of the user's
   esac
   mapfile -t COMPREPLY < <(compgen -W "--port --host --state --disapproved-terms --token-ttl
     --refresh-token --fault --fault-seed --throttle-every --fail-every --retry-after --delay-ms
     --soap-faults-http-200
-    --replay --empty-accounts --max-connections --idle-timeout --request-timeout --max-request-mb
+    --replay --empty-accounts --report-pending-ms --max-connections --idle-timeout
+    --request-timeout --max-request-mb
     --version --help" -- "$cur")
 }
 complete -F _bingads_emulator bingads-emulator
