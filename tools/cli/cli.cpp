@@ -902,6 +902,10 @@ void Prepare(Invocation& v, const EnvLookup& env, std::ostream& err) {
   Recording(v);
   if (o.credentials.access_token.empty()) o.token_provider = OAuthFromEnvironment(from_env, o, err);
   CheckCredentials(v);
+  // usage: one transport (one pool of connections) for Campaign Management and Reporting calls.
+  if (v.operation && v.operation->operation == Operation::kSpendUsage && !o.transport) {
+    o.transport = MakeCurlTransport(o.transport_options);
+  }
 }
 
 // compare and migrate-check: the report, and the exit status it means.
