@@ -14,10 +14,12 @@ cmake --build build-test -j"$jobs"
 ctest --test-dir build-test --output-on-failure -j"$jobs"
 
 echo "== test suite under AddressSanitizer and UndefinedBehaviorSanitizer"
-# The official WSDL's client is a program of its own: the plain suite's is reused.
+# The official WSDLs' clients are programs of their own: the plain suite's are reused.
 official=$root/build-test/tests/official-wsdl-client/official_client
+reporting=$root/build-test/tests/official-reporting-wsdl-client/official_reporting_client
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBINGADS_SANITIZE=address,undefined \
-  -DBINGADS_OFFICIAL_CLIENT="$([ -x "$official" ] && echo "$official")" >/dev/null
+  -DBINGADS_OFFICIAL_CLIENT="$([ -x "$official" ] && echo "$official")" \
+  -DBINGADS_OFFICIAL_REPORTING_CLIENT="$([ -x "$reporting" ] && echo "$reporting")" >/dev/null
 cmake --build build-asan -j"$jobs"
 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
