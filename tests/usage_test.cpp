@@ -13,6 +13,7 @@
 #include "official_wsdl.h"
 #include "report_zip.h"
 #include "reporting.h"
+#include "reporting/reporting_codec.h"
 #include "reporting/usage_join.h"
 #include "support.h"
 
@@ -151,8 +152,8 @@ TEST_CASE("usage: a report in Error, one past its deadline, one with no data, a 
       CHECK(e.Kind() == bingads::ErrorKind::kTimeout);
     }
     using std::chrono::seconds;
-    CHECK(s.clock.sleeps ==
-          std::vector<std::chrono::milliseconds>{seconds(1), seconds(2), seconds(4), seconds(8)});
+    CHECK(s.clock.sleeps == std::vector<std::chrono::milliseconds>{
+                                seconds(1), seconds(2), seconds(4), seconds(8), seconds(5)});
   }
   SUBCASE("Success with no URL is an empty report: the budgets with no spend") {
     Setup s;
@@ -514,4 +515,36 @@ TEST_CASE("usage: the emulator refuses bad report requests with the Reporting se
   bingads::HttpRequest guessed{
       "GET", emulator.BaseUrl() + "/Reporting/Download/0123456789abcdef.zip", {}, ""};
   CHECK(transport->Send(guessed).status == 404);
+}
+
+TEST_CASE(
+    "usage: a failed download is tried again with a fresh URL, a bad time zone is refused first") {
+  Setup s;
+  s.PushReads();
+  s.transport->Push(
+      200,
+      R"({"ReportRequestStatus":{"ReportDownloadUrl":"https://dl.example/a.zip","Status":"Success"}})");
+  s.transport->Push(503, "<html>busy</html>");
+  s.transport->Push(
+      200,
+      R"({"ReportRequestStatus":{"ReportDownloadUrl":"https://dl.example/b.zip","Status":"Success"}})");
+  s.transport->Push(200, bingads::emulator::ZipOneEntry("r.csv", kReport));
+  const auto result = bingads::UsageClient(s.Options()).GetBudgetUsage({11, 99, 12});
+  CHECK(result.Usage[0]->month_to_date == D("29.75"));
+  REQUIRE(s.transport->requests.size() == 7);
+  CHECK(s.transport->requests[6].url == "https://dl.example/b.zip");
+  // A ReportTimeZone name the contract does not list (here Campaign Management's spelling of one)
+  // is refused before anything is sent.
+  Setup t;
+  bingads::UsageOptions usage;
+  usage.time_zone = "AthensBuckarestIstanbul";
+  try {
+    bingads::UsageClient(t.Options(), usage).GetBudgetUsage({11});
+    FAIL("no error");
+  } catch (const bingads::Error& e) {
+    CHECK(e.Kind() == bingads::ErrorKind::kUsage);
+  }
+  CHECK(t.transport->requests.empty());
+  usage.time_zone = "AthensIslandanbulMinsk";  // the Reporting service's own spelling
+  CHECK(bingads::internal::IsReportTimeZone(usage.time_zone));
 }

@@ -70,9 +70,9 @@ struct BINGADS_EXPORT CampaignUsage {
 
 /// How much of one shared budget is spent. Names are the client's own (snake_case).
 struct BINGADS_EXPORT BudgetUsage {
-  std::int64_t budget_id = 0;                  ///< The budget.
-  std::optional<std::string> name;             ///< Its name, from Campaign Management.
-  std::optional<Decimal> amount;               ///< Its daily amount.
+  std::int64_t budget_id = 0;       ///< The budget.
+  std::optional<std::string> name;  ///< Its name, from Campaign Management.
+  std::optional<Decimal> amount;    ///< Its amount (daily, or the lifetime's: see budget_type).
   std::optional<BudgetLimitType> budget_type;  ///< How the amount is spent.
   std::vector<CampaignUsage> campaigns;  ///< Every campaign sharing it, with or without spend.
   std::vector<DaySpend> days;            ///< The budget's spend per day (its campaigns' sum).
@@ -81,7 +81,8 @@ struct BINGADS_EXPORT BudgetUsage {
   /// Spend from the first of the last day's month to the last day, both included.
   Decimal month_to_date;
   /// The last day's spend over the daily amount, in percent with two decimals (rounded half up);
-  /// unset without an amount, or when the amount is zero.
+  /// unset without an amount, when the amount is zero, or for a lifetime budget (whose amount is
+  /// no daily amount).
   std::optional<Decimal> percent_of_daily_amount;
   std::string currency;  ///< The report's CurrencyCode ("" when no campaign had a row).
   bool operator==(const BudgetUsage&) const = default;  ///< Field by field.
@@ -94,11 +95,13 @@ struct BINGADS_EXPORT UsageReport {
   std::string time_zone;           ///< Its "Time Zone" line, e.g. "(GMT-08:00) Pacific Time ...".
   std::string last_completed_day;  ///< "Last Completed Available Day" (UTC, as the service says).
   bool potentially_incomplete =
-      false;             ///< "Potential Incomplete Data: true": spend still arriving.
-  Date first_day;        ///< The first day asked of the report.
-  Date last_day;         ///< The last day asked (today, for Today and ThisMonth).
-  std::size_t rows = 0;  ///< Data rows in the file.
-  bool empty = false;    ///< The service had no data: Success with no download URL.
+      false;  ///< "Potential Incomplete Data: true": spend still arriving.
+  /// The first and last day of the period, in the report's time zone; for Today and ThisMonth
+  /// the service's today, from the report file: unset when the report was empty.
+  std::optional<Date> first_day;
+  std::optional<Date> last_day;  ///< See first_day.
+  std::size_t rows = 0;          ///< Data rows in the file.
+  bool empty = false;            ///< The service had no data: Success with no download URL.
   bool operator==(const UsageReport&) const = default;  ///< Field by field.
 };
 

@@ -69,9 +69,14 @@ std::string CallLoop::Capped(std::string_view body) const {
 HttpResponse CallLoop::Exchange(const HttpRequest& request, std::string_view operation,
                                 int attempt) const {
   if (options_.log) {
-    // A URL's query is never shown: a report's download URL is a bearer credential.
-    const std::string url = request.url.substr(0, request.url.find('?')) +
-                            (request.url.find('?') != std::string::npos ? "?[withheld]" : "");
+    // A URL's query is never shown, and a report's download URL (a bearer credential, in its
+    // path or its query) shows its host only.
+    const std::size_t host_end = request.url.find('/', request.url.find("://") + 3);
+    const std::string url =
+        operation == "DownloadReport"
+            ? request.url.substr(0, host_end) + "/[withheld]"
+            : request.url.substr(0, request.url.find('?')) +
+                  (request.url.find('?') != std::string::npos ? "?[withheld]" : "");
     std::string lines = "> " + request.method + " " + url + " (" + ToString(options_.protocol) +
                         " " + std::string(operation) + ", " + std::to_string(request.body.size()) +
                         " bytes)";

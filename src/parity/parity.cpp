@@ -208,8 +208,9 @@ ParityReport CompareResults(const BudgetUsageResult& soap, const BudgetUsageResu
   }
   const UsageReport& a = soap.report;
   const UsageReport& b = rest.report;
-  d.Field("report.first_day", a.first_day.ToString(), b.first_day.ToString());
-  d.Field("report.last_day", a.last_day.ToString(), b.last_day.ToString());
+  const auto day = [](const std::optional<Date>& v) { return v ? v->ToString() : kUnset; };
+  d.Field("report.first_day", day(a.first_day), day(b.first_day));
+  d.Field("report.last_day", day(a.last_day), day(b.last_day));
   d.Field("report.rows", std::to_string(a.rows), std::to_string(b.rows));
   d.Field("report.empty", a.empty ? "true" : "false", b.empty ? "true" : "false");
   d.Field("report.potentially_incomplete", a.potentially_incomplete ? "true" : "false",

@@ -29,6 +29,10 @@ class ReportingCodec {
   virtual ReportRequestStatus DecodePoll(const HttpResponse& response) = 0;
 };
 
+/// Whether `name` is a ReportTimeZone value of the contract (checked against its generated
+/// enumeration, so the list is the WSDL's).
+bool IsReportTimeZone(const std::string& name);
+
 /// Over SOAP: the gSOAP stubs of wsdl/ReportingService.usage.wsdl (src/soap/soap_reporting.cpp).
 std::unique_ptr<ReportingCodec> MakeSoapReportingCodec();
 /// Over REST: POST /Reporting/v13/GenerateReport/Submit and /Poll with JSON bodies.

@@ -68,7 +68,14 @@ class Reporting final : public ReportingConnection {
 
   // A bearer URL: only https (or loopback http), and never a credential header.
   std::string DownloadReport(const std::string& url) override {
-    internal::CheckUrl("the report download URL", url, false);
+    try {
+      internal::CheckUrl("the report download URL", url, false);
+    } catch (const Error&) {  // the service's answer is at fault, not the caller's options
+      throw Error(ErrorKind::kMalformedResponse,
+                  "the service gave a report download URL that is not https (nor loopback "
+                  "http): " +
+                      internal::Excerpt(url.substr(0, url.find_first_of("?#")), 80));
+    }
     HttpRequest request;
     request.method = "GET";
     request.url = url;
@@ -143,14 +150,14 @@ ReportRequestStatus AwaitReport(ReportingConnection& reporting, const std::strin
                                             internal::Excerpt(status.Status, 40) +
                                             "' (TrackingIds: " + ids + "); submit it again");
     }
-    if (now() + wait > deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now());
+    if (left.count() <= 0) {
       throw Error(ErrorKind::kTimeout, "report " + id + " was still Pending after " +
                                            std::to_string(polls) +
-                                           " polls, past the report "
-                                           "timeout of " +
+                                           " polls, at the report timeout of " +
                                            std::to_string(usage.report_timeout.count()) + " ms");
     }
-    Pause(options, wait);
+    Pause(options, std::min(wait, left));  // the last poll comes at the deadline
     wait = std::min(wait * 2, usage.max_poll_interval);
   }
 }
@@ -175,6 +182,29 @@ std::string Submit(ReportingConnection& reporting, const ReportRequest& request,
   }
 }
 
+// The report file; a download that fails on the way (no answer, a 5xx, a timeout) is tried again
+// twice, each time with a fresh URL from another poll (a URL lives five minutes).
+std::string Download(ReportingConnection& reporting, const std::string& id, std::string url,
+                     std::vector<std::string>& tracking) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return reporting.DownloadReport(url);
+    } catch (const Error& e) {
+      const bool passing = e.Kind() == ErrorKind::kTransport || e.Kind() == ErrorKind::kTimeout;
+      if (!passing || attempt == 3 || (e.HttpStatus() > 0 && e.HttpStatus() < 500)) throw;
+    }
+    ReportRequestStatus again = reporting.PollGenerateReport(id);
+    tracking.insert(tracking.end(), again.TrackingIds.begin(), again.TrackingIds.end());
+    if (again.Status != "Success" || !again.ReportDownloadUrl || again.ReportDownloadUrl->empty()) {
+      throw Error(ErrorKind::kTransport, "report " + id +
+                                             " could not be downloaded, and a new poll gave no "
+                                             "URL (status '" +
+                                             internal::Excerpt(again.Status, 40) + "')");
+    }
+    url = *again.ReportDownloadUrl;
+  }
+}
+
 // The campaigns of every budget found, once each.
 std::vector<std::int64_t> CampaignsOf(const GetCampaignIdsByBudgetIdsResult& campaigns) {
   std::vector<std::int64_t> all;
@@ -194,6 +224,13 @@ std::vector<std::int64_t> CampaignsOf(const GetCampaignIdsByBudgetIdsResult& cam
 BudgetUsageResult UsageClient::GetBudgetUsage(const std::vector<std::int64_t>& budget_ids,
                                               const UsagePeriod& period) const {
   const ClientOptions& options = budgets_.Options();
+  if (!usage_.time_zone.empty() && !internal::IsReportTimeZone(usage_.time_zone)) {
+    throw Error(ErrorKind::kUsage,
+                "'" + internal::Excerpt(usage_.time_zone, 60) +
+                    "' is no ReportTimeZone name (e.g. PacificTimeUSCanadaTijuana; five differ "
+                    "from Campaign Management's time zone names)",
+                0, true);
+  }
   BudgetUsageResult result;
   const GetBudgetsByIdsResult budgets = budgets_.GetBudgetsByIds(budget_ids);
   std::vector<std::int64_t> ids = budget_ids;
@@ -223,7 +260,8 @@ BudgetUsageResult UsageClient::GetBudgetUsage(const std::vector<std::int64_t>& b
   if (!done.ReportDownloadUrl || done.ReportDownloadUrl->empty()) {
     result.report.empty = true;  // Success with no URL: no data for the period
   } else {
-    const std::string zip = reporting_->DownloadReport(*done.ReportDownloadUrl);
+    const std::string zip = Download(*reporting_, result.report.report_request_id,
+                                     *done.ReportDownloadUrl, result.TrackingIds);
     rows = internal::ReadSpendRows(internal::UnzipFirstEntry(zip, usage_.max_report_bytes),
                                    result.report);
   }

@@ -172,9 +172,9 @@ void ResolveDays(const UsagePeriod& period, const std::vector<SpendRow>& rows,
   for (const SpendRow& row : rows) {
     if (!today || *today < row.date) today = row.date;
   }
-  report.last_day = today.value_or(Date{});
-  report.first_day =
-      period.kind == UsagePeriod::Kind::kToday ? report.last_day : report.last_day.FirstOfMonth();
+  if (!today) return;  // an empty report: the service's today is unknown
+  report.last_day = *today;
+  report.first_day = period.kind == UsagePeriod::Kind::kToday ? *today : today->FirstOfMonth();
 }
 
 namespace {
@@ -188,7 +188,9 @@ BudgetUsage UsageOf(std::int64_t id, const Budget& budget, const std::optional<I
   u.amount = budget.Amount;
   u.budget_type = budget.BudgetType;
   std::map<Date, Decimal> days;
-  const Date month_start = report.last_day.FirstOfMonth();
+  const Date first_day = report.first_day.value_or(Date{});
+  const Date last_day = report.last_day.value_or(Date{});
+  const Date month_start = last_day.FirstOfMonth();
   for (const auto& campaign : ids ? ids->Ids : std::vector<std::optional<std::int64_t>>{}) {
     if (!campaign) continue;
     CampaignUsage c{*campaign, {}};
@@ -197,10 +199,10 @@ BudgetUsage UsageOf(std::int64_t id, const Budget& budget, const std::optional<I
     for (auto it = first; it != last; ++it) {
       const SpendRow& row = *it->second;
       if (u.currency.empty()) u.currency = row.currency;
-      if (row.date >= month_start && row.date <= report.last_day) {
+      if (row.date >= month_start && row.date <= last_day) {
         u.month_to_date = Add(u.month_to_date, row.spend);
       }
-      if (row.date < report.first_day || row.date > report.last_day) continue;
+      if (row.date < first_day || row.date > last_day) continue;
       Accumulate(own, row.date, row.spend);
       Accumulate(days, row.date, row.spend);
     }
@@ -208,10 +210,12 @@ BudgetUsage UsageOf(std::int64_t id, const Budget& budget, const std::optional<I
     u.campaigns.push_back(std::move(c));
   }
   u.days = ToDays(days);
-  const auto last = days.find(report.last_day);
+  const auto last = days.find(last_day);
   const Decimal last_spend = last != days.end() ? last->second : Decimal();
   if (period.kind != UsagePeriod::Kind::kRange) u.spend_today = last_spend;
-  if (u.amount) u.percent_of_daily_amount = Percent(last_spend, *u.amount);
+  // A lifetime budget's amount is no daily amount: no share of it is given.
+  const bool daily = !u.budget_type || u.budget_type->Text().rfind("Daily", 0) == 0;
+  if (u.amount && daily) u.percent_of_daily_amount = Percent(last_spend, *u.amount);
   return u;
 }
 

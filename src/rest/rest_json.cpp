@@ -139,8 +139,11 @@ void WritePayload(Writer& w, const BudgetUsageResult& result) {
   w.Key("Report");
   w.StartObject();
   WriteString(w, "ReportRequestId", std::optional(r.report_request_id));
-  WriteString(w, "FirstDay", std::optional(r.first_day.ToString()));
-  WriteString(w, "LastDay", std::optional(r.last_day.ToString()));
+  const auto day = [](const std::optional<Date>& d) {
+    return d ? std::optional(d->ToString()) : std::nullopt;
+  };
+  WriteString(w, "FirstDay", day(r.first_day));
+  WriteString(w, "LastDay", day(r.last_day));
   WriteString(w, "TimeZone", std::optional(r.time_zone));
   WriteString(w, "ReportTime", std::optional(r.report_time));
   WriteString(w, "LastCompletedAvailableDay", std::optional(r.last_completed_day));

@@ -169,6 +169,12 @@ class SoapReportingCodec final : public ReportingCodec {
 
 }  // namespace
 
+bool IsReportTimeZone(const std::string& name) {
+  const gsoap::Session session(gsoap::Service::kReporting);
+  rep__ReportTimeZone zone{};
+  return soap_s2rep__ReportTimeZone(session.get(), name.c_str(), &zone) == SOAP_OK;
+}
+
 std::unique_ptr<ReportingCodec> MakeSoapReportingCodec() {
   return std::make_unique<SoapReportingCodec>();
 }

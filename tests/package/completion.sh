@@ -30,7 +30,7 @@ expect() {  # expect "WORDS" "EXPECTED"
     failures=$((failures + 1))
   fi
 }
-expect "" "add campaigns compare delete get migrate-check update "
+expect "" "add campaigns compare delete get migrate-check update usage "
 expect "de" "delete "
 expect "--proto" "--protocol "
 expect "--protocol " "rest soap "
@@ -39,7 +39,7 @@ expect "--environment " "production sandbox "
 expect "--shad" "--shadow --shadow-strict "
 expect "get --" "--help --ids "
 expect "add --" "--file --help "
-expect "compare " "add campaigns delete get update "
+expect "compare " "add campaigns delete get update usage "
 expect "compare --r" "--repeat "
 expect "migrate-check --" "--help --html --json --keep "
 mkdir -p "$work/dir"

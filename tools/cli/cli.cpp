@@ -136,8 +136,8 @@ constexpr CommandHelp kCommandHelp[] = {
     {"compare",
      "usage: bingads-budgets [options] compare [--repeat N] [--json] [--html FILE] [--keep]\n"
      "                                          OPERATION ARGS\n"
-     "Runs OPERATION (get, add, update, delete or campaigns, with its own options) over SOAP\n"
-     "and REST and reports parity and cost; exit 0 on parity, 6 on a mismatch.\n"
+     "Runs OPERATION (get, add, update, delete, campaigns or usage, with its own options) over\n"
+     "SOAP and REST and reports parity and cost; exit 0 on parity, 6 on a mismatch.\n"
      "  --repeat N                           runs of the operation per protocol; default 1\n"
      "  --json                               the report as JSON\n"
      "  --html FILE                          also write the report as an HTML page\n"

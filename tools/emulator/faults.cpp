@@ -30,6 +30,7 @@ constexpr KindName kKinds[] = {{"latency", FaultKind::kLatency},
 
 constexpr const char* kReads[] = {"GetBudgetsByIds", "GetCampaignIdsByBudgetIds"};
 constexpr const char* kWrites[] = {"AddBudgets", "UpdateBudgets", "DeleteBudgets"};
+constexpr const char* kReporting[] = {"SubmitGenerateReport", "PollGenerateReport"};
 
 [[noreturn]] void Bad(std::string_view spec, const std::string& why) {
   throw std::invalid_argument("--fault '" + std::string(spec) + "': " + why);
@@ -66,7 +67,9 @@ void Operations(FaultSpec& f, std::string_view spec, std::string_view value) {
     } else if (name == "writes") {
       f.operations.insert(std::begin(kWrites), std::end(kWrites));
     } else if (std::find(std::begin(kReads), std::end(kReads), name) != std::end(kReads) ||
-               std::find(std::begin(kWrites), std::end(kWrites), name) != std::end(kWrites)) {
+               std::find(std::begin(kWrites), std::end(kWrites), name) != std::end(kWrites) ||
+               std::find(std::begin(kReporting), std::end(kReporting), name) !=
+                   std::end(kReporting)) {
       f.operations.insert(name);
     } else {
       Bad(spec, "unknown operation '" + name + "' (an operation name, reads or writes)");

@@ -397,10 +397,16 @@ Outcome<std::string> ReportingService::Submit(const RequestContext& context,
                 "",
                 {}};
   std::lock_guard<std::mutex> lock(mutex_);
-  if (reports_.size() >= options_.max_reports) reports_.erase(reports_.begin());
-  // Ids grow, so the map's first is the oldest; zero-padded to keep that order as text.
+  if (reports_.size() >= options_.max_reports) {
+    reports_.erase(std::min_element(
+        reports_.begin(), reports_.end(),
+        [](const auto& a, const auto& b) { return a.second.sequence < b.second.sequence; }));
+  }
+  stored.sequence = ++next_;
+  // Not guessable: a poll of another customer's report must not be a matter of counting.
+  std::random_device device;
   char id[24];
-  std::snprintf(id, sizeof id, "%012llu", static_cast<unsigned long long>(++next_));
+  std::snprintf(id, sizeof id, "%08x%08x", device(), device());
   reports_.emplace(id, std::move(stored));
   return id;
 }
@@ -408,6 +414,7 @@ Outcome<std::string> ReportingService::Submit(const RequestContext& context,
 Outcome<PollAnswer> ReportingService::Poll(const RequestContext& context, const std::string& id,
                                            const std::string& base_url,
                                            const std::string& tracking_id) {
+  if (auto fault = budgets_.Authorize(context, tracking_id)) return *fault;
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = reports_.find(id);
   if (it == reports_.end() || it->second.customer_id != context.customer_id) {

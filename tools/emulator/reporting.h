@@ -79,6 +79,7 @@ class ReportingService {
     std::chrono::steady_clock::time_point ready;
     std::string token;
     std::chrono::steady_clock::time_point token_expiry;
+    std::uint64_t sequence = 0;  // submit order: the oldest goes first past max_reports
   };
   std::chrono::steady_clock::time_point Now() const;
   Date Today() const;

@@ -120,6 +120,11 @@ class BudgetService {
   Outcome<GetCampaignIdsByBudgetIdsResult> GetCampaignIdsByBudgetIds(
       const RequestContext& context, const IdList& ids, const std::string& tracking_id);
 
+  /// The credentials check every API call gets (a fault when they are refused).
+  std::optional<Fault> Authorize(const RequestContext& context, const std::string& tracking_id) {
+    return Admit(context, tracking_id);
+  }
+
   /// The accounts a report's scope names (account ids as text), after the credentials check:
   /// copies, the caller's own made on its first call as any call makes it; code 2003 for an
   /// account the store does not hold.
