@@ -349,12 +349,23 @@ TEST_CASE("usage: the CLI over both protocols, many accounts, and a recording re
                         out.find("\"ReportRequestId\"") - out.find("\"Usage\""));
     };
     CHECK(usage_of(recorded[0]) == usage_of(recorded[1]));
-    // --accounts: one JSON line per account, in order.
-    const auto lines =
-        testing::RunCli({"--endpoint", endpoint, "--accounts", "2000002,31", "usage"});
-    CHECK_MESSAGE(lines.status == 0, lines.err);
-    CHECK(lines.out.rfind(R"({"AccountId":"2000002","TrackingIds":)", 0) == 0);
-    CHECK(lines.out.find("\n{\"AccountId\":\"31\",") != std::string::npos);
+    // --accounts: one JSON line per account, in order, the same usage over both protocols.
+    std::vector<std::string> usages;
+    for (const char* protocol : {"soap", "rest"}) {
+      const auto lines = testing::RunCli(
+          {"--endpoint", endpoint, "--protocol", protocol, "--accounts", "2000002,31", "usage"});
+      CHECK_MESSAGE(lines.status == 0, lines.err);
+      CHECK(lines.out.rfind(R"({"AccountId":"2000002","TrackingIds":)", 0) == 0);
+      CHECK(lines.out.find("\n{\"AccountId\":\"31\",") != std::string::npos);
+      std::string usage;
+      for (std::size_t at = lines.out.find("\"Usage\""); at != std::string::npos;
+           at = lines.out.find("\"Usage\"", at + 1)) {
+        usage += lines.out.substr(at, lines.out.find("\"ReportRequestId\"", at) - at);
+      }
+      usages.push_back(usage);
+    }
+    CHECK(usages[0] == usages[1]);
+    CHECK(usages[0].find("\"Days\":[{") != std::string::npos);
     // compare usage: parity.
     const auto compared =
         testing::RunCli({"--endpoint", endpoint, "compare", "usage", "--ids", ids});
@@ -547,4 +558,62 @@ TEST_CASE(
   CHECK(t.transport->requests.empty());
   usage.time_zone = "AthensIslandanbulMinsk";  // the Reporting service's own spelling
   CHECK(bingads::internal::IsReportTimeZone(usage.time_zone));
+}
+
+TEST_CASE("usage: SOAP replies as the service writes them: a nil URL, its TrackingId, its faults") {
+  auto codec = bingads::internal::MakeSoapReportingCodec();
+  const std::string envelope =
+      R"(<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header>)"
+      R"(<h:TrackingId xmlns:h="https://bingads.microsoft.com/Reporting/v13">8a1c-t1</h:TrackingId>)"
+      R"(</s:Header><s:Body>)";
+  bingads::HttpResponse pending{
+      200,
+      {{"Content-Type", "text/xml; charset=utf-8"}},
+      envelope +
+          R"(<PollGenerateReportResponse xmlns="https://bingads.microsoft.com/Reporting/v13">)"
+          R"(<ReportRequestStatus xmlns:i="http://www.w3.org/2001/XMLSchema-instance">)"
+          R"(<ReportDownloadUrl i:nil="true"/><Status>Success</Status></ReportRequestStatus>)"
+          R"(</PollGenerateReportResponse></s:Body></s:Envelope>)"};
+  const auto status = codec->DecodePoll(pending);
+  CHECK(status.Status == "Success");
+  CHECK_FALSE(status.ReportDownloadUrl.has_value());  // an empty report
+  CHECK(status.TrackingIds == std::vector<std::string>{"8a1c-t1"});
+  // A status the contract does not list yet is kept as text (and is then no Success).
+  bingads::HttpResponse later = pending;
+  later.body.replace(later.body.find("Success"), 7, "Archived");
+  CHECK(codec->DecodePoll(later).Status == "Archived");
+  bingads::HttpResponse submitted{
+      200,
+      {},
+      envelope +
+          R"(<SubmitGenerateReportResponse xmlns="https://bingads.microsoft.com/Reporting/v13">)"
+          R"(<ReportRequestId>30000001231499722</ReportRequestId></SubmitGenerateReportResponse></s:Body></s:Envelope>)"};
+  CHECK(codec->DecodeSubmit(submitted).ReportRequestId == "30000001231499722");
+  // The Reporting service's own fault detail, with its smaller BatchError.
+  bingads::HttpResponse fault{
+      500,
+      {},
+      R"(<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault>)"
+      R"(<faultcode>s:Server</faultcode><faultstring xml:lang="en-US">Invalid client data.</faultstring>)"
+      R"(<detail><ApiFaultDetail xmlns="https://bingads.microsoft.com/Reporting/v13" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">)"
+      R"(<TrackingId xmlns="https://adapi.microsoft.com">8a1c-t2</TrackingId><BatchErrors>)"
+      R"(<BatchError><Code>2019</Code><Details i:nil="true"/><ErrorCode>ReportingServiceInvalidCampaignIdInCampaignReportScope</ErrorCode>)"
+      R"(<Index>1</Index><Message>The campaign is invalid.</Message></BatchError></BatchErrors>)"
+      R"(<OperationErrors><OperationError><Code>207</Code><Details i:nil="true"/><ErrorCode>ConcurrentRequestOverLimit</ErrorCode>)"
+      R"(<Message>Too many reports.</Message></OperationError></OperationErrors></ApiFaultDetail></detail>)"
+      R"(</s:Fault></s:Body></s:Envelope>)"};
+  try {
+    codec->DecodeSubmit(fault);
+    FAIL("no fault");
+  } catch (const bingads::ApiFault& f) {
+    CHECK(f.Detail().TrackingId == "8a1c-t2");
+    REQUIRE(f.Detail().OperationErrors.size() == 1);
+    CHECK(f.Detail().OperationErrors[0].Code == 207);
+    REQUIRE(f.Detail().BatchErrors.size() == 1);
+    CHECK(bingads::BaseOf(f.Detail().BatchErrors[0]).Code == 2019);
+    CHECK(bingads::BaseOf(f.Detail().BatchErrors[0]).Index == 1);
+  }
+  // An empty Body is no answer.
+  bingads::HttpResponse empty{200, {}, envelope + "</s:Body></s:Envelope>"};
+  CHECK_THROWS_AS(codec->DecodePoll(empty), bingads::Error);
 }
