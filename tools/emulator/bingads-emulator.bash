@@ -13,13 +13,15 @@ _bingads_emulator() {
       return ;;
     --port | --host | --disapproved-terms | --token-ttl | --refresh-token | --throttle-every | \
       --fail-every | --retry-after | --delay-ms | --max-connections | --idle-timeout | \
-      --request-timeout | --max-request-mb | --fault | --fault-seed | --report-pending-ms)
+      --request-timeout | --max-request-mb | --fault | --fault-seed | --report-pending-ms | \
+      --rate-limit | --max-in-flight)
       return ;;  # a value of the user's
   esac
   mapfile -t COMPREPLY < <(compgen -W "--port --host --state --disapproved-terms --token-ttl
     --refresh-token --fault --fault-seed --throttle-every --fail-every --retry-after --delay-ms
     --soap-faults-http-200
-    --replay --empty-accounts --report-pending-ms --max-connections --idle-timeout
+    --replay --empty-accounts --report-pending-ms --rate-limit --max-in-flight --max-connections
+    --idle-timeout
     --request-timeout --max-request-mb
     --version --help" -- "$cur")
 }

@@ -54,6 +54,12 @@ int Usage(const char* message) {
       << "                           with bingads-budgets --record), matched on what it asks\n"
       << "  --empty-accounts         accounts made by their first call start empty (else\n"
       << "                           with a copy of the demo data under ids of their own)\n"
+      << "  --rate-limit N/WINDOW    at most N API calls per customer in any WINDOW (e.g.\n"
+      << "                           600/60s, 50/2s, 10/500ms), across its accounts and both\n"
+      << "                           protocols; past it 117 CallRateExceeded (REST 429) with\n"
+      << "                           Retry-After, the seconds until the window admits a call\n"
+      << "  --max-in-flight N        API calls a customer may have in flight at once; past it\n"
+      << "                           117 (REST 429) with Retry-After 1; default no cap\n"
       << "  --report-pending-ms N    a submitted report stays Pending this long, then its\n"
       << "                           poll says Success; default 1500\n"
       << "  --max-connections N      open connections at once; past it 503; default 4096\n"
@@ -106,6 +112,17 @@ void ServiceTable(Settings& s, std::vector<OptionSpec>& t) {
   t.push_back({"--soap-faults-http-200", false,
                [&o](const std::string&) { o.soap_faults_with_200 = true; }});
   t.push_back({"--empty-accounts", false, [&o](const std::string&) { o.empty_accounts = true; }});
+  t.push_back({"--rate-limit", true, [&o](const std::string& x) {
+                 try {
+                   o.rate_limit = bingads::emulator::ParseRateLimit(x);
+                 } catch (const std::invalid_argument& e) {
+                   throw UsageError{e.what()};
+                 }
+               }});
+  t.push_back({"--max-in-flight", true, [&o](const std::string& x) {
+                 o.max_in_flight =
+                     static_cast<std::size_t>(WholeNumber("--max-in-flight", x, 1, 100000));
+               }});
   t.push_back({"--report-pending-ms", true, [&o](const std::string& x) {
                  o.report_pending =
                      std::chrono::milliseconds(WholeNumber("--report-pending-ms", x, 0, 3600000));

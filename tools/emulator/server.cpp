@@ -260,15 +260,32 @@ bool IsLoopback(const sockaddr_storage& peer) {
   return false;
 }
 
-// The account a call names: the CustomerAccountId header (REST) or SOAP header element.
-std::string AccountOf(const HttpRequestIn& request) {
-  if (!IsSoapPath(request.path)) return request.Header("customeraccountid");
+// A credential header a call names: the REST header (`header`, lower case) or the SOAP header
+// element (`element`).
+std::string HeaderOf(const HttpRequestIn& request, const char* header, const char* element) {
+  if (!IsSoapPath(request.path)) return request.Header(header);
   const std::string_view body = request.body;
-  const std::size_t name = body.find("CustomerAccountId");
+  const std::string_view local = element;
+  // The element's start tag: the name after '<' or a prefix's ':', then '>', a space or '/'.
+  std::size_t name = body.find(local);
+  while (
+      name != std::string_view::npos &&
+      (name == 0 || (body[name - 1] != '<' && body[name - 1] != ':') ||
+       name + local.size() >= body.size() ||
+       std::string_view("> \t\r\n/").find(body[name + local.size()]) == std::string_view::npos)) {
+    name = body.find(local, name + 1);
+  }
   const std::size_t open = name == std::string_view::npos ? name : body.find('>', name);
   if (open == std::string_view::npos) return "";
   const std::size_t close = body.find('<', open);
   return std::string(body.substr(open + 1, std::min(close, body.size()) - open - 1).substr(0, 32));
+}
+
+std::string AccountOf(const HttpRequestIn& request) {
+  return HeaderOf(request, "customeraccountid", "CustomerAccountId");
+}
+std::string CustomerOf(const HttpRequestIn& request) {
+  return HeaderOf(request, "customerid", "CustomerId");
 }
 
 FaultPlan PlanFor(FaultModel& faults, const HttpRequestIn& request) {
@@ -297,7 +314,7 @@ void Spoil(FaultKind outcome, Reply& reply) {
 
 // The admin endpoint (loopback peers only): GET shows the faults and their counts; PUT
 // {"faults":[SPEC...],"seed":N} replaces them; DELETE removes them all.
-Reply Admin(FaultModel& faults, const HttpRequestIn& request, bool loopback) {
+Reply Admin(FaultModel& faults, RateLimiter& rates, const HttpRequestIn& request, bool loopback) {
   auto text = [](int status, const std::string& body) {
     return Reply{status, "text/plain; charset=utf-8", "bingads-emulator: " + body + "\n", "", {}};
   };
@@ -316,7 +333,10 @@ Reply Admin(FaultModel& faults, const HttpRequestIn& request, bool loopback) {
   } catch (const std::invalid_argument& e) {
     return text(400, e.what());
   }
-  return {200, "application/json", faults.StateJson(), "", {}};
+  // The faults' state, and each customer's rate-limit window beside them.
+  std::string state = faults.StateJson();
+  state.insert(state.size() - 1, ",\"rate_limit\":" + rates.StateJson());
+  return {200, "application/json", state, "", {}};
 }
 
 enum class State { kReading, kProcessing, kWriting };
@@ -336,6 +356,7 @@ struct Connection {
   std::size_t counted = 0;  // bytes of this connection in the buffered total
   bool loopback = false;    // the peer is on this machine (the admin endpoint answers it only)
   FaultPlan plan;           // what the fault model does to the request under way
+  std::optional<std::string> in_flight;  // the customer whose in-flight count holds this call
 };
 
 // A request waiting for its latency before it is answered, or a dribbled answer's next piece.
@@ -464,6 +485,7 @@ class EventLoop {
     auto it = connections_.find(fd);
     if (it == connections_.end()) return;
     shared_.buffered -= it->second.counted;
+    Landed(it->second);
     --shared_.connections;
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
     ::close(fd);
@@ -594,11 +616,32 @@ class EventLoop {
     Watch(c, 0);
     const HttpRequestIn& request = c.parser.Request();
     c.plan = IsApiPath(request.path) ? PlanFor(shared_.service.Faults(), request) : FaultPlan{};
+    if (IsApiPath(request.path)) Limit(c, request);
     if (c.plan.delay.count() > 0) {
       delayed_.emplace(Clock::now() + c.plan.delay, Delayed{c.fd, c.serial});
     } else {
       Answer(c);
     }
+  }
+
+  // The call-rate limit: a call past its customer's window (or in-flight cap) is throttled as the
+  // service throttles (117, REST 429, Retry-After); an admitted one is in flight until answered.
+  void Limit(Connection& c, const HttpRequestIn& request) {
+    RateLimiter& rates = shared_.service.Rates();
+    if (!rates.Active()) return;
+    const std::string customer = CustomerOf(request);
+    const Admission admission = rates.Admit(customer);
+    if (!admission.admitted) {
+      c.plan.outcome = FaultKind::kThrottle;
+      c.plan.retry_after_seconds = admission.retry_after_seconds;
+    } else {
+      c.in_flight = customer;
+    }
+  }
+
+  void Landed(Connection& c) {
+    if (c.in_flight) shared_.service.Rates().Done(*c.in_flight);
+    c.in_flight.reset();
   }
 
   // Closes with a reset (RST) instead of a clean close.
@@ -611,6 +654,7 @@ class EventLoop {
   // Runs the request through the fronts (or the fault that replaces them) and starts writing the
   // answer, as the request's fault plan says.
   void Answer(Connection& c) {
+    Landed(c);
     const HttpRequestIn& request = c.parser.Request();
     const std::optional<FaultKind> outcome = c.plan.outcome;
     if (outcome == FaultKind::kReset) return Reset(c);
@@ -641,7 +685,9 @@ class EventLoop {
   // The reply the request gets: from the admin endpoint, an injected service fault, the
   // recording or the service.
   Reply Compute(const Connection& c, const HttpRequestIn& request) {
-    if (request.path == kAdminPath) return Admin(shared_.service.Faults(), request, c.loopback);
+    if (request.path == kAdminPath) {
+      return Admin(shared_.service.Faults(), shared_.service.Rates(), request, c.loopback);
+    }
     if (c.plan.outcome == FaultKind::kThrottle || c.plan.outcome == FaultKind::kInternalError) {
       const std::string tracking_id = BudgetService::NewTrackingId();
       const Fault fault =

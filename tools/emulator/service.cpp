@@ -121,7 +121,9 @@ std::vector<Budget> DemoBudgets(std::int64_t first) {
 }  // namespace
 
 BudgetService::BudgetService(ServiceOptions options)
-    : options_(std::move(options)), faults_(options_.faults, options_.fault_seed) {
+    : options_(std::move(options)),
+      faults_(options_.faults, options_.fault_seed),
+      rates_(options_.rate_limit, options_.max_in_flight, options_.clock) {
   ReportingOptions reporting;
   reporting.pending = options_.report_pending;
   reporting.clock = options_.clock;

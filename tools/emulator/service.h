@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "faults.h"
+#include "rate_limit.h"
 #include "state.h"
 
 namespace bingads::emulator {
@@ -82,6 +83,10 @@ struct ServiceOptions {
   bool empty_accounts = false;        ///< accounts made by a first call start with no budgets
   /// Test hook for token expiry; null means steady_clock.
   std::function<std::chrono::steady_clock::time_point()> clock;
+  /// The call-rate limit per customer (RateLimitSpec), none when unset; and the calls a customer
+  /// may have in flight at once, 0 for no cap. Past either: 117 (REST 429) with Retry-After.
+  std::optional<RateLimitSpec> rate_limit;
+  std::size_t max_in_flight = 0;
   /// How long a submitted report stays Pending before its poll says Success.
   std::chrono::milliseconds report_pending{1500};
   /// Test hook for the reports' "today" (UTC); null means the system clock's date.
@@ -139,6 +144,8 @@ class BudgetService {
   const ServiceOptions& Options() const { return options_; }
   /// The faults in force (made from options.faults, changed at run time by the admin endpoint).
   FaultModel& Faults() { return faults_; }
+  /// The call-rate limit the server applies to every API call.
+  RateLimiter& Rates() { return rates_; }
   /// The Reporting service over the same store.
   ReportingService& Reports() { return *reports_; }
 
@@ -169,6 +176,7 @@ class BudgetService {
   std::map<std::string, std::chrono::steady_clock::time_point> access_tokens_;  // issued ones
   std::set<std::string> refresh_tokens_;
   FaultModel faults_;
+  RateLimiter rates_;
   std::unique_ptr<ReportingService> reports_;
 };
 

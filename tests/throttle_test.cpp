@@ -1,0 +1,80 @@
+// The emulator's call-rate limit (a sliding window per customer, an in-flight cap).
+#include <bingads/client.h>
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "rate_limit.h"
+#include "support.h"
+
+using namespace std::chrono_literals;
+
+TEST_CASE("throttle: --rate-limit N/WINDOW is read strictly") {
+  using bingads::emulator::ParseRateLimit;
+  CHECK(ParseRateLimit("600/60s").calls == 600);
+  CHECK(ParseRateLimit("600/60s").window == 60s);
+  CHECK(ParseRateLimit("10/500ms").window == 500ms);
+  for (const char* bad : {"", "50", "0/2s", "50/0s", "50/2", "50/2m", "-1/2s", "50/2hs", "x/2s",
+                          "50/99999s", "1/2s "}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(ParseRateLimit(bad), std::invalid_argument);
+  }
+}
+
+TEST_CASE("throttle: a sliding window per customer, and a cap on calls in flight") {
+  auto now = std::chrono::steady_clock::time_point{} + 1000h;
+  bingads::emulator::RateLimiter limiter(bingads::emulator::RateLimitSpec{3, 2s}, 0,
+                                         [&now] { return now; });
+  for (int i = 0; i < 3; ++i, now += 100ms) CHECK(limiter.Admit("7").admitted);
+  const auto refused = limiter.Admit("7");  // at 0.3 s: the first call leaves the window at 2 s
+  CHECK_FALSE(refused.admitted);
+  CHECK(refused.retry_after_seconds == 2);  // 1.7 s, rounded up
+  CHECK(limiter.Admit("8").admitted);       // another customer has a window of its own
+  now += 1700ms;                            // at 2.0 s the first call has left
+  CHECK(limiter.Admit("7").admitted);
+  CHECK_FALSE(limiter.Admit("7").admitted);  // the window holds three again
+  CHECK(limiter.StateJson().find(R"({"customer":"7","in_window":3,)") != std::string::npos);
+
+  bingads::emulator::RateLimiter cap(std::nullopt, 2, [&now] { return now; });
+  CHECK(cap.Admit("7").admitted);
+  CHECK(cap.Admit("7").admitted);
+  CHECK_FALSE(cap.Admit("7").admitted);
+  cap.Done("7");
+  CHECK(cap.Admit("7").admitted);
+}
+
+TEST_CASE("throttle: the emulator counts a customer's calls across accounts and protocols") {
+  bingads::emulator::ServiceOptions options;
+  options.rate_limit = bingads::emulator::RateLimitSpec{4, 60s};
+  testing::Emulator emulator(options);
+  auto client = [&](bingads::Protocol protocol, const char* account, const char* customer) {
+    bingads::ClientOptions o = emulator.Options(protocol);
+    o.retry.max_attempts = 1;
+    o.credentials.account_id = account;
+    o.credentials.customer_id = customer;
+    return bingads::BudgetClient(o);
+  };
+  CHECK_NOTHROW(client(bingads::Protocol::kRest, "2000002", "1").GetBudgetsByIds({1}));
+  CHECK_NOTHROW(client(bingads::Protocol::kRest, "31", "1").GetBudgetsByIds({1}));
+  CHECK_NOTHROW(client(bingads::Protocol::kSoap, "2000002", "1").GetBudgetsByIds({1}));
+  CHECK_NOTHROW(client(bingads::Protocol::kSoap, "31", "1").GetBudgetsByIds({1}));
+  for (const auto protocol : {bingads::Protocol::kRest, bingads::Protocol::kSoap}) {
+    try {
+      client(protocol, "2000002", "1").GetBudgetsByIds({1});
+      FAIL("the fifth call in the window was answered");
+    } catch (const bingads::Error& e) {
+      CHECK(bingads::IsThrottling(e));
+      if (protocol == bingads::Protocol::kRest) CHECK(e.HttpStatus() == 429);
+    }
+  }
+  CHECK_NOTHROW(client(bingads::Protocol::kRest, "2000002", "2").GetBudgetsByIds({1}));
+  // The admin endpoint shows each customer's window.
+  auto transport = bingads::MakeCurlTransport({});
+  const auto state = transport->Send({"GET", emulator.BaseUrl() + "/emulator/faults", {}, ""});
+  CHECK(state.status == 200);
+  CHECK(state.body.find(R"("rate_limit":{"calls":4,"window_ms":60000,)") != std::string::npos);
+  CHECK(state.body.find(
+            R"({"customer":"1","in_window":4,"in_flight":0,"admitted":4,"throttled":2})") !=
+        std::string::npos);
+}
