@@ -38,6 +38,7 @@ struct ServiceCore {
 
   const std::shared_ptr<HttpTransport> transport;
   const std::shared_ptr<TokenProvider> tokens;
+  RetryBudget retry_budget;  ///< Shared by every call of the client (RetryOptions).
 
  private:
   const std::function<void(std::string_view)> log_function_;
@@ -140,6 +141,7 @@ class CallLoop {
         if (auto value = response.Header("Retry-After")) retry_after = ParseRetryAfter(*value);
         response_tracking = response.Header("TrackingId").value_or("");
         Result result = decode(response);
+        core_.retry_budget.Succeeded();
         tracking.insert(tracking.end(), result.TrackingIds.begin(), result.TrackingIds.end());
         result.TrackingIds = std::move(tracking);
         return result;
@@ -157,8 +159,14 @@ class CallLoop {
           continue;
         }
         const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Now() - start);
-        const RetryDecision decision = DecideRetry(options_.retry, e, idempotency, attempt, elapsed,
-                                                   retry_after, core_.Random(options_));
+        RetryDecision decision = DecideRetry(options_.retry, e, idempotency, attempt, elapsed,
+                                             retry_after, core_.Random(options_));
+        if (decision.retry && !core_.retry_budget.Failed()) {
+          decision.retry = false;
+          e.AppendNote(
+              " [not retried: the client's retry budget is spent (too many calls failed "
+              "lately; RetryOptions::budget_tokens)]");
+        }
         if (gate != nullptr && IsThrottling(e)) {
           gate->Throttled(decision.retry ? decision.delay : options_.retry.throttle_delay);
         }

@@ -2,8 +2,11 @@
 #include <bingads/client.h>
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "rate_limit.h"
 #include "support.h"
@@ -77,4 +80,68 @@ TEST_CASE("throttle: the emulator counts a customer's calls across accounts and 
   CHECK(state.body.find(
             R"({"customer":"1","in_window":4,"in_flight":0,"admitted":4,"throttled":2})") !=
         std::string::npos);
+}
+
+TEST_CASE("throttle: the retry budget stops retries when calls keep failing, and refills") {
+  bingads::RetryBudget budget(10, 0.1);
+  for (int i = 0; i < 4; ++i) CHECK(budget.Failed());  // 9, 8, 7, 6 tokens: more than half
+  CHECK_FALSE(budget.Failed());                        // 5: no more retries
+  for (int i = 0; i < 10; ++i) budget.Succeeded();     // one token back
+  CHECK(budget.Tokens() == doctest::Approx(6.0));
+  CHECK_FALSE(budget.Failed());  // 5 again
+  bingads::RetryBudget off(0, 0.1);
+  for (int i = 0; i < 100; ++i) CHECK(off.Failed());
+}
+
+namespace {
+
+// Counts the calls that reach the wire.
+class Counting final : public bingads::HttpTransport {
+ public:
+  explicit Counting(std::shared_ptr<bingads::HttpTransport> inner) : inner_(std::move(inner)) {}
+  using bingads::HttpTransport::Send;
+  bingads::HttpResponse Send(const bingads::HttpRequest& request,
+                             const bingads::CallContext& context) override {
+    ++calls;
+    return inner_->Send(request, context);
+  }
+  std::atomic<int> calls{0};
+
+ private:
+  std::shared_ptr<bingads::HttpTransport> inner_;
+};
+
+}  // namespace
+
+TEST_CASE("throttle: in an outage a fan-out of 50 accounts sends what the retry budget allows") {
+  bingads::emulator::ServiceOptions service;
+  service.faults = {"error-503"};  // every call, on every account
+  testing::Emulator emulator(service);
+  for (const double tokens : {10.0, 0.0}) {
+    bingads::ClientOptions options = emulator.Options(bingads::Protocol::kRest);
+    options.retry.budget_tokens = tokens;
+    auto counting = std::make_shared<Counting>(bingads::MakeCurlTransport({}));
+    options.transport = counting;
+    const bingads::BudgetClient client(options);
+    std::atomic<int> failed{0};
+    std::vector<std::thread> threads;
+    for (int a = 0; a < 50; ++a) {
+      threads.emplace_back([&, a] {
+        try {
+          client.ForAccount(std::to_string(3000000 + a)).GetBudgetsByIds({1});
+        } catch (const bingads::Error&) {
+          ++failed;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    CAPTURE(tokens);
+    CHECK(failed == 50);
+    if (tokens > 0) {
+      // 50 first attempts and the 4 retries the budget allows (10 tokens, half of them spent).
+      CHECK(counting->calls == 54);
+    } else {
+      CHECK(counting->calls == 200);  // without a budget, 4 attempts each
+    }
+  }
 }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace bingads {
@@ -31,6 +32,31 @@ struct BINGADS_EXPORT RetryOptions {
   double multiplier = 2.0;                           ///< Growth of the backoff per retry.
   double jitter = 0.2;  ///< Fraction: each wait is multiplied by a factor in [1-jitter, 1+jitter].
   std::chrono::milliseconds throttle_delay{5'000};  ///< Least wait after throttling.
+  /// The retry budget (gRPC's retry throttling): a client, its copies and ForAccount clients
+  /// share `budget_tokens` tokens; every failed attempt takes one, every call that succeeds gives
+  /// back `budget_refill`, up to the full count; a retry is sent only while more than half the
+  /// tokens are left. So when about one call in ten fails, as in a broad outage, retries stop
+  /// and calls fail at once (their error says so) instead of multiplying the load; when calls
+  /// succeed again the budget refills. 0 tokens turns the budget off.
+  double budget_tokens = 10;
+  double budget_refill = 0.1;  ///< Tokens a successful call gives back.
+};
+
+/// The retry budget RetryOptions describes. Thread-safe.
+class BINGADS_EXPORT RetryBudget {
+ public:
+  /// A budget of `tokens` (0: no budget, every retry allowed) refilled by `refill` per success.
+  RetryBudget(double tokens, double refill);
+  /// A failed attempt: takes a token. Returns whether a retry may be sent.
+  bool Failed();
+  /// A call that succeeded: gives back `refill`.
+  void Succeeded();
+  /// Tokens left.
+  double Tokens() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
 };
 
 /// Whether an operation may be repeated without changing the outcome.

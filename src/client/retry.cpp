@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <ctime>
+#include <mutex>
 #include <string>
 
 #include "internal.h"
@@ -112,6 +113,35 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(
   const auto when = std::chrono::system_clock::from_time_t(timegm(&tm));
   if (when <= now) return std::chrono::milliseconds(0);
   return std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
+}
+
+struct RetryBudget::State {
+  State(double t, double r) : max(std::max(0.0, t)), refill(std::max(0.0, r)), tokens(max) {}
+  const double max;
+  const double refill;
+  std::mutex mutex;
+  double tokens;
+};
+
+RetryBudget::RetryBudget(double tokens, double refill)
+    : state_(std::make_shared<State>(tokens, refill)) {}
+
+bool RetryBudget::Failed() {
+  if (state_->max <= 0) return true;
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->tokens = std::max(0.0, state_->tokens - 1);
+  return state_->tokens > state_->max / 2;
+}
+
+void RetryBudget::Succeeded() {
+  if (state_->max <= 0) return;
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->tokens = std::min(state_->max, state_->tokens + state_->refill);
+}
+
+double RetryBudget::Tokens() const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->tokens;
 }
 
 }  // namespace bingads

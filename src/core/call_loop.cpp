@@ -31,6 +31,7 @@ ServiceCore::ServiceCore(const ClientOptions& options)
                                   : MakeCurlTransport(options.transport_options)),
       tokens(options.token_provider ? options.token_provider
                                     : MakeStaticTokenProvider(options.credentials.access_token)),
+      retry_budget(options.retry.budget_tokens, options.retry.budget_refill),
       log_function_(options.log) {}
 
 void ServiceCore::Log(const std::string& line) {
