@@ -14,11 +14,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <pugixml.hpp>
 #include <sstream>
 #include <string>
@@ -824,6 +827,104 @@ void UsageFigures() {
   }
 }
 
+// Records when each exchange was answered and whether it was throttled.
+class Timeline final : public HttpTransport {
+ public:
+  explicit Timeline(std::shared_ptr<HttpTransport> inner) : inner_(std::move(inner)) {}
+  using HttpTransport::Send;
+  HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
+    HttpResponse response = inner_->Send(request, context);
+    const bool throttled =
+        response.status == 429 ||
+        (response.status == 500 && response.body.find(">117<") != std::string::npos);
+    std::lock_guard<std::mutex> lock(mutex_);
+    events.emplace_back(Clock::now(), throttled);
+    return response;
+  }
+  std::mutex mutex_;
+  std::vector<std::pair<Clock::time_point, bool>> events;
+
+ private:
+  std::shared_ptr<HttpTransport> inner_;
+};
+
+// One run against an emulator that allows 50 calls per 2 s per customer and answers after 50 ms:
+// the calls per window over the limit and the throttled share, both after the first window, and
+// the time over the ideal (useful calls at 25 a second).
+void ThrottleRun(const std::string& name, int ceiling, bool adaptive, bool fan_out) {
+  emulator::ServiceOptions service;
+  service.faults = {"latency,ms=50"};
+  service.rate_limit = emulator::RateLimitSpec{50, std::chrono::seconds(2)};
+  emulator::BudgetService budgets(service);
+  emulator::Server server(budgets);
+  ClientOptions options = EmulatorClient(
+      "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0)), Protocol::kRest);
+  options.max_concurrency = ceiling;
+  options.adaptive_concurrency = adaptive;
+  options.retry.max_attempts = 50;
+  options.retry.max_total = std::chrono::minutes(5);
+  auto timeline = std::make_shared<Timeline>(MakeCurlTransport({}));
+  options.transport = timeline;
+  const BudgetClient client(options);
+  const int units = fan_out ? (g_quick ? 30 : 200) : (g_quick ? 30 : 200);
+  const auto start = Clock::now();
+  if (fan_out) {
+    std::atomic<int> next{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < ceiling; ++t) {
+      threads.emplace_back([&] {
+        for (int a = next++; a < units; a = next++) {
+          client.ForAccount(std::to_string(4000000 + a)).GetBudgetsByIds({});
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+  } else {
+    client.GetBudgetsByIds(std::vector<std::int64_t>(static_cast<std::size_t>(units) * 100, 5));
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::size_t after = 0, throttled = 0;
+  for (const auto& [when, was_throttled] : timeline->events) {
+    if (when < start + std::chrono::seconds(2)) continue;
+    ++after;
+    throttled += was_throttled ? 1 : 0;
+  }
+  const double windows = std::max(0.5, (seconds - 2) / 2);
+  Emit(name + "_calls_per_window_over_limit", static_cast<double>(after - throttled) / windows / 50,
+       "ratio", 0);
+  Emit(name + "_throttled_pct_after_first_window",
+       after == 0 ? 0 : 100.0 * static_cast<double>(throttled) / static_cast<double>(after), "%",
+       0);
+  Emit(name + "_time_s", seconds, "s", units / 25.0);
+}
+
+// The 5,000-id read over a 50 ms link with no limit: adaptive against a fixed 4.
+void NoLimitRun(bool adaptive) {
+  emulator::ServiceOptions service;
+  service.faults = {"latency,ms=50"};
+  emulator::BudgetService budgets(service);
+  emulator::Server server(budgets);
+  ClientOptions options = EmulatorClient(
+      "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0)), Protocol::kRest);
+  options.adaptive_concurrency = adaptive;
+  const BudgetClient client(options);
+  const std::vector<std::int64_t> ids(5000, 5);
+  const double ms = MedianNs(g_quick ? 1 : 3, 1, [&] { client.GetBudgetsByIds(ids); }) / 1e6;
+  Emit(std::string("no_limit_get_5000_ms_") + (adaptive ? "adaptive" : "fixed_4"), ms, "ms",
+       std::ceil(50.0 / 4) * 50);
+}
+
+void ThrottleFigures() {
+  for (const bool fan_out : {true, false}) {
+    const std::string what = fan_out ? "throttle_fanout_200" : "throttle_get_20000";
+    ThrottleRun(what + "_fixed_4", 4, false, fan_out);
+    ThrottleRun(what + "_fixed_16", 16, false, fan_out);
+    ThrottleRun(what + "_adaptive_16", 16, true, fan_out);
+  }
+  NoLimitRun(false);
+  NoLimitRun(true);
+}
+
 int main(int argc, char** argv) {
   std::string only;  // a group: decode, encode, memory, call, emulator, wire, parallel, reconcile,
                      // usage
@@ -836,7 +937,8 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr,
                    "usage: bingads-bench [--quick] [--only "
-                   "decode|encode|memory|call|emulator|wire|parallel|reconcile|usage]\n");
+                   "decode|encode|memory|call|emulator|wire|parallel|reconcile|usage|"
+                   "throttle]\n");
       return 2;
     }
   }
@@ -864,5 +966,6 @@ int main(int argc, char** argv) {
   if (wanted("parallel")) ParallelFigures();
   if (wanted("reconcile")) ReconcileFigures();
   if (wanted("usage")) UsageFigures();
+  if (wanted("throttle")) ThrottleFigures();
   return g_failures == 0 ? 0 : 1;
 }

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -15,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/adaptive_limit.h"
 #include "internal.h"
 
 namespace bingads::internal {
@@ -39,68 +42,20 @@ struct ServiceCore {
   const std::shared_ptr<HttpTransport> transport;
   const std::shared_ptr<TokenProvider> tokens;
   RetryBudget retry_budget;  ///< Shared by every call of the client (RetryOptions).
+  /// The adaptive limit of calls to `customer_id` (one per customer, made on first use).
+  AdaptiveLimit& LimitFor(const std::string& customer_id);
 
  private:
   const std::function<void(std::string_view)> log_function_;
   std::mutex log_mutex_;
   std::mutex rng_mutex_;
   std::mt19937_64 rng_{std::random_device{}()};
-};
-
-// How many calls of one operation may be in flight: starts at the client's concurrency, halves
-// (down to one) whenever a call is throttled, and holds every call that has not started yet
-// until the Retry-After of the latest throttling has passed.
-class ThrottleGate {
- public:
-  ThrottleGate(int limit, std::function<std::chrono::steady_clock::time_point()> now,
-               std::function<void(std::chrono::milliseconds)> sleep)
-      : limit_(std::max(1, limit)), now_(std::move(now)), sleep_(std::move(sleep)) {}
-
-  void Enter() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    // The latest Retry-After this caller has slept through: a sleep is trusted to have waited
-    // (tests replace it with one that does not), so each throttle holds a caller once.
-    std::chrono::steady_clock::time_point slept_until{};
-    while (true) {
-      if (in_flight_ >= limit_) {
-        released_.wait(lock);
-        continue;
-      }
-      const auto target = not_before_;
-      if (slept_until >= target) break;
-      const auto now = now_();
-      if (now >= target) break;
-      lock.unlock();
-      sleep_(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(target - now),
-                      std::chrono::milliseconds(1)));
-      lock.lock();
-      slept_until = target;
-    }
-    ++in_flight_;
-  }
-
-  void Leave() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      --in_flight_;
-    }
-    released_.notify_all();
-  }
-
-  void Throttled(std::chrono::milliseconds retry_after) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    limit_ = std::max(1, limit_ / 2);
-    not_before_ = std::max(not_before_, now_() + retry_after);
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable released_;
-  int limit_;
-  int in_flight_ = 0;
-  std::chrono::steady_clock::time_point not_before_{};
-  std::function<std::chrono::steady_clock::time_point()> now_;
-  std::function<void(std::chrono::milliseconds)> sleep_;
+  const int ceiling_;
+  const bool adaptive_;
+  const std::function<std::chrono::steady_clock::time_point()> clock_;
+  const std::function<void(std::chrono::milliseconds)> sleep_;
+  std::mutex limits_mutex_;
+  std::map<std::string, std::unique_ptr<AdaptiveLimit>> limits_;
 };
 
 /// One connection's calls: where they go and as whom (`target`), with the options' retry
@@ -117,13 +72,13 @@ class CallLoop {
   HttpResponse Exchange(const HttpRequest& request, std::string_view operation, int attempt) const;
   const CallTarget& Target() const { return target_; }
 
-  // One operation on one chunk: fetches the token, sends, decodes; sends once more after a
-  // rejected token the provider could renew, and retries as RetryOptions allow (telling `gate`,
-  // when there is one, of throttling). The result's TrackingIds (or the error's
+  // One operation on one chunk: fetches the token, sends (through the customer's adaptive
+  // limit), decodes; sends once more after a rejected token the provider could renew, and retries
+  // as RetryOptions and the retry budget allow. The result's TrackingIds (or the error's
   // AttemptTrackingIds) list every attempt's.
   template <typename Result, typename Encode, typename Decode>
-  Result Call(const char* operation, Idempotency idempotency, Encode encode, Decode decode,
-              ThrottleGate* gate) const {
+  Result Call(const char* operation, Idempotency idempotency, Encode encode, Decode decode) const {
+    AdaptiveLimit& limit = core_.LimitFor(target_.credentials.customer_id);
     std::vector<std::string> tracking;
     const auto start = Now();
     bool token_renewed = false;
@@ -131,21 +86,25 @@ class CallLoop {
       CallTarget call_target = target_;
       std::optional<std::chrono::milliseconds> retry_after;
       std::string response_tracking;  // the TrackingId header of a reply that is no fault
+      Slot slot(limit);
       try {
         call_target.credentials.access_token = core_.tokens->AccessToken();
         CheckHeaderValue("the access token from the token provider",
                          call_target.credentials.access_token);
         HttpRequest request = encode(call_target);
         request.idempotent = idempotency == Idempotency::kRead;
+        slot.Enter();
         const HttpResponse response = Exchange(request, operation, attempt);
         if (auto value = response.Header("Retry-After")) retry_after = ParseRetryAfter(*value);
         response_tracking = response.Header("TrackingId").value_or("");
         Result result = decode(response);
+        slot.Leave(false);
         core_.retry_budget.Succeeded();
         tracking.insert(tracking.end(), result.TrackingIds.begin(), result.TrackingIds.end());
         result.TrackingIds = std::move(tracking);
         return result;
       } catch (Error& e) {
+        slot.Leave(IsThrottling(e), retry_after.value_or(std::chrono::milliseconds(0)));
         if (auto id = TrackingIdOf(e); !id.empty()) {
           tracking.push_back(id);
         } else if (!response_tracking.empty()) {
@@ -161,14 +120,13 @@ class CallLoop {
         const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Now() - start);
         RetryDecision decision = DecideRetry(options_.retry, e, idempotency, attempt, elapsed,
                                              retry_after, core_.Random(options_));
-        if (decision.retry && !core_.retry_budget.Failed()) {
+        // A throttle is the service asking to come back later, which the retry waits for and the
+        // adaptive limit slows the sends for: it draws nothing from the retry budget.
+        if (decision.retry && !IsThrottling(e) && !core_.retry_budget.Failed()) {
           decision.retry = false;
           e.AppendNote(
               " [not retried: the client's retry budget is spent (too many calls failed "
               "lately; RetryOptions::budget_tokens)]");
-        }
-        if (gate != nullptr && IsThrottling(e)) {
-          gate->Throttled(decision.retry ? decision.delay : options_.retry.throttle_delay);
         }
         if (!decision.retry) {
           e.SetAttemptTrackingIds(tracking);
@@ -189,6 +147,30 @@ class CallLoop {
   }
 
  private:
+  // A call's place in its customer's adaptive limit: entered just before the send, left once
+  // (when answered, or when the attempt ends otherwise).
+  class Slot {
+   public:
+    explicit Slot(AdaptiveLimit& limit) : limit_(limit) {}
+    ~Slot() { Leave(false); }
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    void Enter() {
+      sent_ = limit_.Enter();
+      entered_ = true;
+    }
+    void Leave(bool throttled,
+               std::chrono::milliseconds retry_after = std::chrono::milliseconds(0)) {
+      if (entered_) limit_.Leave(throttled, sent_, retry_after);
+      entered_ = false;
+    }
+
+   private:
+    AdaptiveLimit& limit_;
+    bool entered_ = false;
+    std::chrono::steady_clock::time_point sent_{};
+  };
+
   std::string Capped(std::string_view body) const;
 
   const ClientOptions& options_;

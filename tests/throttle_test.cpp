@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/adaptive_limit.h"
 #include "rate_limit.h"
 #include "support.h"
 
@@ -144,4 +145,41 @@ TEST_CASE("throttle: in an outage a fan-out of 50 accounts sends what the retry 
       CHECK(counting->calls == 200);  // without a budget, 4 attempts each
     }
   }
+}
+
+TEST_CASE(
+    "throttle: the adaptive limit halves on a throttle, holds its Retry-After and grows back") {
+  auto now = std::chrono::steady_clock::time_point{} + 1000h;
+  std::vector<std::chrono::milliseconds> sleeps;
+  bingads::internal::AdaptiveLimit limit(
+      8, true, [&now] { return now; },
+      [&](std::chrono::milliseconds d) {
+        sleeps.push_back(d);
+        now += d;
+      });
+  CHECK(limit.Limit() == 8);
+  CHECK(limit.Rate() == 0);  // no rate before the first throttle
+  for (int i = 0; i < 20; ++i, now += 50ms) limit.Leave(false, limit.Enter());  // 20 a second
+  auto sent = limit.Enter();
+  limit.Leave(true, sent, 1000ms);
+  CHECK(limit.Limit() == 4);
+  CHECK(limit.Throttled() == 1);
+  CHECK(limit.Rate() == doctest::Approx(10 * 0.7));  // 0.7 of the 10 a second the last 2 s took
+  // A call sent before that cut, throttled too, is the same congestion event: no second cut.
+  limit.Leave(true, sent - 1ms, 1000ms);
+  CHECK(limit.Limit() == 4);
+  // The next send waits for the Retry-After, and the ones after it go at the rate.
+  sleeps.clear();
+  limit.Leave(false, limit.Enter());
+  REQUIRE(sleeps.size() == 1);
+  CHECK(sleeps[0] >= 1000ms);
+  for (int i = 0; i < 40; ++i) limit.Leave(false, limit.Enter());
+  CHECK(limit.Limit() > 4);  // grows again, by one per `limit` successes
+  CHECK(limit.Limit() <= 8);
+  // A fixed limit learns nothing.
+  bingads::internal::AdaptiveLimit fixed(4, false, [&now] { return now; }, {});
+  fixed.Leave(true, fixed.Enter(), 1000ms);
+  CHECK(fixed.Limit() == 4);
+  CHECK(fixed.Rate() == 0);
+  CHECK(fixed.Throttled() == 1);
 }

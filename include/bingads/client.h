@@ -87,6 +87,15 @@ struct BINGADS_EXPORT ClientOptions {
   /// be in flight at once. 0 (the default) means 4 in production and 1 in sandbox, as
   /// Microsoft's sandbox guidance asks for one thread. Writes always go one call at a time.
   int max_concurrency = 0;
+  /// Find the service's limit by itself (experimental): one limit per client and customer, shared
+  /// by every operation, thread, parallel read and ForAccount client, grows by one call in flight
+  /// per `limit` successes and halves on a throttle (HTTP 429, code 117), between 1 and
+  /// max_concurrency; and after a throttle, the send rate drops to 0.7 of what was sent and grows
+  /// back along a cubic curve (AWS SDKs' adaptive mode), so calls wait for their turn instead of
+  /// meeting the limit. Off by default: against a sliding window of 50 calls per 2 s it used 0.5
+  /// of the limit where a fixed 4 used 0.9 (BENCHMARKS.md); false: max_concurrency calls at once,
+  /// each throttled call waiting its own Retry-After.
+  bool adaptive_concurrency = false;
   /// When a write call's answer is lost (a timeout after sending, a connection reset, a 5xx, a
   /// body that cannot be read: WriteOutcomeUnknown), read the account back and settle each item
   /// instead of failing: AddBudgets counts an item whose name now exists with the values sent as

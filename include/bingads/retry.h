@@ -37,7 +37,8 @@ struct BINGADS_EXPORT RetryOptions {
   /// back `budget_refill`, up to the full count; a retry is sent only while more than half the
   /// tokens are left. So when about one call in ten fails, as in a broad outage, retries stop
   /// and calls fail at once (their error says so) instead of multiplying the load; when calls
-  /// succeed again the budget refills. 0 tokens turns the budget off.
+  /// succeed again the budget refills. Throttling (which the retry waits out and the adaptive
+  /// limit slows the sends for) draws nothing. 0 tokens turns the budget off.
   double budget_tokens = 10;
   double budget_refill = 0.1;  ///< Tokens a successful call gives back.
 };

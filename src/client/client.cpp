@@ -130,7 +130,7 @@ class Connection final : public BudgetConnection {
   };
 
   // Runs an operation over `items` in calls of at most kMaxItemsPerCall and stitches the results
-  // in order. `call(chunk, gate)` does one chunk; `slots` is the result's positional list (a
+  // in order. `call(chunk)` does one chunk; `slots` is the result's positional list (a
   // member pointer), or nullptr for operations without one. An empty list is sent as one call.
   // Reads run up to ReadConcurrency(options) chunks at once; writes one at a time, in order.
   template <typename Result, typename Item, typename ChunkCall, typename Slots>
@@ -149,8 +149,7 @@ class Connection final : public BudgetConnection {
                                       static_cast<std::size_t>(ReadConcurrency(options)), chunks))
                                 : 1;
     Parts<Result> parts(chunks);
-    RunChunks(parts, concurrency,
-              [&](std::size_t k, internal::ThrottleGate* gate) { return call(chunk_at(k), gate); });
+    RunChunks(parts, concurrency, [&](std::size_t k) { return call(chunk_at(k)); });
     Result total;
     for (std::size_t k = 0; k < chunks; ++k) {
       const std::size_t offset = k * step;
@@ -167,15 +166,15 @@ class Connection final : public BudgetConnection {
     return total;
   }
 
-  // Runs `run(k, gate)` for every chunk k: in order, one at a time (stopping at the first
-  // failure), or from `concurrency` threads through a ThrottleGate that throttling narrows.
+  // Runs `run(k)` for every chunk k: in order, one at a time (stopping at the first failure), or
+  // from `concurrency` threads, whose sends the customer's adaptive limit paces.
   template <typename Result, typename RunChunk>
   void RunChunks(Parts<Result>& parts, int concurrency, RunChunk run) const {
     const std::size_t chunks = parts.results.size();
     if (concurrency <= 1) {
       for (std::size_t k = 0; k < chunks; ++k) {
         try {
-          parts.results[k] = run(k, nullptr);
+          parts.results[k] = run(k);
         } catch (const Error&) {
           parts.failures[k] = std::current_exception();
           return;
@@ -183,25 +182,20 @@ class Connection final : public BudgetConnection {
       }
       return;
     }
-    internal::ThrottleGate gate(
-        concurrency, [this] { return loop.Now(); },
-        [this](std::chrono::milliseconds d) { loop.Sleep(d); });
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> first_failure{chunks};
     auto work = [&] {
       while (true) {
         const std::size_t k = next.fetch_add(1);
         if (k >= chunks || k > first_failure.load()) return;
-        gate.Enter();
         try {
-          parts.results[k] = run(k, &gate);
+          parts.results[k] = run(k);
         } catch (...) {  // nothing may escape a thread; rethrown by Batched, in order
           parts.failures[k] = std::current_exception();
           std::size_t seen = first_failure.load();
           while (k < seen && !first_failure.compare_exchange_weak(seen, k)) {
           }
         }
-        gate.Leave();
       }
     };
     std::vector<std::thread> helpers;
@@ -254,7 +248,7 @@ class Connection final : public BudgetConnection {
              HttpRequest (internal::Codec::*encode)(const internal::CallTarget&,
                                                     std::span<const Item>),
              Result (internal::Codec::*decode)(const HttpResponse&), Slots slots) const {
-    auto send = [&](std::span<const Item> chunk, internal::ThrottleGate* gate) {
+    auto send = [&](std::span<const Item> chunk) {
       std::unique_ptr<internal::Codec> codec = shared->TakeCodec();
       struct GiveBack {
         BudgetShared& shared;
@@ -264,15 +258,15 @@ class Connection final : public BudgetConnection {
       return loop.Call<Result>(
           operation, idempotency,
           [&](const internal::CallTarget& t) { return (codec.get()->*encode)(t, chunk); },
-          [&](const HttpResponse& r) { return (codec.get()->*decode)(r); }, gate);
+          [&](const HttpResponse& r) { return (codec.get()->*decode)(r); });
     };
     return Batched<Result>(
         items,
-        [&](std::span<const Item> chunk, internal::ThrottleGate* gate) {
-          if (idempotency == Idempotency::kRead) return send(chunk, gate);
+        [&](std::span<const Item> chunk) {
+          if (idempotency == Idempotency::kRead) return send(chunk);
           const WriteCall<Result, Item> call{
               operation, static_cast<std::size_t>(chunk.data() - items.data()), loop.Now(),
-              [&](std::span<const Item> part) { return send(part, nullptr); }};
+              [&](std::span<const Item> part) { return send(part); }};
           return Write(call, chunk);
         },
         slots, idempotency);

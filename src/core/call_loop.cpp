@@ -32,7 +32,18 @@ ServiceCore::ServiceCore(const ClientOptions& options)
       tokens(options.token_provider ? options.token_provider
                                     : MakeStaticTokenProvider(options.credentials.access_token)),
       retry_budget(options.retry.budget_tokens, options.retry.budget_refill),
-      log_function_(options.log) {}
+      log_function_(options.log),
+      ceiling_(ReadConcurrency(options)),
+      adaptive_(options.adaptive_concurrency),
+      clock_(options.clock),
+      sleep_(options.sleep) {}
+
+AdaptiveLimit& ServiceCore::LimitFor(const std::string& customer_id) {
+  std::lock_guard<std::mutex> lock(limits_mutex_);
+  auto& limit = limits_[customer_id];
+  if (!limit) limit = std::make_unique<AdaptiveLimit>(ceiling_, adaptive_, clock_, sleep_);
+  return *limit;
+}
 
 void ServiceCore::Log(const std::string& line) {
   if (!log_function_) return;

@@ -54,7 +54,7 @@ class Reporting final : public ReportingConnection {
     const auto answer = loop_.Call<internal::SubmitAnswer>(
         "SubmitGenerateReport", Idempotency::kWrite,
         [&](const internal::CallTarget& t) { return codec_->EncodeSubmit(t, request); },
-        [&](const HttpResponse& r) { return codec_->DecodeSubmit(r); }, nullptr);
+        [&](const HttpResponse& r) { return codec_->DecodeSubmit(r); });
     return answer.ReportRequestId;
   }
 
@@ -63,7 +63,7 @@ class Reporting final : public ReportingConnection {
     return loop_.Call<ReportRequestStatus>(
         "PollGenerateReport", Idempotency::kRead,
         [&](const internal::CallTarget& t) { return codec_->EncodePoll(t, id); },
-        [&](const HttpResponse& r) { return codec_->DecodePoll(r); }, nullptr);
+        [&](const HttpResponse& r) { return codec_->DecodePoll(r); });
   }
 
   // A bearer URL: only https (or loopback http), and never a credential header.
