@@ -27,7 +27,7 @@ echo "== concurrency tests under ThreadSanitizer"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DBINGADS_SANITIZE=thread >/dev/null
 cmake --build build-tsan -j"$jobs" --target bingads_tests bingads-emulator bingads-budgets
 TSAN_OPTIONS="halt_on_error=1 suppressions=$root/tests/tsan.supp" ctest --test-dir build-tsan \
-  --output-on-failure -R 'concurrent|share one refresh|keep-alive|SIGKILL|expire|parallel|emulator front|hostile|shadow|recording:|chaos|transport context'
+  --output-on-failure -R 'concurrent|share one refresh|keep-alive|SIGKILL|expire|parallel|emulator front|hostile|shadow|recording:|chaos|transport context|throttle'
 
 echo "== fuzz smoke"
 scripts/fuzz.sh 5

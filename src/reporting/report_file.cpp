@@ -109,12 +109,7 @@ class RecordReader {
   // Reads one field; returns what ended it: the delimiter, '\n' or '\0' at the end of the text.
   char ReadField(std::string& field) {
     if (pos_ < text_.size() && text_[pos_] == '"') return ReadQuoted(field);
-    const std::size_t start = pos_;
-    while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' &&
-           text_[pos_] != '\r') {
-      ++pos_;
-    }
-    field.assign(text_.substr(start, pos_ - start));
+    field.assign(Unquoted());
     return Terminator();
   }
 
@@ -138,13 +133,18 @@ class RecordReader {
       break;
     }
     // Text after the closing quote and before the delimiter is kept, as spreadsheets do.
+    field.append(Unquoted());
+    return Terminator();
+  }
+
+  // The text up to the next delimiter or line end.
+  std::string_view Unquoted() {
     const std::size_t start = pos_;
     while (pos_ < text_.size() && text_[pos_] != delimiter_ && text_[pos_] != '\n' &&
            text_[pos_] != '\r') {
       ++pos_;
     }
-    field.append(text_.substr(start, pos_ - start));
-    return Terminator();
+    return text_.substr(start, pos_ - start);
   }
 
   char Terminator() {
