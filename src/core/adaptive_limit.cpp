@@ -31,6 +31,9 @@ std::chrono::steady_clock::time_point AdaptiveLimit::Now() const {
 }
 
 std::chrono::steady_clock::time_point AdaptiveLimit::Enter() {
+  // A fixed limit holds nothing here: an operation's own threads are its concurrency, and the
+  // caller's threads are theirs, as they always were.
+  if (!adaptive_) return Now();
   std::unique_lock<std::mutex> lock(mutex_);
   released_.wait(lock, [this] { return in_flight_ < static_cast<int>(limit_); });
   ++in_flight_;
@@ -53,7 +56,7 @@ void AdaptiveLimit::Leave(bool throttled, std::chrono::steady_clock::time_point 
                           std::chrono::milliseconds retry_after) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    --in_flight_;
+    if (adaptive_) --in_flight_;
     const auto now = Now();
     if (throttled) ++throttled_;
     if (!throttled) answered_.push_back(now);

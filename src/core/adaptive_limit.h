@@ -22,7 +22,8 @@ class AdaptiveLimit {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
   using Sleep = std::function<void(std::chrono::milliseconds)>;
-  /// `adaptive` false: a fixed limit of `ceiling` calls in flight, no rate.
+  /// `adaptive` false: no limit of its own (the operation's threads are its concurrency), no rate;
+  /// throttles are only counted.
   AdaptiveLimit(int ceiling, bool adaptive, Clock clock, Sleep sleep);
 
   /// Waits for a concurrency slot and, once a throttle was seen, a send token. Returns when the
