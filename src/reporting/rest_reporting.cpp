@@ -13,20 +13,17 @@ namespace {
 constexpr std::string_view kPrefix = "/Reporting/v13";
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void Id(Writer& w, std::int64_t id) {
-  const std::string text = std::to_string(id);
-  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-}
+using rest::WriteString;
 
-void Text(Writer& w, const std::string& text) {
-  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-}
+// Ids are JSON strings, as PROTOCOL-FACTS §3.3 has them for every long.
+void Id(Writer& w, std::int64_t id) { WriteString(w, std::to_string(id)); }
 
+// An enumeration value, or null for the service's default.
 void NullableText(Writer& w, const std::string& text) {
   if (text.empty()) {
     w.Null();
   } else {
-    Text(w, text);
+    WriteString(w, text);
   }
 }
 
@@ -105,30 +102,24 @@ std::string SubmitBody(const ReportRequest& r) {
   w.Key("FormatVersion");
   w.String("2.0");
   w.Key("ReportName");
-  Text(w, r.ReportName);
+  WriteString(w, r.ReportName);
   w.Key("ReturnOnlyCompleteData");
   w.Bool(false);
   if (r.Type == "CampaignPerformanceReportRequest") {
     w.Key("Aggregation");
-    Text(w, r.Aggregation);
+    WriteString(w, r.Aggregation);
   }
   w.Key("Columns");
   w.StartArray();
-  for (const std::string& c : r.Columns) Text(w, c);
+  for (const std::string& c : r.Columns) WriteString(w, c);
   w.EndArray();
   WriteScope(w, r);
   WriteTime(w, r);
   w.Key("Type");
-  Text(w, r.Type);
+  WriteString(w, r.Type);
   w.EndObject();
   w.EndObject();
   return buffer.GetString();
-}
-
-rest::Reader AnswerReader(const HttpResponse& response) {
-  return rest::Reader(rest::Source::kService, [&response](const std::string& problem) {
-    ThrowMalformed("REST", response, problem);
-  });
 }
 
 class RestReportingCodec final : public ReportingCodec {
@@ -141,7 +132,7 @@ class RestReportingCodec final : public ReportingCodec {
   SubmitAnswer DecodeSubmit(const HttpResponse& response) override {
     rest::JsonBody doc;
     rest::ParseAnswer(response, doc);
-    const rest::Reader reader = AnswerReader(response);
+    const rest::Reader reader = rest::AnswerReader(response);
     SubmitAnswer answer;
     auto id = reader.String(doc, "ReportRequestId", rest::kRoot);
     if (!id || id->empty()) reader.Failed(rest::kRoot, "no ReportRequestId");
@@ -155,7 +146,7 @@ class RestReportingCodec final : public ReportingCodec {
     Writer w(buffer);
     w.StartObject();
     w.Key("ReportRequestId");
-    Text(w, id);
+    WriteString(w, id);
     w.EndObject();
     return rest::MakeRequest(target, kPrefix, "POST", "/GenerateReport/Poll", buffer.GetString());
   }
@@ -163,7 +154,7 @@ class RestReportingCodec final : public ReportingCodec {
   ReportRequestStatus DecodePoll(const HttpResponse& response) override {
     rest::JsonBody doc;
     rest::ParseAnswer(response, doc);
-    const rest::Reader reader = AnswerReader(response);
+    const rest::Reader reader = rest::AnswerReader(response);
     const rest::Path path{&rest::kRoot, "ReportRequestStatus", 0};
     const rest::Value* status = rest::Reader::Member(doc, "ReportRequestStatus");
     if (status == nullptr || !status->IsObject()) {

@@ -17,19 +17,12 @@
 namespace bingads::internal {
 namespace {
 
-constexpr const char* kProtocol = "REST";
-
 using rest::kParseFlags;
 using rest::kRoot;
 using rest::Path;
 using rest::Value;
 
-// A reader of the service's answers: a mistake is a malformed response naming the JSON path.
-rest::Reader AnswerReader(const HttpResponse& response) {
-  return rest::Reader(rest::Source::kService, [&response](const std::string& problem) {
-    ThrowMalformed(kProtocol, response, problem);
-  });
-}
+using rest::AnswerReader;
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 

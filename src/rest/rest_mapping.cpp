@@ -319,6 +319,12 @@ HttpRequest MakeRequest(const CallTarget& target, std::string_view prefix, const
   return request;
 }
 
+Reader AnswerReader(const HttpResponse& response) {
+  return Reader(Source::kService, [&response](const std::string& problem) {
+    ThrowMalformed("REST", response, problem);
+  });
+}
+
 void ParseAnswer(const HttpResponse& response, JsonBody& doc) {
   constexpr const char* kProtocol = "REST";
   const bool success = response.status >= 200 && response.status <= 299;
@@ -337,10 +343,7 @@ void ParseAnswer(const HttpResponse& response, JsonBody& doc) {
   }
   if (!doc.IsObject()) ThrowMalformed(kProtocol, response, "expected a JSON object");
   if (LooksLikeFault(doc)) {
-    const Reader reader(Source::kService, [&response](const std::string& problem) {
-      ThrowMalformed(kProtocol, response, problem);
-    });
-    throw ApiFault(reader.ReadFault(doc, response), response.status);
+    throw ApiFault(AnswerReader(response).ReadFault(doc, response), response.status);
   }
   if (!success)
     ThrowMalformed(kProtocol, response, "a non-success HTTP status without a fault body");

@@ -108,6 +108,9 @@ class Reader {
   Fail fail_;
 };
 
+// A reader of the service's answers: a mistake is a malformed REST response naming the JSON path.
+Reader AnswerReader(const HttpResponse& response);
+
 bool LooksLikeFault(const Value& root);
 
 // --- writing ------------------------------------------------------------------------------------
