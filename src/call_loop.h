@@ -29,6 +29,21 @@ bool LooksRetired(const Error& e);
 /// The TrackingId a fault carries, or "".
 std::string TrackingIdOf(const Error& e);
 
+/// Where the calls of `options` go (its endpoint, or `default_base_url`, without a trailing '/')
+/// and as whom.
+CallTarget TargetOf(const ClientOptions& options, const std::string& default_base_url);
+/// `options` when everything that goes into a header, and the URL, is safe to send (no header
+/// injection, no credentials in clear text); Error(kUsage, unsent) naming what is not, before
+/// anything is sent.
+ClientOptions Checked(ClientOptions options, const std::string& default_base_url);
+/// The same options for another account, and customer when `customer_id` is given.
+ClientOptions OptionsForAccount(ClientOptions options, const std::string& account_id,
+                                const std::string& customer_id);
+/// The options' clock (a test's), or steady_clock.
+std::chrono::steady_clock::time_point ClockNow(const ClientOptions& options);
+/// Waits with the options' sleep (a test's), or really.
+void Pause(const ClientOptions& options, std::chrono::milliseconds delay);
+
 /// What every connection made from one client (copies, ForAccount) shares, whatever the service:
 /// the transport and its connections, the token provider, the log, the jitter source.
 /// Thread-safe.

@@ -617,3 +617,22 @@ TEST_CASE("usage: SOAP replies as the service writes them: a nil URL, its Tracki
   bingads::HttpResponse empty{200, {}, envelope + "</s:Body></s:Envelope>"};
   CHECK_THROWS_AS(codec->DecodePoll(empty), bingads::Error);
 }
+
+TEST_CASE("usage: the Reporting connection checks ids, header values and its endpoint first") {
+  auto transport = std::make_shared<testing::FakeTransport>();
+  for (const auto& [field, value] : std::vector<std::pair<int, std::string>>{
+           {0, "dev\r\nX-Injected: 1"}, {1, "12a"}, {2, "http://reporting.example"}}) {
+    bingads::ClientOptions options = testing::FakeOptions(bingads::Protocol::kRest, transport);
+    if (field == 0) options.credentials.developer_token = value;
+    if (field == 1) options.credentials.account_id = value;
+    if (field == 2) options.endpoint = value;
+    CAPTURE(value);
+    try {
+      bingads::MakeReportingConnection(options);
+      FAIL("accepted");
+    } catch (const bingads::Error& e) {
+      CHECK(e.Kind() == bingads::ErrorKind::kUsage);
+    }
+  }
+  CHECK(transport->requests.empty());
+}

@@ -79,34 +79,10 @@ struct BudgetShared {
 class Connection final : public BudgetConnection {
  public:
   Connection(ClientOptions o, std::shared_ptr<BudgetShared> s)
-      : options(Checked(std::move(o))),
+      : options(internal::Checked(o, DefaultBaseUrl(o.environment))),
         shared(s ? std::move(s) : std::make_shared<BudgetShared>(options)),
-        loop(options, shared->core, TargetOf(options)) {}
-
-  // Everything that goes into a header is checked before anything is sent, and so is the URL: no
-  // header injection, no credentials in clear text.
-  static ClientOptions Checked(ClientOptions options) {
-    internal::CheckUrl("the endpoint", TargetOf(options).base_url + "/",
-                       options.transport_options.allow_insecure_http);
-    const Credentials& c = options.credentials;
-    internal::CheckHeaderValue("Credentials::developer_token", c.developer_token);
-    internal::CheckHeaderValue("Credentials::access_token", c.access_token);
-    internal::CheckIdValue("Credentials::customer_id", c.customer_id);
-    internal::CheckIdValue("Credentials::account_id", c.account_id);
-    if (options.max_concurrency < 0) {
-      throw Error(ErrorKind::kUsage, "max_concurrency must be 0 (the default) or more", 0, true);
-    }
-    return options;
-  }
-
-  static internal::CallTarget TargetOf(const ClientOptions& options) {
-    internal::CallTarget target;
-    target.base_url =
-        options.endpoint.empty() ? DefaultBaseUrl(options.environment) : options.endpoint;
-    while (!target.base_url.empty() && target.base_url.back() == '/') target.base_url.pop_back();
-    target.credentials = options.credentials;
-    return target;
-  }
+        loop(options, shared->core,
+             internal::TargetOf(options, DefaultBaseUrl(options.environment))) {}
 
   // True when every position 0..count-1 has at least one partial error.
   static bool Explained(const std::vector<PartialError>& errors, std::size_t count) {
@@ -506,10 +482,8 @@ class Connection final : public BudgetConnection {
 
   std::shared_ptr<BudgetConnection> ForAccount(const std::string& account_id,
                                                const std::string& customer_id) override {
-    ClientOptions other = options;
-    other.credentials.account_id = account_id;
-    if (!customer_id.empty()) other.credentials.customer_id = customer_id;
-    return std::make_shared<Connection>(std::move(other), shared);
+    return std::make_shared<Connection>(
+        internal::OptionsForAccount(options, account_id, customer_id), shared);
   }
 
   const ClientOptions& Options() const override { return options; }

@@ -58,17 +58,50 @@ double ServiceCore::Random(const ClientOptions& options) {
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng_);
 }
 
-std::chrono::steady_clock::time_point CallLoop::Now() const {
-  return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
+CallTarget TargetOf(const ClientOptions& options, const std::string& default_base_url) {
+  CallTarget target;
+  target.base_url = options.endpoint.empty() ? default_base_url : options.endpoint;
+  while (!target.base_url.empty() && target.base_url.back() == '/') target.base_url.pop_back();
+  target.credentials = options.credentials;
+  return target;
 }
 
-void CallLoop::Sleep(std::chrono::milliseconds delay) const {
-  if (options_.sleep) {
-    options_.sleep(delay);
+ClientOptions Checked(ClientOptions options, const std::string& default_base_url) {
+  CheckUrl("the endpoint", TargetOf(options, default_base_url).base_url + "/",
+           options.transport_options.allow_insecure_http);
+  const Credentials& c = options.credentials;
+  CheckHeaderValue("Credentials::developer_token", c.developer_token);
+  CheckHeaderValue("Credentials::access_token", c.access_token);
+  CheckIdValue("Credentials::customer_id", c.customer_id);
+  CheckIdValue("Credentials::account_id", c.account_id);
+  if (options.max_concurrency < 0) {
+    throw Error(ErrorKind::kUsage, "max_concurrency must be 0 (the default) or more", 0, true);
+  }
+  return options;
+}
+
+ClientOptions OptionsForAccount(ClientOptions options, const std::string& account_id,
+                                const std::string& customer_id) {
+  options.credentials.account_id = account_id;
+  if (!customer_id.empty()) options.credentials.customer_id = customer_id;
+  return options;
+}
+
+std::chrono::steady_clock::time_point ClockNow(const ClientOptions& options) {
+  return options.clock ? options.clock() : std::chrono::steady_clock::now();
+}
+
+void Pause(const ClientOptions& options, std::chrono::milliseconds delay) {
+  if (options.sleep) {
+    options.sleep(delay);
   } else {
     std::this_thread::sleep_for(delay);
   }
 }
+
+std::chrono::steady_clock::time_point CallLoop::Now() const { return ClockNow(options_); }
+
+void CallLoop::Sleep(std::chrono::milliseconds delay) const { Pause(options_, delay); }
 
 std::string CallLoop::Capped(std::string_view body) const {
   std::string shown = RedactBody(body.substr(0, options_.log_body_limit));

@@ -28,25 +28,15 @@ std::shared_ptr<ReportingConnection> ReportingConnection::ForAccount(const std::
 
 namespace {
 
-internal::CallTarget ReportingTarget(const ClientOptions& options) {
-  internal::CallTarget target;
-  target.base_url =
-      options.endpoint.empty() ? DefaultReportingBaseUrl(options.environment) : options.endpoint;
-  while (!target.base_url.empty() && target.base_url.back() == '/') target.base_url.pop_back();
-  target.credentials = options.credentials;
-  internal::CheckUrl("the reporting endpoint", target.base_url + "/",
-                     options.transport_options.allow_insecure_http);
-  return target;
-}
-
 class Reporting final : public ReportingConnection {
  public:
   Reporting(ClientOptions o, std::shared_ptr<internal::ServiceCore> core, std::size_t max_bytes)
-      : options_(std::move(o)),
+      : options_(internal::Checked(o, DefaultReportingBaseUrl(o.environment))),
         core_(core ? std::move(core) : std::make_shared<internal::ServiceCore>(options_)),
         codec_(options_.protocol == Protocol::kSoap ? internal::MakeSoapReportingCodec()
                                                     : internal::MakeRestReportingCodec()),
-        loop_(options_, *core_, ReportingTarget(options_)),
+        loop_(options_, *core_,
+              internal::TargetOf(options_, DefaultReportingBaseUrl(options_.environment))),
         max_bytes_(max_bytes) {}
 
   std::string SubmitGenerateReport(const ReportRequest& request) override {
@@ -95,10 +85,8 @@ class Reporting final : public ReportingConnection {
 
   std::shared_ptr<ReportingConnection> ForAccount(const std::string& account_id,
                                                   const std::string& customer_id) override {
-    ClientOptions other = options_;
-    other.credentials.account_id = account_id;
-    if (!customer_id.empty()) other.credentials.customer_id = customer_id;
-    return std::make_shared<Reporting>(std::move(other), core_, max_bytes_);
+    return std::make_shared<Reporting>(
+        internal::OptionsForAccount(options_, account_id, customer_id), core_, max_bytes_);
   }
 
  private:
@@ -119,23 +107,12 @@ ClientOptions Shared(ClientOptions options) {
   return options;
 }
 
-// The options' sleep (a test's), or a real one.
-void Pause(const ClientOptions& options, std::chrono::milliseconds wait) {
-  if (options.sleep) {
-    options.sleep(wait);
-  } else {
-    std::this_thread::sleep_for(wait);
-  }
-}
-
 // Polls until the report is done: waits from first_poll_interval doubling to max_poll_interval,
 // within report_timeout. The final status (Success), or an error naming the ReportRequestId.
 ReportRequestStatus AwaitReport(ReportingConnection& reporting, const std::string& id,
                                 const UsageOptions& usage, const ClientOptions& options,
                                 std::vector<std::string>& tracking) {
-  const auto now = [&options] {
-    return options.clock ? options.clock() : std::chrono::steady_clock::now();
-  };
+  const auto now = [&options] { return internal::ClockNow(options); };
   const auto deadline = now() + usage.report_timeout;
   auto wait = usage.first_poll_interval;
   for (int polls = 1;; ++polls) {
@@ -157,7 +134,7 @@ ReportRequestStatus AwaitReport(ReportingConnection& reporting, const std::strin
                                            " polls, at the report timeout of " +
                                            std::to_string(usage.report_timeout.count()) + " ms");
     }
-    Pause(options, std::min(wait, left));  // the last poll comes at the deadline
+    internal::Pause(options, std::min(wait, left));  // the last poll comes at the deadline
     wait = std::min(wait * 2, usage.max_poll_interval);
   }
 }
@@ -166,9 +143,7 @@ ReportRequestStatus AwaitReport(ReportingConnection& reporting, const std::strin
 // the service asks, with the polls' growing waits within the report timeout.
 std::string Submit(ReportingConnection& reporting, const ReportRequest& request,
                    const UsageOptions& usage, const ClientOptions& options) {
-  const auto now = [&options] {
-    return options.clock ? options.clock() : std::chrono::steady_clock::now();
-  };
+  const auto now = [&options] { return internal::ClockNow(options); };
   const auto deadline = now() + usage.report_timeout;
   auto wait = usage.first_poll_interval;
   while (true) {
@@ -177,7 +152,7 @@ std::string Submit(ReportingConnection& reporting, const ReportRequest& request,
     } catch (const ApiFault& fault) {
       if (!internal::HasFaultCode(fault, 207) || now() + wait > deadline) throw;
     }
-    Pause(options, wait);
+    internal::Pause(options, wait);
     wait = std::min(wait * 2, usage.max_poll_interval);
   }
 }
