@@ -107,14 +107,39 @@ ClientOptions Shared(ClientOptions options) {
   return options;
 }
 
-// Polls until the report is done: waits from first_poll_interval doubling to max_poll_interval,
-// within report_timeout. The final status (Success), or an error naming the ReportRequestId.
+// The waits between polls (and between submits refused with 207): from first_poll_interval
+// doubling to max_poll_interval, the last one ending at report_timeout after the start.
+class Waits {
+ public:
+  Waits(const UsageOptions& usage, const ClientOptions& options)
+      : options_(options),
+        deadline_(internal::ClockNow(options) + usage.report_timeout),
+        wait_(usage.first_poll_interval),
+        max_(usage.max_poll_interval) {}
+
+  // Waits for the next try; false (without waiting) once the deadline has come.
+  bool Next() {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline_ - internal::ClockNow(options_));
+    if (left.count() <= 0) return false;
+    internal::Pause(options_, std::min(wait_, left));
+    wait_ = std::min(wait_ * 2, max_);
+    return true;
+  }
+
+ private:
+  const ClientOptions& options_;
+  const std::chrono::steady_clock::time_point deadline_;
+  std::chrono::milliseconds wait_;
+  const std::chrono::milliseconds max_;
+};
+
+// Polls until the report is done, within report_timeout. The final status (Success), or an error
+// naming the ReportRequestId.
 ReportRequestStatus AwaitReport(ReportingConnection& reporting, const std::string& id,
                                 const UsageOptions& usage, const ClientOptions& options,
                                 std::vector<std::string>& tracking) {
-  const auto now = [&options] { return internal::ClockNow(options); };
-  const auto deadline = now() + usage.report_timeout;
-  auto wait = usage.first_poll_interval;
+  Waits waits(usage, options);
   for (int polls = 1;; ++polls) {
     ReportRequestStatus status = reporting.PollGenerateReport(id);
     tracking.insert(tracking.end(), status.TrackingIds.begin(), status.TrackingIds.end());
@@ -127,33 +152,26 @@ ReportRequestStatus AwaitReport(ReportingConnection& reporting, const std::strin
                                             internal::Excerpt(status.Status, 40) +
                                             "' (TrackingIds: " + ids + "); submit it again");
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now());
-    if (left.count() <= 0) {
+    if (!waits.Next()) {
       throw Error(ErrorKind::kTimeout, "report " + id + " was still Pending after " +
                                            std::to_string(polls) +
                                            " polls, at the report timeout of " +
                                            std::to_string(usage.report_timeout.count()) + " ms");
     }
-    internal::Pause(options, std::min(wait, left));  // the last poll comes at the deadline
-    wait = std::min(wait * 2, usage.max_poll_interval);
   }
 }
 
 // SubmitGenerateReport; code 207 (too many reports in progress for the customer) is waited out, as
-// the service asks, with the polls' growing waits within the report timeout.
+// the service asks, with the polls' waits within the report timeout.
 std::string Submit(ReportingConnection& reporting, const ReportRequest& request,
                    const UsageOptions& usage, const ClientOptions& options) {
-  const auto now = [&options] { return internal::ClockNow(options); };
-  const auto deadline = now() + usage.report_timeout;
-  auto wait = usage.first_poll_interval;
+  Waits waits(usage, options);
   while (true) {
     try {
       return reporting.SubmitGenerateReport(request);
     } catch (const ApiFault& fault) {
-      if (!internal::HasFaultCode(fault, 207) || now() + wait > deadline) throw;
+      if (!internal::HasFaultCode(fault, 207) || !waits.Next()) throw;
     }
-    internal::Pause(options, wait);
-    wait = std::min(wait * 2, usage.max_poll_interval);
   }
 }
 
