@@ -84,24 +84,13 @@ class SoapReportingCodec final : public ReportingCodec {
       p->Aggregation = Value<rep__ReportAggregation>(soap_, r.Aggregation, "aggregation",
                                                      soap_s2rep__ReportAggregation);
       p->Columns = soap_new_rep__ArrayOfCampaignPerformanceReportColumn(soap_);
-      for (const std::string& c : r.Columns) {
-        p->Columns->CampaignPerformanceReportColumn.push_back(
-            Value<rep__CampaignPerformanceReportColumn>(
-                soap_, c, "column", soap_s2rep__CampaignPerformanceReportColumn));
-      }
-      p->Scope = Scope(r);
-      p->Time = Time(r);
-      base = p;
+      base = Extension(p, p->Columns->CampaignPerformanceReportColumn,
+                       soap_s2rep__CampaignPerformanceReportColumn, r);
     } else if (r.Type == "BudgetSummaryReportRequest") {
       auto* b = soap_new_rep__BudgetSummaryReportRequest(soap_);
       b->Columns = soap_new_rep__ArrayOfBudgetSummaryReportColumn(soap_);
-      for (const std::string& c : r.Columns) {
-        b->Columns->BudgetSummaryReportColumn.push_back(Value<rep__BudgetSummaryReportColumn>(
-            soap_, c, "column", soap_s2rep__BudgetSummaryReportColumn));
-      }
-      b->Scope = Scope(r);
-      b->Time = Time(r);
-      base = b;
+      base = Extension(b, b->Columns->BudgetSummaryReportColumn,
+                       soap_s2rep__BudgetSummaryReportColumn, r);
     } else {
       throw Error(ErrorKind::kUsage, "unknown report type '" + r.Type + "'", 0, true);
     }
@@ -116,6 +105,18 @@ class SoapReportingCodec final : public ReportingCodec {
     *base->ReportName = r.ReportName;
     base->ReturnOnlyCompleteData = &false_;
     return base;
+  }
+
+  // A derived request's own part, the same for both report types: its columns (each a name of
+  // the contract's enumeration, parsed by `parse`), its scope and its time.
+  template <typename Derived, typename Enum, typename Parse>
+  Derived* Extension(Derived* derived, std::vector<Enum>& columns, Parse parse,
+                     const ReportRequest& r) {
+    for (const std::string& c : r.Columns)
+      columns.push_back(Value<Enum>(soap_, c, "column", parse));
+    derived->Scope = Scope(r);
+    derived->Time = Time(r);
+    return derived;
   }
 
   rep__AccountThroughCampaignReportScope* Scope(const ReportRequest& r) {
