@@ -78,7 +78,10 @@ struct ServiceCore {
 class CallLoop {
  public:
   CallLoop(const ClientOptions& options, ServiceCore& core, CallTarget target)
-      : options_(options), core_(core), target_(std::move(target)) {}
+      : options_(options),
+        core_(core),
+        target_(std::move(target)),
+        limit_(core.LimitFor(target_.credentials.customer_id)) {}
 
   std::chrono::steady_clock::time_point Now() const;
   void Sleep(std::chrono::milliseconds delay) const;
@@ -93,7 +96,6 @@ class CallLoop {
   // AttemptTrackingIds) list every attempt's.
   template <typename Result, typename Encode, typename Decode>
   Result Call(const char* operation, Idempotency idempotency, Encode encode, Decode decode) const {
-    AdaptiveLimit& limit = core_.LimitFor(target_.credentials.customer_id);
     std::vector<std::string> tracking;
     const auto start = Now();
     bool token_renewed = false;
@@ -101,7 +103,7 @@ class CallLoop {
       CallTarget call_target = target_;
       std::optional<std::chrono::milliseconds> retry_after;
       std::string response_tracking;  // the TrackingId header of a reply that is no fault
-      Slot slot(limit);
+      Slot slot(limit_);
       try {
         call_target.credentials.access_token = core_.tokens->AccessToken();
         CheckHeaderValue("the access token from the token provider",
@@ -191,6 +193,7 @@ class CallLoop {
   const ClientOptions& options_;
   ServiceCore& core_;
   CallTarget target_;
+  AdaptiveLimit& limit_;  // the customer's, looked up once per connection, not per call
 };
 
 }  // namespace bingads::internal

@@ -33,7 +33,7 @@ std::chrono::steady_clock::time_point AdaptiveLimit::Now() const {
 std::chrono::steady_clock::time_point AdaptiveLimit::Enter() {
   // A fixed limit holds nothing here: an operation's own threads are its concurrency, and the
   // caller's threads are theirs, as they always were.
-  if (!adaptive_) return Now();
+  if (!adaptive_) return {};
   std::unique_lock<std::mutex> lock(mutex_);
   released_.wait(lock, [this] { return in_flight_ < static_cast<int>(limit_); });
   ++in_flight_;
@@ -54,15 +54,24 @@ std::chrono::steady_clock::time_point AdaptiveLimit::Enter() {
 
 void AdaptiveLimit::Leave(bool throttled, std::chrono::steady_clock::time_point sent,
                           std::chrono::milliseconds retry_after) {
+  if (!adaptive_) {  // a fixed limit learns nothing; it counts throttles
+    if (throttled) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++throttled_;
+    }
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (adaptive_) --in_flight_;
+    --in_flight_;
     const auto now = Now();
-    if (throttled) ++throttled_;
-    if (!throttled) answered_.push_back(now);
-    if (!adaptive_) {
-      // a fixed limit learns nothing
-    } else if (throttled && sent < hold_until_) {
+    if (throttled) {
+      ++throttled_;
+    } else {
+      answered_.push_back(now);
+    }
+    Forget(now);  // the answers kept are those of the last two seconds, however many calls go
+    if (throttled && sent < hold_until_) {
       // sent before the window reopened: the same congestion event as the last cut
     } else if (throttled) {
       limit_ = std::max(1.0, limit_ / 2);
@@ -83,8 +92,12 @@ double AdaptiveLimit::TakeToken(std::chrono::steady_clock::time_point now) {
   return tokens_ >= 0 ? 0 : -tokens_ / fill_rate_;
 }
 
-double AdaptiveLimit::Goodput(std::chrono::steady_clock::time_point now) {
+void AdaptiveLimit::Forget(std::chrono::steady_clock::time_point now) {
   while (!answered_.empty() && answered_.front() + kHorizon <= now) answered_.pop_front();
+}
+
+double AdaptiveLimit::Goodput(std::chrono::steady_clock::time_point now) {
+  Forget(now);
   return static_cast<double>(answered_.size()) / Seconds(kHorizon);
 }
 

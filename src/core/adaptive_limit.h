@@ -47,6 +47,7 @@ class AdaptiveLimit {
   std::chrono::steady_clock::time_point Now() const;
   void OnThrottle(std::chrono::steady_clock::time_point now, std::chrono::milliseconds hold);
   double Goodput(std::chrono::steady_clock::time_point now);
+  void Forget(std::chrono::steady_clock::time_point now);  // answers older than two seconds
   void OnSuccess(std::chrono::steady_clock::time_point now);
   // Takes a token, in debt when there is none: the seconds until it is paid (0: none owed).
   double TakeToken(std::chrono::steady_clock::time_point now);
