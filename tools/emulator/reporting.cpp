@@ -330,14 +330,13 @@ std::string ReportingService::Generate(const SubmittedReport& s,
   for (const auto& [a, c] : r.Campaigns) only.emplace(std::to_string(a), c);
   std::vector<Line> lines;
   for (const auto& [account_id, account] : accounts) {
+    std::map<std::int64_t, std::vector<std::int64_t>> sharing_of;  // budget -> its campaigns
+    for (const auto& [c, b] : account.campaigns) sharing_of[b].push_back(c);
     for (const auto& [campaign, budget_id] : account.campaigns) {
       if (!only.empty() && !only.count({account_id, campaign})) continue;
       const auto budget = account.budgets.find(budget_id);
       if (budget == account.budgets.end()) continue;
-      std::vector<std::int64_t> sharing;
-      for (const auto& [c, b] : account.campaigns) {
-        if (b == budget_id) sharing.push_back(c);
-      }
+      const std::vector<std::int64_t>& sharing = sharing_of[budget_id];
       const std::int64_t amount = Cents(budget->second.Amount);
       Line total{account_id, campaign, &budget->second, days.second, 0, 0};
       std::int64_t month_to_date = 0;
