@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,11 @@ struct Reply {
   std::string tracking_id;  ///< Also sent as the TrackingId HTTP header.
   std::vector<std::pair<std::string, std::string>> headers;  ///< e.g. Retry-After
 };
+
+/// The string member `name` of a request's JSON object, nullopt when absent or null; throws
+/// std::invalid_argument naming `path` for another type or text that is not UTF-8 once unescaped.
+std::optional<std::string> JsonText(const rapidjson::Value& object, const char* name,
+                                    const std::string& path);
 
 /// Reads {"Budgets":[...]} from a DOM parsed with kParseNumbersAsStringsFlag: amounts and ids keep
 /// their digits; Id may be a string or a number. Throws std::invalid_argument naming the JSON path.

@@ -21,10 +21,7 @@ const Value* Member(const Value& object, const char* name) {
 }
 
 std::string String(const Value& object, const char* name, const std::string& path) {
-  const Value* v = Member(object, name);
-  if (v == nullptr) return "";
-  if (!v->IsString()) Refuse(path + "." + name + " must be a string");
-  return std::string(v->GetString(), v->GetStringLength());
+  return JsonText(object, name, path).value_or("");
 }
 
 bool Bool(const Value& object, const char* name, const std::string& path) {

@@ -42,17 +42,6 @@ IdList ReadIds(const rapidjson::Value& root, const char* name) {
   return ids;
 }
 
-std::optional<std::string> Text(const rapidjson::Value& budget, const char* name,
-                                const std::string& path) {
-  auto it = budget.FindMember(name);
-  if (it == budget.MemberEnd() || it->value.IsNull()) return std::nullopt;
-  if (!it->value.IsString()) Refuse(path + "." + name + " has the wrong type");
-  std::string text(it->value.GetString(), it->value.GetStringLength());
-  // An escaped lone surrogate (\udc00) unescapes to bytes that are not UTF-8.
-  if (internal::InvalidUtf8(text)) Refuse(path + "." + name + " is not UTF-8 once unescaped");
-  return text;
-}
-
 RequestContext ContextFrom(const std::function<std::string(const char*)>& header) {
   RequestContext context;
   const std::string authorization = header("Authorization");
@@ -74,6 +63,17 @@ Reply Respond(const Outcome<Result>& outcome, const std::string& tracking_id) {
 }  // namespace
 
 Reply RestServiceFault(const Fault& fault) { return FaultReply(fault); }
+
+std::optional<std::string> JsonText(const rapidjson::Value& object, const char* name,
+                                    const std::string& path) {
+  auto it = object.FindMember(name);
+  if (it == object.MemberEnd() || it->value.IsNull()) return std::nullopt;
+  if (!it->value.IsString()) Refuse(path + "." + name + " has the wrong type");
+  std::string text(it->value.GetString(), it->value.GetStringLength());
+  // An escaped lone surrogate (\udc00) unescapes to bytes that are not UTF-8.
+  if (internal::InvalidUtf8(text)) Refuse(path + "." + name + " is not UTF-8 once unescaped");
+  return text;
+}
 
 std::string BaseUrlOf(const std::function<std::string(const char*)>& header) {
   const std::string host = header("Host");
@@ -97,16 +97,16 @@ BudgetList ReadBudgetsJson(const rapidjson::Value& root) {
     }
     if (!item.IsObject()) Refuse(path + " must be a Budget object or null");
     Budget b;
-    if (auto amount = Text(item, "Amount", path)) {
+    if (auto amount = JsonText(item, "Amount", path)) {
       b.Amount = Decimal::FromJsonNumber(*amount);
       if (!b.Amount)
         Refuse(path + ".Amount is not a decimal number: '" + amount->substr(0, 40) + "'");
     }
-    if (auto count = Text(item, "AssociationCount", path)) {
+    if (auto count = JsonText(item, "AssociationCount", path)) {
       b.AssociationCount = internal::ParseWhole<std::int32_t>(*count);
       if (!b.AssociationCount) Refuse(path + ".AssociationCount is not an int");
     }
-    if (auto type = Text(item, "BudgetType", path)) {
+    if (auto type = JsonText(item, "BudgetType", path)) {
       if (!budget_type::IsKnown(*type))
         Refuse(path + ".BudgetType '" + *type + "' is not a BudgetLimitType");
       b.BudgetType = type;
@@ -114,7 +114,7 @@ BudgetList ReadBudgetsJson(const rapidjson::Value& root) {
     if (auto id = item.FindMember("Id"); id != item.MemberEnd() && !id->value.IsNull()) {
       b.Id = ReadId(id->value, path + ".Id");
     }
-    b.Name = Text(item, "Name", path);
+    b.Name = JsonText(item, "Name", path);
     budgets.emplace_back(std::move(b));
   }
   return budgets;
