@@ -89,6 +89,8 @@ class CallLoop {
   /// transport's CallContext) and logs both sides, secrets redacted.
   HttpResponse Exchange(const HttpRequest& request, std::string_view operation, int attempt) const;
   const CallTarget& Target() const { return target_; }
+  /// The customer's adaptive limit, which every call goes through.
+  const AdaptiveLimit& Limit() const { return limit_; }
 
   // One operation on one chunk: fetches the token, sends (through the customer's adaptive
   // limit), decodes; sends once more after a rejected token the provider could renew, and retries

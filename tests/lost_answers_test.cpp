@@ -291,6 +291,9 @@ std::string ChaosRun(std::uint64_t seed) {
       // Every call is to end as its caller is told, whatever the faults: the retry budget, which
       // would rightly stop retrying at this failure rate, is not what this test is about.
       options.retry.budget_tokens = 0;
+      // Nor is pacing: these throttles come at random, not past a rate, and the adaptive limit
+      // would rightly slow down for them.
+      options.adaptive_concurrency = false;
       options.random = [] { return 0.5; };
       try {
         Chaos(BudgetClient(options), t, 250, seed, models[static_cast<std::size_t>(t)]);

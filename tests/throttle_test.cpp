@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <deque>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -147,34 +148,112 @@ TEST_CASE("throttle: in an outage a fan-out of 50 accounts sends what the retry 
   }
 }
 
+namespace {
+
+using TimePoint = std::chrono::steady_clock::time_point;
+
+// A service's sliding window, simulated: at most `calls` in any `window`.
+struct SimulatedWindow {
+  std::size_t calls;
+  std::chrono::milliseconds window;
+  std::deque<TimePoint> taken;
+  // 0 when the call is admitted, else its Retry-After: whole seconds, at least one.
+  std::chrono::milliseconds Admit(TimePoint now) {
+    while (!taken.empty() && taken.front() + window <= now) taken.pop_front();
+    if (taken.size() < calls) {
+      taken.push_back(now);
+      return 0ms;
+    }
+    const auto wait = std::chrono::ceil<std::chrono::seconds>(taken.front() + window - now);
+    return std::max<std::chrono::milliseconds>(1s, wait);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("throttle: the adaptive limit finds a sliding window's rate and keeps under it") {
+  // One caller sending as fast as the limit lets it over a 20 ms link for 20 windows; each
+  // throttled call waits its Retry-After. The first window is the burst the limit learns from.
+  for (const auto& [calls, window] :
+       {std::pair{50, 2000ms}, std::pair{600, 60000ms}, std::pair{400, 10000ms}}) {
+    CAPTURE(calls);
+    CAPTURE(window.count());
+    auto now = TimePoint{} + 1000h;
+    const auto start = now;
+    bingads::internal::AdaptiveLimit limit(
+        16, true, [&now] { return now; }, [&now](std::chrono::milliseconds d) { now += d; });
+    SimulatedWindow service{static_cast<std::size_t>(calls), window, {}};
+    long taken = 0, throttled = 0, answered = 0;
+    while (now < start + 20 * window) {
+      const auto sent = limit.Enter();
+      const auto retry_after = service.Admit(now);
+      now += 20ms;
+      limit.Leave(retry_after > 0ms, sent, retry_after);
+      if (sent < start + window) continue;  // the first window
+      ++answered;
+      if (retry_after > 0ms) {
+        ++throttled;
+        now += retry_after;
+      } else {
+        ++taken;
+      }
+    }
+    const double share = static_cast<double>(taken) / (19.0 * calls);
+    CAPTURE(share);
+    CAPTURE(throttled);
+    CHECK(share >= 0.9);
+    CHECK(share <= 1.0);
+    CHECK(static_cast<double>(throttled) <= 0.02 * static_cast<double>(answered));
+  }
+}
+
 TEST_CASE(
-    "throttle: the adaptive limit halves on a throttle, holds its Retry-After and grows back") {
-  auto now = std::chrono::steady_clock::time_point{} + 1000h;
-  std::vector<std::chrono::milliseconds> sleeps;
+    "throttle: the adaptive limit paces from the first throttle's window, probes, and backs off") {
+  auto now = TimePoint{} + 1000h;
   bingads::internal::AdaptiveLimit limit(
-      8, true, [&now] { return now; },
-      [&](std::chrono::milliseconds d) {
-        sleeps.push_back(d);
-        now += d;
-      });
+      8, true, [&now] { return now; }, [&now](std::chrono::milliseconds d) { now += d; });
+  auto call = [&] { limit.Leave(false, limit.Enter()); };
   CHECK(limit.Limit() == 8);
-  CHECK(limit.Rate() == 0);  // no rate before the first throttle
-  for (int i = 0; i < 20; ++i, now += 50ms) limit.Leave(false, limit.Enter());  // 20 a second
+  CHECK(limit.Rate() == 0);       // no rate before the first throttle
+  for (int i = 0; i < 40; ++i) {  // a burst: 40 calls answered 10 ms apart
+    now += 10ms;
+    call();
+  }
   auto sent = limit.Enter();
   limit.Leave(true, sent, 1000ms);
   CHECK(limit.Limit() == 4);
   CHECK(limit.Throttled() == 1);
-  CHECK(limit.Rate() == doctest::Approx(10 * 0.7));  // 0.7 of the 10 a second the last 2 s took
-  // A call sent before that cut, throttled too, is the same congestion event: no second cut.
+  // The 40 calls filled the window from the first one (0.39 s ago) to the Retry-After (1 s on):
+  // 40 in 1.39 s, paced 5% under.
+  const double rate = 40 / 1.39 * 0.95;
+  CHECK(limit.Rate() == doctest::Approx(rate));
+  // A call sent before that throttle was answered, throttled too, is the same congestion event.
   limit.Leave(true, sent - 1ms, 1000ms);
   CHECK(limit.Limit() == 4);
-  // The next send waits for the Retry-After, and the ones after it go at the rate.
-  sleeps.clear();
-  limit.Leave(false, limit.Enter());
-  REQUIRE(sleeps.size() == 1);
-  CHECK(sleeps[0] >= 1000ms);
-  for (int i = 0; i < 40; ++i) limit.Leave(false, limit.Enter());
-  CHECK(limit.Limit() > 4);  // grows again, by one per `limit` successes
+  CHECK(limit.Throttled() == 2);
+  // The next send waits for the Retry-After; the ones after it go one by one at the rate.
+  auto before = now;
+  call();
+  CHECK(now - before >= 1000ms);
+  before = now;
+  for (int i = 0; i < 10; ++i) call();
+  CHECK(std::chrono::duration<double>(now - before).count() ==
+        doctest::Approx(10 / rate).epsilon(0.05));
+  // A whole window (1.39 s) at the rate without a throttle confirms it; the next rate probes
+  // 12.5% higher, as no upper bound is known yet.
+  for (int i = 0; i < 100 && limit.Rate() == doctest::Approx(rate); ++i) call();
+  CHECK(limit.Rate() == doctest::Approx(rate * 1.125));
+  // A throttle at the probe: back to the confirmed rate; the probe's calls past it are skipped.
+  for (int i = 0; i < 20; ++i) call();
+  limit.Leave(true, limit.Enter(), 1000ms);
+  CHECK(limit.Rate() == doctest::Approx(rate));
+  before = now;
+  call();
+  CHECK(now - before > std::chrono::milliseconds(static_cast<long>(1000 / rate)));
+  // Confirmed again, the next probe goes halfway to the rate that was throttled.
+  for (int i = 0; i < 100 && limit.Rate() == doctest::Approx(rate); ++i) call();
+  CHECK(limit.Rate() == doctest::Approx(rate * (1 + 1.125) / 2));
+  CHECK(limit.Limit() > 4);  // concurrency grows again, by one per `limit` successes
   CHECK(limit.Limit() <= 8);
   // A fixed limit learns nothing.
   bingads::internal::AdaptiveLimit fixed(4, false, [&now] { return now; }, {});
@@ -182,4 +261,33 @@ TEST_CASE(
   CHECK(fixed.Limit() == 4);
   CHECK(fixed.Rate() == 0);
   CHECK(fixed.Throttled() == 1);
+}
+
+TEST_CASE("throttle: a client and its ForAccount clients share one pacing per customer") {
+  bingads::emulator::ServiceOptions service;
+  service.rate_limit = bingads::emulator::RateLimitSpec{5, 2s};
+  testing::Emulator emulator(service);
+  bingads::ClientOptions options = emulator.Options(bingads::Protocol::kRest);
+  options.max_concurrency = 8;
+  const bingads::BudgetClient client(options);
+  CHECK(client.CurrentPacing().concurrency == 8);
+  CHECK(client.CurrentPacing().calls_per_second == 0);
+  // Eight accounts of one customer at once: the sixth call in the window is throttled, waits
+  // its Retry-After and goes again at the pace the limit learnt.
+  std::vector<std::thread> threads;
+  for (int a = 0; a < 8; ++a) {
+    threads.emplace_back(
+        [&, a] { client.ForAccount(std::to_string(3100000 + a)).GetBudgetsByIds({1}); });
+  }
+  for (auto& t : threads) t.join();
+  const bingads::Pacing pacing = client.CurrentPacing();
+  CHECK(pacing.throttled >= 1);
+  CHECK(pacing.calls_per_second > 0);
+  CHECK(pacing.calls_per_second <= 5.0);  // 5 calls in a window of at least 1 s
+  CHECK(pacing.concurrency < 8);          // halved on the throttle
+  const auto other = client.ForAccount("3100099").CurrentPacing();
+  CHECK(other.throttled == pacing.throttled);
+  CHECK(other.calls_per_second == pacing.calls_per_second);
+  // Another customer has a limit of its own.
+  CHECK(client.ForAccount("3100099", "77").CurrentPacing().throttled == 0);
 }

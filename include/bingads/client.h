@@ -87,15 +87,19 @@ struct BINGADS_EXPORT ClientOptions {
   /// be in flight at once. 0 (the default) means 4 in production and 1 in sandbox, as
   /// Microsoft's sandbox guidance asks for one thread. Writes always go one call at a time.
   int max_concurrency = 0;
-  /// Find the service's limit by itself (experimental): one limit per client and customer, shared
-  /// by every operation, thread, parallel read and ForAccount client, grows by one call in flight
-  /// per `limit` successes and halves on a throttle (HTTP 429, code 117), between 1 and
-  /// max_concurrency; and after a throttle, the send rate drops to 0.7 of what was sent and grows
-  /// back along a cubic curve (AWS SDKs' adaptive mode), so calls wait for their turn instead of
-  /// meeting the limit. Off by default: against a sliding window of 50 calls per 2 s it used 0.5
-  /// of the limit where a fixed 4 used 0.9 (BENCHMARKS.md); false: max_concurrency calls at once,
-  /// each throttled call waiting its own Retry-After.
-  bool adaptive_concurrency = false;
+  /// Find the service's limit by itself (on by default): one limit per client and customer,
+  /// shared by every operation, thread, parallel read and ForAccount client. Calls in flight grow
+  /// by one per `limit` successes and halve on a throttle (HTTP 429, code 117), between 1 and
+  /// max_concurrency (the ceiling). The first throttle ends a burst; the calls the service took
+  /// before it and its Retry-After give the rate its window admits, and from then on calls go one
+  /// by one at a pace 5% under it (every send waiting for that Retry-After first). A pace kept for
+  /// a whole window without a throttle is confirmed and the next one probes higher (halfway to a
+  /// pace that was throttled, or 12.5% higher); a throttle goes back to the confirmed pace and
+  /// skips the calls the probe sent past it; only throttled calls wait their Retry-After.
+  /// Against a sliding window of 50 calls per 2 s it uses 0.92 of the limit with 0.7% of calls
+  /// throttled (BENCHMARKS.md). false: max_concurrency calls at once per operation (and any number
+  /// from the caller's threads), each throttled call waiting its own Retry-After.
+  bool adaptive_concurrency = true;
   /// When a write call's answer is lost (a timeout after sending, a connection reset, a 5xx, a
   /// body that cannot be read: WriteOutcomeUnknown), read the account back and settle each item
   /// instead of failing: AddBudgets counts an item whose name now exists with the values sent as
@@ -167,6 +171,8 @@ class BINGADS_EXPORT BudgetClient {
       const std::vector<std::int64_t>& budget_ids) const;
 
   const ClientOptions& Options() const;  ///< The options the client was made with.
+  /// How fast it sends to its customer now (the adaptive limit), for progress lines.
+  Pacing CurrentPacing() const;
   /// The connection it calls (MakeBudgetConnection's, or the one it was given).
   const std::shared_ptr<BudgetConnection>& Connection() const;
 

@@ -16,6 +16,15 @@ namespace bingads {
 
 struct ClientOptions;
 
+/// How fast a client sends to its customer now: the adaptive limit of
+/// ClientOptions::adaptive_concurrency, shared by the client, its copies and ForAccount clients
+/// of the same customer. For progress lines; a snapshot, which the next answer may change.
+struct Pacing {
+  int concurrency = 0;          ///< Calls at once the limit allows now (0: not known).
+  double calls_per_second = 0;  ///< The send rate; 0 while no throttle was seen (no rate).
+  long throttled = 0;           ///< Throttled answers (HTTP 429, code 117) seen.
+};
+
 /// One virtual per operation, domain types in and out; BudgetClient calls it. The real one
 /// (MakeBudgetConnection) splits past 100 items, runs reads in parallel, retries, reconciles
 /// writes whose answer was lost, and is thread-safe; decorators (shadow reads) wrap one.
@@ -39,6 +48,8 @@ class BINGADS_EXPORT BudgetConnection {
                                                        const std::string& customer_id);
   /// The options it was made with; the default is ClientOptions' defaults.
   virtual const ClientOptions& Options() const;
+  /// How fast it sends to its customer now; the default knows nothing (all zero).
+  virtual Pacing CurrentPacing() const;
 };
 
 /// The real connection: libcurl (or options.transport), the codec of options.protocol, retries,

@@ -81,6 +81,8 @@ class BINGADS_EXPORT ShadowConnection : public BudgetConnection {
   DeleteBudgetsResult DeleteBudgets(
       const std::vector<std::int64_t>& budget_ids) override;  ///< As Add.
   const ClientOptions& Options() const override;              ///< The primary's.
+  /// The primary's pacing (the shadow's calls go through a client of their own).
+  Pacing CurrentPacing() const override;
 
   /// Waits until every queued shadow call has been compared, at most `timeout`; true if so.
   bool Drain(std::chrono::milliseconds timeout);

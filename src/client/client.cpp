@@ -488,6 +488,11 @@ class Connection final : public BudgetConnection {
 
   const ClientOptions& Options() const override { return options; }
 
+  Pacing CurrentPacing() const override {
+    const internal::AdaptiveLimit& limit = loop.Limit();
+    return Pacing{limit.Limit(), limit.Rate(), limit.Throttled()};
+  }
+
   const ClientOptions options;
   const std::shared_ptr<BudgetShared> shared;
   const internal::CallLoop loop;
@@ -505,6 +510,8 @@ const ClientOptions& BudgetConnection::Options() const {
   static const ClientOptions kDefaults;
   return kDefaults;
 }
+
+Pacing BudgetConnection::CurrentPacing() const { return {}; }
 
 std::shared_ptr<BudgetConnection> MakeBudgetConnection(ClientOptions options) {
   return std::make_shared<Connection>(std::move(options), nullptr);
@@ -527,6 +534,8 @@ BudgetClient BudgetClient::ForAccount(std::string account_id, std::string custom
 }
 
 const ClientOptions& BudgetClient::Options() const { return connection_->Options(); }
+
+Pacing BudgetClient::CurrentPacing() const { return connection_->CurrentPacing(); }
 
 const std::shared_ptr<BudgetConnection>& BudgetClient::Connection() const { return connection_; }
 

@@ -7,14 +7,23 @@
 namespace bingads::internal {
 namespace {
 
-constexpr double kBeta = 0.7;     // a throttle leaves this share of the rate
-constexpr double kScale = 0.4;    // the cubic curve's steepness
-constexpr double kMinRate = 0.5;  // calls per second, at the least
-// What the service took is measured over this much time.
-constexpr std::chrono::steady_clock::duration kHorizon = std::chrono::seconds(2);
+constexpr double kMinRate = 0.5;     // calls per second, at the least
+constexpr double kStep = 1.125;      // no upper bound known: each probe goes this much higher
+constexpr double kConverged = 1.04;  // bounds this close: no probe, the upper one is let up
+constexpr double kLetUp = 1.01;      // by this much a window
+constexpr double kUnder = 0.95;      // the burst's rate is paced this much under
+constexpr double kFallBack = 0.9;    // a throttle at the confirmed rate: it falls by this
+constexpr double kKeptRate = 0.9;    // a window counts if the calls kept to this share of it
+constexpr std::size_t kKept = 8192;  // answers remembered before the first throttle
+constexpr auto kKeptFor = std::chrono::minutes(2);
 
 double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
+}
+
+std::chrono::steady_clock::duration Span(double seconds) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(seconds));
 }
 
 }  // namespace
@@ -30,6 +39,16 @@ std::chrono::steady_clock::time_point AdaptiveLimit::Now() const {
   return clock_ ? clock_() : std::chrono::steady_clock::now();
 }
 
+// A sleep is trusted to have waited: tests replace it with one that moves their clock.
+void AdaptiveLimit::Pause(std::chrono::steady_clock::duration d) const {
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(d);
+  if (sleep_) {
+    sleep_(ms);
+  } else {
+    std::this_thread::sleep_for(ms);
+  }
+}
+
 std::chrono::steady_clock::time_point AdaptiveLimit::Enter() {
   // A fixed limit holds nothing here: an operation's own threads are its concurrency, and the
   // caller's threads are theirs, as they always were.
@@ -37,19 +56,22 @@ std::chrono::steady_clock::time_point AdaptiveLimit::Enter() {
   std::unique_lock<std::mutex> lock(mutex_);
   released_.wait(lock, [this] { return in_flight_ < static_cast<int>(limit_); });
   ++in_flight_;
-  const auto now = Now();
-  // The token is reserved now, in debt if need be, and the wait for it is slept once (a sleep is
-  // trusted to have waited: tests replace it with one that does not).
-  const double wait = TakeToken(now);
-  lock.unlock();
-  if (wait <= 0) return now;
-  const auto ms = std::chrono::milliseconds(static_cast<long>(std::ceil(wait * 1000)));
-  if (sleep_) {
-    sleep_(ms);
-  } else {
-    std::this_thread::sleep_for(ms);
+  for (;;) {
+    const auto now = Now();
+    if (!rate_on_) return now;
+    if (next_send_ <= now) {
+      // One call per turn; a turn missed by less than one interval is not lost.
+      const auto interval = Span(1 / rate_);
+      next_send_ = std::max(next_send_, now - interval) + interval;
+      ++sent_since_;
+      return now;
+    }
+    // Waits and looks again: a rate changed meanwhile applies to the calls waiting.
+    const auto wait = next_send_ - now;
+    lock.unlock();
+    Pause(wait);
+    lock.lock();
   }
-  return now + ms;
 }
 
 void AdaptiveLimit::Leave(bool throttled, std::chrono::steady_clock::time_point sent,
@@ -65,63 +87,88 @@ void AdaptiveLimit::Leave(bool throttled, std::chrono::steady_clock::time_point 
     std::lock_guard<std::mutex> lock(mutex_);
     --in_flight_;
     const auto now = Now();
-    if (throttled) {
-      ++throttled_;
-    } else {
-      answered_.push_back(now);
-    }
-    Forget(now);  // the answers kept are those of the last two seconds, however many calls go
-    if (throttled && sent < hold_until_) {
-      // sent before the window reopened: the same congestion event as the last cut
-    } else if (throttled) {
-      limit_ = std::max(1.0, limit_ / 2);
-      OnThrottle(now, retry_after);
-    } else {
+    if (!throttled) {
       limit_ = std::min(static_cast<double>(ceiling_), limit_ + 1 / limit_);
-      OnSuccess(now);
+      if (rate_on_) {
+        Probe(now);
+      } else {
+        Remember(now);
+      }
+    } else {
+      ++throttled_;
+      if (sent >= event_) {  // else it was in flight when the last event was seen: the same one
+        limit_ = std::max(1.0, limit_ / 2);
+        OnThrottle(now, retry_after.count() > 0 ? Seconds(retry_after) : 1.0);
+        event_ = now;
+      }
     }
   }
   released_.notify_all();
 }
 
-double AdaptiveLimit::TakeToken(std::chrono::steady_clock::time_point now) {
-  if (!rate_on_) return 0;
-  tokens_ = std::min(std::max(1.0, fill_rate_), tokens_ + Seconds(now - last_fill_) * fill_rate_);
-  last_fill_ = now;
-  tokens_ -= 1;
-  return tokens_ >= 0 ? 0 : -tokens_ / fill_rate_;
+void AdaptiveLimit::Remember(std::chrono::steady_clock::time_point now) {
+  answered_.push_back(now);
+  while (answered_.size() > kKept || answered_.front() + kKeptFor <= now) answered_.pop_front();
 }
 
-void AdaptiveLimit::Forget(std::chrono::steady_clock::time_point now) {
-  while (!answered_.empty() && answered_.front() + kHorizon <= now) answered_.pop_front();
+void AdaptiveLimit::OnThrottle(std::chrono::steady_clock::time_point now, double retry_after_s) {
+  if (!rate_on_) return FromBurst(now, retry_after_s);
+  // The window overflowed at rate_: an upper bound. Back to the confirmed rate (lower, if it was
+  // the confirmed rate that overflowed: the limit fell, or others share it), and the calls this
+  // rate sent past that one are skipped, so the window drains instead of staying full.
+  ceiling_rate_ = ceiling_rate_ > 0 ? std::min(ceiling_rate_, rate_) : rate_;
+  if (confirmed_ >= ceiling_rate_) confirmed_ = std::max(kMinRate, ceiling_rate_ * kFallBack);
+  const double extra = static_cast<double>(sent_since_) - confirmed_ * Seconds(now - tried_since_);
+  rate_ = confirmed_;
+  Restart(now);
+  next_send_ = std::max(next_send_, now + Span(std::max(0.0, extra) / rate_));
 }
 
-double AdaptiveLimit::Goodput(std::chrono::steady_clock::time_point now) {
-  Forget(now);
-  return static_cast<double>(answered_.size()) / Seconds(kHorizon);
-}
-
-void AdaptiveLimit::OnThrottle(std::chrono::steady_clock::time_point now,
-                               std::chrono::milliseconds hold) {
-  const double measured = std::max(Goodput(now), kMinRate);
-  const double rate = rate_on_ ? std::min(measured, fill_rate_) : measured;
-  last_max_rate_ = rate;
-  k_ = std::cbrt(last_max_rate_ * (1 - kBeta) / kScale);
-  fill_rate_ = std::max(kMinRate, rate * kBeta);
-  // Nothing goes before the Retry-After (the service's window is full until then), then one call
-  // at a time at the rate.
+void AdaptiveLimit::FromBurst(std::chrono::steady_clock::time_point now, double retry_after_s) {
+  // Hypothesis k: the k-th latest call taken was the oldest the window held, so k calls fill
+  // the time from it to the Retry-After. The best rate over k is what the service admitted.
+  double best = kMinRate;
+  double span_of_best = retry_after_s;
+  double k = 0;
+  for (auto it = answered_.rbegin(); it != answered_.rend(); ++it) {
+    k += 1;
+    const double span = Seconds(now - *it) + retry_after_s;
+    if (k / span > best) {
+      best = k / span;
+      span_of_best = span;
+    }
+  }
+  answered_.clear();
+  answered_.shrink_to_fit();
   rate_on_ = true;
-  last_fill_ = now;
-  tokens_ = std::min(tokens_, 0.0) - Seconds(hold) * fill_rate_;
-  hold_until_ = now + hold;
-  last_throttle_ = hold_until_;
+  // The window was full at that rate: the pace starts a little under it.
+  rate_ = confirmed_ = std::max(kMinRate, best * kUnder);
+  window_s_ = std::clamp(span_of_best, 1.0, 120.0);
+  // The window is full until the Retry-After: every send waits for it.
+  next_send_ = now + Span(retry_after_s);
+  Restart(next_send_);
 }
 
-void AdaptiveLimit::OnSuccess(std::chrono::steady_clock::time_point now) {
-  if (!rate_on_ || now < last_throttle_) return;
-  const double t = Seconds(now - last_throttle_) - k_;
-  const double cubic = kScale * t * t * t + last_max_rate_;
-  fill_rate_ = std::max(kMinRate, std::min(cubic, 2 * std::max(Goodput(now), kMinRate)));
+void AdaptiveLimit::Restart(std::chrono::steady_clock::time_point now) {
+  tried_since_ = now;
+  sent_since_ = 0;
+}
+
+void AdaptiveLimit::Probe(std::chrono::steady_clock::time_point now) {
+  if (now < tried_since_ + Span(window_s_)) return;
+  const double kept = static_cast<double>(sent_since_) / Seconds(now - tried_since_);
+  if (kept >= kKeptRate * rate_) {  // a whole window at rate_ without a throttle
+    confirmed_ = std::max(confirmed_, rate_);
+    if (ceiling_rate_ <= 0) {
+      rate_ = confirmed_ * kStep;
+    } else if (ceiling_rate_ < confirmed_ * kConverged) {
+      ceiling_rate_ = std::max(ceiling_rate_, confirmed_) * kLetUp;
+      rate_ = confirmed_;
+    } else {
+      rate_ = std::min((confirmed_ + ceiling_rate_) / 2, ceiling_rate_ / kConverged);
+    }
+  }
+  Restart(now);
 }
 
 int AdaptiveLimit::Limit() const {
@@ -131,7 +178,7 @@ int AdaptiveLimit::Limit() const {
 
 double AdaptiveLimit::Rate() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return rate_on_ ? fill_rate_ : 0;
+  return rate_on_ ? rate_ : 0;
 }
 
 long AdaptiveLimit::Throttled() const {

@@ -1,13 +1,22 @@
 // How fast one client sends to one customer: the service throttles per customer (code 117, REST
-// 429) on a window it does not publish, so the client finds the limit itself. Two controls, one
-// per client and customer, shared by every operation, thread, parallel read and account:
+// 429) on a sliding window it does not publish, so the client finds the limit itself. Two
+// controls, one per client and customer, shared by every operation, thread, parallel read and
+// account:
 // - concurrency, AIMD: grows by one per `limit` successes, halves on a throttle, within
 //   [1, ceiling];
-// - after the first throttle, a send rate (a token bucket) that follows CUBIC as AWS SDKs'
-//   adaptive mode does: on a throttle the rate drops to 0.7 of the measured send rate, then grows
-//   back along a cubic curve that flattens near the rate where the throttle came, and probes past
-//   it slowly. Calls wait for a token instead of meeting the service's limit, so Retry-After holds
-//   only the throttled call. Thread-safe.
+// - after the first throttle, a send rate that paces calls one by one, found from the window:
+//   - the first throttle ends a burst, and the window it filled says how fast the service admits:
+//     of the calls it took, the last k, counted from the k-th, fill k calls in the time until its
+//     Retry-After; the best such rate is a rate the service admits (a lower bound, as Retry-After
+//     is rounded up to whole seconds), and every send waits for that Retry-After;
+//   - a rate kept for a whole window without a throttle is confirmed (the lower bound rises to
+//     it); the next one probes halfway to the upper bound (12.5% higher while there is none;
+//     within 4% of it, no probe, and the upper bound is let up by 1% a window, so a limit that
+//     rises is found);
+//   - a throttle while pacing makes the rate tried an upper bound, goes back to the confirmed
+//     one and skips the calls the probe sent past it, so the window drains; only the throttled
+//     calls wait their Retry-After.
+// Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -26,13 +35,12 @@ class AdaptiveLimit {
   /// throttles are only counted.
   AdaptiveLimit(int ceiling, bool adaptive, Clock clock, Sleep sleep);
 
-  /// Waits for a concurrency slot and, once a throttle was seen, a send token. Returns when the
-  /// call was let go, for Leave.
+  /// Waits for a concurrency slot and, once a throttle was seen, for the call's turn at the rate.
+  /// Returns when the call was let go, for Leave.
   std::chrono::steady_clock::time_point Enter();
   /// The call let go at `sent` is answered: `throttled` when the service said so. Throttles of
-  /// calls sent before the last cut are one congestion event with it: they cut nothing more.
-  /// `retry_after`: the throttle's Retry-After, which holds every send (the service's window is
-  /// full until then) and then lets them go one at the rate.
+  /// calls sent before the last one was answered are the same congestion event: they change
+  /// nothing more. `retry_after`: the throttle's Retry-After (0 when it had none: taken as 1 s).
   void Leave(bool throttled, std::chrono::steady_clock::time_point sent,
              std::chrono::milliseconds retry_after = std::chrono::milliseconds(0));
 
@@ -44,13 +52,14 @@ class AdaptiveLimit {
   long Throttled() const;
 
  private:
-  std::chrono::steady_clock::time_point Now() const;
-  void OnThrottle(std::chrono::steady_clock::time_point now, std::chrono::milliseconds hold);
-  double Goodput(std::chrono::steady_clock::time_point now);
-  void Forget(std::chrono::steady_clock::time_point now);  // answers older than two seconds
-  void OnSuccess(std::chrono::steady_clock::time_point now);
-  // Takes a token, in debt when there is none: the seconds until it is paid (0: none owed).
-  double TakeToken(std::chrono::steady_clock::time_point now);
+  using TimePoint = std::chrono::steady_clock::time_point;
+  TimePoint Now() const;
+  void Pause(std::chrono::steady_clock::duration d) const;
+  void OnThrottle(TimePoint now, double retry_after_s);
+  void FromBurst(TimePoint now, double retry_after_s);  // the first throttle
+  void Probe(TimePoint now);                            // after a success
+  void Restart(TimePoint now);                          // a new rate is tried from now
+  void Remember(TimePoint now);                         // an answer the service took
 
   const int ceiling_;
   const bool adaptive_;
@@ -61,17 +70,19 @@ class AdaptiveLimit {
   double limit_;
   int in_flight_ = 0;
   long throttled_ = 0;
-  // The rate (CUBIC): off until the first throttle.
+  // The rate: off until the first throttle.
   bool rate_on_ = false;
-  double fill_rate_ = 0;  // tokens per second
-  double tokens_ = 0;
-  std::chrono::steady_clock::time_point last_fill_{};
-  double last_max_rate_ = 0;
-  double k_ = 0;  // seconds for the cubic curve to climb back to last_max_rate_
-  std::chrono::steady_clock::time_point last_throttle_{};
-  // When calls were answered without a throttle, over the last two seconds: what the service took.
-  std::deque<std::chrono::steady_clock::time_point> answered_;
-  std::chrono::steady_clock::time_point hold_until_{};  // the last throttle's Retry-After
+  double rate_ = 0;          // calls per second tried now
+  double confirmed_ = 0;     // the service admitted this rate for a whole window
+  double ceiling_rate_ = 0;  // it throttled at this one (0: none known)
+  double window_s_ = 0;      // the window's length as the first throttle showed it
+  TimePoint next_send_{};    // the next call's turn
+  TimePoint tried_since_{};  // when rate_ started
+  long sent_since_ = 0;      // calls let go since then
+  TimePoint event_{};        // the last congestion event: throttles of calls sent before it
+  // When calls were answered without a throttle (the last two minutes, at most kKept of them):
+  // what the first throttle's window is read from.
+  std::deque<TimePoint> answered_;
 };
 
 }  // namespace bingads::internal

@@ -229,6 +229,8 @@ DeleteBudgetsResult ShadowConnection::DeleteBudgets(const std::vector<std::int64
 
 const ClientOptions& ShadowConnection::Options() const { return impl_->primary.Options(); }
 
+Pacing ShadowConnection::CurrentPacing() const { return impl_->primary.CurrentPacing(); }
+
 bool ShadowConnection::Drain(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(impl_->mutex);
   return impl_->idle.wait_for(lock, timeout,

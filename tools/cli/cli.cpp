@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <iterator>
 #include <mutex>
@@ -62,7 +63,8 @@ constexpr const char* kUsage =
     "                                       settled by reading the account back\n"
     "  --allow-insecure-http                allow http:// to hosts that are not loopback\n"
     "                                       (credentials then travel in clear text)\n"
-    "  --parallel N                         calls (and accounts) at once; default 4, sandbox 1\n"
+    "  --parallel N                         calls (and accounts) at once, the ceiling of the\n"
+    "                                       adaptive limit; default 4, sandbox 1\n"
     "  --accounts ID,...|@FILE|-            run the command for each account, up to --parallel\n"
     "                                       at once: one JSON line per account, in order\n"
     "  --shadow                             get and campaigns: also run the read on the other\n"
@@ -388,6 +390,19 @@ class CountingTransport final : public HttpTransport {
   std::shared_ptr<HttpTransport> inner_;
 };
 
+// "limit 8" or, once the service throttled, "limit 8 at 23.7/s": the client's adaptive limit for
+// the progress line (padded, so a shorter line covers a longer one).
+std::string PacingText(const Pacing& pacing) {
+  std::ostringstream text;
+  text << "limit " << pacing.concurrency;
+  if (pacing.calls_per_second > 0) {
+    text << " at " << std::fixed << std::setprecision(1) << pacing.calls_per_second << "/s";
+  }
+  std::string line = text.str();
+  line.resize(std::max<std::size_t>(line.size(), 20), ' ');
+  return line;
+}
+
 // The tag a recorded compare used for its copies' names, or "" when there is none. It is read as
 // the rest of the recording is: a regular file in the folder, no link, a few bytes, digits only.
 std::string ReadTag(const std::string& directory) {
@@ -507,8 +522,9 @@ int FanOut(ClientOptions options, const std::vector<std::int64_t>& accounts, Lin
       out.flush();
       if (progress) {
         err << "\rbingads-budgets: accounts " << done << "/" << accounts.size() << ", calls "
-            << counter->calls << ", throttled " << counter->throttles
-            << (done == accounts.size() ? "\n" : "") << std::flush;
+            << counter->calls << ", throttled " << counter->throttles << ", "
+            << PacingText(client.CurrentPacing()) << (done == accounts.size() ? "\n" : "")
+            << std::flush;
       }
     }
   };
