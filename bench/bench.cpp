@@ -5,6 +5,7 @@
 #include <bingads/client.h>
 #include <bingads/usage.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <rapidjson/document.h>
@@ -19,6 +20,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <mutex>
@@ -70,13 +72,20 @@ double MedianNs(int repeats, int iterations, const std::function<void()>& body) 
   return samples[samples.size() / 2];
 }
 
+// Four significant digits for small values (ratios, shares), one decimal for the others.
+std::string Number(double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, value < 100 ? "%.4g" : "%.1f", value);
+  return text;
+}
+
 void Emit(const std::string& name, double value, const char* unit, double floor) {
   if (floor > 0) {
-    std::printf("{\"name\":\"%s\",\"value\":%.4g,\"unit\":\"%s\",\"floor\":%.1f,\"ratio\":%.3f}\n",
-                name.c_str(), value, unit, floor, value / floor);
+    std::printf("{\"name\":\"%s\",\"value\":%s,\"unit\":\"%s\",\"floor\":%.1f,\"ratio\":%.3f}\n",
+                name.c_str(), Number(value).c_str(), unit, floor, value / floor);
   } else {
-    std::printf("{\"name\":\"%s\",\"value\":%.4g,\"unit\":\"%s\",\"floor\":null,\"ratio\":null}\n",
-                name.c_str(), value, unit);
+    std::printf("{\"name\":\"%s\",\"value\":%s,\"unit\":\"%s\",\"floor\":null,\"ratio\":null}\n",
+                name.c_str(), Number(value).c_str(), unit);
   }
   std::fflush(stdout);
 }
@@ -194,7 +203,7 @@ Measured DecodeFigure(const std::string& name, const HttpResponse& response, int
 
 // The decode figures for `count` budgets; returns REST's, which the peers' figures build on.
 Measured DecodeFigures(std::size_t count) {
-  const int repeats = g_quick ? 3 : 9;
+  const int repeats = g_quick ? 3 : 15;
   const int iterations = std::max(1, static_cast<int>((g_quick ? 200000 : 2000000) / (count * 50)));
   const HttpResponse soap = Response(SoapDocument(count), true);
   const HttpResponse rest = Response(RestDocument(count), false);
@@ -354,13 +363,13 @@ void MemoryFigure(std::size_t count, bool soap) {
       }
       return 0L;
     };
-    // The allocator is set as the CLI sets it (tools/cli/main.cpp), not left as this process's
-    // earlier work raised it. One decode first, thrown away, so that the code it runs is mapped
-    // into this new process: those pages are the program's, shared and already in memory, not
-    // memory the decode adds (they were about 330 KB of the figure). Then free heap pages left
-    // resident would be reused without showing in RSS: give them back, so every page the
-    // measured decode touches counts.
-    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    // The allocator is set as the CLI sets it (tools/cli/main.cpp), not as this process set it. One
+    // decode first, thrown away, so that the code it runs is mapped into this new process: those
+    // pages are the program's, shared and already in memory, not memory the decode adds (they were
+    // about 330 KB of the figure). Then free heap pages left resident would be reused without
+    // showing in RSS: give them back, so every page the measured decode touches counts.
+    mallopt(M_MMAP_THRESHOLD, 16 << 20);
+    mallopt(M_TRIM_THRESHOLD, 32 << 20);
     if (codec->DecodeGetBudgetsByIds(response).Budgets.size() != count) _exit(2);
     malloc_trim(0);
     std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM to the current RSS
@@ -476,12 +485,9 @@ ClientOptions EmulatorClient(const std::string& base, Protocol protocol) {
 
 // Every budget of an 11,000-budget account (1,000 with --quick) in one GetBudgetsByIds call: the
 // response bytes on the wire with gzip (asked for by default) against the same without it.
-void WireFigures() {
-  emulator::BudgetService service;
-  emulator::Server server(service);
-  const std::string base = "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0));
-  const std::size_t count = g_quick ? 1000 : emulator::kMaxBudgetsPerAccount;
-  std::vector<Budget> budgets(count - 5);  // the demo data has five
+// Fills the emulator's demo account up to `count` budgets (it holds five).
+void FillAccount(const std::string& base, std::size_t count) {
+  std::vector<Budget> budgets(count - 5);
   for (std::size_t i = 0; i < budgets.size(); ++i) {
     budgets[i].Name = Name(i);
     budgets[i].Amount =
@@ -490,6 +496,14 @@ void WireFigures() {
   }
   const auto added = BudgetClient(EmulatorClient(base, Protocol::kRest)).AddBudgets(budgets);
   if (!added.PartialErrors.empty()) Failure("filling the account: partial errors");
+}
+
+void WireFigures() {
+  emulator::BudgetService service;
+  emulator::Server server(service);
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0));
+  const std::size_t count = g_quick ? 1000 : emulator::kMaxBudgetsPerAccount;
+  FillAccount(base, count);
   for (Protocol protocol : {Protocol::kSoap, Protocol::kRest}) {
     std::uint64_t wire[2] = {0, 0};
     for (const bool gzip : {true, false}) {
@@ -924,6 +938,135 @@ void NoLimitRun(bool adaptive) {
        std::ceil(50.0 / 4) * 50);
 }
 
+// What one process cost: CPU (user and system) and minor page faults, from wait4.
+struct ProcessCost {
+  double cpu_ms = 0;
+  double faults = 0;
+};
+
+// Runs `args` (a path first) with `env`, stdout to `out` (a file path), and returns its cost.
+ProcessCost Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                  const char* out = "/dev/null") {
+  std::vector<char*> argv, envp;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  argv.push_back(nullptr);
+  envp.push_back(nullptr);
+  const pid_t child = fork();
+  if (child == 0) {
+    const int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || dup2(fd, 1) < 0) _exit(126);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  if (child < 0 || wait4(child, &status, 0, &usage) != child || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0) {
+    Failure(args[0] + " failed (status " + std::to_string(status) + ")");
+  }
+  auto ms = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3;
+  };
+  return {ms(usage.ru_utime) + ms(usage.ru_stime), static_cast<double>(usage.ru_minflt)};
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Median cost of `args` over `runs` runs of each command, interleaved (the machine's noise
+// falls on all of them alike).
+std::vector<ProcessCost> SpawnMedians(const std::vector<std::vector<std::string>>& commands,
+                                      const std::vector<std::string>& env, int runs) {
+  std::vector<std::vector<double>> cpu(commands.size()), faults(commands.size());
+  for (int r = 0; r < runs; ++r) {
+    for (std::size_t c = 0; c < commands.size(); ++c) {
+      const ProcessCost cost = Spawn(commands[c], env);
+      cpu[c].push_back(cost.cpu_ms);
+      faults[c].push_back(cost.faults);
+    }
+  }
+  std::vector<ProcessCost> medians;
+  for (std::size_t c = 0; c < commands.size(); ++c)
+    medians.push_back({Median(cpu[c]), Median(faults[c])});
+  return medians;
+}
+
+// The in-process part of the CLI's read: decode of the response bytes and output of the result,
+// in ms (median of 9).
+std::pair<double, double> DecodeAndOutput(const std::string& base, Protocol protocol,
+                                          std::size_t count) {
+  ClientOptions options = EmulatorClient(base, protocol);
+  HttpResponse captured;
+  struct Capture final : HttpTransport {
+    std::shared_ptr<HttpTransport> inner = MakeCurlTransport({});
+    HttpResponse* into = nullptr;
+    using HttpTransport::Send;
+    HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
+      return *into = inner->Send(request, context);
+    }
+  };
+  auto capture = std::make_shared<Capture>();
+  capture->into = &captured;
+  options.transport = capture;
+  BudgetClient(options).GetBudgetsByIds();
+  auto codec = protocol == Protocol::kSoap ? internal::MakeSoapCodec() : internal::MakeRestCodec();
+  GetBudgetsByIdsResult result;
+  const double decode =
+      MedianNs(9, 1, [&] { result = codec->DecodeGetBudgetsByIds(captured); }) / 1e6;
+  if (result.Budgets.size() != count) Failure("e2e: the decode gave another count");
+  std::ofstream null("/dev/null");
+  const double output = MedianNs(9, 1, [&] { ToJson(result, null); }) / 1e6;
+  return {decode, output};
+}
+
+// `bingads-budgets get` of every budget of an 11,000-budget account (1,000 with --quick), process
+// for process against bingads-e2e-floor (the same libraries, the same exchange, the raw body
+// written): CPU and page faults, medians of interleaved runs; and the split: start-up
+// (--version; the floor started with no work), the exchange (the floor less its start-up),
+// decode and output (in process, on the same bytes).
+void EndToEndProcessFigures(const std::string& self) {
+  emulator::BudgetService service;
+  emulator::Server server(service);
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.Start("127.0.0.1", 0));
+  const std::size_t count = g_quick ? 1000 : emulator::kMaxBudgetsPerAccount;
+  FillAccount(base, count);
+  const std::string dir = self.substr(0, self.rfind('/') + 1);
+  const std::string cli = dir + "bingads-budgets", floor = dir + "bingads-e2e-floor";
+  const std::vector<std::string> env = {
+      "BINGADS_DEVELOPER_TOKEN=dev", "BINGADS_ACCESS_TOKEN=token", "BINGADS_CUSTOMER_ID=1",
+      std::string("BINGADS_ACCOUNT_ID=") + emulator::kDemoAccountId};
+  const int runs = g_quick ? 5 : 21;
+  const auto start = SpawnMedians({{cli, "--version"}, {floor}}, env, runs);
+  Emit("e2e_start_cpu_ms", start[0].cpu_ms, "ms", start[1].cpu_ms);
+  for (const Protocol protocol : {Protocol::kRest, Protocol::kSoap}) {
+    const std::string name = protocol == Protocol::kSoap ? "soap" : "rest";
+    // The CLI's output is checked once: every budget, in order.
+    const std::string check = "/tmp/bingads-bench-e2e-" + std::to_string(getpid());
+    Spawn({cli, "--endpoint", base, "--protocol", name, "get"}, env, check.c_str());
+    std::ifstream printed(check);
+    const std::string text((std::istreambuf_iterator<char>(printed)), {});
+    std::remove(check.c_str());
+    std::size_t ids = 0;
+    for (auto at = text.find("\"Id\":"); at != std::string::npos; at = text.find("\"Id\":", at + 1))
+      ++ids;
+    if (ids != count) Failure("e2e: the CLI printed " + std::to_string(ids) + " budgets");
+    const auto cost = SpawnMedians(
+        {{cli, "--endpoint", base, "--protocol", name, "get"}, {floor, name, base}}, env, runs);
+    Emit("e2e_cpu_ms_" + name, cost[0].cpu_ms, "ms", cost[1].cpu_ms);
+    Emit("e2e_page_faults_" + name, cost[0].faults, "faults", cost[1].faults);
+    const auto [decode, output] = DecodeAndOutput(base, protocol, count);
+    Emit("e2e_split_exchange_ms_" + name, cost[1].cpu_ms - start[1].cpu_ms, "ms", 0);
+    Emit("e2e_split_decode_ms_" + name, decode, "ms", 0);
+    Emit("e2e_split_output_ms_" + name, output, "ms", 0);
+    Emit("e2e_split_rest_ms_" + name,
+         cost[0].cpu_ms - start[0].cpu_ms - (cost[1].cpu_ms - start[1].cpu_ms) - decode - output,
+         "ms", 0);
+  }
+}
+
 void ThrottleFigures() {
   for (const bool fan_out : {true, false}) {
     const std::string what = fan_out ? "throttle_fanout_200" : "throttle_get_20000";
@@ -937,7 +1080,7 @@ void ThrottleFigures() {
 
 int main(int argc, char** argv) {
   std::string only;  // a group: decode, encode, memory, call, emulator, wire, parallel, reconcile,
-                     // usage
+                     // usage, throttle, e2e
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--quick") {
@@ -948,10 +1091,15 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: bingads-bench [--quick] [--only "
                    "decode|encode|memory|call|emulator|wire|parallel|reconcile|usage|"
-                   "throttle]\n");
+                   "throttle|e2e]\n");
       return 2;
     }
   }
+  // Every figure's buffers come from a heap that is neither handed back to the system nor mapped
+  // afresh between repetitions: a floor whose memory was faulted in again on every repetition
+  // swung 5x between runs (pugixml's parse of 11,000 budgets read 5 ms in one run, 27 in another).
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   rlimit files{};  // the idle-connections figure holds over 2,000 descriptors
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
     files.rlim_cur = files.rlim_max;
@@ -977,5 +1125,6 @@ int main(int argc, char** argv) {
   if (wanted("reconcile")) ReconcileFigures();
   if (wanted("usage")) UsageFigures();
   if (wanted("throttle")) ThrottleFigures();
+  if (wanted("e2e")) EndToEndProcessFigures(std::filesystem::canonical("/proc/self/exe").string());
   return g_failures == 0 ? 0 : 1;
 }

@@ -2,8 +2,9 @@
 # Peers end to end: an emulator holding 11,000 budgets on a free loopback port, then every budget
 # read by our CLI over SOAP and over REST and, process for process in the same run, by zeep and
 # suds driven by Microsoft's official WSDL (SOAP) and by Python's urllib + json (REST).
-# One JSON line per peer, like bingads-bench: value is our median in seconds, floor the peer's,
-# ratio ours over theirs (below 1: we are faster; 1/ratio is how many times).
+# One JSON line per peer, like bingads-bench: value is our median wall time in seconds, floor the
+# peer's, ratio ours over theirs (below 1: we are faster; 1/ratio is how many times); cpu_s and
+# floor_cpu_s the processes' own CPU time (user + system, mean), cpu_times_faster their ratio.
 #   bench/peers.sh [BUILD_DIR]         (default build/; --quick as first argument: 1,000 budgets, 3 runs)
 # Needs hyperfine, python3-zeep and python3-suds (scripts/install-deps.sh) and the official WSDL in
 # ../shared/reference/wsdl/; without the WSDL the SOAP peers are skipped with a message.
@@ -81,10 +82,16 @@ for ((i = 0; i < ${#peers[@]}; i += 3)); do
     --command-name theirs "${peers[i + 2]} >/dev/null" >/dev/null
   /usr/bin/python3 - "$work/$name.json" "peers_${name}_${count}" <<'PY'
 import json, sys
-results = {r["command"]: r["median"] for r in json.load(open(sys.argv[1]))["results"]}
-ours, theirs = results["ours"], results["theirs"]
+runs = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+ours, theirs = runs["ours"]["median"], runs["theirs"]["median"]
+# CPU time of the process itself (user + system, mean): what the emulator spends answering,
+# which both wait for, is in the wall time only.
+cpu = {k: r["user"] + r["system"] for k, r in runs.items()}
 print(json.dumps({"name": sys.argv[2], "value": round(ours, 4), "unit": "s",
                   "floor": round(theirs, 4), "ratio": round(ours / theirs, 4),
-                  "times_faster": round(theirs / ours, 1)}, separators=(",", ":")))
+                  "times_faster": round(theirs / ours, 1),
+                  "cpu_s": round(cpu["ours"], 4), "floor_cpu_s": round(cpu["theirs"], 4),
+                  "cpu_times_faster": round(cpu["theirs"] / cpu["ours"], 1)},
+                 separators=(",", ":")))
 PY
 done

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <pugixml.hpp>
+#include <sstream>
 
 #include "codec.h"
 #include "internal.h"
@@ -298,5 +299,31 @@ TEST_CASE(
       CHECK(map[0].Key == "a");
       CHECK(map[0].Value == "b");
     }
+  }
+}
+
+TEST_CASE("wire: ToJson onto a stream writes what ToJson returns, past its 64 KiB buffer") {
+  GetBudgetsByIdsResult result;
+  result.TrackingIds = {"t-1", "t-2"};
+  for (int i = 0; i < 2000; ++i) {  // about 200 KiB: the buffer fills and flushes three times
+    if (i % 10 == 9) {
+      result.Budgets.emplace_back();
+      continue;
+    }
+    Budget b;
+    b.Id = 9007199254740993LL + i;
+    b.Name = "Caf\xc3\xa9 \"&\" <Bistro>\t" + std::to_string(i);
+    b.Amount = Decimal::FromString(std::to_string(i) + ".05");
+    b.BudgetType = budget_type::kDailyBudgetStandard;
+    result.Budgets.push_back(b);
+  }
+  for (const bool pretty : {false, true}) {
+    CAPTURE(pretty);
+    const JsonStyle style{.with_tracking_id = true, .pretty = pretty};
+    std::ostringstream streamed;
+    ToJson(result, streamed, style);
+    const std::string whole = ToJson(result, style);
+    CHECK(whole.size() > 3 * 64 * 1024);
+    CHECK(streamed.str() == whole);
   }
 }

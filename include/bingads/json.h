@@ -6,6 +6,7 @@
 #include <bingads/export.h>
 #include <bingads/model.h>
 
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,21 @@ BINGADS_EXPORT std::string ToJson(const UpdateBudgetsResult& result, const JsonS
 BINGADS_EXPORT std::string ToJson(const DeleteBudgetsResult& result, const JsonStyle& style = {});
 BINGADS_EXPORT std::string ToJson(const GetCampaignIdsByBudgetIdsResult& result,
                                   const JsonStyle& style = {});
+///@}
+
+/// The same JSON written to `out` as it is made, through a buffer of 64 KiB: no string of the
+/// whole document (for large results printed at once). Check `out` afterwards for write errors.
+///@{
+BINGADS_EXPORT void ToJson(const GetBudgetsByIdsResult& result, std::ostream& out,
+                           const JsonStyle& style = {});
+BINGADS_EXPORT void ToJson(const AddBudgetsResult& result, std::ostream& out,
+                           const JsonStyle& style = {});
+BINGADS_EXPORT void ToJson(const UpdateBudgetsResult& result, std::ostream& out,
+                           const JsonStyle& style = {});
+BINGADS_EXPORT void ToJson(const DeleteBudgetsResult& result, std::ostream& out,
+                           const JsonStyle& style = {});
+BINGADS_EXPORT void ToJson(const GetCampaignIdsByBudgetIdsResult& result, std::ostream& out,
+                           const JsonStyle& style = {});
 ///@}
 
 /// Reads budgets in the REST request shape {"Budgets":[{...},...]}. Amount must be a JSON number

@@ -117,6 +117,9 @@ struct BINGADS_EXPORT BudgetUsageResult : BatchResult {
 /// "Campaigns":[{"CampaignId","Days"}]}|null,...],"PartialErrors":[...],"Report":{...}}; money
 /// as JSON numbers with their exact digits, ids as strings.
 BINGADS_EXPORT std::string ToJson(const BudgetUsageResult& result, const JsonStyle& style = {});
+/// The same, written to `out` as it is made (see json.h).
+BINGADS_EXPORT void ToJson(const BudgetUsageResult& result, std::ostream& out,
+                           const JsonStyle& style = {});
 
 /// Settings of usage reports beyond ClientOptions.
 struct BINGADS_EXPORT UsageOptions {

@@ -8,6 +8,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <ostream>
+#include <string>
+
 #include "rest_mapping.h"
 #include "text.h"
 
@@ -203,18 +206,52 @@ void WriteResult(Writer& w, const Result& result, bool with_tracking_id) {
   w.EndObject();
 }
 
-template <typename Result>
-std::string Write(const Result& result, const JsonStyle& style) {
-  rapidjson::StringBuffer buffer;
+// A RapidJSON output stream onto a std::ostream, through a buffer of its own.
+class StreamOut {
+ public:
+  using Ch = char;
+  explicit StreamOut(std::ostream& out) : out_(out) {}
+  StreamOut(const StreamOut&) = delete;
+  StreamOut& operator=(const StreamOut&) = delete;
+  ~StreamOut() { Flush(); }
+  void Put(char c) {
+    if (used_ == sizeof buffer_) Flush();
+    buffer_[used_++] = c;
+  }
+  void Flush() {
+    out_.write(buffer_, static_cast<std::streamsize>(used_));
+    used_ = 0;
+  }
+
+ private:
+  std::ostream& out_;
+  char buffer_[64 * 1024];
+  std::size_t used_ = 0;
+};
+
+template <typename Result, typename Stream>
+void Write(const Result& result, const JsonStyle& style, Stream& stream) {
   if (style.pretty) {
-    rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+    rapidjson::PrettyWriter<Stream> w(stream);
     w.SetIndent(' ', 2);
     WriteResult(w, result, style.with_tracking_id);
   } else {
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    rapidjson::Writer<Stream> w(stream);
     WriteResult(w, result, style.with_tracking_id);
   }
+}
+
+template <typename Result>
+std::string Write(const Result& result, const JsonStyle& style) {
+  rapidjson::StringBuffer buffer;
+  Write(result, style, buffer);
   return {buffer.GetString(), buffer.GetSize()};
+}
+
+template <typename Result>
+void Write(const Result& result, std::ostream& out, const JsonStyle& style) {
+  StreamOut stream(out);
+  Write(result, style, stream);
 }
 
 [[noreturn]] void Refuse(const std::string& path, const std::string& problem) {
@@ -230,6 +267,14 @@ std::string ToJson(const DeleteBudgetsResult& r, const JsonStyle& s) { return Wr
 std::string ToJson(const BudgetUsageResult& r, const JsonStyle& s) { return Write(r, s); }
 std::string ToJson(const GetCampaignIdsByBudgetIdsResult& r, const JsonStyle& s) {
   return Write(r, s);
+}
+void ToJson(const GetBudgetsByIdsResult& r, std::ostream& o, const JsonStyle& s) { Write(r, o, s); }
+void ToJson(const AddBudgetsResult& r, std::ostream& o, const JsonStyle& s) { Write(r, o, s); }
+void ToJson(const UpdateBudgetsResult& r, std::ostream& o, const JsonStyle& s) { Write(r, o, s); }
+void ToJson(const DeleteBudgetsResult& r, std::ostream& o, const JsonStyle& s) { Write(r, o, s); }
+void ToJson(const BudgetUsageResult& r, std::ostream& o, const JsonStyle& s) { Write(r, o, s); }
+void ToJson(const GetCampaignIdsByBudgetIdsResult& r, std::ostream& o, const JsonStyle& s) {
+  Write(r, o, s);
 }
 
 std::vector<Budget> BudgetsFromJson(std::string_view json) {

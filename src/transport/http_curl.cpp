@@ -45,8 +45,13 @@ struct Sink {
   std::size_t header_bytes = 0;  // header and trailer lines, against kMaxResponseHeaderBytes
   bool too_large = false;
   bool headers_too_large = false;
-  bool encoded = false;  // Content-Encoding: the declared length is not the body's
+  bool encoded = false;      // Content-Encoding: the declared length is not the body's
+  std::size_t declared = 0;  // Content-Length
 };
+
+// A compressed body is reserved for this many times its declared length (within the limit):
+// budgets compress 10 to 20 times. What is reserved and never written costs no memory.
+constexpr std::size_t kInflation = 32;
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* sink = static_cast<Sink*>(user);
@@ -55,6 +60,11 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   if (n > sink->limit - body.size()) {  // decompressed bytes, as libcurl hands them over
     sink->too_large = true;
     return 0;  // a short count makes libcurl stop reading
+  }
+  if (body.empty() && sink->declared > 0) {
+    // The first bytes: room for the whole body at once, so it is never copied to grow.
+    body.reserve(sink->encoded ? std::min(sink->limit, sink->declared * kInflation)
+                               : sink->declared);
   }
   if (body.capacity() - body.size() < n) {
     // Grow through powers of two, never past the limit, so that the last copy is from half the
@@ -96,6 +106,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   if (line.rfind("HTTP/", 0) == 0) {
     response->headers.clear();  // a new response (after 100-continue or a redirect)
     sink->encoded = false;
+    sink->declared = 0;
     return n;
   }
   const auto colon = line.find(':');
@@ -116,7 +127,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
       sink->too_large = true;
       return 0;
     }
-    if (declared && !sink->encoded) response->body.reserve(static_cast<std::size_t>(*declared));
+    if (declared && *declared > 0) sink->declared = static_cast<std::size_t>(*declared);
   }
   response->headers.emplace_back(std::string(name), std::string(value));
   return n;

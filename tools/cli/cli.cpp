@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <iterator>
@@ -979,12 +980,18 @@ int RunCompare(Invocation& v, std::ostream& out, std::ostream& err) {
   return parity ? kExitOk : kExitMismatch;
 }
 
-// What one command gave: its JSON, and when a split batch was interrupted, the error and its
-// exit status (the calls that completed are in the JSON).
+// What one command gave: its result, written as JSON by `print`, and when a split batch was
+// interrupted, the error and its exit status (the calls that completed are in the result).
 struct Outcome {
-  std::string json;
+  std::function<void(std::ostream&)> print;
   int status = kExitOk;
   std::optional<Error> error;
+
+  std::string Json() const {
+    std::ostringstream json;
+    print(json);
+    return json.str();
+  }
 };
 
 // The command on `client`: the one place that calls the operations.
@@ -992,10 +999,15 @@ Outcome Perform(const Invocation& v, const BudgetClient& client) {
   const std::vector<std::int64_t> ids = v.ids.value_or(std::vector<std::int64_t>{});
   auto attempt = [&v](auto call) -> Outcome {
     using Result = decltype(call());
+    // The result is written straight to the output when printed, never held as one string.
+    auto printer = [&v](Result result) {
+      return [style = v.style, held = std::make_shared<Result>(std::move(result))](
+                 std::ostream& out) { ToJson(*held, out, style); };
+    };
     try {
-      return {ToJson(call(), v.style), kExitOk, std::nullopt};
+      return {printer(call()), kExitOk, std::nullopt};
     } catch (const BatchInterrupted<Result>& e) {
-      return {ToJson(e.Result(), v.style), ExitFor(e), e};
+      return {printer(e.Result()), ExitFor(e), e};
     }
   };
   switch (v.operation->operation) {
@@ -1050,7 +1062,7 @@ int RunCommand(Invocation& v, std::ostream& out, std::ostream& err) {
           Outcome outcome = Perform(v, client);
           if (shadow) run->Finish(*shadow);
           code = outcome.status;
-          return AccountLine(account, outcome.json, outcome.error ? &*outcome.error : nullptr);
+          return AccountLine(account, outcome.Json(), outcome.error ? &*outcome.error : nullptr);
         },
         out, err);
   } else {
@@ -1058,7 +1070,8 @@ int RunCommand(Invocation& v, std::ostream& out, std::ostream& err) {
     const Outcome outcome = Perform(v, ClientFor(v.options, shadow_run, "", shadow));
     if (shadow) run->Finish(*shadow);
     // A split batch interrupted part-way still prints what the completed calls returned.
-    out << outcome.json << '\n';
+    outcome.print(out);
+    out << '\n';
     if (outcome.error) err << "bingads-budgets: " << outcome.error->what() << '\n';
     status = outcome.status;
   }
