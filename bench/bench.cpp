@@ -368,8 +368,7 @@ void MemoryFigure(std::size_t count, bool soap) {
     // pages are the program's, shared and already in memory, not memory the decode adds (they were
     // about 330 KB of the figure). Then free heap pages left resident would be reused without
     // showing in RSS: give them back, so every page the measured decode touches counts.
-    mallopt(M_MMAP_THRESHOLD, 16 << 20);
-    mallopt(M_TRIM_THRESHOLD, 32 << 20);
+    cli::SetMalloc();
     if (codec->DecodeGetBudgetsByIds(response).Budgets.size() != count) _exit(2);
     malloc_trim(0);
     std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM to the current RSS
@@ -1098,8 +1097,9 @@ int main(int argc, char** argv) {
   // Every figure's buffers come from a heap that is neither handed back to the system nor mapped
   // afresh between repetitions: a floor whose memory was faulted in again on every repetition
   // swung 5x between runs (pugixml's parse of 11,000 budgets read 5 ms in one run, 27 in another).
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  if (mallopt(M_MMAP_THRESHOLD, 32 << 20) != 1 || mallopt(M_TRIM_THRESHOLD, 256 << 20) != 1) {
+    Failure("mallopt refused the bench's settings");  // 32 MiB is glibc's largest threshold
+  }
   rlimit files{};  // the idle-connections figure holds over 2,000 descriptors
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
     files.rlim_cur = files.rlim_max;

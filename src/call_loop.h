@@ -123,7 +123,8 @@ class CallLoop {
         result.TrackingIds = std::move(tracking);
         return result;
       } catch (Error& e) {
-        slot.Leave(IsThrottling(e), retry_after.value_or(std::chrono::milliseconds(0)));
+        // A throttle without Retry-After is waited out for throttle_delay: the limit takes that.
+        slot.Leave(IsThrottling(e), retry_after.value_or(options_.retry.throttle_delay));
         if (auto id = TrackingIdOf(e); !id.empty()) {
           tracking.push_back(id);
         } else if (!response_tracking.empty()) {

@@ -96,7 +96,7 @@ struct BINGADS_EXPORT ClientOptions {
   /// a whole window without a throttle is confirmed and the next one probes higher (halfway to a
   /// pace that was throttled, or 12.5% higher); a throttle goes back to the confirmed pace and
   /// skips the calls the probe sent past it; only throttled calls wait their Retry-After.
-  /// Against a sliding window of 50 calls per 2 s it uses 0.92 of the limit with 0.7% of calls
+  /// Against a sliding window of 50 calls per 2 s it uses 0.92-0.95 of the limit with 0.7% of calls
   /// throttled (BENCHMARKS.md). false: max_concurrency calls at once per operation (and any number
   /// from the caller's threads), each throttled call waiting its own Retry-After.
   bool adaptive_concurrency = true;

@@ -36,7 +36,8 @@ BINGADS_EXPORT std::string ToJson(const GetCampaignIdsByBudgetIdsResult& result,
 ///@}
 
 /// The same JSON written to `out` as it is made, through a buffer of 64 KiB: no string of the
-/// whole document (for large results printed at once). Check `out` afterwards for write errors.
+/// whole document (for large results printed at once). Check `out` afterwards for write errors;
+/// if the stream throws, what was written before stays written.
 ///@{
 BINGADS_EXPORT void ToJson(const GetBudgetsByIdsResult& result, std::ostream& out,
                            const JsonStyle& style = {});

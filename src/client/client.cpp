@@ -489,8 +489,8 @@ class Connection final : public BudgetConnection {
   const ClientOptions& Options() const override { return options; }
 
   Pacing CurrentPacing() const override {
-    const internal::AdaptiveLimit& limit = loop.Limit();
-    return Pacing{limit.Limit(), limit.Rate(), limit.Throttled()};
+    const internal::AdaptiveLimit::State now = loop.Limit().Snapshot();
+    return Pacing{now.limit, now.rate, now.throttled};
   }
 
   const ClientOptions options;

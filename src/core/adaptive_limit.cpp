@@ -9,13 +9,16 @@ namespace {
 
 constexpr double kMinRate = 0.5;     // calls per second, at the least
 constexpr double kStep = 1.125;      // no upper bound known: each probe goes this much higher
-constexpr double kConverged = 1.04;  // bounds this close: no probe, the upper one is let up
-constexpr double kLetUp = 1.01;      // by this much a window
+constexpr double kConverged = 1.04;  // probes stay this far under the upper bound
+constexpr double kLetUp = 0.01;      // by 1% a window; past kSteadyLetUps without a throttle,
+constexpr int kSteadyLetUps = 8;     // doubling each window (to 32%)
 constexpr double kUnder = 0.95;      // the burst's rate is paced this much under
 constexpr double kFallBack = 0.9;    // a throttle at the confirmed rate: it falls by this
 constexpr double kKeptRate = 0.9;    // a window counts if the calls kept to this share of it
 constexpr std::size_t kKept = 8192;  // answers remembered before the first throttle
 constexpr auto kKeptFor = std::chrono::minutes(2);
+constexpr double kLongestHold = 120;    // seconds of a Retry-After the limit holds sends for
+constexpr std::size_t kFewSamples = 8;  // a burst estimate from fewer calls: probes double
 
 double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
@@ -56,8 +59,7 @@ std::chrono::steady_clock::time_point AdaptiveLimit::Enter() {
   std::unique_lock<std::mutex> lock(mutex_);
   released_.wait(lock, [this] { return in_flight_ < static_cast<int>(limit_); });
   ++in_flight_;
-  for (;;) {
-    const auto now = Now();
+  for (auto now = Now();;) {
     if (!rate_on_) return now;
     if (next_send_ <= now) {
       // One call per turn; a turn missed by less than one interval is not lost.
@@ -66,11 +68,19 @@ std::chrono::steady_clock::time_point AdaptiveLimit::Enter() {
       ++sent_since_;
       return now;
     }
-    // Waits and looks again: a rate changed meanwhile applies to the calls waiting.
-    const auto wait = next_send_ - now;
+    // Waits for the turn and looks again (another call may have taken it, or the rate changed).
+    const auto turn = next_send_;
     lock.unlock();
-    Pause(wait);
+    try {
+      Pause(turn - now);
+    } catch (...) {  // a sleep hook that throws: the slot is given back
+      lock.lock();
+      --in_flight_;
+      released_.notify_all();
+      throw;
+    }
     lock.lock();
+    now = std::max(Now(), turn);  // the sleep is trusted to have waited (test hooks do not)
   }
 }
 
@@ -98,7 +108,9 @@ void AdaptiveLimit::Leave(bool throttled, std::chrono::steady_clock::time_point 
       ++throttled_;
       if (sent >= event_) {  // else it was in flight when the last event was seen: the same one
         limit_ = std::max(1.0, limit_ / 2);
-        OnThrottle(now, retry_after.count() > 0 ? Seconds(retry_after) : 1.0);
+        // Retry-After is trusted up to kLongestHold: the window of a service that asks for
+        // more is not learnt from, and no call waits past it here.
+        OnThrottle(now, std::clamp(Seconds(retry_after), 0.001, kLongestHold));
         event_ = now;
       }
     }
@@ -113,15 +125,20 @@ void AdaptiveLimit::Remember(std::chrono::steady_clock::time_point now) {
 
 void AdaptiveLimit::OnThrottle(std::chrono::steady_clock::time_point now, double retry_after_s) {
   if (!rate_on_) return FromBurst(now, retry_after_s);
-  // The window overflowed at rate_: an upper bound. Back to the confirmed rate (lower, if it was
-  // the confirmed rate that overflowed: the limit fell, or others share it), and the calls this
-  // rate sent past that one are skipped, so the window drains instead of staying full.
+  // The window overflowed at rate_: an upper bound. Back to the confirmed rate (0.9 of it, if it
+  // was the confirmed rate that overflowed: the limit fell, or others share it), and the calls
+  // this rate sent past that one are skipped, so the window drains instead of staying full.
   ceiling_rate_ = ceiling_rate_ > 0 ? std::min(ceiling_rate_, rate_) : rate_;
-  if (confirmed_ >= ceiling_rate_) confirmed_ = std::max(kMinRate, ceiling_rate_ * kFallBack);
+  // The pace goes at least 4% under a rate that was throttled: right at the limit, a window
+  // holds exactly its calls and the smallest jitter throttles again.
+  confirmed_ = std::max(kMinRate, confirmed_ >= ceiling_rate_
+                                      ? ceiling_rate_ * kFallBack
+                                      : std::min(confirmed_, ceiling_rate_ / kConverged));
   const double extra = static_cast<double>(sent_since_) - confirmed_ * Seconds(now - tried_since_);
   rate_ = confirmed_;
   Restart(now);
-  next_send_ = std::max(next_send_, now + Span(std::max(0.0, extra) / rate_));
+  next_send_ = std::max(next_send_, now + Span(std::clamp(extra / rate_, 0.0, window_s_)));
+  let_ups_ = 0;
 }
 
 void AdaptiveLimit::FromBurst(std::chrono::steady_clock::time_point now, double retry_after_s) {
@@ -138,6 +155,7 @@ void AdaptiveLimit::FromBurst(std::chrono::steady_clock::time_point now, double 
       span_of_best = span;
     }
   }
+  coarse_ = answered_.size() < kFewSamples;
   answered_.clear();
   answered_.shrink_to_fit();
   rate_on_ = true;
@@ -160,30 +178,25 @@ void AdaptiveLimit::Probe(std::chrono::steady_clock::time_point now) {
   if (kept >= kKeptRate * rate_) {  // a whole window at rate_ without a throttle
     confirmed_ = std::max(confirmed_, rate_);
     if (ceiling_rate_ <= 0) {
-      rate_ = confirmed_ * kStep;
-    } else if (ceiling_rate_ < confirmed_ * kConverged) {
-      ceiling_rate_ = std::max(ceiling_rate_, confirmed_) * kLetUp;
-      rate_ = confirmed_;
+      rate_ = confirmed_ * (coarse_ ? 2 : kStep);
     } else {
-      rate_ = std::min((confirmed_ + ceiling_rate_) / 2, ceiling_rate_ / kConverged);
+      const double probe = std::min((confirmed_ + ceiling_rate_) / 2, ceiling_rate_ / kConverged);
+      if (probe > confirmed_ * (1 + kLetUp / 2)) {
+        rate_ = probe;
+      } else {  // no room left under the upper bound: let it up, more each window it holds
+        const int doublings = std::clamp(let_ups_++ - kSteadyLetUps, 0, 5);
+        ceiling_rate_ = std::max(ceiling_rate_, confirmed_ * kConverged) *
+                        (1 + kLetUp * static_cast<double>(1 << doublings));
+        rate_ = confirmed_;
+      }
     }
   }
   Restart(now);
 }
 
-int AdaptiveLimit::Limit() const {
+AdaptiveLimit::State AdaptiveLimit::Snapshot() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return static_cast<int>(limit_);
-}
-
-double AdaptiveLimit::Rate() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return rate_on_ ? rate_ : 0;
-}
-
-long AdaptiveLimit::Throttled() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return throttled_;
+  return {static_cast<int>(limit_), rate_on_ ? rate_ : 0, throttled_};
 }
 
 }  // namespace bingads::internal

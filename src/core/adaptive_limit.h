@@ -8,11 +8,13 @@
 //   - the first throttle ends a burst, and the window it filled says how fast the service admits:
 //     of the calls it took, the last k, counted from the k-th, fill k calls in the time until its
 //     Retry-After; the best such rate is a rate the service admits (a lower bound, as Retry-After
-//     is rounded up to whole seconds), and every send waits for that Retry-After;
+//     is rounded up to whole seconds), paced 5% under, and every send waits for that Retry-After
+//     (at most two minutes);
 //   - a rate kept for a whole window without a throttle is confirmed (the lower bound rises to
-//     it); the next one probes halfway to the upper bound (12.5% higher while there is none;
-//     within 4% of it, no probe, and the upper bound is let up by 1% a window, so a limit that
-//     rises is found);
+//     it); the next one probes halfway to the upper bound, at most to 4% under it (12.5% higher
+//     while there is none, twice as high when the first estimate came from fewer than 8 calls);
+//     with no room left, the upper bound is let up by 1% a window, and after 8 such windows
+//     without a throttle by twice as much each window (to 32%), so a limit that rises is found;
 //   - a throttle while pacing makes the rate tried an upper bound, goes back to the confirmed
 //     one and skips the calls the probe sent past it, so the window drains; only the throttled
 //     calls wait their Retry-After.
@@ -40,16 +42,22 @@ class AdaptiveLimit {
   std::chrono::steady_clock::time_point Enter();
   /// The call let go at `sent` is answered: `throttled` when the service said so. Throttles of
   /// calls sent before the last one was answered are the same congestion event: they change
-  /// nothing more. `retry_after`: the throttle's Retry-After (0 when it had none: taken as 1 s).
+  /// nothing more. `retry_after`: the throttle's Retry-After, or the wait the retry takes when it
+  /// had none; past two minutes it is taken as two minutes.
   void Leave(bool throttled, std::chrono::steady_clock::time_point sent,
              std::chrono::milliseconds retry_after = std::chrono::milliseconds(0));
 
-  /// The concurrency limit now (for progress lines and tests).
-  int Limit() const;
-  /// The send rate in calls per second; 0 while no throttle was seen (no rate limit).
-  double Rate() const;
-  /// Throttled answers seen.
-  long Throttled() const;
+  /// What it is now, read at once: the concurrency limit, the send rate in calls per second (0
+  /// while no throttle was seen: no rate limit) and the throttled answers seen.
+  struct State {
+    int limit = 0;
+    double rate = 0;
+    long throttled = 0;
+  };
+  State Snapshot() const;
+  int Limit() const { return Snapshot().limit; }           ///< For tests.
+  double Rate() const { return Snapshot().rate; }          ///< For tests.
+  long Throttled() const { return Snapshot().throttled; }  ///< For tests.
 
  private:
   using TimePoint = std::chrono::steady_clock::time_point;
@@ -80,6 +88,8 @@ class AdaptiveLimit {
   TimePoint tried_since_{};  // when rate_ started
   long sent_since_ = 0;      // calls let go since then
   TimePoint event_{};        // the last congestion event: throttles of calls sent before it
+  bool coarse_ = false;      // the first estimate came from a few calls: probes double
+  int let_ups_ = 0;          // windows the upper bound was let up in since the last throttle
   // When calls were answered without a throttle (the last two minutes, at most kKept of them):
   // what the first throttle's window is read from.
   std::deque<TimePoint> answered_;

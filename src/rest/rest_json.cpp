@@ -10,6 +10,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "rest_mapping.h"
 #include "text.h"
@@ -206,26 +207,26 @@ void WriteResult(Writer& w, const Result& result, bool with_tracking_id) {
   w.EndObject();
 }
 
-// A RapidJSON output stream onto a std::ostream, through a buffer of its own.
+// A RapidJSON output stream onto a std::ostream, through a buffer of its own (on the heap: the
+// caller's stack may be small). Flush writes what is buffered; nothing is written on destruction,
+// so an exception from the stream is never thrown twice.
 class StreamOut {
  public:
   using Ch = char;
-  explicit StreamOut(std::ostream& out) : out_(out) {}
-  StreamOut(const StreamOut&) = delete;
-  StreamOut& operator=(const StreamOut&) = delete;
-  ~StreamOut() { Flush(); }
+  explicit StreamOut(std::ostream& out) : out_(out), buffer_(kSize) {}
   void Put(char c) {
-    if (used_ == sizeof buffer_) Flush();
+    if (used_ == kSize) Flush();
     buffer_[used_++] = c;
   }
   void Flush() {
-    out_.write(buffer_, static_cast<std::streamsize>(used_));
+    out_.write(buffer_.data(), static_cast<std::streamsize>(used_));
     used_ = 0;
   }
 
  private:
+  static constexpr std::size_t kSize = 64 * 1024;
   std::ostream& out_;
-  char buffer_[64 * 1024];
+  std::vector<char> buffer_;
   std::size_t used_ = 0;
 };
 
@@ -252,6 +253,7 @@ template <typename Result>
 void Write(const Result& result, std::ostream& out, const JsonStyle& style) {
   StreamOut stream(out);
   Write(result, style, stream);
+  stream.Flush();
 }
 
 [[noreturn]] void Refuse(const std::string& path, const std::string& problem) {

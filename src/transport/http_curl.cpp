@@ -62,9 +62,12 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     return 0;  // a short count makes libcurl stop reading
   }
   if (body.empty() && sink->declared > 0) {
-    // The first bytes: room for the whole body at once, so it is never copied to grow.
-    body.reserve(sink->encoded ? std::min(sink->limit, sink->declared * kInflation)
-                               : sink->declared);
+    // The first bytes: room for the whole body at once, so it is never copied to grow (a power of
+    // two when guessed, as growth below keeps to; `declared` is within the limit).
+    const std::size_t inflated = sink->declared > sink->limit / kInflation
+                                     ? sink->limit
+                                     : std::bit_ceil(sink->declared * kInflation);
+    body.reserve(sink->encoded ? std::min(sink->limit, inflated) : sink->declared);
   }
   if (body.capacity() - body.size() < n) {
     // Grow through powers of two, never past the limit, so that the last copy is from half the

@@ -7,6 +7,7 @@
 #include <bingads/shadow.h>
 #include <bingads/usage.h>
 #include <bingads/version.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -1031,16 +1032,17 @@ Outcome Perform(const Invocation& v, const BudgetClient& client) {
   return attempt([&] { return client.GetCampaignIdsByBudgetIds(ids); });
 }
 
-// A client for `options`: plain, or with --shadow one whose reads also go to the other protocol
-// (the decorator is kept in `shadow` for the summary).
-BudgetClient ClientFor(ClientOptions options, ShadowRun* run, const std::string& label,
+// `primary` as it is, or with --shadow a client whose reads also go to the other protocol (the
+// decorator is kept in `shadow` for the summary); the primary's connection, and so its customer's
+// adaptive limit, is shared either way.
+BudgetClient ClientFor(const BudgetClient& primary, ShadowRun* run, const std::string& label,
                        std::shared_ptr<ShadowConnection>& shadow) {
-  if (run == nullptr) return BudgetClient(std::move(options));
-  ShadowOptions shadow_options = run->For(options, label);
-  ClientOptions other = options;
-  other.protocol = options.protocol == Protocol::kSoap ? Protocol::kRest : Protocol::kSoap;
-  shadow = std::make_shared<ShadowConnection>(BudgetClient(std::move(options)),
-                                              BudgetClient(std::move(other)), shadow_options);
+  if (run == nullptr) return primary;
+  ShadowOptions shadow_options = run->For(primary.Options(), label);
+  ClientOptions other = primary.Options();
+  other.protocol = other.protocol == Protocol::kSoap ? Protocol::kRest : Protocol::kSoap;
+  shadow =
+      std::make_shared<ShadowConnection>(primary, BudgetClient(std::move(other)), shadow_options);
   return BudgetClient(shadow);
 }
 
@@ -1056,9 +1058,7 @@ int RunCommand(Invocation& v, std::ostream& out, std::ostream& err) {
         [&](const BudgetClient& one, std::int64_t account, int& code) {
           std::shared_ptr<ShadowConnection> shadow;
           const BudgetClient client =
-              run ? ClientFor(one.Options(), shadow_run,
-                              "account " + std::to_string(account) + ": ", shadow)
-                  : one;
+              ClientFor(one, shadow_run, "account " + std::to_string(account) + ": ", shadow);
           Outcome outcome = Perform(v, client);
           if (shadow) run->Finish(*shadow);
           code = outcome.status;
@@ -1067,7 +1067,7 @@ int RunCommand(Invocation& v, std::ostream& out, std::ostream& err) {
         out, err);
   } else {
     std::shared_ptr<ShadowConnection> shadow;
-    const Outcome outcome = Perform(v, ClientFor(v.options, shadow_run, "", shadow));
+    const Outcome outcome = Perform(v, ClientFor(BudgetClient(v.options), shadow_run, "", shadow));
     if (shadow) run->Finish(*shadow);
     // A split batch interrupted part-way still prints what the completed calls returned.
     outcome.print(out);
@@ -1079,6 +1079,11 @@ int RunCommand(Invocation& v, std::ostream& out, std::ostream& err) {
 }
 
 }  // namespace
+
+void SetMalloc() {
+  mallopt(M_MMAP_THRESHOLD, 16 << 20);
+  mallopt(M_TRIM_THRESHOLD, 32 << 20);
+}
 
 int Run(const std::vector<std::string>& args, const EnvLookup& env, std::istream& in,
         std::ostream& out, std::ostream& err) {
