@@ -16,8 +16,9 @@
 //     with no room left, the upper bound is let up by 1% a window, and after 8 such windows
 //     without a throttle by twice as much each window (to 32%), so a limit that rises is found;
 //   - a throttle while pacing makes the rate tried an upper bound, goes back to the confirmed
-//     one and skips the calls the probe sent past it, so the window drains; only the throttled
-//     calls wait their Retry-After.
+//     one, at least 4% under that bound (0.9 of it when the confirmed one was throttled), and
+//     skips the calls the probe sent past it, so the window drains; only the throttled calls
+//     wait their Retry-After.
 // Thread-safe.
 #pragma once
 

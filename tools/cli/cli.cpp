@@ -373,35 +373,30 @@ std::string AccountLine(std::int64_t account, const std::string& document, const
   return line + "}";
 }
 
-// Counts calls and throttled answers for the progress line.
+// Counts calls for the progress line (the client's pacing counts the throttled ones).
 class CountingTransport final : public HttpTransport {
  public:
   explicit CountingTransport(std::shared_ptr<HttpTransport> inner) : inner_(std::move(inner)) {}
   HttpResponse Send(const HttpRequest& request, const CallContext& context) override {
     ++calls;
-    HttpResponse response = inner_->Send(request, context);
-    if (response.status == 429 ||
-        (response.status == 500 && response.body.find(">117</") != std::string::npos)) {
-      ++throttles;
-    }
-    return response;
+    return inner_->Send(request, context);
   }
-  std::atomic<int> calls{0}, throttles{0};
+  std::atomic<int> calls{0};
 
  private:
   std::shared_ptr<HttpTransport> inner_;
 };
 
-// "limit 8" or, once the service throttled, "limit 8 at 23.7/s": the client's adaptive limit for
-// the progress line (padded, so a shorter line covers a longer one).
+// "throttled 0, limit 8" or, once the service throttled, "throttled 3, limit 8 at 23.7/s": the
+// client's adaptive limit for the progress line (padded, so a shorter line covers a longer one).
 std::string PacingText(const Pacing& pacing) {
   std::ostringstream text;
-  text << "limit " << pacing.concurrency;
+  text << "throttled " << pacing.throttled << ", limit " << pacing.concurrency;
   if (pacing.calls_per_second > 0) {
     text << " at " << std::fixed << std::setprecision(1) << pacing.calls_per_second << "/s";
   }
   std::string line = text.str();
-  line.resize(std::max<std::size_t>(line.size(), 20), ' ');
+  line.resize(std::max<std::size_t>(line.size(), 34), ' ');
   return line;
 }
 
@@ -524,9 +519,8 @@ int FanOut(ClientOptions options, const std::vector<std::int64_t>& accounts, Lin
       out.flush();
       if (progress) {
         err << "\rbingads-budgets: accounts " << done << "/" << accounts.size() << ", calls "
-            << counter->calls << ", throttled " << counter->throttles << ", "
-            << PacingText(client.CurrentPacing()) << (done == accounts.size() ? "\n" : "")
-            << std::flush;
+            << counter->calls << ", " << PacingText(client.CurrentPacing())
+            << (done == accounts.size() ? "\n" : "") << std::flush;
       }
     }
   };
